@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* The tracing core: the only place that touches libbpf and the skeleton. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "tracer.h"
+#include "tracer.skel.h"
+#include "core.h"
+#include "decode.h"
+#include "scope.h"
+#include "sysinfo.h"
+
+/* A start-up seeding pass that finds nothing new ends the seeding. */
+#define SEED_MAX_PASSES 16
+
+struct seeded {
+	uint32_t pid;
+	uint64_t start_time;
+};
+
+struct tracer_core {
+	struct tracer_bpf *skel;
+	struct ring_buffer *rb;
+	struct tracer_core_config cfg;
+	struct tracer_core_callbacks cb;
+	int ncpus;
+	uint64_t *reported_lost; /* per CPU: losses already reported */
+	uint64_t delivered;
+	uint64_t malformed;
+	uint64_t proc_capacity;
+	struct tracer_bytes *argv_buf;
+	size_t argv_cap;
+	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
+	bool detached;
+};
+
+static bool verbose_libbpf;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (!verbose_libbpf)
+		return 0;
+	(void)level;
+	return vfprintf(stderr, fmt, args);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int report_lost(struct tracer_core *core, uint32_t cpu, uint64_t upto, uint64_t ts)
+{
+	uint64_t count;
+
+	if (cpu >= (uint32_t)core->ncpus || upto <= core->reported_lost[cpu])
+		return 0;
+	count = upto - core->reported_lost[cpu];
+	core->reported_lost[cpu] = upto;
+	if (core->cb.on_lost)
+		return core->cb.on_lost(core->cb.ctx, ts, count, cpu);
+	return 0;
+}
+
+static int read_cpu_stats(struct tracer_core *core)
+{
+	__u32 zero = 0;
+
+	if (bpf_map__lookup_elem(core->skel->maps.stats, &zero, sizeof(zero), core->cpu_stats,
+				 sizeof(*core->cpu_stats) * core->ncpus, 0))
+		return -errno;
+	return 0;
+}
+
+/* Losses that no record has carried yet, reported now. */
+static int report_pending_losses(struct tracer_core *core)
+{
+	uint64_t ts = now_ns();
+	int cpu, ret;
+
+	if (read_cpu_stats(core))
+		return 0;
+	for (cpu = 0; cpu < core->ncpus; cpu++) {
+		ret = report_lost(core, cpu, core->cpu_stats[cpu].lost, ts);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct tracer_core *core = ctx;
+	struct tracer_decode_limits lim = { .max_args = core->cfg.max_args };
+	struct tracer_event ev;
+	int ret;
+
+	if (tracer_decode(data, size, &lim, core->argv_buf, core->argv_cap, &ev)) {
+		core->malformed++;
+		return 0;
+	}
+	ret = report_lost(core, ev.cpu, ev.cpu_lost, ev.ts_ns);
+	if (ret)
+		return -ECANCELED;
+	core->delivered++;
+	if (core->cb.on_event && core->cb.on_event(core->cb.ctx, &ev))
+		return -ECANCELED;
+	return 0;
+}
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
+static int attach_all(struct tracer_core *core, char *err, size_t errlen)
+{
+	struct tracer_bpf *skel = core->skel;
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+		bool optional;
+	} progs[] = {
+		{ skel->progs.on_fork, &skel->links.on_fork, false },
+		{ skel->progs.on_exit, &skel->links.on_exit, false },
+		{ skel->progs.tp_enter_execve, &skel->links.tp_enter_execve, false },
+		{ skel->progs.tp_enter_execveat, &skel->links.tp_enter_execveat, false },
+		{ skel->progs.tp_exit_execve, &skel->links.tp_exit_execve, false },
+		{ skel->progs.tp_exit_execveat, &skel->links.tp_exit_execveat, false },
+		{ skel->progs.kp_remove_arg_zero, &skel->links.kp_remove_arg_zero, true },
+		{ skel->progs.on_prepare_exec, &skel->links.on_prepare_exec, true },
+		{ skel->progs.on_exec, &skel->links.on_exec, false },
+		{ skel->progs.seed_tasks, &skel->links.seed_tasks, false },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		if (!bpf_program__autoload(progs[i].prog))
+			continue;
+		*progs[i].link = bpf_program__attach(progs[i].prog);
+		if (*progs[i].link)
+			continue;
+		if (progs[i].optional) {
+			if (core->cfg.verbose)
+				fprintf(stderr,
+					"tracer: %s not attached (%s): argv[0] of "
+					"scripts will be reported as unreadable\n",
+					bpf_program__name(progs[i].prog), strerror(errno));
+			continue;
+		}
+		set_err(err, errlen, "cannot attach BPF program %s: %s",
+			bpf_program__name(progs[i].prog), strerror(errno));
+		return -errno ? -errno : -EINVAL;
+	}
+	return 0;
+}
+
+int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+		     struct tracer_core **out, char *err, size_t errlen)
+{
+	struct tracer_core *core;
+	struct tracer_bpf *skel;
+	size_t i;
+	int ret;
+
+	core = calloc(1, sizeof(*core));
+	if (!core) {
+		set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	core->cfg = *cfg;
+	core->cb = *cb;
+	core->ncpus = libbpf_num_possible_cpus();
+	if (core->ncpus <= 0) {
+		set_err(err, errlen, "cannot count CPUs");
+		ret = -EINVAL;
+		goto err_free;
+	}
+	core->reported_lost = calloc(core->ncpus, sizeof(*core->reported_lost));
+	core->cpu_stats = calloc(core->ncpus, sizeof(*core->cpu_stats));
+	core->argv_cap = cfg->max_args + 1;
+	core->argv_buf = calloc(core->argv_cap, sizeof(*core->argv_buf));
+	if (!core->reported_lost || !core->cpu_stats || !core->argv_buf) {
+		set_err(err, errlen, "out of memory");
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
+
+	verbose_libbpf = cfg->verbose;
+	libbpf_set_print(libbpf_print);
+
+	/* Open BPF application */
+	skel = tracer_bpf__open();
+	if (!skel) {
+		ret = -errno;
+		set_err(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto err_free;
+	}
+	core->skel = skel;
+
+	/* Filters and sizes, fixed before load */
+	skel->rodata->tty_scope = cfg->n_ttys > 0;
+	skel->rodata->watch_children = cfg->watch_children;
+	skel->rodata->max_args = cfg->max_args;
+	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
+	skel->rodata->wakeup_bytes = cfg->ringbuf_bytes / 16;
+	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
+	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
+	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
+	/*
+	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
+	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
+	 */
+	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0)
+		bpf_program__set_autoload(skel->progs.kp_remove_arg_zero, false);
+	else
+		bpf_program__set_autoload(skel->progs.on_prepare_exec, false);
+
+	/* Load & verify BPF programs */
+	ret = tracer_bpf__load(skel);
+	if (ret) {
+		if (ret == -EPERM)
+			set_err(err, errlen,
+				"permission denied loading BPF programs: run as root "
+				"(CAP_BPF and CAP_PERFMON are needed)");
+		else
+			set_err(err, errlen,
+				"cannot load BPF programs: %s (-v shows the "
+				"verifier's log)",
+				strerror(-ret));
+		goto err_destroy;
+	}
+
+	for (i = 0; i < cfg->n_ttys; i++) {
+		__u8 one = 1;
+
+		if (bpf_map__update_elem(skel->maps.tty_set, &cfg->ttys[i], sizeof(cfg->ttys[i]),
+					 &one, sizeof(one), BPF_ANY)) {
+			ret = -errno;
+			set_err(err, errlen, "cannot set up terminal filter: %s", strerror(errno));
+			goto err_destroy;
+		}
+	}
+
+	/* Set up ring buffer polling */
+	core->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, core, NULL);
+	if (!core->rb) {
+		ret = -errno;
+		set_err(err, errlen, "cannot set up the ring buffer: %s", strerror(errno));
+		goto err_destroy;
+	}
+
+	/* Attach tracepoints: from here on, forks of watched processes are followed */
+	ret = attach_all(core, err, errlen);
+	if (ret)
+		goto err_destroy;
+
+	if (cfg->verbose)
+		fprintf(stderr,
+			"tracer: attached; state map for %llu processes, %llu-byte ring buffer, "
+			"%d CPUs\n",
+			(unsigned long long)core->proc_capacity,
+			(unsigned long long)cfg->ringbuf_bytes, core->ncpus);
+	*out = core;
+	return 0;
+
+err_destroy:
+	ring_buffer__free(core->rb);
+	tracer_bpf__destroy(skel);
+err_free:
+	free(core->argv_buf);
+	free(core->cpu_stats);
+	free(core->reported_lost);
+	free(core);
+	return ret;
+}
+
+/* A snapshot of the live processes, from the iter/task seeder. */
+static int snapshot(struct tracer_core *core, struct scope_task **tasks, size_t *n)
+{
+	struct tracer_task_rec rec;
+	struct scope_task *arr = NULL, *tmp;
+	size_t cap = 0, len = 0, got = 0;
+	ssize_t r;
+	int fd, ret = 0;
+
+	fd = bpf_iter_create(bpf_link__fd(core->skel->links.seed_tasks));
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		r = read(fd, (char *)&rec + got, sizeof(rec) - got);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += r;
+		if (got < sizeof(rec))
+			continue;
+		got = 0;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				ret = -ENOMEM;
+				break;
+			}
+			arr = tmp;
+		}
+		arr[len].pid = rec.pid;
+		arr[len].ppid = rec.ppid;
+		arr[len].tty_dev = rec.tty_dev;
+		arr[len].start_time = rec.start_time;
+		len++;
+	}
+	close(fd);
+	if (ret) {
+		free(arr);
+		return ret;
+	}
+	*tasks = arr;
+	*n = len;
+	return 0;
+}
+
+static void bss_add(__u64 *counter, int64_t delta)
+{
+	__atomic_fetch_add(counter, delta, __ATOMIC_SEQ_CST);
+}
+
+static int insert_member(struct tracer_core *core, const struct scope_member *m)
+{
+	struct tracer_proc v = {
+		.start_time = m->start_time,
+		.flags = m->flags,
+		.tty_dev = m->tty_dev,
+	};
+
+	if (bpf_map__update_elem(core->skel->maps.proc_state, &m->pid, sizeof(m->pid), &v,
+				 sizeof(v), BPF_NOEXIST)) {
+		if (errno == EEXIST)
+			return 0; /* a fork already made it watched */
+		return -errno;
+	}
+	bss_add(&core->skel->bss->watched_now, 1);
+	bss_add(&core->skel->bss->watched_total, 1);
+	return 1;
+}
+
+static int cmp_task_pid(const void *a, const void *b)
+{
+	const struct scope_task *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+/*
+ * Entries this seeding inserted for processes that died before the insert
+ * (the exit program could not see them): drop them, or they would be counted
+ * as watched forever.
+ */
+static void drop_dead(struct tracer_core *core, const struct seeded *ins, size_t n_ins,
+		      struct scope_task *tasks, size_t n_tasks)
+{
+	struct tracer_proc v;
+	size_t i;
+
+	qsort(tasks, n_tasks, sizeof(*tasks), cmp_task_pid);
+	for (i = 0; i < n_ins; i++) {
+		struct scope_task key = { .pid = ins[i].pid };
+		struct scope_task *t = bsearch(&key, tasks, n_tasks, sizeof(*tasks), cmp_task_pid);
+
+		if (t && t->start_time == ins[i].start_time)
+			continue;
+		if (bpf_map__lookup_elem(core->skel->maps.proc_state, &ins[i].pid,
+					 sizeof(ins[i].pid), &v, sizeof(v), 0))
+			continue;
+		if (v.start_time != ins[i].start_time)
+			continue;
+		if (bpf_map__delete_elem(core->skel->maps.proc_state, &ins[i].pid,
+					 sizeof(ins[i].pid), 0) == 0)
+			bss_add(&core->skel->bss->watched_now, -1);
+	}
+}
+
+int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
+		     bool *found_roots, char *err, size_t errlen)
+{
+	struct scope_spec spec = {
+		.pids = roots,
+		.n_pids = n_roots,
+		.ttys = core->cfg.ttys,
+		.n_ttys = core->cfg.n_ttys,
+		.watch_children = core->cfg.watch_children,
+	};
+	struct scope_task *tasks = NULL;
+	struct scope_member *members = NULL;
+	struct seeded *ins = NULL, *tmp_ins;
+	uint32_t *already = NULL, *tmp_al;
+	size_t n_tasks = 0, n_ins = 0, cap_ins = 0, i, j;
+	int pass, n, ret = 0;
+
+	if (found_roots)
+		memset(found_roots, 0, n_roots * sizeof(*found_roots));
+	for (pass = 0; pass < SEED_MAX_PASSES; pass++) {
+		free(tasks);
+		tasks = NULL;
+		ret = snapshot(core, &tasks, &n_tasks);
+		if (ret) {
+			set_err(err, errlen, "cannot list processes (iter/task): %s",
+				strerror(-ret));
+			goto out;
+		}
+		if (pass == 0 && found_roots) {
+			for (i = 0; i < n_tasks; i++)
+				for (j = 0; j < n_roots; j++)
+					if (tasks[i].pid == roots[j])
+						found_roots[j] = true;
+		}
+		free(members);
+		members = calloc(n_tasks ? n_tasks : 1, sizeof(*members));
+		if (!members) {
+			ret = -ENOMEM;
+			set_err(err, errlen, "out of memory");
+			goto out;
+		}
+		n = scope_select(tasks, n_tasks, &spec, already, n_ins, members);
+		if (n < 0) {
+			ret = n;
+			set_err(err, errlen, "out of memory");
+			goto out;
+		}
+		if (core->cfg.verbose)
+			fprintf(stderr,
+				"tracer: seeding pass %d: %zu live processes, %d new in scope\n",
+				pass + 1, n_tasks, n);
+		if (n == 0)
+			break;
+		if (n_ins + n > cap_ins) {
+			cap_ins = (n_ins + n) * 2;
+			tmp_ins = realloc(ins, cap_ins * sizeof(*ins));
+			tmp_al = realloc(already, cap_ins * sizeof(*already));
+			if (tmp_ins)
+				ins = tmp_ins;
+			if (tmp_al)
+				already = tmp_al;
+			if (!tmp_ins || !tmp_al) {
+				ret = -ENOMEM;
+				set_err(err, errlen, "out of memory");
+				goto out;
+			}
+		}
+		for (i = 0; i < (size_t)n; i++) {
+			ret = insert_member(core, &members[i]);
+			if (ret < 0) {
+				set_err(err, errlen, "cannot watch process %u: %s (--max-procs?)",
+					members[i].pid, strerror(-ret));
+				goto out;
+			}
+			/* Whether we or a fork inserted it, its children are covered. */
+			already[n_ins] = members[i].pid;
+			ins[n_ins].pid = members[i].pid;
+			ins[n_ins].start_time = ret ? members[i].start_time : 0;
+			n_ins++;
+		}
+		ret = 0;
+	}
+	drop_dead(core, ins, n_ins, tasks, n_tasks);
+out:
+	free(tasks);
+	free(members);
+	free(ins);
+	free(already);
+	return ret;
+}
+
+int tracer_core_poll(struct tracer_core *core, int timeout_ms)
+{
+	int ret = ring_buffer__poll(core->rb, timeout_ms);
+
+	if (ret == -ECANCELED)
+		return 1;
+	if (ret < 0 && ret != -EINTR)
+		return ret;
+	return report_pending_losses(core) ? 1 : 0;
+}
+
+void tracer_core_detach(struct tracer_core *core)
+{
+	if (core->detached)
+		return;
+	tracer_bpf__detach(core->skel);
+	core->detached = true;
+}
+
+int tracer_core_drain(struct tracer_core *core)
+{
+	int ret = ring_buffer__consume(core->rb);
+
+	if (ret == -ECANCELED)
+		return 1;
+	if (ret < 0)
+		return ret;
+	return report_pending_losses(core) ? 1 : 0;
+}
+
+uint64_t tracer_core_watched_now(struct tracer_core *core)
+{
+	return __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
+}
+
+void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	if (read_cpu_stats(core) == 0) {
+		for (cpu = 0; cpu < core->ncpus; cpu++) {
+			st->lost += core->cpu_stats[cpu].lost;
+			st->insert_fail += core->cpu_stats[cpu].insert_fail;
+			st->stage_fail += core->cpu_stats[cpu].stage_fail;
+		}
+	}
+	st->events = core->delivered;
+	st->malformed = core->malformed;
+	st->watched_now = tracer_core_watched_now(core);
+	st->watched_total = __atomic_load_n(&core->skel->bss->watched_total, __ATOMIC_SEQ_CST);
+	st->proc_capacity = core->proc_capacity;
+}
+
+void tracer_core_close(struct tracer_core *core)
+{
+	if (!core)
+		return;
+	ring_buffer__free(core->rb);
+	tracer_bpf__destroy(core->skel);
+	free(core->argv_buf);
+	free(core->cpu_stats);
+	free(core->reported_lost);
+	free(core);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The tracing core: open, scope, seed, poll, stats, close. The only code that
+ * touches libbpf and the skeleton; front ends call it and the formatters.
+ */
+#ifndef TRACER_CORE_H
+#define TRACER_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+struct tracer_core;
+
+struct tracer_core_config {
+	const uint32_t *ttys; /* device numbers of watched terminals */
+	size_t n_ttys;
+	bool watch_children;
+	unsigned int max_args;
+	unsigned int max_arg_bytes;
+	uint64_t ringbuf_bytes; /* power of two */
+	uint64_t max_procs; /* proc_state capacity; 0: from the machine */
+	bool verbose;
+};
+
+struct tracer_core_callbacks {
+	/* Each decoded event, in ring-buffer order. Non-zero return stops polling. */
+	int (*on_event)(void *ctx, const struct tracer_event *ev);
+	/* Records that could not be written on cpu, placed where they were noticed. */
+	int (*on_lost)(void *ctx, uint64_t ts_ns, uint64_t count, uint32_t cpu);
+	void *ctx;
+};
+
+struct tracer_core_stats {
+	uint64_t events; /* records delivered */
+	uint64_t lost; /* ring-buffer reservations that failed */
+	uint64_t malformed; /* records that did not decode */
+	uint64_t insert_fail; /* processes that could not be watched (state map full) */
+	uint64_t stage_fail; /* exec stages that could not be allocated */
+	uint64_t watched_now;
+	uint64_t watched_total;
+	uint64_t proc_capacity;
+};
+
+/*
+ * Opens, loads and attaches the BPF programs. On failure returns a negative
+ * errno and writes a one-line reason into err.
+ */
+int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+		     struct tracer_core **out, char *err, size_t errlen);
+
+/*
+ * Finds the processes in scope among those already running (roots, their
+ * descendants, processes on the watched terminals) and watches them; repeats
+ * until a pass finds nothing new, so that a fork during start-up is not
+ * missed. found_roots (n_roots entries, may be NULL) tells which roots were
+ * alive. Returns 0 or a negative errno.
+ */
+int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
+		     bool *found_roots, char *err, size_t errlen);
+
+/* Waits up to timeout_ms for events and delivers them. Returns 0, 1 when a callback
+ * asked to stop, or a negative errno. */
+int tracer_core_poll(struct tracer_core *core, int timeout_ms);
+
+/* Detaches every program: nothing new is recorded, what is buffered stays. */
+void tracer_core_detach(struct tracer_core *core);
+
+/* Delivers everything buffered, and losses not yet reported. */
+int tracer_core_drain(struct tracer_core *core);
+
+void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st);
+uint64_t tracer_core_watched_now(struct tracer_core *core);
+
+void tracer_core_close(struct tracer_core *core);
+
+#endif /* TRACER_CORE_H */

@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * Command-line options, parsed with glibc's argp.
+ *
+ * argp runs with ARGP_NO_EXIT (it never exits), ARGP_NO_ERRS (neither argp
+ * nor getopt prints anything by itself) and ARGP_NO_HELP (--help, --usage and
+ * --version are ours, so that they stop the parsing): every message is
+ * written here, as a single "tracer: ..." line.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <linux/types.h>
+
+#include "opts.h"
+#include "tracer.h"
+#include "ttyname.h"
+
+#ifndef TRACER_VERSION
+#error "TRACER_VERSION must be defined"
+#endif
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* The kernel's PID_MAX_LIMIT on 64-bit. */
+#define PID_MAX 4194304
+#define RINGBUF_DEFAULT (16ull << 20)
+#define RINGBUF_MIN 4096ull
+#define RINGBUF_MAX (1ull << 30)
+
+/* Keys of the long-only options. */
+enum {
+	OPT_NO_WATCH_CHILDREN = 256,
+	OPT_MAX_ARGS,
+	OPT_MAX_ARG_BYTES,
+	OPT_RINGBUF_SIZE,
+	OPT_MAX_PROCS,
+	OPT_USAGE,
+};
+
+static const char doc[] =
+	"Report every program executed inside a process tree or on a terminal: the processes "
+	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
+	"--tty, and, unless --no-watch-children, all their descendants, those already running "
+	"and those started later. Each execve/execveat, successful or not, is printed with its "
+	"arguments, as text or as JSON Lines.\n"
+	"\n"
+	"USAGE: tracer [OPTIONS] [PID...]\n"
+	"\n"
+	"EXAMPLES:\n"
+	"    tracer --pid 1234     # every exec in process 1234 and its descendants\n"
+	"    tracer 1234 5678      # several trees\n"
+	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
+	"    tracer --pid 1234 --json -o execs.jsonl\n"
+	"    tracer --pid 1234 --no-watch-children\n"
+	"\v"
+	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
+	"\n"
+	"Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n"
+	"tracer needs root (CAP_BPF and CAP_PERFMON) to load its BPF programs.";
+
+static const char args_doc[] = "[PID...]";
+
+/* The help text spells these out. */
+_Static_assert(TRACER_ARGS_HARD_MAX == 4096 && TRACER_ARGS_DEFAULT == 64, "update --help");
+_Static_assert(TRACER_ARGBYTES_HARD_MAX == 48 * 1024 && TRACER_ARGBYTES_DEFAULT == 32 * 1024,
+	       "update --help");
+_Static_assert(PID_MAX == 4194304 && RINGBUF_DEFAULT == 16 << 20, "update --help");
+
+static const struct argp_option options[] = {
+	{ NULL, 0, NULL, 0, "What to trace:", 1 },
+	{ "pid", 'p', "PID", 0, "Trace process PID and its descendants (repeatable)", 1 },
+	{ "tty", 't', "TTY", 0,
+	  "Trace the processes whose controlling terminal is TTY (pts/9, /dev/pts/9, tty1) and "
+	  "their descendants (repeatable)",
+	  1 },
+	{ "no-watch-children", OPT_NO_WATCH_CHILDREN, NULL, 0,
+	  "Trace only the given processes and the processes on the terminals, not their "
+	  "descendants",
+	  1 },
+	{ NULL, 0, NULL, 0, "Output:", 2 },
+	{ "json", 'j', NULL, 0, "Print JSON Lines (one object per line)", 2 },
+	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
+	{ "verbose", 'v', NULL, 0, "Print more diagnostics (repeatable)", 2 },
+	{ NULL, 0, NULL, 0, "Limits:", 3 },
+	{ "max-args", OPT_MAX_ARGS, "N", 0,
+	  "Capture at most N arguments per exec (1-4096, default 64)", 3 },
+	{ "max-arg-bytes", OPT_MAX_ARG_BYTES, "SIZE", 0,
+	  "Capture at most SIZE bytes of arguments per exec (1-48K, default 32K)", 3 },
+	{ "ringbuf-size", OPT_RINGBUF_SIZE, "SIZE", 0,
+	  "Size of the ring buffer (4K-1G, rounded up to a power of two, default 16M)", 3 },
+	{ "max-procs", OPT_MAX_PROCS, "N", 0,
+	  "Track at most N processes at a time (1-4194304; default or 0: sized from the machine)",
+	  3 },
+	{ NULL, 0, NULL, 0, "Information:", -1 },
+	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
+	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },
+	{ "version", 'V', NULL, 0, "Print the version and exit", -1 },
+	{ 0 },
+};
+
+struct parse_ctx {
+	struct tracer_opts *opts;
+	FILE *out;
+	FILE *err;
+	/* -1 while parsing goes on; the exit code once decided. */
+	int exit_code;
+	/* state->next when the last option or argument was delivered. */
+	int last_next;
+	/* state->next when argp gave up. */
+	int err_next;
+};
+
+/*
+ * Parses the decimal number in s[0..len): digits only (no sign, no space, no
+ * suffix). Returns 0, -EINVAL for a malformed string, -ERANGE above max.
+ */
+static int parse_dec(const char *s, size_t len, uint64_t max, uint64_t *val)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (!s || len == 0)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned int)(s[i] - '0');
+
+		if (v > (max - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	*val = v;
+	return 0;
+}
+
+int parse_pid(const char *s, uint32_t *pid)
+{
+	uint64_t v;
+
+	if (!s || parse_dec(s, strlen(s), PID_MAX, &v) || v == 0)
+		return -EINVAL;
+	*pid = (uint32_t)v;
+	return 0;
+}
+
+int parse_size(const char *s, uint64_t *val)
+{
+	unsigned int shift = 0;
+	uint64_t v;
+	size_t len;
+	int ret;
+
+	if (!s)
+		return -EINVAL;
+	len = strlen(s);
+	if (len > 0) {
+		switch (s[len - 1]) {
+		case 'k':
+		case 'K':
+			shift = 10;
+			break;
+		case 'm':
+		case 'M':
+			shift = 20;
+			break;
+		case 'g':
+		case 'G':
+			shift = 30;
+			break;
+		}
+		if (shift)
+			len--;
+	}
+	ret = parse_dec(s, len, UINT64_MAX >> shift, &v);
+	if (ret)
+		return ret;
+	*val = v << shift;
+	return 0;
+}
+
+static uint64_t round_up_pow2(uint64_t v)
+{
+	uint64_t p = 1;
+
+	while (p < v)
+		p <<= 1;
+	return p;
+}
+
+/* Writes s between single quotes, control characters escaped: one line. */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\n')
+			fputs("\\n", f);
+		else if (c == '\t')
+			fputs("\\t", f);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\x%02x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('\'', f);
+}
+
+/*
+ * Reports a usage error: "tracer: <pre>'<arg>'<post>" on one line (no quoted
+ * part when arg is NULL).
+ */
+static error_t usage_error(struct parse_ctx *ctx, const char *pre, const char *arg,
+			   const char *post)
+{
+	fputs("tracer: ", ctx->err);
+	fputs(pre, ctx->err);
+	if (arg)
+		put_quoted(ctx->err, arg);
+	fputs(post, ctx->err);
+	fputc('\n', ctx->err);
+	ctx->exit_code = TRACER_EXIT_USAGE;
+	return EINVAL;
+}
+
+static error_t add_pid(struct parse_ctx *ctx, const char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	uint32_t pid;
+	size_t i;
+
+	if (parse_pid(arg, &pid))
+		return usage_error(ctx, "invalid pid ", arg, "");
+	/* The same pid given twice is one root. */
+	for (i = 0; i < opts->n_pids; i++) {
+		if (opts->pids[i] == pid)
+			return 0;
+	}
+	if (opts->n_pids >= TRACER_MAX_ROOTS)
+		return usage_error(ctx, "too many pids (max " STR(TRACER_MAX_ROOTS) ")", NULL, "");
+	opts->pids[opts->n_pids++] = pid;
+	return 0;
+}
+
+static error_t add_tty(struct parse_ctx *ctx, const char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	char path[PATH_MAX];
+	int ret;
+
+	/* Syntax only: whether it exists is found out later, by tty_resolve(). */
+	ret = tty_normalize(arg, path, sizeof(path));
+	if (ret == -EINVAL)
+		return usage_error(ctx, "invalid tty ", arg, "");
+	if (ret)
+		return usage_error(ctx, "invalid tty ", arg, " (name too long)");
+	if (opts->n_ttys >= TRACER_MAX_TTYS)
+		return usage_error(ctx, "too many ttys (max " STR(TRACER_MAX_TTYS) ")", NULL, "");
+	opts->ttys[opts->n_ttys++] = arg;
+	return 0;
+}
+
+static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
+			   uint64_t max, const char *what, const char *range, uint64_t *val)
+{
+	uint64_t v;
+	int ret;
+
+	ret = size ? parse_size(arg, &v) : parse_dec(arg, strlen(arg), UINT64_MAX, &v);
+	if (ret || v < min || v > max)
+		return usage_error(ctx, what, arg, range);
+	*val = v;
+	return 0;
+}
+
+static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
+{
+	static char name[] = "tracer";
+
+	argp_help(argp, out, flags, name);
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_ctx *ctx = state->input;
+	struct tracer_opts *opts = ctx->opts;
+	uint64_t v;
+	error_t err;
+
+	/* Options and arguments; the special keys start at ARGP_KEY_END. */
+	if (key == ARGP_KEY_ARG || (key > 0 && key < ARGP_KEY_END))
+		ctx->last_next = state->next;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->out_stream = ctx->out;
+		state->err_stream = ctx->err;
+		ctx->last_next = state->next > 1 ? state->next : 1;
+		return 0;
+	case 'p':
+	case ARGP_KEY_ARG:
+		return add_pid(ctx, arg);
+	case 't':
+		return add_tty(ctx, arg);
+	case OPT_NO_WATCH_CHILDREN:
+		opts->watch_children = false;
+		return 0;
+	case 'j':
+		opts->json = true;
+		return 0;
+	case 'o':
+		if (!*arg)
+			return usage_error(ctx, "invalid --output ", arg, "");
+		opts->output = arg;
+		return 0;
+	case 'v':
+		opts->verbose++;
+		return 0;
+	case OPT_MAX_ARGS:
+		err = parse_limit(ctx, arg, false, 1, TRACER_ARGS_HARD_MAX, "invalid --max-args ",
+				  " (1-" STR(TRACER_ARGS_HARD_MAX) ")", &v);
+		if (!err)
+			opts->max_args = (unsigned int)v;
+		return err;
+	case OPT_MAX_ARG_BYTES:
+		err = parse_limit(ctx, arg, true, 1, TRACER_ARGBYTES_HARD_MAX,
+				  "invalid --max-arg-bytes ",
+				  " (1-" STR(TRACER_ARGBYTES_HARD_MAX) ")", &v);
+		if (!err)
+			opts->max_arg_bytes = (unsigned int)v;
+		return err;
+	case OPT_RINGBUF_SIZE:
+		err = parse_limit(ctx, arg, true, RINGBUF_MIN, RINGBUF_MAX,
+				  "invalid --ringbuf-size ", " (4K-1G)", &v);
+		if (!err)
+			opts->ringbuf_bytes = round_up_pow2(v);
+		return err;
+	case OPT_MAX_PROCS:
+		return parse_limit(ctx, arg, false, 0, PID_MAX, "invalid --max-procs ",
+				   " (0-" STR(PID_MAX) ")", &opts->max_procs);
+	case 'h':
+		print_help(ctx->out, state->root_argp,
+			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
+		ctx->exit_code = TRACER_EXIT_OK;
+		return ECANCELED;
+	case OPT_USAGE:
+		print_help(ctx->out, state->root_argp, ARGP_HELP_USAGE);
+		ctx->exit_code = TRACER_EXIT_OK;
+		return ECANCELED;
+	case 'V':
+		fputs("tracer " TRACER_VERSION "\n", ctx->out);
+		ctx->exit_code = TRACER_EXIT_OK;
+		return ECANCELED;
+	case ARGP_KEY_END:
+		if (opts->n_pids == 0 && opts->n_ttys == 0)
+			return usage_error(ctx,
+					   "nothing to trace: give --pid PID or --tty TTY "
+					   "(see --help)",
+					   NULL, "");
+		return 0;
+	case ARGP_KEY_ERROR:
+		ctx->err_next = state->next;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+static const struct argp_option *find_short(int key)
+{
+	const struct argp_option *o;
+
+	for (o = options; o->name || o->key || o->doc; o++) {
+		if (o->key == key && o->key > 0 && o->key < 256 && !(o->flags & OPTION_DOC))
+			return o;
+	}
+	return NULL;
+}
+
+/*
+ * getopt rejected argv[i]: say why, the way getopt itself would have, on one
+ * line. Returns false when nothing wrong is found in that word.
+ */
+static bool explain_word(struct parse_ctx *ctx, char **argv, int argc, int i)
+{
+	const char *w = argv[i];
+	bool last = i == argc - 1;
+
+	if (!w || w[0] != '-' || w[1] == '\0' || strcmp(w, "--") == 0)
+		return false;
+
+	if (w[1] == '-') {
+		const char *name = w + 2;
+		const char *eq = strchr(name, '=');
+		size_t len = eq ? (size_t)(eq - name) : strlen(name);
+		const struct argp_option *o, *found = NULL;
+		int matches = 0;
+		char buf[256];
+
+		snprintf(buf, sizeof(buf), "--%.*s", (int)(len < 200 ? len : 200), name);
+		for (o = options; o->name || o->key || o->doc; o++) {
+			if (!o->name || strncmp(o->name, name, len) != 0)
+				continue;
+			if (strlen(o->name) == len) {
+				found = o;
+				matches = 1;
+				break;
+			}
+			found = o;
+			matches++;
+		}
+		if (matches == 0)
+			usage_error(ctx, "unrecognized option ", buf, " (see --help)");
+		else if (matches > 1)
+			usage_error(ctx, "option ", buf, " is ambiguous (see --help)");
+		else if (found->arg && !eq && last)
+			usage_error(ctx, "option ", buf, " requires an argument (see --help)");
+		else if (!found->arg && eq)
+			usage_error(ctx, "option ", buf, " doesn't allow an argument (see --help)");
+		else
+			return false;
+		return true;
+	}
+
+	for (w++; *w; w++) {
+		const struct argp_option *o = find_short((unsigned char)*w);
+		char buf[3] = { '-', *w, '\0' };
+
+		if (!o) {
+			usage_error(ctx, "unrecognized option ", buf, " (see --help)");
+			return true;
+		}
+		if (o->arg) {
+			if (w[1] || !last)
+				return false;
+			usage_error(ctx, "option ", buf, " requires an argument (see --help)");
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * argp stopped on an error getopt found (ARGP_NO_ERRS keeps it quiet). The
+ * word at fault is the one before state->next when getopt moved past it, or
+ * the one at state->next when it stopped inside a group of short options
+ * ("-jx"): in that case state->next did not move since the last option.
+ */
+static void explain_getopt_error(struct parse_ctx *ctx, int argc, char **argv)
+{
+	int next = ctx->err_next;
+	int first = ctx->last_next < next ? next - 1 : next;
+	int second = first == next ? next - 1 : next;
+
+	if (first >= 1 && first < argc && explain_word(ctx, argv, argc, first))
+		return;
+	if (second >= 1 && second < argc && explain_word(ctx, argv, argc, second))
+		return;
+	usage_error(ctx, "invalid command line (see --help)", NULL, "");
+}
+
+int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err)
+{
+	static const struct argp argp = {
+		.options = options,
+		.parser = parse_opt,
+		.args_doc = args_doc,
+		.doc = doc,
+	};
+	struct parse_ctx ctx = {
+		.opts = opts,
+		.out = out,
+		.err = err,
+		.exit_code = -1,
+		.last_next = 1,
+		.err_next = 0,
+	};
+	error_t ret;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->watch_children = true;
+	opts->max_args = TRACER_ARGS_DEFAULT;
+	opts->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
+	opts->ringbuf_bytes = RINGBUF_DEFAULT;
+	opts->max_procs = 0;
+
+	ret = argp_parse(&argp, argc, argv,
+			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ctx);
+	if (ctx.exit_code >= 0)
+		return ctx.exit_code;
+	if (ret) {
+		explain_getopt_error(&ctx, argc, argv);
+		return TRACER_EXIT_USAGE;
+	}
+	return -1;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/* Command-line options (argp). Pure: parsing and syntax checks only. */
+#ifndef TRACER_OPTS_H
+#define TRACER_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define TRACER_MAX_ROOTS 1024
+#define TRACER_MAX_TTYS 64
+
+enum tracer_exit_code {
+	TRACER_EXIT_OK = 0,
+	TRACER_EXIT_FAILURE = 1,
+	TRACER_EXIT_USAGE = 2,
+};
+
+struct tracer_opts {
+	uint32_t pids[TRACER_MAX_ROOTS];
+	size_t n_pids;
+	const char *ttys[TRACER_MAX_TTYS]; /* as the user spelled them */
+	size_t n_ttys;
+	bool watch_children; /* default true */
+	bool json;
+	const char *output; /* NULL: stdout */
+	int verbose;
+	unsigned int max_args; /* default TRACER_ARGS_DEFAULT, 1..TRACER_ARGS_HARD_MAX */
+	unsigned int max_arg_bytes; /* default TRACER_ARGBYTES_DEFAULT, 1..HARD_MAX */
+	uint64_t ringbuf_bytes; /* default 16 MiB; power of two >= 4096 (rounded up) */
+	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
+};
+
+/* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */
+int parse_pid(const char *s, uint32_t *pid);
+/* Parses a size with optional K/M/G suffix (binary). Returns 0 or -EINVAL/-ERANGE. */
+int parse_size(const char *s, uint64_t *val);
+
+/*
+ * Parses argv into opts (defaults first). Messages go to err (one line,
+ * "tracer: ..."). Returns -1 when parsing succeeded and the program should go
+ * on, or an exit code to exit with now: 0 after --help/--version (printed to
+ * out), 2 for a usage error (including no scope at all).
+ */
+int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err);
+
+#endif /* TRACER_OPTS_H */

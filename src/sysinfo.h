@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/* What tracer needs to know about the machine before it loads anything. */
+#ifndef TRACER_SYSINFO_H
+#define TRACER_SYSINFO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Reads an unsigned number from a /proc file. Returns 0 or a negative errno. */
+int sys_read_u64(const char *path, uint64_t *val);
+/* How many processes the machine can have at once: min(pid_max, threads-max). */
+uint64_t sys_max_procs(void);
+/* The process (thread-group id) that pid belongs to. -ESRCH when there is none. */
+int sys_pid_tgid(uint32_t pid, uint32_t *tgid);
+/* 0 when the kernel's BTF is present, else -ENOENT. */
+int sys_check_btf(void);
+/* Mounts tracefs at /sys/kernel/tracing when syscall tracepoints are not visible. */
+int sys_ensure_tracefs(char *err, size_t errlen);
+/* 0 when this process may load tracing BPF programs (root or CAP_BPF+CAP_PERFMON). */
+int sys_check_privileges(void);
+
+#endif /* TRACER_SYSINFO_H */

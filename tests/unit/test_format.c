@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* Unit tests of format.c: exact text and JSON lines, one line per event whatever the bytes. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "format.h"
+
+#define LIT(s) (s), (sizeof(s) - 1)
+#define BYTES(s)                                 \
+	{                                        \
+		.ptr = (s), .len = sizeof(s) - 1 \
+	}
+
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t size;
+};
+
+static void cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->size = 0;
+	c->f = open_memstream(&c->buf, &c->size);
+	cr_assert_not_null(c->f);
+}
+
+static char *cap_close(struct capture *c)
+{
+	cr_assert_eq(fclose(c->f), 0);
+	return c->buf;
+}
+
+static char *exec_text(double ts, const struct tracer_exec_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_exec_text(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static char *exec_json(double ts, const struct tracer_exec_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_exec_json(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static char *exit_text(double ts, const struct tracer_exit_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_exit_text(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static char *exit_json(double ts, const struct tracer_exit_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_exit_json(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+#define EXPECT_LINE(expr, want)                                                       \
+	do {                                                                          \
+		char *got_ = (expr);                                                  \
+		cr_expect_str_eq(got_, want, "\n got: [%s]\nwant: [%s]", got_, want); \
+		free(got_);                                                           \
+	} while (0)
+
+/* The event of the contract's example line; tests change what they need. */
+static struct tracer_bytes ls_argv[] = { BYTES("ls"), BYTES("-l"), BYTES("a b") };
+
+static struct tracer_exec_event example(void)
+{
+	struct tracer_exec_event e = {
+		.pid = 1234,
+		.tid = 1234,
+		.ppid = 1200,
+		.uid = 1000,
+		.gid = 1000,
+		.ret = 0,
+		.syscall_nr = 59,
+		.comm = BYTES("bash"),
+		.filename = BYTES("/usr/bin/ls"),
+		.tty = "pts9",
+		.argc = 3,
+		.argv = ls_argv,
+	};
+
+	return e;
+}
+
+/* Exactly one '\n', at the end. */
+static void expect_one_line(const char *s)
+{
+	size_t len = strlen(s);
+
+	cr_assert(len > 0 && s[len - 1] == '\n', "no final newline: [%s]", s);
+	cr_assert_null(memchr(s, '\n', len - 1), "more than one line: [%s]", s);
+	cr_assert_null(memchr(s, '\r', len), "carriage return in: [%s]", s);
+}
+
+/* ---- text exec lines ---- */
+
+Test(exec_text, example)
+{
+	struct tracer_exec_event e = example();
+
+	EXPECT_LINE(exec_text(0.123456, &e),
+		    "[0.123456] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=pts9 argv: ls -l 'a b'\n");
+}
+
+Test(exec_text, timestamp)
+{
+	struct tracer_exec_event e = example();
+
+	e.argc = 0;
+	EXPECT_LINE(exec_text(12345.0000004, &e),
+		    "[12345.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 "
+		    "comm=\"bash\" filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=pts9 argv:\n");
+}
+
+Test(exec_text, failed_exec)
+{
+	struct tracer_exec_event e = example();
+
+	e.ret = -ENOENT;
+	e.syscall_nr = 322;
+	e.argc = 1;
+	EXPECT_LINE(exec_text(1.5, &e),
+		    "[1.500000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=322 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=-2 err=ENOENT tty=pts9 argv: ls\n");
+	e.ret = -EACCES;
+	EXPECT_LINE(exec_text(1.5, &e),
+		    "[1.500000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=322 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=-13 err=EACCES tty=pts9 argv: ls\n");
+	/* unknown errno: no err= */
+	e.ret = -4000;
+	EXPECT_LINE(exec_text(1.5, &e),
+		    "[1.500000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=322 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=-4000 tty=pts9 argv: ls\n");
+	e.ret = INT32_MIN;
+	EXPECT_LINE(exec_text(1.5, &e),
+		    "[1.500000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=322 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=-2147483648 tty=pts9 argv: ls\n");
+}
+
+Test(exec_text, tty)
+{
+	struct tracer_exec_event e = example();
+	const char *head = "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 "
+			   "comm=\"bash\" filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=";
+	char want[512];
+
+	e.argc = 0;
+	e.tty = NULL;
+	snprintf(want, sizeof(want), "%s- argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.tty = "pts/3";
+	snprintf(want, sizeof(want), "%spts/3 argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.tty = "ttyS0";
+	snprintf(want, sizeof(want), "%sttyS0 argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.tty = "a b";
+	snprintf(want, sizeof(want), "%s\"a b\" argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.tty = "x\ny";
+	snprintf(want, sizeof(want), "%s\"x\\ny\" argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	/* "-" would read as "no tty" */
+	e.tty = "-";
+	snprintf(want, sizeof(want), "%s\"-\" argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.tty = "";
+	snprintf(want, sizeof(want), "%s\"\" argv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+}
+
+Test(exec_text, argv_labels)
+{
+	struct tracer_exec_event e = example();
+	const char *head = "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 "
+			   "comm=\"bash\" filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=pts9 ";
+	char want[512];
+
+	e.argc = 2;
+	e.argv_truncated = true;
+	snprintf(want, sizeof(want), "%sargv(truncated): ls -l\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.argv_fault = true;
+	snprintf(want, sizeof(want), "%sargv(unreadable): ls -l\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.argv_truncated = false;
+	snprintf(want, sizeof(want), "%sargv(unreadable): ls -l\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.argc = 0;
+	snprintf(want, sizeof(want), "%sargv(unreadable):\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+	e.argv_fault = false;
+	snprintf(want, sizeof(want), "%sargv:\n", head);
+	EXPECT_LINE(exec_text(0, &e), want);
+}
+
+Test(exec_text, untrusted_comm_and_filename)
+{
+	struct tracer_exec_event e = example();
+
+	e.comm = (struct tracer_bytes)BYTES("a\"b\n\x1b[2J");
+	e.filename = (struct tracer_bytes)BYTES("/tmp/x y/\xff\xe2\x80\xae\\z");
+	e.argc = 0;
+	EXPECT_LINE(exec_text(0, &e),
+		    "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 "
+		    "comm=\"a\\\"b\\n\\x1b[2J\" filename=\"/tmp/x y/\\xff\\u202e\\\\z\" "
+		    "ppid=1200 ret=0 tty=pts9 argv:\n");
+}
+
+Test(exec_text, argv_quoting)
+{
+	struct tracer_bytes args[] = {
+		BYTES("A=b"),	       BYTES("c=d"),	     BYTES(""),
+		BYTES("it's"),	       BYTES("say \"hi\""),  BYTES("a\\b"),
+		BYTES("l1\nl2"),       BYTES("\x1b[31m"),    BYTES("\x7f"),
+		BYTES("\xff\xc0\xaf"), BYTES("caf\xc3\xa9"), BYTES("\xe2\x80\xa8"),
+	};
+	struct tracer_exec_event e = example();
+
+	e.argv = args;
+	e.argc = sizeof(args) / sizeof(args[0]);
+	EXPECT_LINE(exec_text(0, &e),
+		    "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=pts9 argv: 'A=b' c=d '' "
+		    "'it'\\''s' 'say \"hi\"' 'a\\b' $'l1\\nl2' $'\\x1b[31m' $'\\x7f' "
+		    "$'\\xff\\xc0\\xaf' 'caf\xc3\xa9' $'\\xe2\\x80\\xa8'\n");
+}
+
+Test(exec_text, argv0_reserved_word)
+{
+	struct tracer_bytes args[] = { BYTES("if"), BYTES("if") };
+	struct tracer_exec_event e = example();
+
+	e.argv = args;
+	e.argc = 2;
+	EXPECT_LINE(exec_text(0, &e),
+		    "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 comm=\"bash\" "
+		    "filename=\"/usr/bin/ls\" ppid=1200 ret=0 tty=pts9 argv: 'if' if\n");
+}
+
+Test(exec_text, word_boundaries_are_kept)
+{
+	struct tracer_bytes two[] = { BYTES("a"), BYTES("b c") };
+	struct tracer_bytes three[] = { BYTES("a"), BYTES("b"), BYTES("c") };
+	struct tracer_bytes one[] = { BYTES("a b c") };
+	struct tracer_exec_event e = example();
+	char *l2, *l3, *l1;
+
+	e.argv = two;
+	e.argc = 2;
+	l2 = exec_text(0, &e);
+	e.argv = three;
+	e.argc = 3;
+	l3 = exec_text(0, &e);
+	e.argv = one;
+	e.argc = 1;
+	l1 = exec_text(0, &e);
+	cr_expect(strstr(l2, " argv: a 'b c'\n") != NULL, "%s", l2);
+	cr_expect(strstr(l3, " argv: a b c\n") != NULL, "%s", l3);
+	cr_expect(strstr(l1, " argv: 'a b c'\n") != NULL, "%s", l1);
+	cr_expect_str_neq(l2, l3);
+	cr_expect_str_neq(l1, l3);
+	free(l1);
+	free(l2);
+	free(l3);
+}
+
+Test(exec_text, forged_line_stays_one_line)
+{
+	struct tracer_bytes args[] = {
+		BYTES("x\n[0.000000] pid=1 tid=1 uid=0 gid=0 syscall_id=59 comm=\"sh\" "
+		      "filename=\"/bin/sh\" ppid=0 ret=0 tty=- argv: sh\n"),
+		BYTES("\r[0.000000] pid=1"),
+		BYTES("\xe2\x80\xa8[0.000000] pid=1"),
+		BYTES("\xc2\x85[0.000000] pid=1"),
+		BYTES("\v\f"),
+	};
+	struct tracer_exec_event e = example();
+	char *line;
+
+	e.comm = (struct tracer_bytes)BYTES("x\n[0.000000]");
+	e.filename = (struct tracer_bytes)BYTES("\n\r\n");
+	e.tty = "pts9\n[0.000000]";
+	e.argv = args;
+	e.argc = sizeof(args) / sizeof(args[0]);
+	line = exec_text(0, &e);
+	expect_one_line(line);
+	cr_expect_null(strstr(line, "\xe2\x80\xa8"));
+	cr_expect_null(strstr(line, "\xc2\x85"));
+	cr_expect_str_eq(line,
+			 "[0.000000] pid=1234 tid=1234 uid=1000 gid=1000 syscall_id=59 "
+			 "comm=\"x\\n[0.000000]\" filename=\"\\n\\r\\n\" ppid=1200 ret=0 "
+			 "tty=\"pts9\\n[0.000000]\" argv: $'x\\n[0.000000] pid=1 tid=1 uid=0 "
+			 "gid=0 syscall_id=59 comm=\"sh\" filename=\"/bin/sh\" ppid=0 ret=0 tty=- "
+			 "argv: sh\\n' $'\\r[0.000000] pid=1' $'\\xe2\\x80\\xa8[0.000000] pid=1' "
+			 "$'\\xc2\\x85[0.000000] pid=1' $'\\v\\f'\n");
+	free(line);
+	line = exec_json(0, &e);
+	expect_one_line(line);
+	free(line);
+}
+
+/* ---- the argv part of a text line, read back by bash ---- */
+
+static char *run_bash(const char *script, size_t *out_len)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	cr_assert_eq(pipe(fds), 0);
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("LC_ALL", "C", 1);
+		execl("/bin/bash", "bash", "--norc", "--noprofile", "-c", script, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t n;
+
+		if (cap - len < 4096) {
+			cap = cap * 2 + 4096;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		n = read(fds[0], buf + len, cap - len);
+		cr_assert(n >= 0);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fds[0]);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "bash failed on: %s", script);
+	*out_len = len;
+	return buf;
+}
+
+Test(exec_text, argv_pastes_back_into_bash)
+{
+	struct tracer_bytes args[] = {
+		BYTES("A=b"),
+		BYTES("a b"),
+		BYTES(""),
+		BYTES("it's"),
+		BYTES("\"q\""),
+		BYTES("back\\"),
+		BYTES("x\n[0.000000] pid=1"),
+		BYTES("\x1b[31m\x7f"),
+		BYTES("\xff\xed\xa0\x80"),
+		BYTES("\xe6\x97\xa5"),
+		BYTES("\xe2\x80\xae"),
+		BYTES("$(id)"),
+		BYTES("!!"),
+		BYTES("--"),
+		BYTES("%s"),
+	};
+	size_t n = sizeof(args) / sizeof(args[0]), i, got_len, want_len = 0;
+	struct tracer_exec_event e = example();
+	char want[512], script[2048], *line, *argv_part, *got;
+
+	e.argv = args;
+	e.argc = (uint32_t)n;
+	line = exec_text(0, &e);
+	expect_one_line(line);
+	argv_part = strstr(line, " argv: ");
+	cr_assert_not_null(argv_part);
+	argv_part += strlen(" argv: ");
+	argv_part[strlen(argv_part) - 1] = '\0';
+	snprintf(script, sizeof(script), "printf '%%s\\0' %s", argv_part);
+	for (i = 0; i < n; i++) {
+		memcpy(want + want_len, args[i].ptr, args[i].len);
+		want_len += args[i].len;
+		want[want_len++] = '\0';
+	}
+	got = run_bash(script, &got_len);
+	cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
+		  "bash read back other bytes from: %s", script);
+	free(got);
+	free(line);
+}
+
+/* ---- JSON exec lines ---- */
+
+/* A small validating JSON parser: true when s is exactly one JSON value then "\n". */
+static const char *json_value(const char *p, int depth);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	for (;;) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"')
+			return p + 1;
+		if (c < 0x20)
+			return NULL;
+		if (c == '\\') {
+			p++;
+			if (*p == 'u') {
+				int i;
+
+				for (i = 1; i <= 4; i++) {
+					if (!strchr("0123456789abcdefABCDEF", p[i]) || !p[i])
+						return NULL;
+				}
+				p += 5;
+				continue;
+			}
+			if (!*p || !strchr("\"\\/bfnrt", *p))
+				return NULL;
+			p++;
+			continue;
+		}
+		p++;
+	}
+}
+
+static const char *json_number(const char *p)
+{
+	const char *start;
+
+	if (*p == '-')
+		p++;
+	if (*p == '0') {
+		p++;
+	} else if (*p >= '1' && *p <= '9') {
+		while (*p >= '0' && *p <= '9')
+			p++;
+	} else {
+		return NULL;
+	}
+	if (*p == '.') {
+		start = ++p;
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p == start)
+			return NULL;
+	}
+	return p;
+}
+
+static const char *json_value(const char *p, int depth)
+{
+	if (depth > 16)
+		return NULL;
+	p = json_ws(p);
+	if (*p == '{' || *p == '[') {
+		char close = *p == '{' ? '}' : ']';
+		bool obj = *p == '{';
+
+		p = json_ws(p + 1);
+		if (*p == close)
+			return p + 1;
+		for (;;) {
+			if (obj) {
+				p = json_string(json_ws(p));
+				if (!p)
+					return NULL;
+				p = json_ws(p);
+				if (*p++ != ':')
+					return NULL;
+			}
+			p = json_value(p, depth + 1);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p == close)
+				return p + 1;
+			if (*p++ != ',')
+				return NULL;
+		}
+	}
+	if (*p == '"')
+		return json_string(p);
+	if (!strncmp(p, "true", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	if (!strncmp(p, "null", 4))
+		return p + 4;
+	return json_number(p);
+}
+
+static void expect_json_line(const char *s)
+{
+	const char *end = json_value(s, 0);
+
+	expect_one_line(s);
+	cr_expect(end != NULL && strcmp(end, "\n") == 0, "not one JSON value: [%s]", s);
+}
+
+Test(exec_json, example)
+{
+	struct tracer_exec_event e = example();
+	const char *want =
+		"{\"type\":\"exec\",\"ts\":0.123456,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
+		"\"argv\":[\"ls\",\"-l\",\"a b\"],\"argv_truncated\":false,\"argv_fault\":false,"
+		"\"syscall\":\"execve\",\"syscall_id\":59,\"ret\":0,\"errno\":null,"
+		"\"tty\":\"pts9\"}\n";
+	char *line = exec_json(0.123456, &e);
+
+	cr_expect_str_eq(line, want, "\n got: [%s]\nwant: [%s]", line, want);
+	expect_json_line(line);
+	free(line);
+}
+
+Test(exec_json, failed_execveat_no_tty)
+{
+	struct tracer_exec_event e = example();
+	const char *want =
+		"{\"type\":\"exec\",\"ts\":2.000000,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
+		"\"argv\":[],\"argv_truncated\":true,\"argv_fault\":true,"
+		"\"syscall\":\"execveat\",\"syscall_id\":322,\"ret\":-8,\"errno\":\"ENOEXEC\","
+		"\"tty\":null}\n";
+	char *line;
+
+	e.syscall_nr = 322;
+	e.ret = -ENOEXEC;
+	e.tty = NULL;
+	e.argc = 0;
+	e.argv_truncated = true;
+	e.argv_fault = true;
+	line = exec_json(2, &e);
+	cr_expect_str_eq(line, want, "\n got: [%s]\nwant: [%s]", line, want);
+	expect_json_line(line);
+	free(line);
+}
+
+Test(exec_json, other_syscall_unknown_errno)
+{
+	struct tracer_exec_event e = example();
+	char *line;
+
+	e.syscall_nr = 11;
+	e.ret = -4000;
+	e.argc = 1;
+	line = exec_json(0, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
+			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"bash\","
+			 "\"filename\":\"/usr/bin/ls\",\"argv\":[\"ls\"],\"argv_truncated\":false,"
+			 "\"argv_fault\":false,\"syscall\":\"exec\",\"syscall_id\":11,"
+			 "\"ret\":-4000,\"errno\":null,\"tty\":\"pts9\"}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+Test(exec_json, hostile_strings)
+{
+	struct tracer_bytes args[] = {
+		BYTES("a \"b\" \\c"),
+		BYTES("l1\nl2\r\t\b\f"),
+		BYTES("\x1b[31m\x7f\x01"),
+		BYTES("\xff\xc0\xaf"),
+		BYTES("\xed\xa0\x80"),
+		BYTES("caf\xc3\xa9 \xe6\x97\xa5"),
+		BYTES("\xe2\x80\xa8\xe2\x80\xae"),
+		BYTES(""),
+	};
+	struct tracer_exec_event e = example();
+	char *line;
+
+	e.comm = (struct tracer_bytes)BYTES("x\"}\n{");
+	e.filename = (struct tracer_bytes)BYTES("/tmp/\xfe");
+	e.tty = "t\"y";
+	e.argv = args;
+	e.argc = sizeof(args) / sizeof(args[0]);
+	line = exec_json(0, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
+			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"x\\\"}\\n{\","
+			 "\"filename\":\"/tmp/\\udcfe\",\"argv\":[\"a \\\"b\\\" \\\\c\","
+			 "\"l1\\nl2\\r\\t\\b\\f\",\"\\u001b[31m\\u007f\\u0001\","
+			 "\"\\udcff\\udcc0\\udcaf\",\"\\udced\\udca0\\udc80\","
+			 "\"caf\xc3\xa9 \xe6\x97\xa5\",\"\\u2028\\u202e\",\"\"],"
+			 "\"argv_truncated\":false,\"argv_fault\":false,\"syscall\":\"execve\","
+			 "\"syscall_id\":59,\"ret\":0,\"errno\":null,\"tty\":\"t\\\"y\"}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+/* ---- exit lines ---- */
+
+Test(exit_lines, normal_exit)
+{
+	struct tracer_exit_event e = {
+		.pid = 42,
+		.ppid = 1,
+		.exit_code = 0,
+		.comm = BYTES("true"),
+	};
+
+	EXPECT_LINE(exit_text(3.25, &e), "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0\n");
+	EXPECT_LINE(exit_json(3.25, &e),
+		    "{\"type\":\"exit\",\"ts\":3.250000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		    "\"exit_code\":0,\"signal\":null,\"core_dumped\":false}\n");
+	e.exit_code = 3 << 8;
+	EXPECT_LINE(exit_text(3.25, &e), "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=3\n");
+	e.exit_code = 255 << 8;
+	EXPECT_LINE(exit_json(0, &e),
+		    "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		    "\"exit_code\":255,\"signal\":null,\"core_dumped\":false}\n");
+}
+
+Test(exit_lines, killed)
+{
+	struct tracer_exit_event e = {
+		.pid = 42,
+		.ppid = 1,
+		.exit_code = 9,
+		.comm = BYTES("sleep"),
+	};
+
+	EXPECT_LINE(exit_text(1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL)\n");
+	EXPECT_LINE(exit_json(1, &e),
+		    "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
+		    "\"exit_code\":null,\"signal\":9,\"core_dumped\":false}\n");
+	e.exit_code = 11 | 0x80;
+	EXPECT_LINE(exit_text(1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 (SIGSEGV) core\n");
+	EXPECT_LINE(exit_json(1, &e),
+		    "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
+		    "\"exit_code\":null,\"signal\":11,\"core_dumped\":true}\n");
+	e.exit_code = 1;
+	EXPECT_LINE(exit_text(1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=1 (SIGHUP)\n");
+	e.exit_code = 31;
+	EXPECT_LINE(exit_text(1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=31 (SIGSYS)\n");
+	e.exit_code = 15;
+	EXPECT_LINE(exit_text(1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=15 (SIGTERM)\n");
+	/* a real-time signal has no name in the table */
+	e.exit_code = 40;
+	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=40\n");
+}
+
+Test(exit_lines, hostile_comm)
+{
+	struct tracer_exit_event e = {
+		.pid = 7,
+		.ppid = 6,
+		.exit_code = 0,
+		.comm = BYTES("a\nb\"\xff"),
+	};
+	char *line;
+
+	EXPECT_LINE(exit_text(0, &e),
+		    "[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0\n");
+	line = exit_json(0, &e);
+	cr_expect_str_eq(line, "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":7,\"ppid\":6,"
+			       "\"comm\":\"a\\nb\\\"\\udcff\",\"exit_code\":0,\"signal\":null,"
+			       "\"core_dumped\":false}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+/* ---- lost lines ---- */
+
+Test(lost_lines, text_and_json)
+{
+	struct capture c;
+	char *s;
+
+	cap_open(&c);
+	cr_assert_eq(format_lost_text(c.f, 9.5, 18446744073709551615ull, 3), 0);
+	s = cap_close(&c);
+	cr_expect_str_eq(s, "[9.500000] lost 18446744073709551615 events (cpu 3)\n");
+	free(s);
+	cap_open(&c);
+	cr_assert_eq(format_lost_json(c.f, 9.5, 12, 0), 0);
+	s = cap_close(&c);
+	cr_expect_str_eq(s, "{\"type\":\"lost\",\"ts\":9.500000,\"count\":12,\"cpu\":0}\n");
+	expect_json_line(s);
+	free(s);
+}
+
+/* ---- errno names ---- */
+
+Test(errno_names, known_and_unknown)
+{
+	static const struct {
+		int err;
+		const char *name;
+	} want[] = {
+		{ E2BIG, "E2BIG" },
+		{ EACCES, "EACCES" },
+		{ EAGAIN, "EAGAIN" },
+		{ EBADF, "EBADF" },
+		{ EFAULT, "EFAULT" },
+		{ EINVAL, "EINVAL" },
+		{ EIO, "EIO" },
+		{ EISDIR, "EISDIR" },
+		{ ELOOP, "ELOOP" },
+		{ EMFILE, "EMFILE" },
+		{ ENAMETOOLONG, "ENAMETOOLONG" },
+		{ ENFILE, "ENFILE" },
+		{ ENOENT, "ENOENT" },
+		{ ENOEXEC, "ENOEXEC" },
+		{ ENOMEM, "ENOMEM" },
+		{ ENOTDIR, "ENOTDIR" },
+		{ EPERM, "EPERM" },
+		{ ETXTBSY, "ETXTBSY" },
+		{ ELIBBAD, "ELIBBAD" },
+		{ EOVERFLOW, "EOVERFLOW" },
+		{ ENXIO, "ENXIO" },
+		{ ESRCH, "ESRCH" },
+		{ EINTR, "EINTR" },
+		{ ECHILD, "ECHILD" },
+		{ ENODEV, "ENODEV" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		const char *got = errno_name(want[i].err);
+
+		cr_expect(got && strcmp(got, want[i].name) == 0, "errno %d: got %s, want %s",
+			  want[i].err, got ? got : "NULL", want[i].name);
+	}
+	cr_expect_null(errno_name(0));
+	cr_expect_null(errno_name(-2));
+	cr_expect_null(errno_name(4000));
+	cr_expect_null(errno_name(INT32_MIN));
+	cr_expect_null(errno_name(INT32_MAX));
+}
+
+/* ---- write errors ---- */
+
+Test(errors, write_failure_reported)
+{
+	struct tracer_exec_event e = example();
+	struct tracer_exit_event x = { .pid = 1, .comm = BYTES("a") };
+	FILE *f = fopen("/dev/null", "r");
+
+	cr_assert_not_null(f);
+	cr_expect_eq(format_exec_text(f, 0, &e), -1);
+	cr_expect_eq(format_exec_json(f, 0, &e), -1);
+	cr_expect_eq(format_exit_text(f, 0, &x), -1);
+	cr_expect_eq(format_exit_json(f, 0, &x), -1);
+	cr_expect_eq(format_lost_text(f, 0, 1, 1), -1);
+	cr_expect_eq(format_lost_json(f, 0, 1, 1), -1);
+	fclose(f);
+}
