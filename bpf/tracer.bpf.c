@@ -469,6 +469,9 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		} else {
 			r->flags |= TRACER_EXEC_ARGS_FAULT;
 		}
+	} else if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
+		/* An interpreter rewrote argv and the caller's argv[0] was not saved. */
+		r->flags |= TRACER_EXEC_ARGS_FAULT;
 	}
 
 	arg_start = BPF_CORE_READ(p, mm, arg_start);
@@ -677,16 +680,22 @@ int BPF_PROG(on_exit, struct task_struct *p)
 {
 	struct tracer_exit_rec *r;
 	struct signal_struct *sig;
+	struct tracer_proc *ps;
+	bool stale;
 	__u32 tgid;
 
 	sig = p->signal;
 	if (BPF_CORE_READ(sig, live.counter) != 0)
 		return 0;
 	tgid = p->tgid;
-	if (!bpf_map_lookup_elem(&proc_state, &tgid))
+	ps = bpf_map_lookup_elem(&proc_state, &tgid);
+	if (!ps)
 		return 0;
+	stale = ps->start_time != leader_start_time(p);
 	if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
 		__sync_fetch_and_sub(&watched_now, 1);
+	if (stale) /* the entry was an earlier process's with the same pid */
+		return 0;
 
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {

@@ -226,8 +226,10 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	/*
 	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
 	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
+	 * The tests force the fallback with TRACER_TEST_NO_PREPARE_EXEC.
 	 */
-	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0)
+	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0 &&
+	    !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
 		bpf_program__set_autoload(skel->progs.kp_remove_arg_zero, false);
 	else
 		bpf_program__set_autoload(skel->progs.on_prepare_exec, false);
