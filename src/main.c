@@ -201,6 +201,10 @@ int main(int argc, char **argv)
 	ret = opts_parse(argc, argv, &opts, stdout, stderr);
 	if (ret >= 0)
 		return ret;
+	if (opts.command) {
+		fputs("tracer: running a COMMAND is not implemented yet\n", stderr);
+		return TRACER_EXIT_USAGE;
+	}
 
 	/* Everything the user named must exist before anything is attached. */
 	if (resolve_ttys(&opts, tty_devs) || resolve_pids(&opts, opts.verbose))
