@@ -497,6 +497,13 @@ int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
 	int ret = ring_buffer__poll(core->rb, timeout_ms);
 
+	/*
+	 * The kernel wakes the reader only once wakeup_bytes are waiting, and
+	 * epoll then reports nothing: what is below the threshold is taken
+	 * here, at every call.
+	 */
+	if (ret >= 0 || ret == -EINTR)
+		ret = ring_buffer__consume(core->rb);
 	if (ret == -ECANCELED)
 		return 1;
 	if (ret < 0 && ret != -EINTR)
