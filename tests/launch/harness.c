@@ -135,7 +135,11 @@ char *read_file(const char *path)
 /* The environment of tracer: clean, then opts->env on top. */
 static char **make_env(const char *const *extra)
 {
-	static const char *const keep[] = { "TERM=", "LANG=", "LC_ALL=", NULL };
+	/* The sanitizers' options reach the tracer under test. */
+	static const char *const keep[] = {
+		"TERM=",	  "LANG=",	   "LC_ALL=", "ASAN_OPTIONS=",
+		"UBSAN_OPTIONS=", "LSAN_OPTIONS=", NULL
+	};
 	size_t n = 0, cap = 64, i, j;
 	char **env = calloc(cap, sizeof(*env));
 

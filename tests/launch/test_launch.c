@@ -248,12 +248,15 @@ Test(launch, stdin_and_stdout_belong_to_the_command)
 Test(launch, command_not_found)
 {
 	const char *events = test_path("events.json");
+	char *text;
 
 	run_tracer(ARGS("--json", "-o", events, "--", "tracer-no-such-command-x", "arg"), NULL, 30);
 	cr_assert_eq(r.status, 127);
 	cr_assert_str_eq(r.err, "tracer: tracer-no-such-command-x: command not found\n");
 	/* Not executed at all: no event. */
-	cr_assert_str_eq(read_file(events), "");
+	text = read_file(events);
+	cr_assert_str_eq(text, "");
+	free(text);
 	run_free(&r);
 
 	/* A path that does not exist: the exec is tried, and fails with ENOENT. */
