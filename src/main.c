@@ -12,6 +12,7 @@
 #include "tracer.h"
 #include "core.h"
 #include "format.h"
+#include "launch.h"
 #include "opts.h"
 #include "sysinfo.h"
 #include "ttyname.h"
@@ -187,7 +188,10 @@ int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
 	uint32_t tty_devs[TRACER_MAX_TTYS];
-	bool found_roots[TRACER_MAX_ROOTS];
+	uint32_t roots[TRACER_MAX_ROOTS + 1]; /* + 1: the launched COMMAND */
+	bool found_roots[TRACER_MAX_ROOTS + 1];
+	struct launch *launch = NULL;
+	size_t n_roots;
 	struct tracer_core_config cfg = {};
 	struct tracer_core_callbacks cb = {};
 	struct app app = {};
@@ -230,9 +234,23 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return TRACER_EXIT_FAILURE;
 		}
+	} else if (opts.command) {
+		/* Standard output is the command's. */
+		app.out = launch_open_stderr();
+		if (!app.out) {
+			fprintf(stderr, "tracer: %s\n", strerror(errno));
+			return TRACER_EXIT_FAILURE;
+		}
 	}
-	install_signals();
 	app.start_ns = now_ns();
+	if (opts.command) {
+		/* Started now, held before its first exec until it is watched. */
+		ret = launch_start(&opts, &launch);
+		if (ret)
+			goto out_close_output;
+	} else {
+		install_signals();
+	}
 
 	cfg.ttys = tty_devs;
 	cfg.n_ttys = opts.n_ttys;
@@ -250,15 +268,19 @@ int main(int argc, char **argv)
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", err);
 		ret = TRACER_EXIT_FAILURE;
-		goto out_close_output;
+		goto out_close_core;
 	}
-	ret = tracer_core_seed(core, opts.pids, opts.n_pids, found_roots, err, sizeof(err));
+	memcpy(roots, opts.pids, opts.n_pids * sizeof(*roots));
+	n_roots = opts.n_pids;
+	if (launch)
+		roots[n_roots++] = launch_pid(launch);
+	ret = tracer_core_seed(core, roots, n_roots, found_roots, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", err);
 		ret = TRACER_EXIT_FAILURE;
 		goto out_close_core;
 	}
-	for (i = 0; i < opts.n_pids; i++)
+	for (i = 0; i < n_roots; i++)
 		any_root |= found_roots[i];
 	if (opts.n_pids && !opts.n_ttys && !any_root) {
 		/* Every process named exited while tracer was starting. */
@@ -267,10 +289,16 @@ int main(int argc, char **argv)
 		goto out_close_core;
 	}
 	watched = tracer_core_watched_now(core);
-	fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
-		plural(watched, "process", "processes"));
+	if (!launch || opts.verbose)
+		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
+			plural(watched, "process", "processes"));
+	if (launch)
+		launch_release(launch);
 
-	/* Main loop: with only pids, it ends when the last watched process is gone. */
+	/*
+	 * Main loop: with only pids, it ends when the last watched process is
+	 * gone; with a COMMAND, when launch_done() says so.
+	 */
 	ret = 0;
 	while (!stop_signal) {
 		ret = tracer_core_poll(core, POLL_INTERVAL_MS);
@@ -280,8 +308,12 @@ int main(int argc, char **argv)
 			app.write_failed = true;
 			break;
 		}
-		if (!opts.n_ttys && tracer_core_watched_now(core) == 0)
+		if (launch) {
+			if (launch_done(launch, tracer_core_watched_now(core)))
+				break;
+		} else if (!opts.n_ttys && tracer_core_watched_now(core) == 0) {
 			break;
+		}
 	}
 
 	/* Detach, then deliver what is still buffered */
@@ -304,6 +336,13 @@ int main(int argc, char **argv)
 	}
 out_close_core:
 	tracer_core_close(core);
+	if (launch) {
+		/* tracer's own failure first, else the command's status. */
+		if (ret == TRACER_EXIT_OK)
+			ret = launch_finish(launch);
+		else
+			launch_finish(launch);
+	}
 out_close_output:
 	if (app.out != stdout)
 		fclose(app.out);

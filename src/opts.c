@@ -40,17 +40,19 @@ enum {
 	OPT_MAX_ARG_BYTES,
 	OPT_RINGBUF_SIZE,
 	OPT_MAX_PROCS,
+	OPT_FOLLOW_ALL,
 	OPT_USAGE,
 };
 
 static const char doc[] =
 	"Report every program executed inside a process tree or on a terminal: the processes "
 	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
-	"--tty, and, unless --no-watch-children, all their descendants, those already running "
-	"and those started later. Each execve/execveat, successful or not, is printed with its "
-	"arguments, as text or as JSON Lines.\n"
+	"--tty, the COMMAND given after --, and, unless --no-watch-children, all their "
+	"descendants, those already running and those started later. Each execve/execveat, "
+	"successful or not, is printed with its arguments, as text or as JSON Lines.\n"
 	"\n"
 	"USAGE: tracer [OPTIONS] [PID...]\n"
+	"       tracer [OPTIONS] -- COMMAND [ARG...]\n"
 	"\n"
 	"EXAMPLES:\n"
 	"    tracer --pid 1234     # every exec in process 1234 and its descendants\n"
@@ -58,13 +60,21 @@ static const char doc[] =
 	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
 	"    tracer --pid 1234 --no-watch-children\n"
+	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
+	"    tracer -o execs.log -- ./install.sh\n"
+	"    tracer -u alice -- id\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
+	"\n"
+	"With a COMMAND, tracer starts it (as the user who ran sudo, unless --user), traces it "
+	"from its first exec, writes the events to standard error unless --output, and exits "
+	"with its exit status (128+N if signal N killed it; 127: not found, 126: cannot be "
+	"executed). Ctrl-C reaches the COMMAND; tracer then drains its events and exits.\n"
 	"\n"
 	"Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n"
 	"tracer needs root (CAP_BPF and CAP_PERFMON) to load its BPF programs.";
 
-static const char args_doc[] = "[PID...]";
+static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
 
 /* The help text spells these out. */
 _Static_assert(TRACER_ARGS_HARD_MAX == 4096 && TRACER_ARGS_DEFAULT == 64, "update --help");
@@ -97,6 +107,11 @@ static const struct argp_option options[] = {
 	{ "max-procs", OPT_MAX_PROCS, "N", 0,
 	  "Track at most N processes at a time (1-4194304; default or 0: sized from the machine)",
 	  3 },
+	{ NULL, 0, NULL, 0, "Running a COMMAND (after --):", 4 },
+	{ "user", 'u', "USER", 0,
+	  "Run COMMAND as USER (name or uid; default: the user who ran sudo, or root)", 4 },
+	{ "follow-all", OPT_FOLLOW_ALL, NULL, 0,
+	  "Keep tracing after COMMAND exits, until every process it started has gone", 4 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },
@@ -269,6 +284,45 @@ static error_t add_tty(struct parse_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/*
+ * The first argument after "--": it and everything after it are the COMMAND,
+ * passed on untouched (argp is told they are consumed).
+ */
+static error_t take_command(struct parse_ctx *ctx, struct argp_state *state)
+{
+	struct tracer_opts *opts = ctx->opts;
+	int first = state->next - 1;
+
+	opts->command = &state->argv[first];
+	opts->command_argc = state->argc - first;
+	state->next = state->argc;
+	return 0;
+}
+
+static error_t check_end(struct parse_ctx *ctx)
+{
+	struct tracer_opts *opts = ctx->opts;
+
+	if (!opts->command) {
+		if (opts->user)
+			return usage_error(ctx,
+					   "--user needs a COMMAND: tracer [OPTIONS] -- "
+					   "COMMAND [ARG...]",
+					   NULL, "");
+		if (opts->follow_all)
+			return usage_error(ctx,
+					   "--follow-all needs a COMMAND: tracer [OPTIONS] -- "
+					   "COMMAND [ARG...]",
+					   NULL, "");
+	}
+	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command)
+		return usage_error(ctx,
+				   "nothing to trace: give --pid PID, --tty TTY or -- COMMAND "
+				   "(see --help)",
+				   NULL, "");
+	return 0;
+}
+
 static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
 			   uint64_t max, const char *what, const char *range, uint64_t *val)
 {
@@ -306,8 +360,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->err_stream = ctx->err;
 		ctx->last_next = state->next > 1 ? state->next : 1;
 		return 0;
-	case 'p':
 	case ARGP_KEY_ARG:
+		/* Everything after "--" is the COMMAND and its own arguments. */
+		if (state->quoted && state->next > state->quoted)
+			return take_command(ctx, state);
+		if (*arg && (*arg < '0' || *arg > '9'))
+			return usage_error(ctx, "invalid pid ", arg,
+					   " (to run a command: tracer [OPTIONS] -- COMMAND)");
+		return add_pid(ctx, arg);
+	case 'p':
 		return add_pid(ctx, arg);
 	case 't':
 		return add_tty(ctx, arg);
@@ -324,6 +385,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'v':
 		opts->verbose++;
+		return 0;
+	case 'u':
+		if (!*arg)
+			return usage_error(ctx, "invalid --user ", arg, "");
+		opts->user = arg;
+		return 0;
+	case OPT_FOLLOW_ALL:
+		opts->follow_all = true;
 		return 0;
 	case OPT_MAX_ARGS:
 		err = parse_limit(ctx, arg, false, 1, TRACER_ARGS_HARD_MAX, "invalid --max-args ",
@@ -361,12 +430,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ctx->exit_code = TRACER_EXIT_OK;
 		return ECANCELED;
 	case ARGP_KEY_END:
-		if (opts->n_pids == 0 && opts->n_ttys == 0)
-			return usage_error(ctx,
-					   "nothing to trace: give --pid PID or --tty TTY "
-					   "(see --help)",
-					   NULL, "");
-		return 0;
+		return check_end(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;
 		return 0;

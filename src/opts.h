@@ -30,6 +30,11 @@ struct tracer_opts {
 	unsigned int max_arg_bytes; /* default TRACER_ARGBYTES_DEFAULT, 1..HARD_MAX */
 	uint64_t ringbuf_bytes; /* default 16 MiB; power of two >= 4096 (rounded up) */
 	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
+	/* Launch mode: tracer [OPTIONS] -- COMMAND [ARG...] */
+	char **command; /* NULL-terminated COMMAND and its arguments; NULL: none */
+	int command_argc;
+	const char *user; /* -u: run COMMAND as this user (name or uid); NULL: default */
+	bool follow_all; /* trace until every descendant of COMMAND has gone */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */
@@ -41,7 +46,7 @@ int parse_size(const char *s, uint64_t *val);
  * Parses argv into opts (defaults first). Messages go to err (one line,
  * "tracer: ..."). Returns -1 when parsing succeeded and the program should go
  * on, or an exit code to exit with now: 0 after --help/--version (printed to
- * out), 2 for a usage error (including no scope at all).
+ * out), 2 for a usage error (including no scope and no COMMAND at all).
  */
 int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err);
 

@@ -17,6 +17,7 @@ struct result {
 	struct tracer_opts opts;
 	char *out;
 	char *err;
+	char **argv; /* a copy: opts.command points into it */
 };
 
 static struct result r;
@@ -25,8 +26,10 @@ static void teardown(void)
 {
 	free(r.out);
 	free(r.err);
+	free(r.argv);
 	r.out = NULL;
 	r.err = NULL;
+	r.argv = NULL;
 }
 
 TestSuite(opts, .fini = teardown);
@@ -38,6 +41,10 @@ static void run_argv(int argc, char **argv)
 	FILE *out, *err;
 
 	teardown();
+	r.argv = calloc((size_t)argc + 1, sizeof(*r.argv));
+	cr_assert_not_null(r.argv);
+	memcpy(r.argv, argv, (size_t)argc * sizeof(*argv));
+	argv = r.argv;
 	out = open_memstream(&r.out, &out_len);
 	err = open_memstream(&r.err, &err_len);
 	cr_assert(out && err);
@@ -104,6 +111,10 @@ Test(opts, defaults)
 	cr_assert_eq(r.opts.max_arg_bytes, TRACER_ARGBYTES_DEFAULT);
 	cr_assert_eq(r.opts.ringbuf_bytes, 16u << 20);
 	cr_assert_eq(r.opts.max_procs, 0);
+	cr_assert_null(r.opts.command);
+	cr_assert_eq(r.opts.command_argc, 0);
+	cr_assert_null(r.opts.user);
+	cr_assert_not(r.opts.follow_all);
 }
 
 Test(opts, repeated_pid)
@@ -117,7 +128,7 @@ Test(opts, repeated_pid)
 
 Test(opts, positional_pids)
 {
-	RUN("10", "20", "-p", "30", "40", "--", "50");
+	RUN("10", "20", "-p", "30", "40", "50");
 	assert_ok();
 	cr_assert_eq(r.opts.n_pids, 5);
 	cr_assert_eq(r.opts.pids[0], 10);
@@ -125,6 +136,7 @@ Test(opts, positional_pids)
 	cr_assert_eq(r.opts.pids[2], 30);
 	cr_assert_eq(r.opts.pids[3], 40);
 	cr_assert_eq(r.opts.pids[4], 50);
+	cr_assert_null(r.opts.command);
 }
 
 Test(opts, pid_limits)
@@ -180,19 +192,22 @@ Test(opts, invalid_pid_option)
 
 Test(opts, invalid_pid_positional)
 {
+	/* A word that is not a number may be a forgotten "--" before a COMMAND. */
 	RUN("xyz");
-	assert_usage_error("tracer: invalid pid 'xyz'\n");
+	assert_usage_error(
+		"tracer: invalid pid 'xyz' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
+	RUN("-j", "make", "test");
+	assert_usage_error(
+		"tracer: invalid pid 'make' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
 	RUN("12", "12x");
 	assert_usage_error("tracer: invalid pid '12x'\n");
 	RUN("0");
 	assert_usage_error("tracer: invalid pid '0'\n");
 	RUN("+5");
-	assert_usage_error("tracer: invalid pid '+5'\n");
+	assert_usage_error(
+		"tracer: invalid pid '+5' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
 	RUN("");
 	assert_usage_error("tracer: invalid pid ''\n");
-	/* After "--" nothing is an option any more. */
-	RUN("--", "-3");
-	assert_usage_error("tracer: invalid pid '-3'\n");
 }
 
 Test(opts, message_stays_one_line)
@@ -297,10 +312,17 @@ Test(opts, nothing_to_trace)
 	char *argv[] = { "tracer", NULL };
 
 	run_argv(1, argv);
-	assert_usage_error("tracer: nothing to trace: give --pid PID or --tty TTY (see --help)\n");
+	assert_usage_error(
+		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
 
 	RUN("--json", "-v", "--no-watch-children");
-	assert_usage_error("tracer: nothing to trace: give --pid PID or --tty TTY (see --help)\n");
+	assert_usage_error(
+		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+
+	/* "--" with nothing after it is no COMMAND. */
+	RUN("-j", "--");
+	assert_usage_error(
+		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
 }
 
 Test(opts, help)
@@ -310,6 +332,13 @@ Test(opts, help)
 	cr_assert_str_eq(r.err, "");
 	cr_assert_eq(strncmp(r.out, "Usage: tracer [OPTION...] [PID...]\n", 35), 0, "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "USAGE: tracer [OPTIONS] [PID...]\n"));
+	cr_assert_not_null(strstr(r.out, "  or:  tracer [OPTION...] -- COMMAND [ARG...]\n"));
+	cr_assert_not_null(strstr(r.out, "       tracer [OPTIONS] -- COMMAND [ARG...]\n"));
+	cr_assert_not_null(strstr(r.out, "    tracer -- make test"));
+	cr_assert_not_null(strstr(r.out, "    tracer -o execs.log -- ./install.sh\n"));
+	cr_assert_not_null(strstr(r.out, "    tracer -u alice -- id\n"));
+	cr_assert_not_null(strstr(r.out, "-u, --user=USER"));
+	cr_assert_not_null(strstr(r.out, "--follow-all"));
 	cr_assert_not_null(strstr(r.out, "EXAMPLES:\n"));
 	cr_assert_not_null(strstr(r.out, "    tracer --pid 1234 --no-watch-children\n"));
 	cr_assert_not_null(strstr(r.out, "--no-watch-children"));
@@ -596,4 +625,137 @@ Test(opts, parse_size)
 		cr_assert_eq(v, 12345, "%s", bad[i].s);
 	}
 	cr_assert_eq(parse_size(NULL, &v), -EINVAL);
+}
+
+/* Launch mode: tracer [OPTIONS] -- COMMAND [ARG...] */
+
+static void assert_command(int argc, const char *const *words)
+{
+	cr_assert_not_null(r.opts.command);
+	cr_assert_eq(r.opts.command_argc, argc);
+	for (int i = 0; i < argc; i++)
+		cr_assert_str_eq(r.opts.command[i], words[i], "word %d", i);
+	cr_assert_null(r.opts.command[argc]);
+}
+
+Test(opts, command)
+{
+	static const char *const make[] = { "make", "test" };
+	static const char *const sh[] = { "/bin/sh", "-c", "/bin/true x" };
+
+	RUN("--", "make", "test");
+	assert_ok();
+	assert_command(2, make);
+	cr_assert_eq(r.opts.n_pids, 0);
+	cr_assert_eq(r.opts.n_ttys, 0);
+	cr_assert_null(r.opts.user);
+	cr_assert_not(r.opts.follow_all);
+
+	RUN("--json", "-o", "F", "--", "/bin/sh", "-c", "/bin/true x");
+	assert_ok();
+	assert_command(3, sh);
+	cr_assert(r.opts.json);
+	cr_assert_str_eq(r.opts.output, "F");
+}
+
+Test(opts, command_keeps_its_options)
+{
+	/* Nothing after "--" is tracer's: options, "--", pids, empty words. */
+	static const char *const words[] = { "ls", "-l", "--pid", "5", "--", "-j", "" };
+	static const char *const dash[] = { "-3" };
+	static const char *const dashdash[] = { "--", "x" };
+	static const char *const empty[] = { "" };
+
+	RUN("--", "ls", "-l", "--pid", "5", "--", "-j", "");
+	assert_ok();
+	assert_command(7, words);
+	cr_assert_eq(r.opts.n_pids, 0);
+	cr_assert_not(r.opts.json);
+
+	RUN("--", "-3");
+	assert_ok();
+	assert_command(1, dash);
+	cr_assert_eq(r.opts.n_pids, 0);
+
+	RUN("--", "--", "x");
+	assert_ok();
+	assert_command(2, dashdash);
+
+	/* An empty COMMAND is the command's problem (not found), not a usage error. */
+	RUN("--", "");
+	assert_ok();
+	assert_command(1, empty);
+}
+
+Test(opts, command_with_scopes)
+{
+	static const char *const cmd[] = { "sleep", "1" };
+
+	RUN("12", "-p", "34", "--tty", "pts/1", "--no-watch-children", "--", "sleep", "1");
+	assert_ok();
+	assert_command(2, cmd);
+	cr_assert_eq(r.opts.n_pids, 2);
+	cr_assert_eq(r.opts.pids[0], 12);
+	cr_assert_eq(r.opts.pids[1], 34);
+	cr_assert_eq(r.opts.n_ttys, 1);
+	cr_assert_not(r.opts.watch_children);
+}
+
+Test(opts, user)
+{
+	static const char *const id[] = { "id" };
+
+	RUN("-u", "alice", "--", "id");
+	assert_ok();
+	assert_command(1, id);
+	cr_assert_str_eq(r.opts.user, "alice");
+
+	RUN("--user=65534", "--", "id");
+	assert_ok();
+	cr_assert_str_eq(r.opts.user, "65534");
+
+	RUN("-uroot", "--user", "bob", "--", "id");
+	assert_ok();
+	cr_assert_str_eq(r.opts.user, "bob");
+
+	RUN("-u", "", "--", "id");
+	assert_usage_error("tracer: invalid --user ''\n");
+	RUN("-u");
+	assert_usage_error("tracer: option '-u' requires an argument (see --help)\n");
+	RUN("-u", "alice", "5");
+	assert_usage_error(
+		"tracer: --user needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]\n");
+	/* After "--", -u belongs to the command. */
+	RUN("5", "--", "id", "-u");
+	assert_ok();
+	cr_assert_null(r.opts.user);
+}
+
+Test(opts, follow_all)
+{
+	static const char *const cmd[] = { "./daemon", "--follow-all" };
+
+	RUN("--follow-all", "--", "./daemon", "--follow-all");
+	assert_ok();
+	cr_assert(r.opts.follow_all);
+	assert_command(2, cmd);
+
+	RUN("--follow-all", "5");
+	assert_usage_error(
+		"tracer: --follow-all needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]\n");
+	RUN("--follow-all=yes", "--", "x");
+	assert_usage_error(
+		"tracer: option '--follow-all' doesn't allow an argument (see --help)\n");
+}
+
+Test(opts, command_errors_before_dashdash)
+{
+	/* Errors in tracer's own options are still reported with a COMMAND. */
+	RUN("--frob", "--", "make");
+	assert_usage_error("tracer: unrecognized option '--frob' (see --help)\n");
+	RUN("--max-args", "0", "--", "make");
+	assert_usage_error("tracer: invalid --max-args '0' (1-4096)\n");
+	RUN("make", "--", "test");
+	assert_usage_error(
+		"tracer: invalid pid 'make' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
 }
