@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include "tracer.h"
 #include "core.h"
+#include "evlist.h"
 #include "format.h"
 #include "opts.h"
 #include "sysinfo.h"
@@ -25,6 +26,7 @@ struct app {
 	uint64_t start_ns;
 	uint64_t events; /* events written */
 	bool write_failed;
+	uint32_t printed; /* event kinds printed (--events) */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -53,12 +55,9 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	double ts = rel_seconds(app, ev->ts_ns);
 	int ret;
 
-	if (ev->type != TRACER_EVENT_EXEC)
+	if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
 		return 0;
-	if (app->json)
-		ret = format_exec_json(app->out, ts, &ev->exec);
-	else
-		ret = format_exec_text(app->out, ts, &ev->exec);
+	ret = format_event(app->out, app->json, ts, ev);
 	if (ret)
 		app->write_failed = true;
 	else
@@ -222,6 +221,7 @@ int main(int argc, char **argv)
 	}
 
 	app.json = opts.json;
+	app.printed = opts.events;
 	app.out = stdout;
 	if (opts.output) {
 		app.out = open_output(opts.output);
@@ -242,6 +242,8 @@ int main(int argc, char **argv)
 	cfg.ringbuf_bytes = opts.ringbuf_bytes;
 	cfg.max_procs = opts.max_procs;
 	cfg.verbose = opts.verbose > 0;
+	cfg.events = evlist_kernel_mask(opts.events, opts.tree, opts.timeline != NULL);
+	cfg.epoch_ns = app.start_ns;
 	cb.on_event = on_event;
 	cb.on_lost = on_lost;
 	cb.ctx = &app;

@@ -30,6 +30,10 @@ struct tracer_opts {
 	unsigned int max_arg_bytes; /* default TRACER_ARGBYTES_DEFAULT, 1..HARD_MAX */
 	uint64_t ringbuf_bytes; /* default 16 MiB; power of two >= 4096 (rounded up) */
 	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
+	/* Process lifecycle (see evlist.h, tree.h, timeline.h) */
+	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
+	bool tree; /* print the process tree at the end */
+	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */
