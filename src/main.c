@@ -13,6 +13,7 @@
 #include "core.h"
 #include "evlist.h"
 #include "format.h"
+#include "lifecycle.h"
 #include "opts.h"
 #include "sysinfo.h"
 #include "ttyname.h"
@@ -27,6 +28,7 @@ struct app {
 	uint64_t events; /* events written */
 	bool write_failed;
 	uint32_t printed; /* event kinds printed (--events) */
+	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -55,6 +57,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	double ts = rel_seconds(app, ev->ts_ns);
 	int ret;
 
+	lifecycle_add(app->lc, ev);
 	if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
 		return 0;
 	ret = format_event(app->out, app->json, ts, ev);
@@ -192,7 +195,7 @@ int main(int argc, char **argv)
 	struct app app = {};
 	struct tracer_core *core = NULL;
 	char err[256] = "";
-	bool any_root = false;
+	bool any_root = false, lifecycle_failed = false;
 	uint64_t watched;
 	size_t i;
 	int ret;
@@ -230,6 +233,11 @@ int main(int argc, char **argv)
 				strerror(errno));
 			return TRACER_EXIT_FAILURE;
 		}
+	}
+	if (lifecycle_open(&opts, &app.lc, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		ret = TRACER_EXIT_FAILURE;
+		goto out_close_output;
 	}
 	install_signals();
 	app.start_ns = now_ns();
@@ -292,6 +300,11 @@ int main(int argc, char **argv)
 		tracer_core_drain(core);
 	if (fflush(app.out))
 		app.write_failed = true;
+	if (lifecycle_finish(app.lc, now_ns(), app.start_ns, stderr, isatty(STDERR_FILENO), err,
+			     sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		lifecycle_failed = true;
+	}
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", strerror(-ret));
 		ret = TRACER_EXIT_FAILURE;
@@ -302,11 +315,12 @@ int main(int argc, char **argv)
 		/* A closed pipe (tracer | head) ends quietly. */
 		if (!app.write_failed)
 			print_summary(&app, core);
-		ret = TRACER_EXIT_OK;
+		ret = lifecycle_failed ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
 	}
 out_close_core:
 	tracer_core_close(core);
 out_close_output:
+	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
 	return ret;
