@@ -517,7 +517,9 @@ int tree_finish(struct tree *t, uint64_t end_ns)
 	sort_tree = t;
 	qsort(t->roots, t->n_roots, sizeof(*t->roots), cmp_by_start);
 	for (i = 0; i < t->n; i++)
-		qsort(t->procs[i].children, t->procs[i].n_children, sizeof(size_t), cmp_by_start);
+		if (t->procs[i].n_children > 1)
+			qsort(t->procs[i].children, t->procs[i].n_children, sizeof(size_t),
+			      cmp_by_start);
 
 	/* Depth-first order, without recursion: a chain of processes can be deep. */
 	for (i = t->n_roots; i-- > 0;) {
