@@ -5,7 +5,11 @@
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes
  * that already exist. An exec, fork or exit outside the scope costs one map
- * lookup and no ring-buffer traffic.
+ * lookup and no ring-buffer traffic; a signal outside it at most two.
+ *
+ * Records: each kind (exec, fork, exit, signal) is sent only when userspace
+ * asked for it (send_* below, fixed before load, so the verifier drops the
+ * code of the kinds not asked for). Scope is kept up to date either way.
  *
  * Exec: the syscall entry puts a small stage in task storage (it follows the
  * task across an exec from a non-leader thread, and is freed with it). A
@@ -24,6 +28,11 @@
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 #define SIGNAL_GROUP_EXIT 0x00000004
+/* si_code values (include/uapi/asm-generic/siginfo.h) */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE -1
+#define SI_TKILL -6
 #define ARG0_MAX 4096
 
 /* Set by userspace before load. */
@@ -33,6 +42,11 @@ const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
 /* Wake the reader only once this much is waiting; it also drains on a timer. */
 const volatile __u64 wakeup_bytes = 64 * 1024;
+/* Which records to send. */
+const volatile bool send_exec = true;
+const volatile bool send_fork = false;
+const volatile bool send_exit = true;
+const volatile bool send_signal = false;
 
 /* Processes watched now, and ever. Userspace reads them through the mmapped bss. */
 __u64 watched_now;
@@ -263,6 +277,8 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	} else if (!(p->flags & TRACER_WATCH_SELF)) {
 		return 0;
 	}
+	if (!send_exec)
+		return 0;
 
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
@@ -414,6 +430,8 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	struct scratch *s;
 	long len;
 
+	if (!send_exec)
+		return 0;
 	ps = proc_lookup(p, tgid);
 	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
 		return 0;
@@ -657,27 +675,61 @@ int tp_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 	return exec_exit(ctx->ret);
 }
 
-/* A new process whose parent is watched with children is watched. Threads are not processes. */
+static __always_inline void emit_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct tracer_fork_rec *r;
+
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return;
+	}
+	fill_hdr(&r->hdr, TRACER_REC_FORK);
+	r->pid = child->tgid;
+	r->ppid = parent->tgid;
+	r->parent_tid = parent->pid;
+	r->pad = 0;
+	r->start_time = child->start_time;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	bpf_ringbuf_submit(r, wakeup_flags());
+}
+
+/*
+ * A new process whose parent is watched with children is watched; the fork
+ * of a watched process is reported. Threads are not processes.
+ */
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid = parent->tgid, ctgid = child->tgid;
 	struct tracer_proc *ps;
+	__u32 flags, tty_dev;
 
 	if (ctgid == ptgid)
 		return 0;
 	ps = proc_lookup(parent, ptgid);
-	if (!ps || !(ps->flags & TRACER_WATCH_CHILDREN))
+	if (!ps)
 		return 0;
-	proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
-		    ps->tty_dev);
+	flags = ps->flags;
+	tty_dev = ps->tty_dev;
+	if (flags & TRACER_WATCH_CHILDREN)
+		proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
+			    tty_dev);
+	if (send_fork && (flags & TRACER_WATCH_SELF))
+		emit_fork(parent, child);
 	return 0;
 }
 
-/* A process leaves the scope only when its last thread is gone. */
+/*
+ * A process leaves the scope only when its last thread is gone. Its status is
+ * the one wait(2) reports: the group exit code when the process was ended as
+ * a whole (exit_group, a fatal signal, with 0x80 once a core was dumped),
+ * else the leader's own exit code.
+ */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p)
 {
+	struct task_struct *leader;
 	struct tracer_exit_rec *r;
 	struct signal_struct *sig;
 	struct tracer_proc *ps;
@@ -694,7 +746,8 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	stale = ps->start_time != leader_start_time(p);
 	if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
 		__sync_fetch_and_sub(&watched_now, 1);
-	if (stale) /* the entry was an earlier process's with the same pid */
+	/* An entry of an earlier process with the same pid, or no exit events asked. */
+	if (stale || !send_exit)
 		return 0;
 
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
@@ -702,16 +755,84 @@ int BPF_PROG(on_exit, struct task_struct *p)
 		count_lost();
 		return 0;
 	}
+	leader = p->group_leader;
 	fill_hdr(&r->hdr, TRACER_REC_EXIT);
 	r->pid = tgid;
 	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
 		r->exit_code = BPF_CORE_READ(sig, group_exit_code);
 	else
-		r->exit_code = p->exit_code;
+		r->exit_code = BPF_CORE_READ(leader, exit_code);
 	r->pad = 0;
-	r->start_time = leader_start_time(p);
-	BPF_CORE_READ_STR_INTO(&r->comm, p, comm);
+	r->start_time = BPF_CORE_READ(leader, start_time);
+	BPF_CORE_READ_STR_INTO(&r->comm, leader, comm);
+	bpf_ringbuf_submit(r, wakeup_flags());
+	return 0;
+}
+
+/*
+ * A signal generated (queued, ignored, or found already pending), reported
+ * when its target's process is watched, or when a watched process sent it
+ * with kill(2), tgkill(2), sigqueue(3) and the like. A kernel-generated
+ * signal has no sending process: whichever task was running (the faulting
+ * task, an exiting child, or one an interrupt landed on) is named with it
+ * but does not bring it into scope. Out of scope, this costs the target's
+ * map lookup and, for a signal from a kill-like call, the sender's.
+ */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct *task, int group,
+	     int result)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct tracer_signal_rec *r;
+	__u32 flags = 0, ttgid = task->tgid;
+	__u64 blocked;
+	int code;
+
+	if (!send_signal)
+		return 0;
+	if (proc_lookup(task, ttgid))
+		flags |= TRACER_SIG_TARGET_WATCHED;
+	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: in-kernel senders. */
+	if ((unsigned long)info == 0) {
+		code = SI_USER;
+		flags |= TRACER_SIG_KERNEL;
+	} else if ((unsigned long)info == 1) {
+		code = SI_KERNEL;
+		flags |= TRACER_SIG_KERNEL;
+	} else {
+		code = BPF_CORE_READ(info, si_code);
+		if (code != SI_USER && code != SI_QUEUE && code != SI_TKILL)
+			flags |= TRACER_SIG_KERNEL;
+	}
+	if (!(flags & TRACER_SIG_KERNEL) &&
+	    proc_lookup(bpf_get_current_task_btf(), (__u32)(id >> 32)))
+		flags |= TRACER_SIG_SENDER_WATCHED;
+	if (!(flags & (TRACER_SIG_TARGET_WATCHED | TRACER_SIG_SENDER_WATCHED)))
+		return 0;
+
+	if (group)
+		flags |= TRACER_SIG_GROUP;
+	blocked = task->blocked.sig[0];
+	if (sig >= 1 && sig <= 64 && ((blocked >> (sig - 1)) & 1))
+		flags |= TRACER_SIG_BLOCKED;
+
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill_hdr(&r->hdr, TRACER_REC_SIGNAL);
+	r->sig = sig;
+	r->code = code;
+	r->result = result;
+	r->flags = flags;
+	r->sender_pid = id >> 32;
+	r->sender_tid = (__u32)id;
+	r->target_pid = ttgid;
+	r->target_tid = task->pid;
+	bpf_get_current_comm(r->sender_comm, sizeof(r->sender_comm));
+	bpf_probe_read_kernel_str(r->target_comm, sizeof(r->target_comm), task->comm);
 	bpf_ringbuf_submit(r, wakeup_flags());
 	return 0;
 }

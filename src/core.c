@@ -101,7 +101,10 @@ static int report_pending_losses(struct tracer_core *core)
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer_core *core = ctx;
-	struct tracer_decode_limits lim = { .max_args = core->cfg.max_args };
+	struct tracer_decode_limits lim = {
+		.max_args = core->cfg.max_args,
+		.epoch_ns = core->cfg.epoch_ns,
+	};
 	struct tracer_event ev;
 	int ret;
 
@@ -127,6 +130,18 @@ static void set_err(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Which records the kernel sends; the signal program is not even attached when unused. */
+static void set_events(struct tracer_bpf *skel, uint32_t events)
+{
+	if (!events)
+		events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	skel->rodata->send_exec = events & TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
+	skel->rodata->send_fork = events & TRACER_EVENT_BIT(TRACER_EVENT_FORK);
+	skel->rodata->send_exit = events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	skel->rodata->send_signal = events & TRACER_EVENT_BIT(TRACER_EVENT_SIGNAL);
+	bpf_program__set_autoload(skel->progs.on_signal, skel->rodata->send_signal);
+}
+
 /* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
 static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 {
@@ -145,6 +160,7 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		{ skel->progs.kp_remove_arg_zero, &skel->links.kp_remove_arg_zero, true },
 		{ skel->progs.on_prepare_exec, &skel->links.on_prepare_exec, true },
 		{ skel->progs.on_exec, &skel->links.on_exec, false },
+		{ skel->progs.on_signal, &skel->links.on_signal, false },
 		{ skel->progs.seed_tasks, &skel->links.seed_tasks, false },
 	};
 	size_t i;
@@ -220,6 +236,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	skel->rodata->max_args = cfg->max_args;
 	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
 	skel->rodata->wakeup_bytes = cfg->ringbuf_bytes / 16;
+	set_events(skel, cfg->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);

@@ -22,6 +22,13 @@ struct tracer_core_config {
 	uint64_t ringbuf_bytes; /* power of two */
 	uint64_t max_procs; /* proc_state capacity; 0: from the machine */
 	bool verbose;
+	/*
+	 * Which events the kernel sends (TRACER_EVENT_BIT of each type); 0 means
+	 * exec and exit. Others cost nothing: they are not even sent.
+	 */
+	uint32_t events;
+	/* tracer's start (CLOCK_MONOTONIC ns): exit lifetimes count from it at the earliest */
+	uint64_t epoch_ns;
 };
 
 struct tracer_core_callbacks {

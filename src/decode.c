@@ -27,9 +27,12 @@ static struct tracer_bytes cut_at_nul(const char *p, size_t len)
 	return b;
 }
 
-static int decode_exit(const unsigned char *rec, size_t size, struct tracer_event *ev)
+static int decode_exit(const unsigned char *rec, size_t size,
+		       const struct tracer_decode_limits *lim, struct tracer_event *ev)
 {
+	uint64_t epoch = lim ? lim->epoch_ns : 0;
 	struct tracer_exit_rec r;
+	uint64_t from;
 
 	if (size < sizeof(r))
 		return -EINVAL;
@@ -39,6 +42,55 @@ static int decode_exit(const unsigned char *rec, size_t size, struct tracer_even
 	ev->exit.exit_code = r.exit_code;
 	ev->exit.comm = cut_at_nul((const char *)rec + offsetof(struct tracer_exit_rec, comm),
 				   TRACER_COMM_LEN);
+	ev->exit.start_ns = r.start_time;
+	ev->exit.started_before = r.start_time < epoch;
+	from = r.start_time < epoch ? epoch : r.start_time;
+	ev->exit.lifetime_ns = ev->ts_ns > from ? ev->ts_ns - from : 0;
+	return 0;
+}
+
+static int decode_fork(const unsigned char *rec, size_t size, struct tracer_event *ev)
+{
+	struct tracer_fork_rec r;
+
+	if (size < sizeof(r))
+		return -EINVAL;
+	memcpy(&r, rec, sizeof(r));
+	ev->fork.pid = r.pid;
+	ev->fork.ppid = r.ppid;
+	ev->fork.parent_tid = r.parent_tid;
+	ev->fork.start_ns = r.start_time;
+	ev->fork.comm = cut_at_nul((const char *)rec + offsetof(struct tracer_fork_rec, comm),
+				   TRACER_COMM_LEN);
+	return 0;
+}
+
+static int decode_signal(const unsigned char *rec, size_t size, struct tracer_event *ev)
+{
+	struct tracer_signal_event *x = &ev->signal;
+	struct tracer_signal_rec r;
+
+	if (size < sizeof(r))
+		return -EINVAL;
+	memcpy(&r, rec, sizeof(r));
+	x->sig = r.sig;
+	x->code = r.code;
+	x->result = r.result;
+	x->group = (r.flags & TRACER_SIG_GROUP) != 0;
+	x->kernel = (r.flags & TRACER_SIG_KERNEL) != 0;
+	x->blocked = (r.flags & TRACER_SIG_BLOCKED) != 0;
+	x->target_watched = (r.flags & TRACER_SIG_TARGET_WATCHED) != 0;
+	x->sender_watched = (r.flags & TRACER_SIG_SENDER_WATCHED) != 0;
+	x->sender_pid = r.sender_pid;
+	x->sender_tid = r.sender_tid;
+	x->target_pid = r.target_pid;
+	x->target_tid = r.target_tid;
+	x->sender_comm =
+		cut_at_nul((const char *)rec + offsetof(struct tracer_signal_rec, sender_comm),
+			   TRACER_COMM_LEN);
+	x->target_comm =
+		cut_at_nul((const char *)rec + offsetof(struct tracer_signal_rec, target_comm),
+			   TRACER_COMM_LEN);
 	return 0;
 }
 
@@ -140,7 +192,13 @@ int tracer_decode(const void *rec, size_t size, const struct tracer_decode_limit
 		return decode_exec(rec, size, lim, argv_buf, argv_cap, ev);
 	case TRACER_REC_EXIT:
 		ev->type = TRACER_EVENT_EXIT;
-		return decode_exit(rec, size, ev);
+		return decode_exit(rec, size, lim, ev);
+	case TRACER_REC_FORK:
+		ev->type = TRACER_EVENT_FORK;
+		return decode_fork(rec, size, ev);
+	case TRACER_REC_SIGNAL:
+		ev->type = TRACER_EVENT_SIGNAL;
+		return decode_signal(rec, size, ev);
 	default:
 		return -EINVAL;
 	}

@@ -4,10 +4,13 @@
 #define TRACER_DECODE_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "event.h"
 
 struct tracer_decode_limits {
 	unsigned int max_args; /* at most this many arguments are shown */
+	/* tracer's start (CLOCK_MONOTONIC ns): an exit's lifetime counts from it at the earliest */
+	uint64_t epoch_ns;
 };
 
 /*

@@ -128,11 +128,113 @@ static const char *const signal_names[] = {
 	[SIGSYS] = "SIGSYS",
 };
 
-static const char *signal_name(int sig)
+/* Real-time signals, named as strace does: SIGRT_n is signal 32 + n. */
+static const char *const rt_signal_names[] = {
+	"SIGRT_0",  "SIGRT_1",	"SIGRT_2",  "SIGRT_3",	"SIGRT_4",  "SIGRT_5",	"SIGRT_6",
+	"SIGRT_7",  "SIGRT_8",	"SIGRT_9",  "SIGRT_10", "SIGRT_11", "SIGRT_12", "SIGRT_13",
+	"SIGRT_14", "SIGRT_15", "SIGRT_16", "SIGRT_17", "SIGRT_18", "SIGRT_19", "SIGRT_20",
+	"SIGRT_21", "SIGRT_22", "SIGRT_23", "SIGRT_24", "SIGRT_25", "SIGRT_26", "SIGRT_27",
+	"SIGRT_28", "SIGRT_29", "SIGRT_30", "SIGRT_31", "SIGRT_32",
+};
+
+const char *signal_name(int sig)
 {
-	if (sig <= 0 || (size_t)sig >= ARRAY_SIZE(signal_names))
+	if (sig > 0 && (size_t)sig < ARRAY_SIZE(signal_names))
+		return signal_names[sig];
+	if (sig >= 32 && (size_t)(sig - 32) < ARRAY_SIZE(rt_signal_names))
+		return rt_signal_names[sig - 32];
+	return NULL;
+}
+
+struct code_name {
+	int sig; /* 0: any signal */
+	int code;
+	const char *name;
+};
+
+/* si_code values: the generic ones, then the kernel's per-signal ones (positive, below SI_KERNEL). */
+static const struct code_name code_names[] = {
+	{ 0, 0, "SI_USER" },
+	{ 0, 0x80, "SI_KERNEL" },
+	{ 0, -1, "SI_QUEUE" },
+	{ 0, -2, "SI_TIMER" },
+	{ 0, -3, "SI_MESGQ" },
+	{ 0, -4, "SI_ASYNCIO" },
+	{ 0, -5, "SI_SIGIO" },
+	{ 0, -6, "SI_TKILL" },
+	{ 0, -7, "SI_DETHREAD" },
+	{ 0, -60, "SI_ASYNCNL" },
+	{ SIGCHLD, 1, "CLD_EXITED" },
+	{ SIGCHLD, 2, "CLD_KILLED" },
+	{ SIGCHLD, 3, "CLD_DUMPED" },
+	{ SIGCHLD, 4, "CLD_TRAPPED" },
+	{ SIGCHLD, 5, "CLD_STOPPED" },
+	{ SIGCHLD, 6, "CLD_CONTINUED" },
+	{ SIGSEGV, 1, "SEGV_MAPERR" },
+	{ SIGSEGV, 2, "SEGV_ACCERR" },
+	{ SIGSEGV, 3, "SEGV_BNDERR" },
+	{ SIGSEGV, 4, "SEGV_PKUERR" },
+	{ SIGBUS, 1, "BUS_ADRALN" },
+	{ SIGBUS, 2, "BUS_ADRERR" },
+	{ SIGBUS, 3, "BUS_OBJERR" },
+	{ SIGBUS, 4, "BUS_MCEERR_AR" },
+	{ SIGBUS, 5, "BUS_MCEERR_AO" },
+	{ SIGILL, 1, "ILL_ILLOPC" },
+	{ SIGILL, 2, "ILL_ILLOPN" },
+	{ SIGILL, 3, "ILL_ILLADR" },
+	{ SIGILL, 4, "ILL_ILLTRP" },
+	{ SIGILL, 5, "ILL_PRVOPC" },
+	{ SIGILL, 6, "ILL_PRVREG" },
+	{ SIGILL, 7, "ILL_COPROC" },
+	{ SIGILL, 8, "ILL_BADSTK" },
+	{ SIGFPE, 1, "FPE_INTDIV" },
+	{ SIGFPE, 2, "FPE_INTOVF" },
+	{ SIGFPE, 3, "FPE_FLTDIV" },
+	{ SIGFPE, 4, "FPE_FLTOVF" },
+	{ SIGFPE, 5, "FPE_FLTUND" },
+	{ SIGFPE, 6, "FPE_FLTRES" },
+	{ SIGFPE, 7, "FPE_FLTINV" },
+	{ SIGFPE, 8, "FPE_FLTSUB" },
+	{ SIGTRAP, 1, "TRAP_BRKPT" },
+	{ SIGTRAP, 2, "TRAP_TRACE" },
+	{ SIGTRAP, 3, "TRAP_BRANCH" },
+	{ SIGTRAP, 4, "TRAP_HWBKPT" },
+	{ SIGIO, 1, "POLL_IN" },
+	{ SIGIO, 2, "POLL_OUT" },
+	{ SIGIO, 3, "POLL_MSG" },
+	{ SIGIO, 4, "POLL_ERR" },
+	{ SIGIO, 5, "POLL_PRI" },
+	{ SIGIO, 6, "POLL_HUP" },
+	{ SIGSYS, 1, "SYS_SECCOMP" },
+};
+
+const char *signal_code_name(int sig, int code)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(code_names); i++) {
+		if (code_names[i].code != code)
+			continue;
+		/* Positive codes below SI_KERNEL mean something only for their signal. */
+		if (code_names[i].sig == 0 ? (code <= 0 || code == 0x80) : code_names[i].sig == sig)
+			return code_names[i].name;
+	}
+	return NULL;
+}
+
+static const char *const signal_results[] = {
+	[TRACER_SIG_DELIVERED] = "delivered",
+	[TRACER_SIG_IGNORED] = "ignored",
+	[TRACER_SIG_ALREADY_PENDING] = "already_pending",
+	[TRACER_SIG_OVERFLOW_FAIL] = "overflow",
+	[TRACER_SIG_LOSE_INFO] = "info_lost",
+};
+
+const char *signal_result_name(uint32_t result)
+{
+	if (result >= ARRAY_SIZE(signal_results))
 		return NULL;
-	return signal_names[sig];
+	return signal_results[result];
 }
 
 /* A number JSON accepts: inf and nan are not. */
@@ -285,6 +387,12 @@ int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
 	return finish(out);
 }
 
+/* Seconds, from nanoseconds, for printing with %.6f. */
+static double ns_to_s(uint64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
 int format_exit_text(FILE *out, double ts, const struct tracer_exit_event *e)
 {
 	int status = e->exit_code;
@@ -311,7 +419,19 @@ int format_exit_text(FILE *out, double ts, const struct tracer_exit_event *e)
 		if (fprintf(out, " status=%d", status) < 0)
 			return -1;
 	}
+	if (fprintf(out, " lifetime=%.6f", ns_to_s(e->lifetime_ns)) < 0)
+		return -1;
+	if (e->started_before && fputs(" (since tracer start)", out) == EOF)
+		return -1;
 	return finish(out);
+}
+
+/* "NAME" or null. */
+static int json_name(FILE *out, const char *name)
+{
+	if (name)
+		return fprintf(out, "\"%s\"", name) < 0 ? -1 : 0;
+	return fputs("null", out) == EOF ? -1 : 0;
 }
 
 int format_exit_json(FILE *out, double ts, const struct tracer_exit_event *e)
@@ -327,19 +447,137 @@ int format_exit_json(FILE *out, double ts, const struct tracer_exit_event *e)
 	if (escape_json_string(out, e->comm.ptr, e->comm.len))
 		return -1;
 	if (WIFEXITED(status)) {
-		if (fprintf(out, ",\"exit_code\":%d,\"signal\":null", WEXITSTATUS(status)) < 0)
+		if (fprintf(out, ",\"exit_code\":%d,\"signal\":null,\"signal_name\":null",
+			    WEXITSTATUS(status)) < 0)
 			return -1;
 	} else if (WIFSIGNALED(status)) {
 		core = WCOREDUMP(status);
-		if (fprintf(out, ",\"exit_code\":null,\"signal\":%d", WTERMSIG(status)) < 0)
+		if (fprintf(out, ",\"exit_code\":null,\"signal\":%d,\"signal_name\":",
+			    WTERMSIG(status)) < 0)
+			return -1;
+		if (json_name(out, signal_name(WTERMSIG(status))))
 			return -1;
 	} else {
-		if (fputs(",\"exit_code\":null,\"signal\":null", out) == EOF)
+		if (fputs(",\"exit_code\":null,\"signal\":null,\"signal_name\":null", out) == EOF)
 			return -1;
 	}
-	if (fprintf(out, ",\"core_dumped\":%s}", json_bool(core)) < 0)
+	if (fprintf(out, ",\"core_dumped\":%s,\"lifetime\":%.6f,\"started_before\":%s}",
+		    json_bool(core), ns_to_s(e->lifetime_ns), json_bool(e->started_before)) < 0)
 		return -1;
 	return finish(out);
+}
+
+int format_fork_text(FILE *out, double ts, const struct tracer_fork_event *e)
+{
+	if (fprintf(out,
+		    "[%.6f] fork pid=%" PRIu32 " ppid=%" PRIu32 " parent_tid=%" PRIu32 " comm=",
+		    finite_ts(ts), e->pid, e->ppid, e->parent_tid) < 0)
+		return -1;
+	if (escape_c_quoted(out, e->comm.ptr, e->comm.len))
+		return -1;
+	return finish(out);
+}
+
+int format_fork_json(FILE *out, double ts, const struct tracer_fork_event *e)
+{
+	if (fprintf(out,
+		    "{\"type\":\"fork\",\"ts\":%.6f,\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32
+		    ",\"parent_tid\":%" PRIu32 ",\"comm\":",
+		    finite_ts(ts), e->pid, e->ppid, e->parent_tid) < 0)
+		return -1;
+	if (escape_json_string(out, e->comm.ptr, e->comm.len))
+		return -1;
+	if (fputc('}', out) == EOF)
+		return -1;
+	return finish(out);
+}
+
+int format_signal_text(FILE *out, double ts, const struct tracer_signal_event *e)
+{
+	const char *name = signal_name(e->sig);
+	const char *code = signal_code_name(e->sig, e->code);
+	const char *result = signal_result_name(e->result);
+
+	if (fprintf(out, "[%.6f] signal sig=%" PRId32, finite_ts(ts), e->sig) < 0)
+		return -1;
+	if (name && fprintf(out, " (%s)", name) < 0)
+		return -1;
+	if (code ? fprintf(out, " code=%s", code) < 0 : fprintf(out, " code=%" PRId32, e->code) < 0)
+		return -1;
+	/* A kernel-generated signal has no sender: name the task it came from. */
+	if (fprintf(out,
+		    e->kernel ? " sender=kernel current=%" PRIu32 " current_comm=" :
+				" sender=%" PRIu32 " sender_comm=",
+		    e->sender_pid) < 0)
+		return -1;
+	if (escape_c_quoted(out, e->sender_comm.ptr, e->sender_comm.len))
+		return -1;
+	if (fprintf(out, " target=%" PRIu32 " target_tid=%" PRIu32 " target_comm=", e->target_pid,
+		    e->target_tid) < 0)
+		return -1;
+	if (escape_c_quoted(out, e->target_comm.ptr, e->target_comm.len))
+		return -1;
+	if (fprintf(out, " to=%s", e->group ? "process" : "thread") < 0)
+		return -1;
+	if (result ? fprintf(out, " result=%s", result) < 0 :
+		     fprintf(out, " result=%" PRIu32, e->result) < 0)
+		return -1;
+	if (e->blocked && fputs(" blocked", out) == EOF)
+		return -1;
+	return finish(out);
+}
+
+int format_signal_json(FILE *out, double ts, const struct tracer_signal_event *e)
+{
+	const char *result = signal_result_name(e->result);
+
+	if (fprintf(out, "{\"type\":\"signal\",\"ts\":%.6f,\"signal\":%" PRId32 ",\"signal_name\":",
+		    finite_ts(ts), e->sig) < 0)
+		return -1;
+	if (json_name(out, signal_name(e->sig)))
+		return -1;
+	if (fprintf(out, ",\"code\":%" PRId32 ",\"code_name\":", e->code) < 0)
+		return -1;
+	if (json_name(out, signal_code_name(e->sig, e->code)))
+		return -1;
+	if (fprintf(out,
+		    ",\"origin\":\"%s\",\"sender_pid\":%" PRIu32 ",\"sender_tid\":%" PRIu32
+		    ",\"sender_comm\":",
+		    e->kernel ? "kernel" : "user", e->sender_pid, e->sender_tid) < 0)
+		return -1;
+	if (escape_json_string(out, e->sender_comm.ptr, e->sender_comm.len))
+		return -1;
+	if (fprintf(out, ",\"target_pid\":%" PRIu32 ",\"target_tid\":%" PRIu32 ",\"target_comm\":",
+		    e->target_pid, e->target_tid) < 0)
+		return -1;
+	if (escape_json_string(out, e->target_comm.ptr, e->target_comm.len))
+		return -1;
+	if (fprintf(out, ",\"group\":%s,\"result\":", json_bool(e->group)) < 0)
+		return -1;
+	if (result ? json_name(out, result) : fprintf(out, "\"%" PRIu32 "\"", e->result) < 0)
+		return -1;
+	if (fprintf(out, ",\"blocked\":%s}", json_bool(e->blocked)) < 0)
+		return -1;
+	return finish(out);
+}
+
+int format_event(FILE *out, bool json, double ts, const struct tracer_event *ev)
+{
+	switch (ev->type) {
+	case TRACER_EVENT_EXEC:
+		return json ? format_exec_json(out, ts, &ev->exec) :
+			      format_exec_text(out, ts, &ev->exec);
+	case TRACER_EVENT_EXIT:
+		return json ? format_exit_json(out, ts, &ev->exit) :
+			      format_exit_text(out, ts, &ev->exit);
+	case TRACER_EVENT_FORK:
+		return json ? format_fork_json(out, ts, &ev->fork) :
+			      format_fork_text(out, ts, &ev->fork);
+	case TRACER_EVENT_SIGNAL:
+		return json ? format_signal_json(out, ts, &ev->signal) :
+			      format_signal_text(out, ts, &ev->signal);
+	}
+	return 0;
 }
 
 int format_lost_text(FILE *out, double ts, uint64_t count, uint32_t cpu)

@@ -11,8 +11,10 @@
 #include <linux/types.h>
 #include "tracer.h"
 #include "core.h"
+#include "evlist.h"
 #include "format.h"
 #include "launch.h"
+#include "lifecycle.h"
 #include "opts.h"
 #include "sysinfo.h"
 #include "ttyname.h"
@@ -26,6 +28,8 @@ struct app {
 	uint64_t start_ns;
 	uint64_t events; /* events written */
 	bool write_failed;
+	uint32_t printed; /* event kinds printed (--events) */
+	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -54,12 +58,10 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	double ts = rel_seconds(app, ev->ts_ns);
 	int ret;
 
-	if (ev->type != TRACER_EVENT_EXEC)
+	lifecycle_add(app->lc, ev);
+	if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
 		return 0;
-	if (app->json)
-		ret = format_exec_json(app->out, ts, &ev->exec);
-	else
-		ret = format_exec_text(app->out, ts, &ev->exec);
+	ret = format_event(app->out, app->json, ts, ev);
 	if (ret)
 		app->write_failed = true;
 	else
@@ -197,7 +199,7 @@ int main(int argc, char **argv)
 	struct app app = {};
 	struct tracer_core *core = NULL;
 	char err[256] = "";
-	bool any_root = false;
+	bool any_root = false, lifecycle_failed = false;
 	uint64_t watched;
 	size_t i;
 	int ret;
@@ -226,6 +228,7 @@ int main(int argc, char **argv)
 	}
 
 	app.json = opts.json;
+	app.printed = opts.events;
 	app.out = stdout;
 	if (opts.output) {
 		app.out = open_output(opts.output);
@@ -241,6 +244,11 @@ int main(int argc, char **argv)
 			fprintf(stderr, "tracer: %s\n", strerror(errno));
 			return TRACER_EXIT_FAILURE;
 		}
+	}
+	if (lifecycle_open(&opts, &app.lc, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		ret = TRACER_EXIT_FAILURE;
+		goto out_close_output;
 	}
 	app.start_ns = now_ns();
 	if (opts.command) {
@@ -260,6 +268,8 @@ int main(int argc, char **argv)
 	cfg.ringbuf_bytes = opts.ringbuf_bytes;
 	cfg.max_procs = opts.max_procs;
 	cfg.verbose = opts.verbose > 0;
+	cfg.events = evlist_kernel_mask(opts.events, opts.tree, opts.timeline != NULL);
+	cfg.epoch_ns = app.start_ns;
 	cb.on_event = on_event;
 	cb.on_lost = on_lost;
 	cb.ctx = &app;
@@ -322,6 +332,11 @@ int main(int argc, char **argv)
 		tracer_core_drain(core);
 	if (fflush(app.out))
 		app.write_failed = true;
+	if (lifecycle_finish(app.lc, now_ns(), app.start_ns, stderr, isatty(STDERR_FILENO), err,
+			     sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		lifecycle_failed = true;
+	}
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", strerror(-ret));
 		ret = TRACER_EXIT_FAILURE;
@@ -332,7 +347,7 @@ int main(int argc, char **argv)
 		/* A closed pipe (tracer | head) ends quietly. */
 		if (!app.write_failed)
 			print_summary(&app, core);
-		ret = TRACER_EXIT_OK;
+		ret = lifecycle_failed ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
 	}
 out_close_core:
 	tracer_core_close(core);
@@ -344,6 +359,7 @@ out_close_core:
 			launch_finish(launch);
 	}
 out_close_output:
+	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
 	return ret;

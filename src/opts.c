@@ -16,6 +16,7 @@
 
 #include <linux/types.h>
 
+#include "evlist.h"
 #include "opts.h"
 #include "tracer.h"
 #include "ttyname.h"
@@ -42,6 +43,13 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_FOLLOW_ALL,
 	OPT_USAGE,
+};
+
+/* Keys of the lifecycle options. */
+enum {
+	OPT_EVENTS = 0x200,
+	OPT_TREE,
+	OPT_TIMELINE,
 };
 
 static const char doc[] =
@@ -97,6 +105,15 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "Print JSON Lines (one object per line)", 2 },
 	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
 	{ "verbose", 'v', NULL, 0, "Print more diagnostics (repeatable)", 2 },
+	{ "events", OPT_EVENTS, "LIST", 0,
+	  "Report these events: comma-separated exec, fork, exit, signal, or all (default exec)",
+	  2 },
+	{ "tree", OPT_TREE, NULL, 0,
+	  "At the end, print the tree of the processes that ran, with their exit statuses, on "
+	  "standard error",
+	  2 },
+	{ "timeline", OPT_TIMELINE, "FILE", 0,
+	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
 	  "Capture at most N arguments per exec (1-4096, default 64)", 3 },
@@ -348,6 +365,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	struct parse_ctx *ctx = state->input;
 	struct tracer_opts *opts = ctx->opts;
 	uint64_t v;
+	uint32_t v32;
 	error_t err;
 
 	/* Options and arguments; the special keys start at ARGP_KEY_END. */
@@ -416,6 +434,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_PROCS:
 		return parse_limit(ctx, arg, false, 0, PID_MAX, "invalid --max-procs ",
 				   " (0-" STR(PID_MAX) ")", &opts->max_procs);
+	case OPT_EVENTS:
+		if (evlist_parse(arg, &v32))
+			return usage_error(ctx, "invalid --events ", arg,
+					   " (comma-separated exec, fork, exit, signal, all)");
+		opts->events |= v32;
+		return 0;
+	case OPT_TREE:
+		opts->tree = true;
+		return 0;
+	case OPT_TIMELINE:
+		if (!*arg)
+			return usage_error(ctx, "invalid --timeline ", arg, "");
+		opts->timeline = arg;
+		return 0;
 	case 'h':
 		print_help(ctx->out, state->root_argp,
 			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
@@ -430,6 +462,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		ctx->exit_code = TRACER_EXIT_OK;
 		return ECANCELED;
 	case ARGP_KEY_END:
+		if (!opts->events)
+			opts->events = EVLIST_DEFAULT;
 		return check_end(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;

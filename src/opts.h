@@ -35,6 +35,10 @@ struct tracer_opts {
 	int command_argc;
 	const char *user; /* -u: run COMMAND as this user (name or uid); NULL: default */
 	bool follow_all; /* trace until every descendant of COMMAND has gone */
+	/* Process lifecycle (see evlist.h, tree.h, timeline.h) */
+	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
+	bool tree; /* print the process tree at the end */
+	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */

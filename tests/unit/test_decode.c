@@ -616,7 +616,7 @@ Test(decode, unknown_type)
 	struct tracer_bytes argv[8];
 	struct tracer_event ev;
 	struct tracer_exec_rec h = exec_hdr();
-	__u32 types[] = { 0, 3, 0xffffffffu };
+	__u32 types[] = { 0, 5, 0xffffffffu };
 	struct rec r;
 	size_t i;
 
@@ -670,6 +670,211 @@ Test(decode, exit_record)
 	free_rec(&r);
 }
 
+Test(decode, exit_lifetime)
+{
+	struct tracer_decode_limits lim = { .max_args = 64, .epoch_ns = 1000 };
+	struct tracer_event ev;
+	struct tracer_exit_rec x;
+	struct rec r;
+
+	memset(&x, 0, sizeof(x));
+	x.hdr.type = TRACER_REC_EXIT;
+	x.hdr.ts = 5000;
+
+	/* started after tracer: from its start */
+	x.start_time = 1500;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exit.start_ns, 1500);
+	cr_expect_eq(ev.exit.lifetime_ns, 3500);
+	cr_expect_not(ev.exit.started_before);
+	free_rec(&r);
+
+	/* started before tracer: from tracer's start */
+	x.start_time = 200;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exit.start_ns, 200);
+	cr_expect_eq(ev.exit.lifetime_ns, 4000);
+	cr_expect(ev.exit.started_before);
+	free_rec(&r);
+
+	/* exactly at the epoch */
+	x.start_time = 1000;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exit.lifetime_ns, 4000);
+	cr_expect_not(ev.exit.started_before);
+	free_rec(&r);
+
+	/* a start after the exit (clock trouble) is a zero lifetime, not a wrap */
+	x.start_time = 9000;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exit.lifetime_ns, 0);
+	free_rec(&r);
+
+	/* no limits: no epoch */
+	x.start_time = 200;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, NULL, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exit.lifetime_ns, 4800);
+	cr_expect_not(ev.exit.started_before);
+	free_rec(&r);
+}
+
+Test(decode, fork_record)
+{
+	struct tracer_event ev;
+	struct tracer_fork_rec f;
+	struct rec r;
+	char more[4] = { 0 };
+	size_t n;
+
+	memset(&f, 0, sizeof(f));
+	f.hdr.type = TRACER_REC_FORK;
+	f.hdr.cpu = 2;
+	f.hdr.ts = 777;
+	f.hdr.cpu_lost = 3;
+	f.pid = 501;
+	f.ppid = 500;
+	f.parent_tid = 502;
+	f.start_time = 770;
+	memcpy(f.comm, "make", 4);
+	r = make_raw(&f, sizeof(f), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.type, TRACER_EVENT_FORK);
+	cr_expect_eq(ev.ts_ns, 777);
+	cr_expect_eq(ev.cpu, 2);
+	cr_expect_eq(ev.cpu_lost, 3);
+	cr_expect_eq(ev.fork.pid, 501);
+	cr_expect_eq(ev.fork.ppid, 500);
+	cr_expect_eq(ev.fork.parent_tid, 502);
+	cr_expect_eq(ev.fork.start_ns, 770);
+	EXPECT_BYTES(ev.fork.comm, "make");
+	expect_inside(&r, ev.fork.comm);
+	free_rec(&r);
+
+	/* comm filling the field without a NUL stays inside it */
+	memcpy(f.comm, "0123456789abcdef", 16);
+	r = make_raw(&f, sizeof(f), more, sizeof(more));
+	cr_assert_eq(tracer_decode(r.mem, r.size, NULL, NULL, 0, &ev), 0);
+	EXPECT_BYTES(ev.fork.comm, "0123456789abcdef");
+	free_rec(&r);
+
+	for (n = 0; n < sizeof(f); n++) {
+		r = make_raw(&f, n, NULL, 0);
+		cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL,
+			     "fork record of %zu bytes", n);
+		free_rec(&r);
+	}
+}
+
+Test(decode, signal_record)
+{
+	struct tracer_event ev;
+	struct tracer_signal_rec g;
+	struct rec r;
+	size_t n;
+
+	memset(&g, 0, sizeof(g));
+	g.hdr.type = TRACER_REC_SIGNAL;
+	g.hdr.ts = 4242;
+	g.sig = 15;
+	g.code = 0;
+	g.result = TRACER_SIG_DELIVERED;
+	g.flags = TRACER_SIG_GROUP | TRACER_SIG_TARGET_WATCHED | TRACER_SIG_SENDER_WATCHED;
+	g.sender_pid = 10;
+	g.sender_tid = 11;
+	g.target_pid = 20;
+	g.target_tid = 21;
+	memcpy(g.sender_comm, "killer", 6);
+	memcpy(g.target_comm, "victim", 6);
+	r = make_raw(&g, sizeof(g), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.type, TRACER_EVENT_SIGNAL);
+	cr_expect_eq(ev.ts_ns, 4242);
+	cr_expect_eq(ev.signal.sig, 15);
+	cr_expect_eq(ev.signal.code, 0);
+	cr_expect_eq(ev.signal.result, TRACER_SIG_DELIVERED);
+	cr_expect(ev.signal.group);
+	cr_expect_not(ev.signal.kernel);
+	cr_expect_not(ev.signal.blocked);
+	cr_expect(ev.signal.target_watched);
+	cr_expect(ev.signal.sender_watched);
+	cr_expect_eq(ev.signal.sender_pid, 10);
+	cr_expect_eq(ev.signal.sender_tid, 11);
+	cr_expect_eq(ev.signal.target_pid, 20);
+	cr_expect_eq(ev.signal.target_tid, 21);
+	EXPECT_BYTES(ev.signal.sender_comm, "killer");
+	EXPECT_BYTES(ev.signal.target_comm, "victim");
+	expect_inside(&r, ev.signal.sender_comm);
+	expect_inside(&r, ev.signal.target_comm);
+	free_rec(&r);
+
+	/* the other flags; both names fill their fields without a NUL */
+	g.sig = 11;
+	g.code = 1;
+	g.result = TRACER_SIG_ALREADY_PENDING;
+	g.flags = TRACER_SIG_KERNEL | TRACER_SIG_BLOCKED;
+	memcpy(g.sender_comm, "AAAAAAAAAAAAAAAA", 16);
+	memcpy(g.target_comm, "BBBBBBBBBBBBBBBB", 16);
+	r = make_raw(&g, sizeof(g), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	cr_expect_not(ev.signal.group);
+	cr_expect(ev.signal.kernel);
+	cr_expect(ev.signal.blocked);
+	cr_expect_not(ev.signal.target_watched);
+	cr_expect_not(ev.signal.sender_watched);
+	cr_expect_eq(ev.signal.result, TRACER_SIG_ALREADY_PENDING);
+	EXPECT_BYTES(ev.signal.sender_comm, "AAAAAAAAAAAAAAAA");
+	EXPECT_BYTES(ev.signal.target_comm, "BBBBBBBBBBBBBBBB");
+	free_rec(&r);
+
+	for (n = 0; n < sizeof(g); n++) {
+		r = make_raw(&g, n, NULL, 0);
+		cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL,
+			     "signal record of %zu bytes", n);
+		free_rec(&r);
+	}
+}
+
+/* Fixed-size records of random bytes: decoded or refused, never read past their end. */
+Test(decode, random_fixed_records)
+{
+	uint32_t seed = 99;
+	unsigned char data[sizeof(struct tracer_signal_rec) + 8];
+	__u32 types[] = { TRACER_REC_EXIT, TRACER_REC_FORK, TRACER_REC_SIGNAL };
+	struct tracer_event ev;
+	int iter;
+
+	for (iter = 0; iter < 20000; iter++) {
+		size_t len, i;
+		struct rec r;
+		int ret;
+
+#define RND() (seed = seed * 1103515245u + 12345u, seed >> 8)
+		len = RND() % sizeof(data);
+		for (i = 0; i < len; i++)
+			data[i] = (unsigned char)RND();
+		if (len >= sizeof(__u32))
+			memcpy(data, &types[RND() % 3], sizeof(__u32));
+#undef RND
+		r = make_raw(data, len, NULL, 0);
+		ret = tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev);
+		cr_assert(ret == 0 || ret == -EINVAL);
+		if (ret == 0 && ev.type == TRACER_EVENT_FORK) {
+			expect_inside(&r, ev.fork.comm);
+		} else if (ret == 0 && ev.type == TRACER_EVENT_SIGNAL) {
+			expect_inside(&r, ev.signal.sender_comm);
+			expect_inside(&r, ev.signal.target_comm);
+		} else if (ret == 0 && ev.type == TRACER_EVENT_EXIT) {
+			expect_inside(&r, ev.exit.comm);
+		}
+		free_rec(&r);
+	}
+}
+
 Test(decode, unaligned_record)
 {
 	struct tracer_bytes argv[8];
@@ -711,7 +916,7 @@ Test(decode, random_records)
 		dlen = RND() % sizeof(data);
 		for (i = 0; i < dlen; i++)
 			data[i] = (RND() % 3) ? (unsigned char)RND() : 0;
-		h.hdr.type = RND() % 4;
+		h.hdr.type = RND() % 6;
 		h.flags = RND() & 0x7f;
 		h.argc = RND() % 10;
 		h.skip = RND() % 5;

@@ -2,6 +2,7 @@
 /* Unit tests of format.c: exact text and JSON lines, one line per event whatever the bytes. */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -628,18 +629,27 @@ Test(exit_lines, normal_exit)
 		.ppid = 1,
 		.exit_code = 0,
 		.comm = BYTES("true"),
+		.lifetime_ns = 1500000,
 	};
 
-	EXPECT_LINE(exit_text(3.25, &e), "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0\n");
+	EXPECT_LINE(exit_text(3.25, &e),
+		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0 lifetime=0.001500\n");
 	EXPECT_LINE(exit_json(3.25, &e),
 		    "{\"type\":\"exit\",\"ts\":3.250000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
-		    "\"exit_code\":0,\"signal\":null,\"core_dumped\":false}\n");
+		    "\"exit_code\":0,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
+		    "\"lifetime\":0.001500,\"started_before\":false}\n");
 	e.exit_code = 3 << 8;
-	EXPECT_LINE(exit_text(3.25, &e), "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=3\n");
+	EXPECT_LINE(exit_text(3.25, &e),
+		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=3 lifetime=0.001500\n");
 	e.exit_code = 255 << 8;
+	e.lifetime_ns = 12345678901ull;
+	e.started_before = true;
 	EXPECT_LINE(exit_json(0, &e),
 		    "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
-		    "\"exit_code\":255,\"signal\":null,\"core_dumped\":false}\n");
+		    "\"exit_code\":255,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
+		    "\"lifetime\":12.345679,\"started_before\":true}\n");
+	EXPECT_LINE(exit_text(0, &e), "[0.000000] exit pid=42 ppid=1 comm=\"true\" code=255 "
+				      "lifetime=12.345679 (since tracer start)\n");
 }
 
 Test(exit_lines, killed)
@@ -650,30 +660,50 @@ Test(exit_lines, killed)
 		.exit_code = 9,
 		.comm = BYTES("sleep"),
 	};
+	char *line;
 
-	EXPECT_LINE(exit_text(1, &e),
-		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL)\n");
-	EXPECT_LINE(exit_json(1, &e),
-		    "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
-		    "\"exit_code\":null,\"signal\":9,\"core_dumped\":false}\n");
+	EXPECT_LINE(
+		exit_text(1, &e),
+		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL) lifetime=0.000000\n");
+	EXPECT_LINE(
+		exit_json(1, &e),
+		"{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
+		"\"exit_code\":null,\"signal\":9,\"signal_name\":\"SIGKILL\",\"core_dumped\":false,"
+		"\"lifetime\":0.000000,\"started_before\":false}\n");
 	e.exit_code = 11 | 0x80;
-	EXPECT_LINE(exit_text(1, &e),
-		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 (SIGSEGV) core\n");
-	EXPECT_LINE(exit_json(1, &e),
-		    "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
-		    "\"exit_code\":null,\"signal\":11,\"core_dumped\":true}\n");
+	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 "
+				      "(SIGSEGV) core lifetime=0.000000\n");
+	line = exit_json(1, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
+			 "\"sleep\",\"exit_code\":null,\"signal\":11,\"signal_name\":\"SIGSEGV\","
+			 "\"core_dumped\":true,\"lifetime\":0.000000,\"started_before\":false}\n");
+	expect_json_line(line);
+	free(line);
 	e.exit_code = 1;
-	EXPECT_LINE(exit_text(1, &e),
-		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=1 (SIGHUP)\n");
+	EXPECT_LINE(
+		exit_text(1, &e),
+		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=1 (SIGHUP) lifetime=0.000000\n");
 	e.exit_code = 31;
-	EXPECT_LINE(exit_text(1, &e),
-		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=31 (SIGSYS)\n");
+	EXPECT_LINE(
+		exit_text(1, &e),
+		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=31 (SIGSYS) lifetime=0.000000\n");
 	e.exit_code = 15;
-	EXPECT_LINE(exit_text(1, &e),
-		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=15 (SIGTERM)\n");
-	/* a real-time signal has no name in the table */
+	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=15 "
+				      "(SIGTERM) lifetime=0.000000\n");
+	/* real-time signals are named as strace names them */
 	e.exit_code = 40;
-	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=40\n");
+	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=40 "
+				      "(SIGRT_8) lifetime=0.000000\n");
+	/* a status no dead process has */
+	e.exit_code = 0x7f;
+	line = exit_json(1, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
+			 "\"sleep\",\"exit_code\":null,\"signal\":null,\"signal_name\":null,"
+			 "\"core_dumped\":false,\"lifetime\":0.000000,\"started_before\":false}\n");
+	expect_json_line(line);
+	free(line);
 }
 
 Test(exit_lines, hostile_comm)
@@ -686,14 +716,287 @@ Test(exit_lines, hostile_comm)
 	};
 	char *line;
 
-	EXPECT_LINE(exit_text(0, &e),
-		    "[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0\n");
+	EXPECT_LINE(
+		exit_text(0, &e),
+		"[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0 lifetime=0.000000\n");
 	line = exit_json(0, &e);
 	cr_expect_str_eq(line, "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":7,\"ppid\":6,"
 			       "\"comm\":\"a\\nb\\\"\\udcff\",\"exit_code\":0,\"signal\":null,"
-			       "\"core_dumped\":false}\n");
+			       "\"signal_name\":null,\"core_dumped\":false,\"lifetime\":0.000000,"
+			       "\"started_before\":false}\n");
 	expect_json_line(line);
 	free(line);
+}
+
+/* ---- fork lines ---- */
+
+static char *fork_text(double ts, const struct tracer_fork_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_fork_text(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static char *fork_json(double ts, const struct tracer_fork_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_fork_json(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+Test(fork_lines, example)
+{
+	struct tracer_fork_event e = {
+		.pid = 4251,
+		.ppid = 4250,
+		.parent_tid = 4250,
+		.comm = BYTES("make"),
+	};
+	char *line;
+
+	EXPECT_LINE(fork_text(0.5, &e),
+		    "[0.500000] fork pid=4251 ppid=4250 parent_tid=4250 comm=\"make\"\n");
+	line = fork_json(0.5, &e);
+	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.500000,\"pid\":4251,\"ppid\":4250,"
+			       "\"parent_tid\":4250,\"comm\":\"make\"}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+Test(fork_lines, hostile_comm)
+{
+	struct tracer_fork_event e = {
+		.pid = 2,
+		.ppid = 1,
+		.parent_tid = 3,
+		.comm = BYTES("x\n[0.1] fork\x1b[2J"),
+	};
+	char *line;
+
+	line = fork_text(0, &e);
+	expect_one_line(line);
+	cr_expect_str_eq(line, "[0.000000] fork pid=2 ppid=1 parent_tid=3 "
+			       "comm=\"x\\n[0.1] fork\\x1b[2J\"\n");
+	free(line);
+	line = fork_json(0, &e);
+	expect_json_line(line);
+	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.000000,\"pid\":2,\"ppid\":1,"
+			       "\"parent_tid\":3,\"comm\":\"x\\n[0.1] fork\\u001b[2J\"}\n");
+	free(line);
+}
+
+/* ---- signal lines ---- */
+
+static char *signal_text(double ts, const struct tracer_signal_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_signal_text(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static char *signal_json(double ts, const struct tracer_signal_event *e)
+{
+	struct capture c;
+
+	cap_open(&c);
+	cr_assert_eq(format_signal_json(c.f, ts, e), 0);
+	return cap_close(&c);
+}
+
+static struct tracer_signal_event sigterm_example(void)
+{
+	struct tracer_signal_event e = {
+		.sig = SIGTERM,
+		.code = 0,
+		.result = 0,
+		.group = true,
+		.sender_pid = 100,
+		.sender_tid = 101,
+		.target_pid = 200,
+		.target_tid = 200,
+		.sender_comm = BYTES("killer"),
+		.target_comm = BYTES("victim"),
+	};
+
+	return e;
+}
+
+Test(signal_lines, from_a_process)
+{
+	struct tracer_signal_event e = sigterm_example();
+	char *line;
+
+	EXPECT_LINE(signal_text(1.5, &e),
+		    "[1.500000] signal sig=15 (SIGTERM) code=SI_USER sender=100 "
+		    "sender_comm=\"killer\" target=200 target_tid=200 target_comm=\"victim\" "
+		    "to=process result=delivered\n");
+	line = signal_json(1.5, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
+			 "\"SIGTERM\",\"code\":0,\"code_name\":\"SI_USER\",\"origin\":\"user\","
+			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
+			 "\"target_pid\":200,\"target_tid\":200,\"target_comm\":\"victim\","
+			 "\"group\":true,\"result\":\"delivered\",\"blocked\":false}\n");
+	expect_json_line(line);
+	free(line);
+
+	/* tgkill to one thread, blocked there, already pending */
+	e.code = -6;
+	e.group = false;
+	e.blocked = true;
+	e.target_tid = 203;
+	e.result = 2;
+	EXPECT_LINE(signal_text(1.5, &e),
+		    "[1.500000] signal sig=15 (SIGTERM) code=SI_TKILL sender=100 "
+		    "sender_comm=\"killer\" target=200 target_tid=203 target_comm=\"victim\" "
+		    "to=thread result=already_pending blocked\n");
+	line = signal_json(1.5, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
+			 "\"SIGTERM\",\"code\":-6,\"code_name\":\"SI_TKILL\",\"origin\":\"user\","
+			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
+			 "\"target_pid\":200,\"target_tid\":203,\"target_comm\":\"victim\","
+			 "\"group\":false,\"result\":\"already_pending\",\"blocked\":true}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+Test(signal_lines, from_the_kernel)
+{
+	struct tracer_signal_event e = sigterm_example();
+	char *line;
+
+	e.sig = SIGSEGV;
+	e.code = 1;
+	e.kernel = true;
+	e.group = false;
+	e.sender_pid = e.target_pid;
+	e.sender_tid = e.target_tid;
+	e.sender_comm = e.target_comm;
+	EXPECT_LINE(signal_text(2, &e),
+		    "[2.000000] signal sig=11 (SIGSEGV) code=SEGV_MAPERR sender=kernel "
+		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
+		    "target_comm=\"victim\" to=thread result=delivered\n");
+	line = signal_json(2, &e);
+	cr_expect_str_eq(
+		line, "{\"type\":\"signal\",\"ts\":2.000000,\"signal\":11,\"signal_name\":"
+		      "\"SIGSEGV\",\"code\":1,\"code_name\":\"SEGV_MAPERR\",\"origin\":"
+		      "\"kernel\",\"sender_pid\":200,\"sender_tid\":200,\"sender_comm\":"
+		      "\"victim\",\"target_pid\":200,\"target_tid\":200,\"target_comm\":"
+		      "\"victim\",\"group\":false,\"result\":\"delivered\",\"blocked\":false}\n");
+	expect_json_line(line);
+	free(line);
+
+	/* SIGCHLD of an exit, ignored by the parent */
+	e.sig = SIGCHLD;
+	e.code = 1;
+	e.group = true;
+	e.result = 1;
+	EXPECT_LINE(signal_text(2, &e),
+		    "[2.000000] signal sig=17 (SIGCHLD) code=CLD_EXITED sender=kernel "
+		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
+		    "target_comm=\"victim\" to=process result=ignored\n");
+	/* SI_KERNEL: the kernel with no siginfo (SEND_SIG_PRIV) */
+	e.sig = SIGKILL;
+	e.code = 0x80;
+	e.result = 0;
+	EXPECT_LINE(signal_text(2, &e),
+		    "[2.000000] signal sig=9 (SIGKILL) code=SI_KERNEL sender=kernel "
+		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
+		    "target_comm=\"victim\" to=process result=delivered\n");
+}
+
+Test(signal_lines, unknown_numbers)
+{
+	struct tracer_signal_event e = sigterm_example();
+	char *line;
+
+	e.sig = 99;
+	e.code = 77;
+	e.result = 9;
+	EXPECT_LINE(signal_text(0, &e),
+		    "[0.000000] signal sig=99 code=77 sender=100 sender_comm=\"killer\" "
+		    "target=200 target_tid=200 target_comm=\"victim\" to=process result=9\n");
+	line = signal_json(0, &e);
+	cr_expect_str_eq(line,
+			 "{\"type\":\"signal\",\"ts\":0.000000,\"signal\":99,\"signal_name\":null,"
+			 "\"code\":77,\"code_name\":null,\"origin\":\"user\",\"sender_pid\":100,"
+			 "\"sender_tid\":101,\"sender_comm\":\"killer\",\"target_pid\":200,"
+			 "\"target_tid\":200,\"target_comm\":\"victim\",\"group\":true,"
+			 "\"result\":\"9\",\"blocked\":false}\n");
+	expect_json_line(line);
+	free(line);
+}
+
+Test(signal_lines, hostile_comms)
+{
+	struct tracer_signal_event e = sigterm_example();
+	char *line;
+
+	e.sender_comm = (struct tracer_bytes)BYTES("a\"\n\r\t\\");
+	e.target_comm = (struct tracer_bytes)BYTES("\xe2\x80\xa8\xc3");
+	line = signal_text(0, &e);
+	expect_one_line(line);
+	cr_expect_str_eq(line, "[0.000000] signal sig=15 (SIGTERM) code=SI_USER sender=100 "
+			       "sender_comm=\"a\\\"\\n\\r\\t\\\\\" target=200 target_tid=200 "
+			       "target_comm=\"\\u2028\\xc3\" to=process result=delivered\n");
+	free(line);
+	line = signal_json(0, &e);
+	expect_json_line(line);
+	cr_expect(strstr(line, "\"sender_comm\":\"a\\\"\\n\\r\\t\\\\\"") != NULL, "%s", line);
+	cr_expect(strstr(line, "\"target_comm\":\"\\u2028\\udcc3\"") != NULL, "%s", line);
+	free(line);
+}
+
+Test(signal_names, table)
+{
+	cr_expect_str_eq(signal_name(SIGTERM), "SIGTERM");
+	cr_expect_str_eq(signal_name(SIGCHLD), "SIGCHLD");
+	cr_expect_str_eq(signal_name(32), "SIGRT_0");
+	cr_expect_str_eq(signal_name(34), "SIGRT_2");
+	cr_expect_str_eq(signal_name(64), "SIGRT_32");
+	cr_expect_null(signal_name(0));
+	cr_expect_null(signal_name(-1));
+	cr_expect_null(signal_name(65));
+	cr_expect_str_eq(signal_code_name(SIGCHLD, 3), "CLD_DUMPED");
+	cr_expect_str_eq(signal_code_name(SIGSEGV, 2), "SEGV_ACCERR");
+	cr_expect_str_eq(signal_code_name(SIGTERM, 0), "SI_USER");
+	cr_expect_str_eq(signal_code_name(SIGTERM, -1), "SI_QUEUE");
+	cr_expect_str_eq(signal_code_name(SIGSEGV, 0x80), "SI_KERNEL");
+	/* a positive code means something only for its own signal */
+	cr_expect_null(signal_code_name(SIGTERM, 1));
+	cr_expect_null(signal_code_name(SIGCHLD, 7));
+	cr_expect_null(signal_code_name(SIGCHLD, -100));
+	cr_expect_str_eq(signal_result_name(0), "delivered");
+	cr_expect_str_eq(signal_result_name(4), "info_lost");
+	cr_expect_null(signal_result_name(5));
+}
+
+Test(format_event, dispatch)
+{
+	struct tracer_event ev;
+	struct capture c;
+	char *s;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = TRACER_EVENT_FORK;
+	ev.fork.pid = 2;
+	ev.fork.ppid = 1;
+	ev.fork.comm = (struct tracer_bytes)BYTES("sh");
+	cap_open(&c);
+	cr_assert_eq(format_event(c.f, false, 1, &ev), 0);
+	cr_assert_eq(format_event(c.f, true, 1, &ev), 0);
+	s = cap_close(&c);
+	cr_expect_str_eq(s, "[1.000000] fork pid=2 ppid=1 parent_tid=0 comm=\"sh\"\n"
+			    "{\"type\":\"fork\",\"ts\":1.000000,\"pid\":2,\"ppid\":1,"
+			    "\"parent_tid\":0,\"comm\":\"sh\"}\n");
+	free(s);
 }
 
 /* ---- lost lines ---- */
@@ -771,6 +1074,8 @@ Test(errors, write_failure_reported)
 {
 	struct tracer_exec_event e = example();
 	struct tracer_exit_event x = { .pid = 1, .comm = BYTES("a") };
+	struct tracer_fork_event k = { .pid = 1, .comm = BYTES("a") };
+	struct tracer_signal_event g = { .sig = 1, .sender_comm = BYTES("a") };
 	FILE *f = fopen("/dev/null", "r");
 
 	cr_assert_not_null(f);
@@ -778,6 +1083,10 @@ Test(errors, write_failure_reported)
 	cr_expect_eq(format_exec_json(f, 0, &e), -1);
 	cr_expect_eq(format_exit_text(f, 0, &x), -1);
 	cr_expect_eq(format_exit_json(f, 0, &x), -1);
+	cr_expect_eq(format_fork_text(f, 0, &k), -1);
+	cr_expect_eq(format_fork_json(f, 0, &k), -1);
+	cr_expect_eq(format_signal_text(f, 0, &g), -1);
+	cr_expect_eq(format_signal_json(f, 0, &g), -1);
 	cr_expect_eq(format_lost_text(f, 0, 1, 1), -1);
 	cr_expect_eq(format_lost_json(f, 0, 1, 1), -1);
 	fclose(f);

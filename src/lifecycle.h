@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The end-of-run pictures (--tree, --timeline) for the command line: collects
+ * every event into the process tree, writes the tree and the timeline at the
+ * end. Every function accepts a NULL lifecycle (neither option given).
+ */
+#ifndef TRACER_LIFECYCLE_H
+#define TRACER_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "event.h"
+#include "opts.h"
+
+struct lifecycle;
+
+/*
+ * Sets up what opts asks for: *out stays NULL without --tree and --timeline.
+ * The timeline file is created now (mode 0600: command lines can hold
+ * secrets), so that a bad path fails before anything is traced. Returns 0, or
+ * a negative errno with a one-line reason in err.
+ */
+int lifecycle_open(const struct tracer_opts *opts, struct lifecycle **out, char *err,
+		   size_t errlen);
+
+/* Adds an event. Out of memory, the pictures are marked incomplete; tracing goes on. */
+void lifecycle_add(struct lifecycle *lc, const struct tracer_event *ev);
+
+/*
+ * Ends the trace at end_ns (CLOCK_MONOTONIC; epoch_ns is when tracer
+ * started): writes the tree on tree_out (in colour when color) and the
+ * timeline into its file. Returns 0, or -1 with a one-line reason in err.
+ */
+int lifecycle_finish(struct lifecycle *lc, uint64_t end_ns, uint64_t epoch_ns, FILE *tree_out,
+		     bool color, char *err, size_t errlen);
+
+void lifecycle_close(struct lifecycle *lc);
+
+#endif /* TRACER_LIFECYCLE_H */

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * Chrome Trace Event writer. Every string goes through escape_json_string;
+ * the labels it escapes are already escaped once (shell words, C-quoted
+ * names), so what a process chose shows the same way as in the tree.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <linux/types.h>
+
+#include "tracer.h"
+#include "escape.h"
+#include "format.h"
+#include "timeline.h"
+
+/* Microseconds since the epoch, exactly (nanosecond digits kept). */
+static int put_us(FILE *out, uint64_t ns, uint64_t epoch_ns)
+{
+	uint64_t d = ns > epoch_ns ? ns - epoch_ns : 0;
+
+	return fprintf(out, "%" PRIu64 ".%03" PRIu64, d / 1000, d % 1000) < 0 ? -1 : 0;
+}
+
+static int put_str(FILE *out, const char *s)
+{
+	return escape_json_string(out, s, strlen(s));
+}
+
+/* The process's label: its (shortened) command line, or its name. */
+static int put_label(FILE *out, const struct tree_proc *p, bool with_pid)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int ret = 0;
+
+	if (!f)
+		return -1;
+	if (with_pid)
+		fprintf(f, "%" PRIu32 " ", p->pid);
+	if (p->cmdline) {
+		fwrite(p->cmdline, 1, p->cmdline_short, f);
+		if (p->cmdline_short < strlen(p->cmdline))
+			fputs(" ...", f);
+	} else {
+		fputs(p->comm ? p->comm : "?", f);
+	}
+	if (fclose(f))
+		ret = -1;
+	if (!ret)
+		ret = escape_json_string(out, buf, size);
+	free(buf);
+	return ret;
+}
+
+static int put_status(FILE *out, const struct tree_proc *p)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	int ret;
+
+	if (!f)
+		return -1;
+	ret = tree_write_status(f, p);
+	if (fclose(f))
+		ret = -1;
+	if (!ret)
+		ret = escape_json_string(out, buf, size);
+	free(buf);
+	return ret;
+}
+
+/* Starts an event object: the comma before every event but the first. */
+static int begin_event(FILE *out, bool *first)
+{
+	int ret = fputs(*first ? "\n{" : ",\n{", out) == EOF ? -1 : 0;
+
+	*first = false;
+	return ret;
+}
+
+static int put_metadata(FILE *out, bool *first, const char *name, uint32_t pid, uint32_t tid)
+{
+	if (begin_event(out, first))
+		return -1;
+	return fprintf(out, "\"ph\":\"M\",\"name\":\"%s\",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32,
+		       name, pid, tid) < 0 ?
+		       -1 :
+		       0;
+}
+
+static int write_names(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
+		       size_t rank)
+{
+	const struct tree_proc *root = &t->procs[p->root];
+
+	if (p->depth == 0) {
+		if (put_metadata(out, first, "process_name", p->pid, p->pid) ||
+		    fputs(",\"args\":{\"name\":", out) == EOF || put_label(out, p, true) ||
+		    fputs("}}", out) == EOF)
+			return -1;
+		if (put_metadata(out, first, "process_sort_index", p->pid, p->pid) ||
+		    fprintf(out, ",\"args\":{\"sort_index\":%zu}}", rank) < 0)
+			return -1;
+	}
+	if (put_metadata(out, first, "thread_name", root->pid, p->pid) ||
+	    fputs(",\"args\":{\"name\":", out) == EOF || put_label(out, p, true) ||
+	    fputs("}}", out) == EOF)
+		return -1;
+	if (put_metadata(out, first, "thread_sort_index", root->pid, p->pid) ||
+	    fprintf(out, ",\"args\":{\"sort_index\":%zu}}", rank) < 0)
+		return -1;
+	return 0;
+}
+
+static int write_span(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
+		      uint64_t epoch_ns)
+{
+	const struct tree_proc *root = &t->procs[p->root];
+	bool exited = p->end == TREE_EXITED;
+	bool normal = exited && WIFEXITED(p->status);
+	bool signaled = exited && WIFSIGNALED(p->status);
+
+	if (begin_event(out, first) ||
+	    fputs("\"ph\":\"X\",\"cat\":\"process\",\"name\":", out) == EOF ||
+	    put_label(out, p, false))
+		return -1;
+	if (fprintf(out, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ts\":", root->pid, p->pid) <
+		    0 ||
+	    put_us(out, p->start_ns, epoch_ns) || fputs(",\"dur\":", out) == EOF ||
+	    put_us(out, p->end_ns, p->start_ns))
+		return -1;
+	if (fprintf(out,
+		    ",\"args\":{\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32 ",\"depth\":%u,\"status\":",
+		    p->pid, p->parent != TREE_NONE ? t->procs[p->parent].pid : p->ppid,
+		    p->depth) < 0 ||
+	    put_status(out, p))
+		return -1;
+	if (normal ? fprintf(out, ",\"exit_code\":%d", WEXITSTATUS(p->status)) < 0 :
+		     fputs(",\"exit_code\":null", out) == EOF)
+		return -1;
+	if (signaled ? fprintf(out, ",\"signal\":%d", WTERMSIG(p->status)) < 0 :
+		       fputs(",\"signal\":null", out) == EOF)
+		return -1;
+	if (fprintf(out,
+		    ",\"core_dumped\":%s,\"failed\":%s,\"running\":%s,\"started_before\":%s,"
+		    "\"failed_execs\":%zu}}",
+		    signaled && WCOREDUMP(p->status) ? "true" : "false",
+		    tree_proc_failed(p) ? "true" : "false",
+		    p->end == TREE_RUNNING ? "true" : "false",
+		    p->started_before || !p->start_known ? "true" : "false", p->n_failures) < 0)
+		return -1;
+	return 0;
+}
+
+static int write_exec_mark(FILE *out, const struct tree_mark *m)
+{
+	const char *err = m->ret ? errno_name(-m->ret) : NULL;
+
+	if (fprintf(out, "\"cat\":\"exec\",\"name\":\"%s\"", m->ret ? "exec failed" : "exec") < 0)
+		return -1;
+	if (fprintf(out, ",\"args\":{\"ret\":%" PRId32 ",\"errno\":", m->ret) < 0)
+		return -1;
+	if (err ? fprintf(out, "\"%s\"", err) < 0 : fputs("null", out) == EOF)
+		return -1;
+	if (fputs(",\"argv\":", out) == EOF || put_str(out, m->text) || fputs("}}", out) == EOF)
+		return -1;
+	return 0;
+}
+
+static int write_signal_mark(FILE *out, const struct tree_mark *m)
+{
+	const char *name = signal_name(m->sig);
+	const char *result = signal_result_name(m->result);
+	bool in = m->kind == TREE_MARK_SIGNAL_IN;
+	char title[64];
+
+	if (name)
+		snprintf(title, sizeof(title), "%s%s", in ? "" : "sent ", name);
+	else
+		snprintf(title, sizeof(title), "%ssignal %d", in ? "" : "sent ", m->sig);
+	if (fprintf(out, "\"cat\":\"signal\",\"name\":\"%s\",\"args\":{\"signal\":%" PRId32, title,
+		    m->sig) < 0)
+		return -1;
+	if (in && fprintf(out, ",\"origin\":\"%s\",\"sender_pid\":%" PRIu32 ",\"sender_comm\":",
+			  m->kernel ? "kernel" : "user", m->peer_pid) < 0)
+		return -1;
+	if (!in && fprintf(out, ",\"target_pid\":%" PRIu32 ",\"target_comm\":", m->peer_pid) < 0)
+		return -1;
+	if (put_str(out, m->text))
+		return -1;
+	if (result ? fprintf(out, ",\"result\":\"%s\"}}", result) < 0 :
+		     fprintf(out, ",\"result\":\"%" PRIu32 "\"}}", m->result) < 0)
+		return -1;
+	return 0;
+}
+
+static int write_marks(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
+		       uint64_t epoch_ns)
+{
+	const struct tree_proc *root = &t->procs[p->root];
+	size_t i;
+
+	for (i = 0; i < p->n_marks; i++) {
+		const struct tree_mark *m = &p->marks[i];
+
+		if (begin_event(out, first) ||
+		    fputs("\"ph\":\"i\",\"s\":\"t\",\"ts\":", out) == EOF ||
+		    put_us(out, m->ts_ns, epoch_ns) ||
+		    fprintf(out, ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",", root->pid, p->pid) <
+			    0)
+			return -1;
+		if (m->kind == TREE_MARK_EXEC ? write_exec_mark(out, m) : write_signal_mark(out, m))
+			return -1;
+	}
+	return 0;
+}
+
+int timeline_write(const struct tree *t, FILE *out, uint64_t epoch_ns)
+{
+	bool first = true;
+	size_t i;
+
+	if (fputs("{\"displayTimeUnit\":\"ms\",\"otherData\":{\"generator\":\"tracer\"},"
+		  "\"traceEvents\":[",
+		  out) == EOF)
+		return -1;
+	for (i = 0; t->finished && i < t->n; i++) {
+		const struct tree_proc *p = &t->procs[t->order[i]];
+
+		if (write_names(out, &first, t, p, i) || write_span(out, &first, t, p, epoch_ns) ||
+		    write_marks(out, &first, t, p, epoch_ns))
+			return -1;
+	}
+	if (fputs("\n]}\n", out) == EOF || ferror(out))
+		return -1;
+	return 0;
+}

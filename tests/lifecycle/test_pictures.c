@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * --tree and --timeline on a known script (tree-demo.sh) in the running
+ * kernel: the tree has exactly the expected shape (durations masked), the
+ * timeline is valid trace-event JSON whose spans nest by parentage and last
+ * as long as the exit events say.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+TestSuite(lifecycle_pictures, .fini = lc_cleanup, .timeout = 120);
+
+/* The lines of the tree in tracer's stderr: from its header to the summary. */
+static char *tree_of(const char *err)
+{
+	const char *start = strstr(err, "tracer: process tree:");
+	const char *end;
+
+	cr_assert_not_null(start, "no tree in: %s", err);
+	end = strstr(start + 1, "\ntracer: ");
+	cr_assert_not_null(end, "no summary after the tree: %s", err);
+	return strndup(start, (size_t)(end - start) + 1);
+}
+
+/* Durations ("1.234s", ">0.567ms") replaced by "T". */
+static char *mask_durations(const char *s)
+{
+	regex_t re;
+	regmatch_t m;
+	char *out = malloc(strlen(s) + 1), *o = out;
+
+	cr_assert_not_null(out);
+	cr_assert_eq(regcomp(&re, ">?[0-9]+\\.[0-9]{3}m?s\\]", REG_EXTENDED), 0);
+	while (regexec(&re, s, 1, &m, 0) == 0) {
+		memcpy(o, s, (size_t)m.rm_so);
+		o += m.rm_so;
+		memcpy(o, "T]", 2);
+		o += 2;
+		s += m.rm_eo;
+	}
+	strcpy(o, s);
+	regfree(&re);
+	return out;
+}
+
+static void release_fifo(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
+	cr_assert_eq(write(fd, "go\n", 3), 3);
+	close(fd);
+}
+
+/* The complete event ("ph":"X") of track tid. */
+static json_object *span_of(json_object *events, int64_t tid)
+{
+	json_object *found = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		json_object *e = json_object_array_get_idx(events, i);
+
+		if (strcmp(lc_str(e, "ph"), "X") == 0 && lc_int(e, "tid") == tid) {
+			found = e;
+			n++;
+		}
+	}
+	cr_assert_eq(n, 1, "%zu spans for %lld", n, (long long)tid);
+	return found;
+}
+
+static double num(json_object *o, const char *key)
+{
+	json_object *v = lc_get(o, key);
+
+	cr_assert(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int),
+		  "\"%s\" is not a number", key);
+	return json_object_get_double(v);
+}
+
+static size_t count_phase(json_object *events, const char *ph, const char *cat)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		json_object *e = json_object_array_get_idx(events, i), *c;
+
+		if (strcmp(lc_str(e, "ph"), ph) != 0)
+			continue;
+		if (cat && (!json_object_object_get_ex(e, "cat", &c) ||
+			    strcmp(json_object_get_string(c), cat) != 0))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+static void check_timeline(const char *path, const struct lc_events *ev, pid_t root)
+{
+	char *text = lc_slurp(path, NULL);
+	enum json_tokener_error jerr;
+	json_object *doc = json_tokener_parse_verbose(text, &jerr), *events, *root_span;
+	size_t i, n_exits = 0;
+
+	cr_assert_not_null(doc, "the timeline is not JSON (%s):\n%s", json_tokener_error_desc(jerr),
+			   text);
+	events = lc_get(doc, "traceEvents");
+	cr_assert(json_object_is_type(events, json_type_array));
+	root_span = span_of(events, root);
+
+	for (i = 0; i < ev->n; i++) {
+		json_object *x = ev->ev[i], *span, *args;
+		double lifetime_us, ts, dur;
+		int64_t pid;
+
+		if (strcmp(lc_str(x, "type"), "exit") != 0)
+			continue;
+		n_exits++;
+		pid = lc_int(x, "pid");
+		span = span_of(events, pid);
+		args = lc_get(span, "args");
+		ts = num(span, "ts");
+		dur = num(span, "dur");
+		/* One trace process per tree: every track is in the root's */
+		cr_expect_eq(lc_int(span, "pid"), root);
+		cr_expect_eq(lc_int(args, "pid"), pid);
+		cr_expect_str_eq(lc_str(span, "cat"), "process");
+		/* As long as the exit event says, and ending when it happened (µs, rounded) */
+		lifetime_us = json_object_get_double(lc_get(x, "lifetime")) * 1e6;
+		cr_expect(fabs(dur - lifetime_us) <= 1.0, "pid %lld: dur %f, lifetime %f us",
+			  (long long)pid, dur, lifetime_us);
+		cr_expect(fabs(ts + dur - json_object_get_double(lc_get(x, "ts")) * 1e6) <= 1.5,
+			  "pid %lld: span ends at %f", (long long)pid, ts + dur);
+		/* Nested in its parent's span, which outlives it */
+		if (pid != root) {
+			cr_expect_eq(lc_int(args, "ppid"), root);
+			cr_expect_eq(lc_int(args, "depth"), 1);
+			cr_expect_geq(ts, num(root_span, "ts"), "pid %lld", (long long)pid);
+			cr_expect_leq(ts + dur, num(root_span, "ts") + num(root_span, "dur"),
+				      "pid %lld", (long long)pid);
+		}
+	}
+	cr_expect_eq(count_phase(events, "X", NULL), n_exits);
+	cr_expect_eq(count_phase(events, "i", "exec"), lc_count(ev, "exec", NULL, 0));
+	cr_expect_eq(count_phase(events, "i", "signal"), lc_count(ev, "signal", NULL, 0));
+	/* A name for the trace process, and for each track */
+	cr_expect_eq(count_phase(events, "M", NULL), 2 + 2 * n_exits);
+	json_object_put(doc);
+	free(text);
+}
+
+Test(lifecycle_pictures, tree_and_timeline)
+{
+	const char *out = lc_path(0, "events.jsonl"), *fifo = lc_path(1, "fifo");
+	const char *timeline = lc_path(2, "timeline.json");
+	const char *dir = getenv("LC_SCRIPT_DIR");
+	char script[512], pid_text[16], *tree, *masked, want[2048];
+	char *argv[] = { script, (char *)fifo, NULL };
+	int64_t kids[5];
+	struct lc_tracer tr;
+	struct lc_events ev;
+	size_t i, n = 0;
+	pid_t sh;
+
+	lc_require_root();
+	cr_assert_not_null(dir, "LC_SCRIPT_DIR is not set");
+	snprintf(script, sizeof(script), "%s/tree-demo.sh", dir);
+	cr_assert_eq(mkfifo(fifo, 0600), 0);
+	sh = lc_spawn(argv);
+	lc_wait_comm(sh, "tree-demo.sh");
+	snprintf(pid_text, sizeof(pid_text), "%d", (int)sh);
+	lc_tracer_start(&tr,
+			(const char *const[]){ "--json", "--events", "all", "--tree", "--timeline",
+					       timeline, "--pid", pid_text, "-o", out, NULL });
+	release_fifo(fifo);
+	cr_assert_eq(lc_wait(sh, 60), 0, "the script failed");
+	lc_tracer_wait(&tr, 30);
+	cr_assert(WIFEXITED(tr.status) && WEXITSTATUS(tr.status) == 0, "tracer: %s", tr.err);
+	lc_read_events(&ev, out);
+
+	/* The children, in the order they were forked */
+	for (i = 0; i < ev.n; i++) {
+		if (strcmp(lc_str(ev.ev[i], "type"), "fork") != 0)
+			continue;
+		cr_assert_lt(n, 5, "%s", ev.text);
+		cr_expect_eq(lc_int(ev.ev[i], "ppid"), sh);
+		kids[n++] = lc_int(ev.ev[i], "pid");
+	}
+	cr_assert_eq(n, 5, "%s", ev.text);
+
+	tree = tree_of(tr.err);
+	masked = mask_durations(tree);
+	snprintf(want, sizeof(want),
+		 "tracer: process tree: 6 processes, 4 failed\n"
+		 "%d \"tree-demo.sh\" [exit 0, T]\n"
+		 "|-- %lld /bin/true [exit 0, T]\n"
+		 "|-- %lld sh -c 'exit 3' [exit 3, T] FAILED\n"
+		 "|-- %lld \"tree-demo.sh\" [exit 127, T] FAILED\n"
+		 "|   `-- exec failed (ENOENT): /nonexistent-lc-dir/lc-command\n"
+		 "|-- %lld sleep 10 [killed by SIGTERM from %d \"tree-demo.sh\", T] FAILED\n"
+		 "`-- %lld sh -c 'kill -SEGV $$' [killed by SIGSEGV from %lld \"sh\", T] FAILED\n",
+		 (int)sh, (long long)kids[0], (long long)kids[1], (long long)kids[2],
+		 (long long)kids[3], (int)sh, (long long)kids[4], (long long)kids[4]);
+	cr_expect_str_eq(masked, want, "\n got:\n%s\nwant:\n%s", masked, want);
+	cr_expect_null(strchr(tree, '\033'), "colour on a pipe");
+	/* The root began before tracer: its duration is a lower bound */
+	cr_expect_not_null(strstr(tree, "[exit 0, >"), "%s", tree);
+
+	check_timeline(timeline, &ev, sh);
+
+	free(masked);
+	free(tree);
+	lc_free_events(&ev);
+	lc_tracer_free(&tr);
+}
