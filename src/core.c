@@ -41,11 +41,15 @@ struct tracer_core {
 	bool detached;
 };
 
-static bool verbose_libbpf;
+/*
+ * libbpf has one print callback for the whole process: it writes while at
+ * least one verbose core exists. The only state shared between cores.
+ */
+static int verbose_cores;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (!verbose_libbpf)
+	if (!__atomic_load_n(&verbose_cores, __ATOMIC_SEQ_CST))
 		return 0;
 	(void)level;
 	return vfprintf(stderr, fmt, args);
@@ -201,6 +205,8 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	}
 	core->cfg = *cfg;
 	core->cb = *cb;
+	if (cfg->verbose)
+		__atomic_fetch_add(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	core->ncpus = libbpf_num_possible_cpus();
 	if (core->ncpus <= 0) {
 		set_err(err, errlen, "cannot count CPUs");
@@ -218,7 +224,6 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
 
-	verbose_libbpf = cfg->verbose;
 	libbpf_set_print(libbpf_print);
 
 	/* Open BPF application */
@@ -303,6 +308,8 @@ err_destroy:
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(skel);
 err_free:
+	if (cfg->verbose)
+		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	free(core->argv_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
@@ -573,10 +580,95 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *s
 	st->proc_capacity = core->proc_capacity;
 }
 
+int tracer_core_fd(struct tracer_core *core)
+{
+	return ring_buffer__epoll_fd(core->rb);
+}
+
+static struct scope_task *find_task(struct scope_task *tasks, size_t n, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tasks[i].pid == pid)
+			return &tasks[i];
+	return NULL;
+}
+
+int tracer_core_watch(struct tracer_core *core, uint32_t pid)
+{
+	struct scope_spec spec = {
+		.pids = &pid,
+		.n_pids = 1,
+		.watch_children = core->cfg.watch_children,
+	};
+	struct scope_task *tasks = NULL;
+	struct scope_member *members = NULL;
+	struct seeded *ins = NULL;
+	size_t n_tasks = 0, n_ins = 0;
+	int i, n, ret;
+
+	/* The snapshot gives task->start_time exactly, as the kernel compares it. */
+	ret = snapshot(core, &tasks, &n_tasks);
+	if (ret)
+		return ret;
+	if (!find_task(tasks, n_tasks, pid)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	members = calloc(n_tasks, sizeof(*members));
+	ins = calloc(n_tasks, sizeof(*ins));
+	if (!members || !ins) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = scope_select(tasks, n_tasks, &spec, NULL, 0, members);
+	if (n < 0) {
+		ret = n;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		ret = insert_member(core, &members[i]);
+		if (ret < 0) {
+			/* A full hash map refuses with E2BIG. */
+			if (ret == -E2BIG)
+				ret = -ENOSPC;
+			goto out;
+		}
+		if (ret > 0) {
+			ins[n_ins].pid = members[i].pid;
+			ins[n_ins].start_time = members[i].start_time;
+			n_ins++;
+		}
+	}
+	/* Those that died before their insert: the exit program could not drop them. */
+	free(tasks);
+	tasks = NULL;
+	ret = snapshot(core, &tasks, &n_tasks);
+	if (ret == 0)
+		drop_dead(core, ins, n_ins, tasks, n_tasks);
+	ret = 0;
+out:
+	free(tasks);
+	free(members);
+	free(ins);
+	return ret;
+}
+
+int tracer_core_unwatch(struct tracer_core *core, uint32_t pid)
+{
+	if (bpf_map__delete_elem(core->skel->maps.proc_state, &pid, sizeof(pid), 0))
+		return errno == ENOENT ? -ENOENT : -errno;
+	bss_add(&core->skel->bss->watched_now, -1);
+	return 0;
+}
+
 void tracer_core_close(struct tracer_core *core)
 {
 	if (!core)
 		return;
+	if (core->cfg.verbose)
+		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 	free(core->argv_buf);

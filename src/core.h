@@ -80,6 +80,19 @@ int tracer_core_drain(struct tracer_core *core);
 void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st);
 uint64_t tracer_core_watched_now(struct tracer_core *core);
 
+/* The ring buffer's epoll descriptor: readable when the kernel has woken the reader. */
+int tracer_core_fd(struct tracer_core *core);
+
+/*
+ * Watches pid (a process) and, with watch_children, its descendants, as the
+ * seeding does. Returns 0 (also when already watched), -ESRCH, -ENOSPC, or a
+ * negative errno.
+ */
+int tracer_core_watch(struct tracer_core *core, uint32_t pid);
+
+/* Stops watching pid (not its descendants). Returns 0, -ENOENT, or a negative errno. */
+int tracer_core_unwatch(struct tracer_core *core, uint32_t pid);
+
 void tracer_core_close(struct tracer_core *core);
 
 #endif /* TRACER_CORE_H */

@@ -576,6 +576,9 @@ int format_event(FILE *out, bool json, double ts, const struct tracer_event *ev)
 	case TRACER_EVENT_SIGNAL:
 		return json ? format_signal_json(out, ts, &ev->signal) :
 			      format_signal_text(out, ts, &ev->signal);
+	case TRACER_EVENT_LOST:
+		return json ? format_lost_json(out, ts, ev->lost.count, ev->cpu) :
+			      format_lost_text(out, ts, ev->lost.count, ev->cpu);
 	}
 	return 0;
 }

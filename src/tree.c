@@ -376,6 +376,8 @@ int tree_add(struct tree *t, const struct tracer_event *ev)
 		return add_exit(t, ev);
 	case TRACER_EVENT_SIGNAL:
 		return add_signal(t, ev);
+	case TRACER_EVENT_LOST:
+		break;
 	}
 	return 0;
 }

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * The public API (include/tracer/tracer.h): option checking, the handle's
+ * states (created, started, stopped), errors. The kernel plumbing is core.c.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <linux/types.h>
+#include <tracer/tracer.h>
+#include "tracer.h"
+#include "core.h"
+#include "sysinfo.h"
+#include "ttyname.h"
+
+#define DEFAULT_RINGBUF_BYTES (16ull << 20)
+#define MIN_RINGBUF_BYTES 4096ull
+#define MAX_RINGBUF_BYTES (1ull << 30)
+#define MAX_PROCS_LIMIT 4194304ull /* the kernel's PID_MAX_LIMIT */
+
+struct tracer {
+	struct tracer_options opts; /* pids and ttys point into the copies below */
+	uint32_t *pids; /* processes (thread ids resolved), no duplicates */
+	size_t n_pids;
+	char **tty_names;
+	uint32_t *tty_devs;
+	size_t n_ttys;
+	struct tracer_core *core; /* NULL until started */
+	bool stopped;
+	char err[256];
+};
+
+static void set_err(struct tracer *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->err, sizeof(t->err), fmt, ap);
+	va_end(ap);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+void tracer_options_init(struct tracer_options *o)
+{
+	if (!o)
+		return;
+	memset(o, 0, sizeof(*o));
+	o->watch_children = true;
+	o->events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
+	o->max_args = TRACER_ARGS_DEFAULT;
+	o->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
+	o->ringbuf_bytes = DEFAULT_RINGBUF_BYTES;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* The limits; the scope is checked against the machine afterwards. */
+static int check_options(const struct tracer_options *o)
+{
+	const uint32_t known = TRACER_EVENTS_ALL | TRACER_EVENT_BIT(TRACER_EVENT_LOST);
+
+	if (o->system_wide)
+		return -EOPNOTSUPP;
+	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys))
+		return -EINVAL;
+	if (o->events & ~known)
+		return -EINVAL;
+	if (o->max_args < 1 || o->max_args > TRACER_ARGS_HARD_MAX)
+		return -EINVAL;
+	if (o->max_arg_bytes < 1 || o->max_arg_bytes > TRACER_ARGBYTES_HARD_MAX)
+		return -EINVAL;
+	if (!is_pow2(o->ringbuf_bytes) || o->ringbuf_bytes < MIN_RINGBUF_BYTES ||
+	    o->ringbuf_bytes > MAX_RINGBUF_BYTES)
+		return -EINVAL;
+	if (o->max_procs > MAX_PROCS_LIMIT)
+		return -EINVAL;
+	return 0;
+}
+
+/* Thread ids to their processes, without duplicates; every one must exist. */
+static int resolve_pids(struct tracer *t)
+{
+	size_t i, j, n = 0;
+	uint32_t tgid;
+
+	for (i = 0; i < t->n_pids; i++) {
+		if (t->pids[i] == 0 || sys_pid_tgid(t->pids[i], &tgid)) {
+			set_err(t, "no such process: %u", t->pids[i]);
+			return -ESRCH;
+		}
+		if (tgid != t->pids[i] && t->opts.verbose)
+			fprintf(stderr, "tracer: %u is a thread of process %u: watching %u\n",
+				t->pids[i], tgid, tgid);
+		for (j = 0; j < n; j++)
+			if (t->pids[j] == tgid)
+				break;
+		if (j == n)
+			t->pids[n++] = tgid;
+	}
+	t->n_pids = n;
+	return 0;
+}
+
+static int resolve_ttys(struct tracer *t)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < t->n_ttys; i++) {
+		const char *name = t->tty_names[i];
+
+		ret = tty_resolve(name, &t->tty_devs[i]);
+		if (ret == -ENOENT)
+			set_err(t, "no such terminal: %s", name);
+		else if (ret == -ENOTTY)
+			set_err(t, "not a terminal: %s", name);
+		else if (ret == -EINVAL)
+			set_err(t, "invalid terminal name '%s'", name);
+		else if (ret)
+			set_err(t, "cannot use terminal %s: %s", name, strerror(-ret));
+		if (ret)
+			return ret == -EINVAL ? -ENOENT : ret;
+	}
+	return 0;
+}
+
+int tracer_create(const struct tracer_options *o, struct tracer **out)
+{
+	struct tracer *t;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	if (!o || !out)
+		return -EINVAL;
+	ret = check_options(o);
+	if (ret)
+		return ret;
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->opts = *o;
+	/* The scope is resolved at start: the caller's arrays need not outlive this call. */
+	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
+	t->tty_names = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_names));
+	t->tty_devs = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_devs));
+	if (!t->pids || !t->tty_names || !t->tty_devs) {
+		tracer_destroy(t);
+		return -ENOMEM;
+	}
+	if (o->n_pids)
+		memcpy(t->pids, o->pids, o->n_pids * sizeof(*t->pids));
+	t->n_pids = o->n_pids;
+	for (t->n_ttys = 0; t->n_ttys < o->n_ttys; t->n_ttys++) {
+		t->tty_names[t->n_ttys] = strdup(o->ttys[t->n_ttys] ? o->ttys[t->n_ttys] : "");
+		if (!t->tty_names[t->n_ttys]) {
+			tracer_destroy(t);
+			return -ENOMEM;
+		}
+	}
+	t->opts.pids = NULL;
+	t->opts.ttys = NULL;
+	if (!t->opts.events)
+		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
+	if (!t->opts.epoch_ns)
+		t->opts.epoch_ns = now_ns();
+	*out = t;
+	return 0;
+}
+
+static int deliver_event(void *ctx, const struct tracer_event *ev)
+{
+	struct tracer *t = ctx;
+
+	return t->opts.on_event ? t->opts.on_event(t->opts.ctx, ev) : 0;
+}
+
+static int deliver_lost(void *ctx, uint64_t ts_ns, uint64_t count, uint32_t cpu)
+{
+	struct tracer *t = ctx;
+	struct tracer_event ev = {
+		.type = TRACER_EVENT_LOST,
+		.ts_ns = ts_ns,
+		.cpu = cpu,
+		.lost.count = count,
+	};
+
+	return deliver_event(t, &ev);
+}
+
+/* What loading needs, checked first so that the reason is plain. */
+static int check_machine(struct tracer *t)
+{
+	int ret;
+
+	if (sys_check_privileges()) {
+		set_err(t, "permission denied: run as root (CAP_BPF and CAP_PERFMON are needed)");
+		return -EPERM;
+	}
+	if (sys_check_btf()) {
+		set_err(t, "kernel BTF not found at /sys/kernel/btf/vmlinux: a kernel built with "
+			   "CONFIG_DEBUG_INFO_BTF is needed");
+		return -ENOSYS;
+	}
+	ret = sys_ensure_tracefs(t->err, sizeof(t->err));
+	return ret < 0 ? ret : ret ? -EIO : 0;
+}
+
+int tracer_start(struct tracer *t)
+{
+	struct tracer_core_config cfg = {};
+	struct tracer_core_callbacks cb = {
+		.on_event = deliver_event,
+		.on_lost = deliver_lost,
+	};
+	bool *found = NULL;
+	bool any = false;
+	size_t i;
+	int ret;
+
+	if (!t)
+		return -EINVAL;
+	if (t->core) {
+		set_err(t, "already started");
+		return -EALREADY;
+	}
+	t->err[0] = '\0';
+	/* What the user named must exist before anything is loaded. */
+	ret = resolve_pids(t);
+	if (!ret)
+		ret = resolve_ttys(t);
+	if (!ret)
+		ret = check_machine(t);
+	if (ret)
+		return ret;
+	found = calloc(t->n_pids ? t->n_pids : 1, sizeof(*found));
+	if (!found)
+		return -ENOMEM;
+
+	cfg.ttys = t->tty_devs;
+	cfg.n_ttys = t->n_ttys;
+	cfg.watch_children = t->opts.watch_children;
+	cfg.max_args = t->opts.max_args;
+	cfg.max_arg_bytes = t->opts.max_arg_bytes;
+	cfg.ringbuf_bytes = t->opts.ringbuf_bytes;
+	cfg.max_procs = t->opts.max_procs;
+	cfg.verbose = t->opts.verbose;
+	cfg.events = t->opts.events & TRACER_EVENTS_ALL;
+	cfg.epoch_ns = t->opts.epoch_ns;
+	cb.ctx = t;
+
+	ret = tracer_core_open(&cfg, &cb, &t->core, t->err, sizeof(t->err));
+	if (ret) {
+		t->core = NULL;
+		goto out;
+	}
+	ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
+	if (ret)
+		goto err_close;
+	for (i = 0; i < t->n_pids; i++)
+		any |= found[i];
+	if (t->n_pids && !t->n_ttys && !any) {
+		/* Every process named exited before it could be watched. */
+		set_err(t, "no such process: %u", t->pids[0]);
+		ret = -ESRCH;
+		goto err_close;
+	}
+	t->stopped = false;
+	goto out;
+
+err_close:
+	tracer_core_close(t->core);
+	t->core = NULL;
+out:
+	free(found);
+	return ret;
+}
+
+static int check_started(struct tracer *t)
+{
+	if (!t)
+		return -EINVAL;
+	if (!t->core) {
+		set_err(t, "not started");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms)
+{
+	int ret = check_started(t);
+
+	return ret ? ret : tracer_core_poll(t->core, timeout_ms);
+}
+
+int tracer_fd(struct tracer *t)
+{
+	int ret = check_started(t);
+
+	return ret ? ret : tracer_core_fd(t->core);
+}
+
+int tracer_consume(struct tracer *t)
+{
+	int ret = check_started(t);
+
+	return ret ? ret : tracer_core_drain(t->core);
+}
+
+int tracer_watch_pid(struct tracer *t, uint32_t pid)
+{
+	uint32_t tgid;
+	int ret = check_started(t);
+
+	if (ret)
+		return ret;
+	if (pid == 0 || sys_pid_tgid(pid, &tgid)) {
+		set_err(t, "no such process: %u", pid);
+		return -ESRCH;
+	}
+	ret = tracer_core_watch(t->core, tgid);
+	if (ret)
+		set_err(t, "cannot watch process %u: %s", tgid, tracer_strerror(ret));
+	return ret;
+}
+
+int tracer_unwatch_pid(struct tracer *t, uint32_t pid)
+{
+	int ret = check_started(t);
+
+	if (ret)
+		return ret;
+	ret = tracer_core_unwatch(t->core, pid);
+	if (ret)
+		set_err(t, "cannot stop watching process %u: %s", pid, tracer_strerror(ret));
+	return ret;
+}
+
+int tracer_stop(struct tracer *t)
+{
+	int ret = check_started(t);
+
+	if (ret)
+		return ret;
+	tracer_core_detach(t->core);
+	t->stopped = true;
+	return tracer_core_drain(t->core);
+}
+
+int tracer_get_stats(struct tracer *t, struct tracer_stats *st)
+{
+	struct tracer_core_stats cs;
+
+	if (!t || !st)
+		return -EINVAL;
+	memset(st, 0, sizeof(*st));
+	if (!t->core)
+		return 0;
+	tracer_core_get_stats(t->core, &cs);
+	st->events = cs.events;
+	st->lost = cs.lost;
+	st->malformed = cs.malformed;
+	st->insert_fail = cs.insert_fail;
+	st->stage_fail = cs.stage_fail;
+	st->watched_now = cs.watched_now;
+	st->watched_total = cs.watched_total;
+	st->proc_capacity = cs.proc_capacity;
+	return 0;
+}
+
+void tracer_destroy(struct tracer *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	tracer_core_close(t->core);
+	for (i = 0; i < t->n_ttys; i++)
+		free(t->tty_names[i]);
+	free(t->tty_names);
+	free(t->pids);
+	free(t->tty_devs);
+	free(t);
+}
+
+const char *tracer_strerror(int err)
+{
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case 0:
+		return "success";
+	case EOPNOTSUPP:
+		return "not supported (system-wide tracing is not implemented yet)";
+	case EALREADY:
+		return "the tracer is already started";
+	case EPERM:
+		return "permission denied: root, or CAP_BPF and CAP_PERFMON, are needed";
+	case ESRCH:
+		return "no such process";
+	case ENOTTY:
+		return "not a terminal";
+	case ENOSPC:
+		return "the table of watched processes is full";
+	}
+	s = strerrordesc_np(err);
+	return s ? s : "unknown error";
+}
+
+const char *tracer_last_error(const struct tracer *t)
+{
+	return t ? t->err : "";
+}
+
+const char *tracer_version(void)
+{
+	return TRACER_VERSION;
+}
