@@ -8,16 +8,12 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <linux/types.h>
-#include "tracer.h"
-#include "core.h"
+#include <tracer/tracer.h>
 #include "evlist.h"
 #include "format.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
-#include "sysinfo.h"
-#include "ttyname.h"
 
 /* How often the reader drains the ring buffer when the kernel does not wake it. */
 #define POLL_INTERVAL_MS 20
@@ -52,84 +48,55 @@ static double rel_seconds(const struct app *app, uint64_t ts_ns)
 	return ts_ns > app->start_ns ? (double)(ts_ns - app->start_ns) / 1e9 : 0.0;
 }
 
+static int write_lost(struct app *app, const struct tracer_event *ev)
+{
+	double ts = rel_seconds(app, ev->ts_ns);
+
+	if (app->json)
+		return format_lost_json(app->out, ts, ev->lost.count, ev->cpu);
+	return format_lost_text(app->out, ts, ev->lost.count, ev->cpu);
+}
+
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
-	double ts = rel_seconds(app, ev->ts_ns);
 	int ret;
 
-	lifecycle_add(app->lc, ev);
-	if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
+	if (app->write_failed)
+		return 1;
+	if (ev->type == TRACER_EVENT_LOST) {
+		ret = write_lost(app, ev);
+	} else {
+		lifecycle_add(app->lc, ev);
+		if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
+			return 0;
+		ret = format_event(app->out, app->json, rel_seconds(app, ev->ts_ns), ev);
+		if (!ret)
+			app->events++;
+	}
+	if (ret)
+		app->write_failed = true;
+	return ret ? 1 : 0;
+}
+
+static uint64_t watched_now(struct tracer *t)
+{
+	struct tracer_stats st;
+
+	if (tracer_get_stats(t, &st))
 		return 0;
-	ret = format_event(app->out, app->json, ts, ev);
-	if (ret)
-		app->write_failed = true;
-	else
-		app->events++;
-	return ret ? 1 : 0;
+	return st.watched_now;
 }
 
-static int on_lost(void *ctx, uint64_t ts_ns, uint64_t count, uint32_t cpu)
+/* What a failed start means for the exit status: a scope that does not exist is a usage error. */
+static int start_failure(struct tracer *t, int err)
 {
-	struct app *app = ctx;
-	double ts = rel_seconds(app, ts_ns);
-	int ret;
+	const char *why = tracer_last_error(t);
 
-	if (app->json)
-		ret = format_lost_json(app->out, ts, count, cpu);
-	else
-		ret = format_lost_text(app->out, ts, count, cpu);
-	if (ret)
-		app->write_failed = true;
-	return ret ? 1 : 0;
-}
-
-/* Terminal names to device numbers; a usage error names the bad one. */
-static int resolve_ttys(const struct tracer_opts *opts, uint32_t *devs)
-{
-	size_t i;
-	int ret;
-
-	for (i = 0; i < opts->n_ttys; i++) {
-		ret = tty_resolve(opts->ttys[i], &devs[i]);
-		if (ret == 0)
-			continue;
-		if (ret == -ENOENT)
-			fprintf(stderr, "tracer: no such terminal: %s\n", opts->ttys[i]);
-		else if (ret == -ENOTTY)
-			fprintf(stderr, "tracer: not a terminal: %s\n", opts->ttys[i]);
-		else if (ret == -EINVAL)
-			fprintf(stderr, "tracer: invalid terminal name '%s'\n", opts->ttys[i]);
-		else
-			fprintf(stderr, "tracer: cannot use terminal %s: %s\n", opts->ttys[i],
-				strerror(-ret));
-		return -1;
-	}
-	return 0;
-}
-
-/* Pids to their processes (a thread id names its process); a missing one is a usage error. */
-static int resolve_pids(struct tracer_opts *opts, int verbose)
-{
-	size_t i, j, n = 0;
-	uint32_t tgid;
-
-	for (i = 0; i < opts->n_pids; i++) {
-		if (sys_pid_tgid(opts->pids[i], &tgid)) {
-			fprintf(stderr, "tracer: no such process: %u\n", opts->pids[i]);
-			return -1;
-		}
-		if (tgid != opts->pids[i] && verbose)
-			fprintf(stderr, "tracer: %u is a thread of process %u: watching %u\n",
-				opts->pids[i], tgid, tgid);
-		for (j = 0; j < n; j++)
-			if (opts->pids[j] == tgid)
-				break;
-		if (j == n)
-			opts->pids[n++] = tgid;
-	}
-	opts->n_pids = n;
-	return 0;
+	fprintf(stderr, "tracer: %s\n", why[0] ? why : tracer_strerror(err));
+	if (err == -ESRCH || err == -ENOENT || err == -ENOTTY)
+		return TRACER_EXIT_USAGE;
+	return TRACER_EXIT_FAILURE;
 }
 
 static FILE *open_output(const char *path)
@@ -162,11 +129,11 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 	return n == 1 ? one : many;
 }
 
-static void print_summary(const struct app *app, struct tracer_core *core)
+static void print_summary(const struct app *app, struct tracer *t)
 {
-	struct tracer_core_stats st;
+	struct tracer_stats st;
 
-	tracer_core_get_stats(core, &st);
+	tracer_get_stats(t, &st);
 	fprintf(stderr, "tracer: %llu %s, %llu lost, %llu %s watched\n",
 		(unsigned long long)app->events, plural(app->events, "event", "events"),
 		(unsigned long long)st.lost, (unsigned long long)st.watched_total,
@@ -189,43 +156,19 @@ static void print_summary(const struct app *app, struct tracer_core *core)
 int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
-	uint32_t tty_devs[TRACER_MAX_TTYS];
 	uint32_t roots[TRACER_MAX_ROOTS + 1]; /* + 1: the launched COMMAND */
-	bool found_roots[TRACER_MAX_ROOTS + 1];
 	struct launch *launch = NULL;
-	size_t n_roots;
-	struct tracer_core_config cfg = {};
-	struct tracer_core_callbacks cb = {};
+	struct tracer_options topts;
 	struct app app = {};
-	struct tracer_core *core = NULL;
+	struct tracer *t = NULL;
 	char err[256] = "";
-	bool any_root = false, lifecycle_failed = false;
+	bool lifecycle_failed = false;
 	uint64_t watched;
-	size_t i;
 	int ret;
 
 	ret = opts_parse(argc, argv, &opts, stdout, stderr);
 	if (ret >= 0)
 		return ret;
-
-	/* Everything the user named must exist before anything is attached. */
-	if (resolve_ttys(&opts, tty_devs) || resolve_pids(&opts, opts.verbose))
-		return TRACER_EXIT_USAGE;
-
-	if (sys_check_privileges()) {
-		fprintf(stderr, "tracer: permission denied: run as root (CAP_BPF and CAP_PERFMON "
-				"are needed)\n");
-		return TRACER_EXIT_FAILURE;
-	}
-	if (sys_check_btf()) {
-		fprintf(stderr, "tracer: kernel BTF not found at /sys/kernel/btf/vmlinux: a kernel "
-				"built with CONFIG_DEBUG_INFO_BTF is needed\n");
-		return TRACER_EXIT_FAILURE;
-	}
-	if (sys_ensure_tracefs(err, sizeof(err))) {
-		fprintf(stderr, "tracer: %s\n", err);
-		return TRACER_EXIT_FAILURE;
-	}
 
 	app.json = opts.json;
 	app.printed = opts.events;
@@ -260,45 +203,38 @@ int main(int argc, char **argv)
 		install_signals();
 	}
 
-	cfg.ttys = tty_devs;
-	cfg.n_ttys = opts.n_ttys;
-	cfg.watch_children = opts.watch_children;
-	cfg.max_args = opts.max_args;
-	cfg.max_arg_bytes = opts.max_arg_bytes;
-	cfg.ringbuf_bytes = opts.ringbuf_bytes;
-	cfg.max_procs = opts.max_procs;
-	cfg.verbose = opts.verbose > 0;
-	cfg.events = evlist_kernel_mask(opts.events, opts.tree, opts.timeline != NULL);
-	cfg.epoch_ns = app.start_ns;
-	cb.on_event = on_event;
-	cb.on_lost = on_lost;
-	cb.ctx = &app;
-
-	ret = tracer_core_open(&cfg, &cb, &core, err, sizeof(err));
-	if (ret) {
-		fprintf(stderr, "tracer: %s\n", err);
-		ret = TRACER_EXIT_FAILURE;
-		goto out_close_core;
-	}
 	memcpy(roots, opts.pids, opts.n_pids * sizeof(*roots));
-	n_roots = opts.n_pids;
+	tracer_options_init(&topts);
+	topts.pids = roots;
+	topts.n_pids = opts.n_pids;
 	if (launch)
-		roots[n_roots++] = launch_pid(launch);
-	ret = tracer_core_seed(core, roots, n_roots, found_roots, err, sizeof(err));
+		roots[topts.n_pids++] = launch_pid(launch);
+	topts.ttys = (const char *const *)opts.ttys;
+	topts.n_ttys = opts.n_ttys;
+	topts.watch_children = opts.watch_children;
+	topts.max_args = opts.max_args;
+	topts.max_arg_bytes = opts.max_arg_bytes;
+	topts.ringbuf_bytes = opts.ringbuf_bytes;
+	topts.max_procs = opts.max_procs;
+	topts.verbose = opts.verbose > 0;
+	topts.events = evlist_kernel_mask(opts.events, opts.tree, opts.timeline != NULL);
+	topts.epoch_ns = app.start_ns;
+	topts.on_event = on_event;
+	topts.ctx = &app;
+
+	ret = tracer_create(&topts, &t);
 	if (ret) {
-		fprintf(stderr, "tracer: %s\n", err);
+		fprintf(stderr, "tracer: %s\n", tracer_strerror(ret));
 		ret = TRACER_EXIT_FAILURE;
-		goto out_close_core;
+		goto out_close_tracer;
 	}
-	for (i = 0; i < n_roots; i++)
-		any_root |= found_roots[i];
-	if (opts.n_pids && !opts.n_ttys && !any_root) {
-		/* Every process named exited while tracer was starting. */
-		fprintf(stderr, "tracer: no such process: %u\n", opts.pids[0]);
-		ret = TRACER_EXIT_USAGE;
-		goto out_close_core;
+	/* Load, attach, and watch the processes in scope (the COMMAND too). */
+	ret = tracer_start(t);
+	if (ret) {
+		ret = start_failure(t, ret);
+		goto out_close_tracer;
 	}
-	watched = tracer_core_watched_now(core);
+	watched = watched_now(t);
 	if (!launch || opts.verbose)
 		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
 			plural(watched, "process", "processes"));
@@ -311,7 +247,7 @@ int main(int argc, char **argv)
 	 */
 	ret = 0;
 	while (!stop_signal) {
-		ret = tracer_core_poll(core, POLL_INTERVAL_MS);
+		ret = tracer_poll(t, POLL_INTERVAL_MS);
 		if (ret)
 			break;
 		if (fflush(app.out)) {
@@ -319,17 +255,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (launch) {
-			if (launch_done(launch, tracer_core_watched_now(core)))
+			if (launch_done(launch, watched_now(t)))
 				break;
-		} else if (!opts.n_ttys && tracer_core_watched_now(core) == 0) {
+		} else if (!opts.n_ttys && watched_now(t) == 0) {
 			break;
 		}
 	}
 
 	/* Detach, then deliver what is still buffered */
-	tracer_core_detach(core);
-	if (!app.write_failed && ret >= 0)
-		tracer_core_drain(core);
+	tracer_stop(t);
 	if (fflush(app.out))
 		app.write_failed = true;
 	if (lifecycle_finish(app.lc, now_ns(), app.start_ns, stderr, isatty(STDERR_FILENO), err,
@@ -338,7 +272,7 @@ int main(int argc, char **argv)
 		lifecycle_failed = true;
 	}
 	if (ret < 0) {
-		fprintf(stderr, "tracer: reading events failed: %s\n", strerror(-ret));
+		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
 		ret = TRACER_EXIT_FAILURE;
 	} else if (app.write_failed && errno != EPIPE) {
 		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(errno));
@@ -346,11 +280,11 @@ int main(int argc, char **argv)
 	} else {
 		/* A closed pipe (tracer | head) ends quietly. */
 		if (!app.write_failed)
-			print_summary(&app, core);
+			print_summary(&app, t);
 		ret = lifecycle_failed ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
 	}
-out_close_core:
-	tracer_core_close(core);
+out_close_tracer:
+	tracer_destroy(t);
 	if (launch) {
 		/* tracer's own failure first, else the command's status. */
 		if (ret == TRACER_EXIT_OK)
