@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#
+# installed-example.sh BUILD_DIR EXAMPLE_SOURCE [EXTRA_CFLAGS]: installs the
+# build into a temporary prefix, checks what is installed, compiles the
+# example against it with pkg-config only, runs it and checks its output.
+set -euo pipefail
+
+build="$1"
+source="$2"
+extra_cflags="${3:-}"
+cc="${CC:-cc}"
+
+fail()
+{
+	printf 'installed-example: %s\n' "$*" >&2
+	exit 1
+}
+
+prefix="$(mktemp -d)"
+trap 'rm -rf "$prefix"' EXIT
+
+cmake --install "$build" --prefix "$prefix" >/dev/null
+
+for f in bin/tracer include/tracer/tracer.h share/man/man1/tracer.1; do
+	[[ -f "$prefix/$f" ]] || fail "not installed: $f"
+done
+pc="$(find "$prefix" -name libtracer.pc)"
+[[ -n "$pc" ]] || fail "not installed: libtracer.pc"
+libdir="$(dirname "$(dirname "$pc")")"
+for f in libtracer.so libtracer.so.0 libtracer.a; do
+	[[ -e "$libdir/$f" ]] || fail "not installed: $libdir/$f"
+done
+readelf -d "$libdir/libtracer.so.0" | grep -q 'SONAME.*\[libtracer\.so\.0\]' ||
+	fail "SONAME is not libtracer.so.0"
+
+# Only the public functions are exported.
+others="$(nm -D --defined-only "$libdir/libtracer.so.0" | awk '{ print $3 }' |
+	grep -v '^tracer_' || true)"
+[[ -z "$others" ]] || fail "symbols exported beyond the API: $others"
+
+export PKG_CONFIG_PATH="$libdir/pkgconfig"
+[[ "$(pkg-config --variable=libdir libtracer)" == "$libdir" ]] || fail "libdir in libtracer.pc"
+pkg-config --print-requires-private libtracer | grep -q '^libbpf' ||
+	fail "libbpf is not in Requires.private"
+
+# shellcheck disable=SC2086,SC2046
+"$cc" -Wall -Wextra -Werror $extra_cflags -o "$prefix/trace-exec" "$source" \
+	$(pkg-config --cflags --libs libtracer) -Wl,-rpath,"$libdir"
+
+out="$("$prefix/trace-exec" /bin/sh -c '/bin/true x')"
+printf '%s\n' "$out"
+[[ "$(grep -c '^exec ' <<<"$out")" -eq 2 ]] || fail "expected exactly two execs"
+grep -Eqx 'exec pid=[0-9]+ ppid=[0-9]+ ret=0 argv: /bin/sh -c /bin/true x' <<<"$out" ||
+	fail "the exec of /bin/sh is missing"
+grep -Eqx 'exec pid=[0-9]+ ppid=[0-9]+ ret=0 argv: /bin/true x' <<<"$out" ||
+	fail "the exec of /bin/true is missing"
+[[ "$(head -1 <<<"$out")" == *"argv: /bin/sh -c /bin/true x" ]] ||
+	fail "the command's own exec is not the first event"
+# The static library, with what libbpf needs.
+# shellcheck disable=SC2086,SC2046
+"$cc" -Wall -Wextra -Werror $extra_cflags -o "$prefix/trace-exec-static" "$source" \
+	$(pkg-config --cflags libtracer) "$libdir/libtracer.a" $(pkg-config --static --libs libbpf)
+out="$("$prefix/trace-exec-static" /bin/true y)"
+[[ "$out" =~ ^exec\ pid=[0-9]+\ ppid=[0-9]+\ ret=0\ argv:\ /bin/true\ y$ ]] ||
+	fail "static: unexpected output: $out"
+echo "installed-example: ok"

@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * libtracer end to end, as a program uses it: real processes in the running
+ * kernel (root needed). Each test starts its own children, held on a pipe
+ * until they are watched, and checks the exact events of its own pids, with
+ * a child outside the scope as the negative control.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <criterion/criterion.h>
+#include <tracer/tracer.h>
+
+#define MAX_SEEN 64
+#define ARGV_MAX 4096
+#define DEADLINE_MS 10000
+
+/* A copy of an event: what the callback receives does not outlive it. */
+struct seen {
+	enum tracer_event_type type;
+	uint32_t pid;
+	int32_t ret;
+	uint32_t argc;
+	char argv[ARGV_MAX]; /* the arguments, each followed by '|' */
+};
+
+struct collector {
+	struct seen ev[MAX_SEEN];
+	size_t n;
+	size_t lost;
+};
+
+static int collect(void *ctx, const struct tracer_event *ev)
+{
+	struct collector *c = ctx;
+	struct seen *s;
+	size_t off = 0;
+	uint32_t i;
+
+	if (ev->type == TRACER_EVENT_LOST) {
+		c->lost += ev->lost.count;
+		return 0;
+	}
+	cr_assert_lt(c->n, MAX_SEEN, "too many events");
+	s = &c->ev[c->n++];
+	s->type = ev->type;
+	switch (ev->type) {
+	case TRACER_EVENT_EXEC:
+		s->pid = ev->exec.pid;
+		s->ret = ev->exec.ret;
+		s->argc = ev->exec.argc;
+		for (i = 0; i < ev->exec.argc; i++) {
+			const struct tracer_bytes *a = &ev->exec.argv[i];
+
+			cr_assert_lt(off + a->len + 1, sizeof(s->argv));
+			memcpy(s->argv + off, a->ptr, a->len);
+			off += a->len;
+			s->argv[off++] = '|';
+		}
+		s->argv[off] = '\0';
+		break;
+	case TRACER_EVENT_EXIT:
+		s->pid = ev->exit.pid;
+		break;
+	case TRACER_EVENT_FORK:
+		s->pid = ev->fork.pid;
+		break;
+	default:
+		s->pid = 0;
+		break;
+	}
+	return 0;
+}
+
+/* A child held before its exec: it runs argv once go_fd is written to. */
+struct held {
+	pid_t pid;
+	int go_fd;
+};
+
+static struct held spawn_held(char *const argv[])
+{
+	struct held h;
+	int go[2];
+	char c;
+
+	cr_assert_eq(pipe(go), 0);
+	h.pid = fork();
+	cr_assert_geq(h.pid, 0);
+	if (h.pid == 0) {
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(126);
+	}
+	close(go[0]);
+	h.go_fd = go[1];
+	return h;
+}
+
+static void release(struct held *h)
+{
+	cr_assert_eq(write(h->go_fd, "x", 1), 1);
+	close(h->go_fd);
+	h->go_fd = -1;
+}
+
+static int reap(struct held *h)
+{
+	int status;
+
+	if (h->go_fd >= 0)
+		close(h->go_fd);
+	cr_assert_eq(waitpid(h->pid, &status, 0), h->pid);
+	return status;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static size_t count(const struct collector *c, enum tracer_event_type type, pid_t pid)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		if (c->ev[i].type == type && c->ev[i].pid == (uint32_t)pid)
+			n++;
+	return n;
+}
+
+static const struct seen *find(const struct collector *c, enum tracer_event_type type, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->ev[i].type == type && c->ev[i].pid == (uint32_t)pid)
+			return &c->ev[i];
+	return NULL;
+}
+
+/* Polls until pid's exit event has come (the exit is the last event of a process). */
+static void poll_until_exit(struct tracer *t, const struct collector *c, pid_t pid)
+{
+	uint64_t end = now_ms() + DEADLINE_MS;
+	int ret;
+
+	while (!count(c, TRACER_EVENT_EXIT, pid)) {
+		cr_assert_lt(now_ms(), end, "no exit event for %d", (int)pid);
+		ret = tracer_poll(t, 50);
+		cr_assert(ret == 0 || ret == -EINTR, "tracer_poll: %s", tracer_strerror(ret));
+	}
+}
+
+static struct tracer *start_tracer(struct collector *c, const uint32_t *pids, size_t n_pids,
+				   uint64_t ringbuf_bytes)
+{
+	struct tracer_options o;
+	struct tracer *t;
+	int ret;
+
+	tracer_options_init(&o);
+	o.pids = pids;
+	o.n_pids = n_pids;
+	o.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	if (ringbuf_bytes)
+		o.ringbuf_bytes = ringbuf_bytes;
+	o.on_event = collect;
+	o.ctx = c;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	ret = tracer_start(t);
+	cr_assert_eq(ret, 0, "tracer_start: %s: %s", tracer_strerror(ret), tracer_last_error(t));
+	return t;
+}
+
+static void assert_clean(struct tracer *t, const struct collector *c)
+{
+	struct tracer_stats st;
+
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.lost, 0);
+	cr_assert_eq(c->lost, 0);
+	cr_assert_eq(st.malformed, 0);
+	cr_assert_eq(st.events, c->n, "stats say %llu events, %zu delivered",
+		     (unsigned long long)st.events, c->n);
+}
+
+Test(api, watches_a_child_and_reports_its_exact_argv)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/true", "hello world", "", "-x", NULL };
+	struct held h = spawn_held(argv);
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer *t = start_tracer(&c, &pid, 1, 0);
+	struct tracer_stats st;
+	const struct seen *e;
+
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 1);
+	cr_assert_eq(st.watched_total, 1);
+	release(&h);
+	poll_until_exit(t, &c, h.pid);
+	cr_assert_eq(tracer_stop(t), 0);
+	cr_assert_eq(tracer_stop(t), 0, "stop twice");
+
+	cr_assert_eq(c.n, 2, "exactly one exec and one exit, got %zu events", c.n);
+	e = &c.ev[0];
+	cr_assert_eq(e->type, TRACER_EVENT_EXEC);
+	cr_assert_eq(e->pid, (uint32_t)h.pid);
+	cr_assert_eq(e->ret, 0);
+	cr_assert_eq(e->argc, 4);
+	cr_assert_str_eq(e->argv, "/bin/true|hello world||-x|");
+	cr_assert_eq(c.ev[1].type, TRACER_EVENT_EXIT);
+	assert_clean(t, &c);
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 0, "the exit dropped it");
+	tracer_destroy(t);
+	cr_assert_eq(WEXITSTATUS(reap(&h)), 0);
+}
+
+Test(api, start_twice_is_an_error_and_the_handle_still_works)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/true", "again", NULL };
+	struct held h = spawn_held(argv);
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer *t = start_tracer(&c, &pid, 1, 0);
+
+	cr_assert_eq(tracer_start(t), -EALREADY);
+	cr_assert_str_eq(tracer_last_error(t), "already started");
+	release(&h);
+	poll_until_exit(t, &c, h.pid);
+	cr_assert_eq(count(&c, TRACER_EVENT_EXEC, h.pid), 1);
+	tracer_destroy(t);
+	reap(&h);
+}
+
+Test(api, two_handles_each_see_exactly_their_own)
+{
+	static struct collector ca, cb;
+	char *argv_a[] = { "/bin/true", "handle-a", NULL };
+	char *argv_b[] = { "/bin/true", "handle-b", NULL };
+	struct held a = spawn_held(argv_a), b = spawn_held(argv_b);
+	uint32_t pid_a = (uint32_t)a.pid, pid_b = (uint32_t)b.pid;
+	struct tracer *ta = start_tracer(&ca, &pid_a, 1, 0);
+	struct tracer *tb = start_tracer(&cb, &pid_b, 1, 0);
+
+	release(&a);
+	release(&b);
+	poll_until_exit(ta, &ca, a.pid);
+	poll_until_exit(tb, &cb, b.pid);
+	/* Both processes are gone: whatever either handle could see is buffered. */
+	cr_assert_eq(tracer_stop(ta), 0);
+	cr_assert_eq(tracer_stop(tb), 0);
+
+	cr_assert_eq(ca.n, 2);
+	cr_assert_eq(count(&ca, TRACER_EVENT_EXEC, a.pid), 1);
+	cr_assert_str_eq(find(&ca, TRACER_EVENT_EXEC, a.pid)->argv, "/bin/true|handle-a|");
+	cr_assert_eq(count(&ca, TRACER_EVENT_EXEC, b.pid), 0);
+	cr_assert_eq(cb.n, 2);
+	cr_assert_eq(count(&cb, TRACER_EVENT_EXEC, b.pid), 1);
+	cr_assert_str_eq(find(&cb, TRACER_EVENT_EXEC, b.pid)->argv, "/bin/true|handle-b|");
+	cr_assert_eq(count(&cb, TRACER_EVENT_EXEC, a.pid), 0);
+	assert_clean(ta, &ca);
+	assert_clean(tb, &cb);
+	tracer_destroy(tb);
+	tracer_destroy(ta);
+	reap(&a);
+	reap(&b);
+}
+
+Test(api, a_pid_added_while_running_has_its_later_execs_reported)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/true", "added", NULL };
+	char *argv_other[] = { "/bin/true", "not-added", NULL };
+	struct held h = spawn_held(argv), other = spawn_held(argv_other);
+	struct tracer *t = start_tracer(&c, NULL, 0, 0); /* an empty scope to begin with */
+	struct tracer_stats st;
+
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 0);
+	cr_assert_eq(tracer_watch_pid(t, (uint32_t)h.pid), 0);
+	cr_assert_eq(tracer_watch_pid(t, (uint32_t)h.pid), 0, "already watched is fine");
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 1);
+	cr_assert_eq(st.watched_total, 1);
+	cr_assert_eq(tracer_watch_pid(t, 99999999), -ESRCH);
+
+	/* The negative control first: once reaped, its exec is in the buffer if anywhere. */
+	release(&other);
+	reap(&other);
+	release(&h);
+	poll_until_exit(t, &c, h.pid);
+	cr_assert_eq(tracer_stop(t), 0);
+
+	cr_assert_eq(c.n, 2);
+	cr_assert_str_eq(find(&c, TRACER_EVENT_EXEC, h.pid)->argv, "/bin/true|added|");
+	cr_assert_eq(count(&c, TRACER_EVENT_EXEC, other.pid), 0);
+	assert_clean(t, &c);
+	tracer_destroy(t);
+	reap(&h);
+}
+
+Test(api, a_removed_pid_is_no_longer_reported)
+{
+	static struct collector c;
+	char *argv_gone[] = { "/bin/true", "removed", NULL };
+	char *argv_kept[] = { "/bin/true", "kept", NULL };
+	struct held gone = spawn_held(argv_gone), kept = spawn_held(argv_kept);
+	uint32_t pids[] = { (uint32_t)gone.pid, (uint32_t)kept.pid };
+	struct tracer *t = start_tracer(&c, pids, 2, 0);
+	struct tracer_stats st;
+
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 2);
+	cr_assert_eq(tracer_unwatch_pid(t, (uint32_t)gone.pid), 0);
+	cr_assert_eq(tracer_unwatch_pid(t, (uint32_t)gone.pid), -ENOENT);
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 1);
+	cr_assert_eq(st.watched_total, 2);
+
+	release(&gone);
+	reap(&gone);
+	release(&kept);
+	poll_until_exit(t, &c, kept.pid);
+	cr_assert_eq(tracer_stop(t), 0);
+
+	cr_assert_eq(count(&c, TRACER_EVENT_EXEC, gone.pid), 0);
+	cr_assert_eq(count(&c, TRACER_EVENT_EXIT, gone.pid), 0);
+	cr_assert_eq(count(&c, TRACER_EVENT_EXEC, kept.pid), 1);
+	cr_assert_eq(c.n, 2);
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.watched_now, 0, "the counter stays right after a removal");
+	assert_clean(t, &c);
+	tracer_destroy(t);
+	reap(&kept);
+}
+
+Test(api, the_descriptor_works_in_a_poll_loop)
+{
+	static struct collector c;
+	static char big[2048];
+	char *argv[] = { "/bin/true", big, NULL };
+	struct held h;
+	uint32_t pid;
+	struct tracer *t;
+	struct pollfd pfd;
+	uint64_t end;
+	int fd, ret;
+
+	/* A record larger than 1/16 of a 4 KiB buffer: the kernel wakes the reader for it. */
+	memset(big, 'a', sizeof(big) - 1);
+	h = spawn_held(argv);
+	pid = (uint32_t)h.pid;
+	t = start_tracer(&c, &pid, 1, 4096);
+	fd = tracer_fd(t);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(tracer_fd(t), fd, "one descriptor per handle");
+
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	cr_assert_eq(poll(&pfd, 1, 0), 0, "readable before anything happened");
+	release(&h);
+	end = now_ms() + DEADLINE_MS;
+	while (!count(&c, TRACER_EVENT_EXEC, h.pid)) {
+		cr_assert_lt(now_ms(), end, "the descriptor never became readable");
+		ret = poll(&pfd, 1, 1000);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		cr_assert_geq(ret, 0);
+		if (ret == 1) {
+			cr_assert(pfd.revents & POLLIN);
+			cr_assert_geq(tracer_consume(t), 0);
+		}
+	}
+	cr_assert_eq(find(&c, TRACER_EVENT_EXEC, h.pid)->argc, 2);
+	cr_assert_eq(strlen(find(&c, TRACER_EVENT_EXEC, h.pid)->argv),
+		     2 + strlen("/bin/true") + sizeof(big) - 1);
+	tracer_destroy(t);
+	reap(&h);
+}
+
+/* A callback that asks to stop: the rest stays buffered for the next call. */
+static int stop_after_one(void *ctx, const struct tracer_event *ev)
+{
+	collect(ctx, ev);
+	return 1;
+}
+
+Test(api, a_callback_can_stop_the_delivery)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/true", "stop", NULL };
+	struct held h = spawn_held(argv);
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer_options o;
+	struct tracer *t;
+	int ret;
+
+	tracer_options_init(&o);
+	o.pids = &pid;
+	o.n_pids = 1;
+	o.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	o.on_event = stop_after_one;
+	o.ctx = &c;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_eq(tracer_start(t), 0);
+	release(&h);
+	reap(&h); /* exec and exit are both written once it is reaped */
+	ret = tracer_consume(t);
+	cr_assert_eq(ret, 1);
+	cr_assert_eq(c.n, 1);
+	cr_assert_eq(c.ev[0].type, TRACER_EVENT_EXEC);
+	ret = tracer_consume(t);
+	cr_assert_eq(ret, 1);
+	cr_assert_eq(c.n, 2);
+	cr_assert_eq(c.ev[1].type, TRACER_EVENT_EXIT);
+	cr_assert_eq(tracer_consume(t), 0);
+	cr_assert_eq(c.n, 2);
+	tracer_destroy(t);
+}

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * libtracer misused: NULL arguments, bad options, calls in the wrong state.
+ * Each gives an error, never a crash. Nothing here loads BPF programs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <criterion/criterion.h>
+#include <tracer/tracer.h>
+
+static struct tracer *created(void)
+{
+	struct tracer_options o;
+	struct tracer *t = NULL;
+
+	tracer_options_init(&o);
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_not_null(t);
+	return t;
+}
+
+static int create_with(struct tracer_options *o)
+{
+	struct tracer *t = (struct tracer *)o; /* not NULL: must be reset on error */
+	int ret = tracer_create(o, &t);
+
+	if (ret)
+		cr_assert_null(t, "*out is not NULL after an error");
+	tracer_destroy(t);
+	return ret;
+}
+
+Test(api_misuse, null_arguments)
+{
+	struct tracer_options o;
+	struct tracer *t = NULL;
+	struct tracer_stats st;
+
+	tracer_options_init(NULL);
+	tracer_options_init(&o);
+	cr_assert_eq(tracer_create(NULL, &t), -EINVAL);
+	cr_assert_null(t);
+	cr_assert_eq(tracer_create(&o, NULL), -EINVAL);
+	cr_assert_eq(tracer_start(NULL), -EINVAL);
+	cr_assert_eq(tracer_poll(NULL, 0), -EINVAL);
+	cr_assert_eq(tracer_fd(NULL), -EINVAL);
+	cr_assert_eq(tracer_consume(NULL), -EINVAL);
+	cr_assert_eq(tracer_watch_pid(NULL, 1), -EINVAL);
+	cr_assert_eq(tracer_unwatch_pid(NULL, 1), -EINVAL);
+	cr_assert_eq(tracer_stop(NULL), -EINVAL);
+	cr_assert_eq(tracer_get_stats(NULL, &st), -EINVAL);
+	cr_assert_str_eq(tracer_last_error(NULL), "");
+	tracer_destroy(NULL);
+
+	t = created();
+	cr_assert_eq(tracer_get_stats(t, NULL), -EINVAL);
+	tracer_destroy(t);
+}
+
+Test(api_misuse, defaults)
+{
+	struct tracer_options o;
+
+	memset(&o, 0xff, sizeof(o));
+	tracer_options_init(&o);
+	cr_assert_null(o.pids);
+	cr_assert_eq(o.n_pids, 0);
+	cr_assert_null(o.ttys);
+	cr_assert(o.watch_children);
+	cr_assert_not(o.system_wide);
+	cr_assert_eq(o.events, TRACER_EVENT_BIT(TRACER_EVENT_EXEC));
+	cr_assert_eq(o.max_args, 64);
+	cr_assert_eq(o.max_arg_bytes, 32768);
+	cr_assert_eq(o.ringbuf_bytes, 16u << 20);
+	cr_assert_null(o.on_event);
+}
+
+Test(api_misuse, bad_options)
+{
+	struct tracer_options o;
+
+	tracer_options_init(&o);
+	o.system_wide = true;
+	cr_assert_eq(create_with(&o), -EOPNOTSUPP);
+
+	tracer_options_init(&o);
+	o.n_pids = 1; /* pids NULL */
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.n_ttys = 1; /* ttys NULL */
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.events = 1u << 20;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.max_args = 0;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.max_args = 4097;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.max_arg_bytes = 0;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.max_arg_bytes = 49153;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.ringbuf_bytes = 3 << 20; /* not a power of two */
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.ringbuf_bytes = 2048; /* below a page */
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.ringbuf_bytes = 0;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	tracer_options_init(&o);
+	o.max_procs = 1ull << 40;
+	cr_assert_eq(create_with(&o), -EINVAL);
+
+	/* The limits themselves are accepted. */
+	tracer_options_init(&o);
+	o.max_args = 4096;
+	o.max_arg_bytes = 49152;
+	o.ringbuf_bytes = 4096;
+	o.events = TRACER_EVENTS_ALL;
+	cr_assert_eq(create_with(&o), 0);
+}
+
+Test(api_misuse, before_start)
+{
+	struct tracer *t = created();
+	struct tracer_stats st;
+
+	cr_assert_eq(tracer_poll(t, 0), -EINVAL);
+	cr_assert_str_eq(tracer_last_error(t), "not started");
+	cr_assert_eq(tracer_fd(t), -EINVAL);
+	cr_assert_eq(tracer_consume(t), -EINVAL);
+	cr_assert_eq(tracer_watch_pid(t, 1), -EINVAL);
+	cr_assert_eq(tracer_unwatch_pid(t, 1), -EINVAL);
+	cr_assert_eq(tracer_stop(t), -EINVAL);
+	memset(&st, 0xff, sizeof(st));
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.events + st.lost + st.watched_now + st.watched_total + st.proc_capacity, 0);
+	/* Destroyed without ever being started. */
+	tracer_destroy(t);
+}
+
+/* The scope is resolved first at start: these fail before anything is loaded. */
+Test(api_misuse, scope_that_does_not_exist)
+{
+	static const char *const no_tty[] = { "pts/4000000" };
+	static const char *const not_tty[] = { "/dev/null" };
+	uint32_t no_pid = 99999999;
+	struct tracer_options o;
+	struct tracer *t;
+
+	tracer_options_init(&o);
+	o.pids = &no_pid;
+	o.n_pids = 1;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	no_pid = 1; /* the options were copied */
+	cr_assert_eq(tracer_start(t), -ESRCH);
+	cr_assert_str_eq(tracer_last_error(t), "no such process: 99999999");
+	tracer_destroy(t);
+
+	tracer_options_init(&o);
+	o.ttys = no_tty;
+	o.n_ttys = 1;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_eq(tracer_start(t), -ENOENT);
+	cr_assert_str_eq(tracer_last_error(t), "no such terminal: pts/4000000");
+	tracer_destroy(t);
+
+	o.ttys = not_tty;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_eq(tracer_start(t), -ENOTTY);
+	tracer_destroy(t);
+}
+
+Test(api_misuse, strerror)
+{
+	cr_assert_str_eq(tracer_strerror(0), "success");
+	cr_assert_str_eq(tracer_strerror(-ESRCH), "no such process");
+	cr_assert_str_eq(tracer_strerror(ESRCH), "no such process");
+	cr_assert(strstr(tracer_strerror(-EOPNOTSUPP), "system-wide"));
+	cr_assert(strstr(tracer_strerror(-EPERM), "CAP_BPF"));
+	cr_assert_str_eq(tracer_strerror(-EALREADY), "the tracer is already started");
+	cr_assert_str_eq(tracer_strerror(-ENOMEM), "Cannot allocate memory");
+	cr_assert_not_null(tracer_strerror(-123456));
+	cr_assert_not_null(tracer_strerror(-2147483647));
+}
+
+Test(api_misuse, version)
+{
+	char expect[64];
+
+	snprintf(expect, sizeof(expect), "%d.%d.%d", TRACER_VERSION_MAJOR, TRACER_VERSION_MINOR,
+		 TRACER_VERSION_PATCH);
+	cr_assert_str_eq(tracer_version(), expect);
+	/* The header's macros and the build's version agree. */
+	cr_assert_str_eq(tracer_version(), TRACER_EXPECTED_VERSION);
+}
