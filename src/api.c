@@ -343,9 +343,13 @@ int tracer_watch_pid(struct tracer *t, uint32_t pid)
 int tracer_unwatch_pid(struct tracer *t, uint32_t pid)
 {
 	int ret = check_started(t);
+	uint32_t tgid;
 
 	if (ret)
 		return ret;
+	/* A thread id names its process, as in tracer_watch_pid(), while there is one. */
+	if (pid && sys_pid_tgid(pid, &tgid) == 0)
+		pid = tgid;
 	ret = tracer_core_unwatch(t->core, pid);
 	if (ret)
 		set_err(t, "cannot stop watching process %u: %s", pid, tracer_strerror(ret));

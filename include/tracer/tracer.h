@@ -239,7 +239,8 @@ TRACER_API int tracer_consume(struct tracer *t);
 TRACER_API int tracer_watch_pid(struct tracer *t, uint32_t pid);
 
 /*
- * Removes a process from the scope (its descendants stay watched). Returns 0,
+ * Removes a process (a thread id names its process) from the scope; its
+ * descendants stay watched. Returns 0,
  * -ENOENT when it was not watched, -EINVAL not started.
  */
 TRACER_API int tracer_unwatch_pid(struct tracer *t, uint32_t pid);
