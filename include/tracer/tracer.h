@@ -213,9 +213,9 @@ TRACER_API int tracer_start(struct tracer *t);
 
 /*
  * Waits up to timeout_ms (-1: forever, 0: not at all) for events and delivers
- * them, and every event already buffered. Returns 0, 1 when the callback
- * stopped the delivery, or a negative errno (-EINVAL not started; -EINTR a
- * signal interrupted the wait).
+ * them, and every event already buffered. Returns 0 (also when a signal
+ * interrupted the wait), 1 when the callback stopped the delivery, or a
+ * negative errno (-EINVAL not started).
  */
 TRACER_API int tracer_poll(struct tracer *t, int timeout_ms);
 
