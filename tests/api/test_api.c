@@ -24,8 +24,9 @@
 /* A copy of an event: what the callback receives does not outlive it. */
 struct seen {
 	enum tracer_event_type type;
-	uint32_t pid;
-	int32_t ret;
+	uint32_t pid; /* the signal's target for a signal */
+	uint32_t ppid; /* the parent for a fork */
+	int32_t ret; /* exec: ret; exit: wait status; signal: the signal */
 	uint32_t argc;
 	char argv[ARGV_MAX]; /* the arguments, each followed by '|' */
 };
@@ -67,9 +68,16 @@ static int collect(void *ctx, const struct tracer_event *ev)
 		break;
 	case TRACER_EVENT_EXIT:
 		s->pid = ev->exit.pid;
+		s->ret = ev->exit.exit_code;
 		break;
 	case TRACER_EVENT_FORK:
 		s->pid = ev->fork.pid;
+		s->ppid = ev->fork.ppid;
+		break;
+	case TRACER_EVENT_SIGNAL:
+		s->pid = ev->signal.target_pid;
+		s->ppid = ev->signal.sender_pid;
+		s->ret = ev->signal.sig;
 		break;
 	default:
 		s->pid = 0;
@@ -163,8 +171,8 @@ static void poll_until_exit(struct tracer *t, const struct collector *c, pid_t p
 	}
 }
 
-static struct tracer *start_tracer(struct collector *c, const uint32_t *pids, size_t n_pids,
-				   uint64_t ringbuf_bytes)
+static struct tracer *start_events(struct collector *c, const uint32_t *pids, size_t n_pids,
+				   uint64_t ringbuf_bytes, uint32_t events)
 {
 	struct tracer_options o;
 	struct tracer *t;
@@ -173,7 +181,7 @@ static struct tracer *start_tracer(struct collector *c, const uint32_t *pids, si
 	tracer_options_init(&o);
 	o.pids = pids;
 	o.n_pids = n_pids;
-	o.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	o.events = events;
 	if (ringbuf_bytes)
 		o.ringbuf_bytes = ringbuf_bytes;
 	o.on_event = collect;
@@ -182,6 +190,14 @@ static struct tracer *start_tracer(struct collector *c, const uint32_t *pids, si
 	ret = tracer_start(t);
 	cr_assert_eq(ret, 0, "tracer_start: %s: %s", tracer_strerror(ret), tracer_last_error(t));
 	return t;
+}
+
+static struct tracer *start_tracer(struct collector *c, const uint32_t *pids, size_t n_pids,
+				   uint64_t ringbuf_bytes)
+{
+	return start_events(c, pids, n_pids, ringbuf_bytes,
+			    TRACER_EVENT_BIT(TRACER_EVENT_EXEC) |
+				    TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
 }
 
 static void assert_clean(struct tracer *t, const struct collector *c)
@@ -429,4 +445,66 @@ Test(api, a_callback_can_stop_the_delivery)
 	cr_assert_eq(tracer_consume(t), 0);
 	cr_assert_eq(c.n, 2);
 	tracer_destroy(t);
+}
+
+Test(api, only_the_event_kinds_asked_for)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/sh", "-c", "/bin/true; exit 3", NULL };
+	struct held h = spawn_held(argv);
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer *t = start_events(&c, &pid, 1, 0,
+					TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
+						TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
+	const struct seen *fork_ev = NULL;
+	size_t i;
+
+	release(&h);
+	poll_until_exit(t, &c, h.pid);
+	cr_assert_eq(tracer_stop(t), 0);
+
+	/* sh forks once for /bin/true; two exits; no exec, as none was asked for. */
+	for (i = 0; i < c.n; i++) {
+		cr_assert_neq(c.ev[i].type, TRACER_EVENT_EXEC);
+		if (c.ev[i].type == TRACER_EVENT_FORK) {
+			cr_assert_null(fork_ev, "one fork only");
+			fork_ev = &c.ev[i];
+		}
+	}
+	cr_assert_not_null(fork_ev);
+	cr_assert_eq(fork_ev->ppid, (uint32_t)h.pid);
+	cr_assert_eq(count(&c, TRACER_EVENT_EXIT, fork_ev->pid), 1);
+	cr_assert_eq(c.n, 3);
+	cr_assert(WIFEXITED(find(&c, TRACER_EVENT_EXIT, h.pid)->ret));
+	cr_assert_eq(WEXITSTATUS(find(&c, TRACER_EVENT_EXIT, h.pid)->ret), 3);
+	assert_clean(t, &c);
+	tracer_destroy(t);
+	cr_assert_eq(WEXITSTATUS(reap(&h)), 3);
+}
+
+Test(api, a_signal_to_a_watched_process)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/true", NULL };
+	struct held h = spawn_held(argv); /* never released: it dies of the signal */
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer *t = start_events(&c, &pid, 1, 0,
+					TRACER_EVENT_BIT(TRACER_EVENT_SIGNAL) |
+						TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
+	const struct seen *sig;
+
+	cr_assert_eq(kill(h.pid, SIGTERM), 0);
+	poll_until_exit(t, &c, h.pid);
+	cr_assert_eq(tracer_stop(t), 0);
+
+	cr_assert_eq(count(&c, TRACER_EVENT_SIGNAL, h.pid), 1);
+	sig = find(&c, TRACER_EVENT_SIGNAL, h.pid);
+	cr_assert_eq(sig->ret, SIGTERM);
+	cr_assert_eq(sig->ppid, (uint32_t)getpid(), "the sender is the test");
+	cr_assert(WIFSIGNALED(find(&c, TRACER_EVENT_EXIT, h.pid)->ret));
+	cr_assert_eq(WTERMSIG(find(&c, TRACER_EVENT_EXIT, h.pid)->ret), SIGTERM);
+	cr_assert_eq(c.n, 2);
+	assert_clean(t, &c);
+	tracer_destroy(t);
+	cr_assert(WIFSIGNALED(reap(&h)));
 }
