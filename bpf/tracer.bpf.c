@@ -195,6 +195,21 @@ static __always_inline __u32 task_tty(struct task_struct *t, char *name)
 	return TRACER_TTY_DEV(major, minor);
 }
 
+/* The x86_64 number of an exec syscall, or 0 when nr is not one (ia32 numbers included). */
+static __always_inline __u32 exec_syscall_nr(__u64 nr)
+{
+	switch (nr) {
+	case TRACER_NR_EXECVE:
+	case TRACER_NR_EXECVEAT:
+		return nr;
+	case TRACER_NR_IA32_EXECVE:
+		return TRACER_NR_EXECVE;
+	case TRACER_NR_IA32_EXECVEAT:
+		return TRACER_NR_EXECVEAT;
+	}
+	return 0;
+}
+
 static __always_inline __u64 leader_start_time(struct task_struct *t)
 {
 	return BPF_CORE_READ(t, group_leader, start_time);
@@ -455,7 +470,9 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e.tid = old_pid;
 		e.uid = (__u32)ugid;
 		e.gid = ugid >> 32;
-		e.syscall_nr = regs ? BPF_CORE_READ(regs, orig_ax) : TRACER_NR_EXECVE;
+		e.syscall_nr = regs ? exec_syscall_nr(BPF_CORE_READ(regs, orig_ax)) : 0;
+		if (!e.syscall_nr)
+			e.syscall_nr = TRACER_NR_EXECVE;
 		bpf_get_current_comm(e.comm, sizeof(e.comm));
 		e.tty_dev = task_tty(p, e.tty);
 		r->flags |= TRACER_EXEC_NO_ENTRY;
@@ -648,6 +665,47 @@ static __always_inline int exec_exit(long ret)
 }
 
 /*
+ * A 32-bit exec (int $0x80) passes no syscall tracepoint we attach to: stage
+ * it here, while the caller's comm, ids and terminal are still its own, and
+ * let sched_process_exec report it from the new image's argument area. Only
+ * a compat syscall pays the scope lookup.
+ */
+static __always_inline int compat_stage(struct task_struct *task)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 ugid = bpf_get_current_uid_gid();
+	struct exec_stage *st;
+	struct tracer_proc *ps;
+	__u64 nr;
+
+	if (!regs)
+		return 0;
+	nr = BPF_CORE_READ(regs, orig_ax);
+	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
+		return 0;
+	ps = proc_lookup(task, task->tgid);
+	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
+		return 0;
+	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return 0;
+	st->filename = 0;
+	st->argv = 0;
+	st->tid = task->pid;
+	st->syscall_nr = exec_syscall_nr(nr);
+	st->uid = (__u32)ugid;
+	st->gid = ugid >> 32;
+	st->orig_argc = 0;
+	st->arg0_len = 0;
+	st->arg0_state = 0;
+	st->reported = 0;
+	bpf_get_current_comm(st->comm, sizeof(st->comm));
+	st->tty[0] = 0;
+	st->tty_dev = task_tty(task, st->tty);
+	return 0;
+}
+
+/*
  * The exec has passed its point of no return (kernels from 6.10): report it
  * with the caller's exact argv, before an interpreter rewrites it.
  */
@@ -656,7 +714,9 @@ int BPF_PROG(on_prepare_exec, struct task_struct *task, struct linux_binprm *bpr
 {
 	struct exec_stage *st = bpf_task_storage_get(&stages, task, 0, 0);
 
-	if (!st || st->reported)
+	if (!st)
+		return compat_stage(task);
+	if (st->reported)
 		return 0;
 	report_from_caller(task, st, 0, bprm);
 	st->reported = 1;
@@ -845,6 +905,13 @@ int seed_tasks(struct bpf_iter__task *ctx)
 	struct tracer_task_rec r = {};
 
 	if (!t || t->pid != t->tgid)
+		return 0;
+	/*
+	 * A zombie whose last thread has exited was already seen leaving by the
+	 * exit program (or before it was attached), and its children have been
+	 * re-parented: it is not a live process and has no descendants here.
+	 */
+	if (BPF_CORE_READ(t, signal, live.counter) == 0)
 		return 0;
 	r.pid = t->tgid;
 	r.ppid = BPF_CORE_READ(t, real_parent, tgid);

@@ -22,6 +22,9 @@
 /* x86_64 syscall numbers, as reported in syscall_id. */
 #define TRACER_NR_EXECVE 59
 #define TRACER_NR_EXECVEAT 322
+/* The same calls through the 32-bit (int $0x80) entry, reported as the above. */
+#define TRACER_NR_IA32_EXECVE 11
+#define TRACER_NR_IA32_EXECVEAT 358
 
 enum tracer_rec_type {
 	TRACER_REC_EXEC = 1,

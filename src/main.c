@@ -24,6 +24,7 @@ struct app {
 	uint64_t start_ns;
 	uint64_t events; /* events written */
 	bool write_failed;
+	int write_errno; /* errno of the failed write, kept before anything overwrites it */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
 };
@@ -57,6 +58,13 @@ static int write_lost(struct app *app, const struct tracer_event *ev)
 	return format_lost_text(app->out, ts, ev->lost.count, ev->cpu);
 }
 
+static void write_failure(struct app *app)
+{
+	if (!app->write_failed)
+		app->write_errno = errno;
+	app->write_failed = true;
+}
+
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
@@ -75,7 +83,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 			app->events++;
 	}
 	if (ret)
-		app->write_failed = true;
+		write_failure(app);
 	return ret ? 1 : 0;
 }
 
@@ -251,7 +259,7 @@ int main(int argc, char **argv)
 		if (ret)
 			break;
 		if (fflush(app.out)) {
-			app.write_failed = true;
+			write_failure(&app);
 			break;
 		}
 		if (launch) {
@@ -265,7 +273,7 @@ int main(int argc, char **argv)
 	/* Detach, then deliver what is still buffered */
 	tracer_stop(t);
 	if (fflush(app.out))
-		app.write_failed = true;
+		write_failure(&app);
 	if (lifecycle_finish(app.lc, now_ns(), app.start_ns, stderr, isatty(STDERR_FILENO), err,
 			     sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -274,8 +282,8 @@ int main(int argc, char **argv)
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
 		ret = TRACER_EXIT_FAILURE;
-	} else if (app.write_failed && errno != EPIPE) {
-		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(errno));
+	} else if (app.write_failed && app.write_errno != EPIPE) {
+		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(app.write_errno));
 		ret = TRACER_EXIT_FAILURE;
 	} else {
 		/* A closed pipe (tracer | head) ends quietly. */
