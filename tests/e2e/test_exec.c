@@ -1,0 +1,622 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * End-to-end: the kinds of exec, and what is captured of them (threads,
+ * execveat, the compat syscall, failures, fresh children, #! scripts, argv
+ * rewritten later, truncation).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+TestSuite(exec, .init = h_setup, .fini = h_teardown, .timeout = 180);
+
+/*
+ * An exec from a non-leader thread: pid is the process (tgid), tid the
+ * thread that called exec; the process stays watched after it, and so do its
+ * new children (traps 1 and 2), and proc_state does not keep an entry for
+ * the thread.
+ */
+Test(exec, non_leader_thread)
+{
+	const char *m = h_marker("thread");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid, tid, child;
+	long entries;
+	const char *const reexec[] = { "wl_exec", "tag",    m,	   "tag",	   "from-thread",
+				       "fork",	  "exec",   "3",   "/bin/true",	   "true",
+				       m,	  "child",  "say", "reexec-ready", "1",
+				       "gate",	  "exec",   "3",   "/bin/true",	   "true",
+				       m,	  "stage3", NULL };
+	const char *args[32];
+	size_t n = 0, i;
+
+	H_REQUIRE();
+	args[n++] = WL_EXEC;
+	args[n++] = "report-pid";
+	args[n++] = "w";
+	args[n++] = "gate";
+	args[n++] = "thread-exec";
+	args[n++] = "22";
+	args[n++] = WL_EXEC;
+	for (i = 0; reexec[i]; i++)
+		args[n++] = reexec[i];
+	args[n] = NULL;
+	cr_assert_eq(i, 22);
+
+	h_control_start(&c, m);
+	h_spawn(&w, 0, NULL, NULL, args);
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	tid = h_report(&w, "tid");
+	cr_assert_neq(tid, wpid, "the exec must come from a non-leader thread");
+	h_report(&w, "reexec-ready");
+	child = h_report(&w, "pid 0");
+	/* Only the process itself is alive and watched now. */
+	entries = h_proc_state_count(t.pid);
+	cr_expect_leq(entries, 1, "proc_state holds %ld entries for 1 live watched process:%s",
+		      entries, h_proc_state_dump(t.pid));
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one0(&evs, "wl_exec", m, "from-thread"),
+		     &(struct h_expect){ .pid = wpid,
+					 .tid = tid,
+					 .ppid = getpid(),
+					 .filename = WL_EXEC,
+					 .argv = reexec,
+					 .comm = "wl_exec" });
+	h_check_exec(
+		h_one0(&evs, "true", m, "child"),
+		&(struct h_expect){ .pid = child,
+				    .ppid = wpid,
+				    .filename = "/bin/true",
+				    .argv = (const char *const[]){ "true", m, "child", NULL } });
+	h_check_exec(
+		h_one0(&evs, "true", m, "stage3"),
+		&(struct h_expect){ .pid = wpid,
+				    .ppid = getpid(),
+				    .filename = "/bin/true",
+				    .argv = (const char *const[]){ "true", m, "stage3", NULL } });
+	cr_expect_eq(evs.n_exec, 3, "%zu exec events, expected 3", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * The leader thread exits first (pthread_exit) and another thread goes on:
+ * the process is still there and watched (its new child's exec is reported),
+ * and the thread's own exec is reported with pid = the process, tid = the
+ * thread. tracer exits once the whole process is gone.
+ */
+Test(exec, leader_exits_first)
+{
+	const char *m = h_marker("leader");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long tid;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "leader-exit", "gate", "fork", "exec", "3", "/bin/true", "true", m,
+		"child", "exec", "3", "/bin/true", "true", m, "self");
+	tid = h_report(&w, "tid");
+	cr_assert(h_wait_proc_state(w.pid, 'Z', 10000), "the leader did not exit");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", w.pid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(
+		h_one(&evs, m, "child"),
+		&(struct h_expect){ .pid = h_report(&w, "pid 0"),
+				    .ppid = w.pid,
+				    .filename = "/bin/true",
+				    .argv = (const char *const[]){ "true", m, "child", NULL } });
+	h_check_exec(
+		h_one(&evs, m, "self"),
+		&(struct h_expect){ .pid = w.pid,
+				    .tid = tid,
+				    .ppid = getpid(),
+				    .filename = "/bin/true",
+				    .argv = (const char *const[]){ "true", m, "self", NULL } });
+	cr_expect_eq(evs.n_exec, 2, "%zu exec events, expected 2", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * An exec through the 32-bit compat syscall (int $0x80), which the
+ * syscalls:sys_enter_execve tracepoint does not see: reported all the same,
+ * with its argv and the caller's comm.
+ */
+Test(exec, compat_syscall)
+{
+	const char *m = h_marker("compat");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_COMPAT, m);
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", w.pid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	cr_assert_eq(h_report(&w, "status 0"), 0,
+		     "the compat execve failed: kernel without IA32 emulation? reports: %s", w.rep);
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "compat"),
+		     &(struct h_expect){
+			     .pid = h_report(&w, "pid 0"),
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "compat-arg0", m, "compat", NULL },
+			     .syscall_id = H_ANY,
+			     .comm = "wl_compat" });
+	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * execveat(2), which syscalls:sys_enter_execve does not see: on an O_PATH
+ * file descriptor with AT_EMPTY_PATH, with a directory fd and a relative
+ * name, and failing both ways.
+ */
+Test(exec, execveat)
+{
+	const char *m = h_marker("execveat");
+	const char *noexec = h_path("not-executable");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid, fd0, pid[4];
+	int i;
+
+	H_REQUIRE();
+	h_write_file(noexec, "#!/bin/sh\n", 10, 0644);
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "fexec", "3", "/bin/true", "T1", m,
+		"empty-path", "fork", "execat", "/bin", "true", "3", "T2", m, "dir-relative",
+		"fork", "execat", "/bin", "e2e-no-such-file", "3", "T3", m, "dir-enoent", "fork",
+		"fexec", "3", noexec, "T4", m, "empty-eacces");
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	fd0 = h_report(&w, "fd 0");
+	for (i = 0; i < 4; i++)
+		pid[i] = h_report(&w, h_str("pid %d", i));
+	h_events_load(&evs, t.out_path);
+	h_check_exec(
+		h_one(&evs, m, "empty-path"),
+		&(struct h_expect){ .pid = pid[0],
+				    .ppid = wpid,
+				    .filename = h_str("/dev/fd/%lld", fd0),
+				    .argv = (const char *const[]){ "T1", m, "empty-path", NULL },
+				    .syscall_id = 322 });
+	h_check_exec(
+		h_one(&evs, m, "dir-relative"),
+		&(struct h_expect){ .pid = pid[1],
+				    .ppid = wpid,
+				    .filename = "true",
+				    .argv = (const char *const[]){ "T2", m, "dir-relative", NULL },
+				    .syscall_id = 322 });
+	h_check_exec(
+		h_one(&evs, m, "dir-enoent"),
+		&(struct h_expect){ .pid = pid[2],
+				    .ppid = wpid,
+				    .filename = "e2e-no-such-file",
+				    .argv = (const char *const[]){ "T3", m, "dir-enoent", NULL },
+				    .syscall_id = 322,
+				    .ret = -2,
+				    .err = "ENOENT" });
+	h_check_exec(
+		h_one(&evs, m, "empty-eacces"),
+		&(struct h_expect){ .pid = pid[3],
+				    .ppid = wpid,
+				    .argv = (const char *const[]){ "T4", m, "empty-eacces", NULL },
+				    .syscall_id = 322,
+				    .ret = -13,
+				    .err = "EACCES" });
+	cr_expect_eq(evs.n_exec, 4, "%zu exec events, expected 4", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * Failed execs are reported, once each, with their error, and the process
+ * is still watched afterwards (trap 6).
+ */
+Test(exec, failed)
+{
+	const char *m = h_marker("failed");
+	const char *missing = h_str("/nonexistent/%s", m);
+	const char *noexec = h_path("noexec");
+	const char *garbage = h_path("garbage");
+	const char *dir = h_dir();
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid;
+
+	H_REQUIRE();
+	h_write_file(noexec, "#!/bin/sh\nexit 0\n", 17, 0644);
+	h_write_file(garbage, "\x01\x02\x03\x04garbage", 11, 0755);
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "exec", "3", missing, "a0", m, "enoent",
+		"exec", "3", noexec, "a1", m, "eacces", "exec", "3", garbage, "a2", m, "enoexec",
+		"exec", "3", dir, "a3", m, "dir", "exec", "3", "/bin/true", "true", m, "final");
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "enoent"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = missing,
+					 .argv = (const char *const[]){ "a0", m, "enoent", NULL },
+					 .ret = -2,
+					 .err = "ENOENT",
+					 .comm = "wl_exec" });
+	h_check_exec(h_one(&evs, m, "eacces"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = noexec,
+					 .argv = (const char *const[]){ "a1", m, "eacces", NULL },
+					 .ret = -13,
+					 .err = "EACCES" });
+	h_check_exec(h_one(&evs, m, "enoexec"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = garbage,
+					 .argv = (const char *const[]){ "a2", m, "enoexec", NULL },
+					 .ret = -8,
+					 .err = "ENOEXEC" });
+	h_check_exec(h_one(&evs, m, "dir"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = dir,
+					 .argv = (const char *const[]){ "a3", m, "dir", NULL },
+					 .ret = -13,
+					 .err = "EACCES" });
+	h_check_exec(h_one(&evs, m, "final"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "true", m, "final", NULL },
+					 .comm = "wl_exec" });
+	cr_expect_eq(evs.n_exec, 5, "%zu exec events, expected 5", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * Arguments that a freshly forked child never touched (not present in its
+ * memory when exec is called), as literals or (certainly not present) in a
+ * shared mapping: complete and exact for a successful exec of a binary and
+ * of a #! script (the caller's argv, not the interpreter's). A failed exec
+ * is read at syscall exit, where pages cannot be faulted in: an argv the
+ * kernel never touched is flagged unreadable and truncated, never wrong.
+ */
+Test(exec, fresh_child_arguments)
+{
+	const char *m = h_marker("fresh");
+	const char *script = h_path("script.sh");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid, pid[5];
+	int i;
+
+	H_REQUIRE();
+	h_write_file(script, "#!/bin/sh -e\nexit 0\n", 20, 0755);
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_FRESH, m, script);
+	wpid = w.pid;
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	for (i = 0; i < 5; i++)
+		pid[i] = h_report(&w, h_str("pid %d", i));
+	h_events_load(&evs, t.out_path);
+	h_check_exec(
+		h_by_pid(&evs, pid[0]),
+		&(struct h_expect){
+			.pid = pid[0],
+			.ppid = wpid,
+			.filename = "/bin/true",
+			.argv = (const char *const[]){ "fresh-arg0-literal",
+						       "fresh literal one, on a page of its own",
+						       "inline literal two", m, NULL },
+			.comm = "wl_fresh" });
+	h_check_exec(h_by_pid(&evs, pid[1]),
+		     &(struct h_expect){ .pid = pid[1],
+					 .ppid = wpid,
+					 .filename = script,
+					 .argv = (const char *const[]){ "fresh-script-arg0",
+									"inline script literal", m,
+									NULL },
+					 .comm = "wl_fresh" });
+	h_check_exec(h_by_pid(&evs, pid[2]),
+		     &(struct h_expect){ .pid = pid[2],
+					 .ppid = wpid,
+					 .filename = "/nonexistent/e2e-fresh-literal-path",
+					 .argv = (const char *const[]){ "fresh-failed-arg0",
+									"inline failed literal", m,
+									NULL },
+					 .ret = -2,
+					 .err = "ENOENT",
+					 .comm = "wl_fresh",
+					 /* depends on the kernel's fault-around */
+					 .fault = H_FAULT_MAYBE });
+	h_check_exec(h_by_pid(&evs, pid[3]),
+		     &(struct h_expect){ .pid = pid[3],
+					 .ppid = wpid,
+					 .filename = "/nonexistent/e2e-fresh-mapped-path",
+					 .argv = (const char *const[]){ "mapped-arg0",
+									"mapped string one", m,
+									"mapped", NULL },
+					 .ret = -2,
+					 .err = "ENOENT",
+					 .comm = "wl_fresh",
+					 /* never mapped in the child: unreadable, and said so */
+					 .fault = H_FAULT_YES });
+	h_check_exec(h_by_pid(&evs, pid[4]),
+		     &(struct h_expect){ .pid = pid[4],
+					 .ppid = wpid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "mapped-arg0",
+									"mapped string one", m,
+									"mapped", NULL },
+					 .comm = "wl_fresh" });
+	cr_expect_eq(evs.n_exec, 5, "%zu exec events, expected 5 (one per exec)", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/* A program that overwrites its argv at once: tracer shows what was passed (trap 10). */
+Test(exec, argv_rewritten_after_exec)
+{
+	const char *m = h_marker("rewrite");
+	const char *secret = h_str("%s-original-argument", m);
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid, pid[1];
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", WL_REWRITE,
+		"wl_rewrite", secret, m);
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	cr_assert_eq(h_report(&w, "rewritten"), 1, "the helper could not rewrite its argv");
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	pid[0] = h_report(&w, "pid 0");
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_by_pid(&evs, pid[0]),
+		     &(struct h_expect){
+			     .pid = pid[0],
+			     .ppid = wpid,
+			     .filename = WL_REWRITE,
+			     .argv = (const char *const[]){ "wl_rewrite", secret, m, NULL } });
+	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/* The captured argv of a cut exec: a prefix of the real one within the limits. */
+static void check_prefix(const struct h_event *e, const char *const *full, size_t max_args,
+			 size_t max_bytes)
+{
+	size_t i, total = 0, n = 0;
+
+	while (full[n])
+		n++;
+	cr_expect(e->argc >= 1 && e->argc <= n && e->argc <= max_args,
+		  "line %zu: %zu arguments captured of %zu (max %zu)", e->line_no, e->argc, n,
+		  max_args);
+	for (i = 0; i < e->argc && i < n; i++) {
+		size_t len = strlen(full[i]);
+
+		total += e->argv[i].len + 1;
+		if (i + 1 < e->argc)
+			cr_expect(h_bytes_eqs(&e->argv[i], full[i]), "line %zu: argv[%zu] differs",
+				  e->line_no, i);
+		else
+			cr_expect(e->argv[i].len <= len &&
+					  memcmp(e->argv[i].ptr, full[i], e->argv[i].len) == 0,
+				  "line %zu: argv[%zu] is not a prefix of the argument", e->line_no,
+				  i);
+	}
+	cr_expect_leq(total, max_bytes, "line %zu: %zu bytes captured, limit %zu", e->line_no,
+		      total, max_bytes);
+}
+
+/*
+ * --max-args 3 --max-arg-bytes 100: cut argv is flagged, an argv exactly at
+ * a limit is not (trap 11); the same for successful and failed execs.
+ */
+Test(exec, truncation)
+{
+	const char *path[2] = { "/bin/true", "/nonexistent/e2e-truncation" };
+	const char *tag = h_marker("trunc");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	const char *args[160];
+	char b200[201], b62[63], b63[64];
+	const char *mk[2][7];
+	size_t n = 0;
+	long long wpid;
+	int k, i;
+
+	H_REQUIRE();
+	memset(b200, 'b', 200);
+	b200[200] = '\0';
+	memset(b62, 'c', 62);
+	b62[62] = '\0';
+	memset(b63, 'd', 63);
+	b63[63] = '\0';
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < 7; i++) {
+			/* A marker per exec, 26 characters: with its NUL, 27 bytes. */
+			mk[k][i] = h_str("%.19s-%d-%d-%s", tag + 4, k, i, "xx");
+			cr_assert_eq(strlen(mk[k][i]), 26);
+		}
+	}
+	/* argv[0] is "xxxxxxxxx" (10 bytes with its NUL) for both paths. */
+	args[n++] = WL_EXEC;
+	args[n++] = "report-pid";
+	args[n++] = "w";
+	args[n++] = "gate";
+	for (k = 0; k < 2; k++) {
+		const char *p = path[k];
+
+		/* 0: five arguments -> 3, cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "5", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][0], args[n++] = "a3", args[n++] = "a4";
+		args[n++] = "a5";
+		/* 1: four arguments -> 3, cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "4", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][1], args[n++] = "a3", args[n++] = "a4";
+		/* 2: exactly three arguments, not cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][2], args[n++] = "a3";
+		/* 3: a 200-byte argument: cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][3], args[n++] = b200;
+		/* 4: 10 + 27 + 63 = 100 bytes with the NULs: not cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][4], args[n++] = b62;
+		/* 5: 101 bytes: cut */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][5], args[n++] = b63;
+		/* 6: two arguments, 37 bytes */
+		args[n++] = "fork", args[n++] = "exec", args[n++] = "2", args[n++] = p;
+		args[n++] = "xxxxxxxxx", args[n++] = mk[k][6];
+	}
+	args[n] = NULL;
+	cr_assert_lt(n, sizeof(args) / sizeof(args[0]));
+
+	h_control_start(&c, tag);
+	h_spawn(&w, 0, NULL, NULL, args);
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--max-args", "3", "--max-arg-bytes", "100", "--pid",
+		     h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	cr_expect_eq(evs.n_exec, 14, "%zu exec events, expected 14", evs.n_exec);
+	for (k = 0; k < 2; k++) {
+		long long ret = k ? -2 : 0;
+		const char *err = k ? "ENOENT" : NULL;
+		const struct h_event *e;
+		int base = 7 * k;
+
+		e = h_one(&evs, mk[k][0], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 0)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .argv = (const char *const[]){ "xxxxxxxxx",
+										   mk[k][0], "a3",
+										   NULL },
+						    .ret = ret,
+						    .err = err,
+						    .truncated = true });
+		e = h_one(&evs, mk[k][1], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 1)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .argv = (const char *const[]){ "xxxxxxxxx",
+										   mk[k][1], "a3",
+										   NULL },
+						    .ret = ret,
+						    .err = err,
+						    .truncated = true });
+		e = h_one(&evs, mk[k][2], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 2)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .argv = (const char *const[]){ "xxxxxxxxx",
+										   mk[k][2], "a3",
+										   NULL },
+						    .ret = ret,
+						    .err = err,
+						    .truncated = false });
+		e = h_one(&evs, mk[k][3], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 3)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .ret = ret,
+						    .err = err,
+						    .truncated = true });
+		check_prefix(e, (const char *const[]){ "xxxxxxxxx", mk[k][3], b200, NULL }, 3, 100);
+		e = h_one(&evs, mk[k][4], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 4)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .argv = (const char *const[]){ "xxxxxxxxx",
+										   mk[k][4], b62,
+										   NULL },
+						    .ret = ret,
+						    .err = err,
+						    .truncated = false });
+		e = h_one(&evs, mk[k][5], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 5)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .ret = ret,
+						    .err = err,
+						    .truncated = true });
+		check_prefix(e, (const char *const[]){ "xxxxxxxxx", mk[k][5], b63, NULL }, 3, 100);
+		e = h_one(&evs, mk[k][6], NULL);
+		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 6)),
+						    .ppid = wpid,
+						    .filename = path[k],
+						    .argv = (const char *const[]){ "xxxxxxxxx",
+										   mk[k][6], NULL },
+						    .ret = ret,
+						    .err = err,
+						    .truncated = false });
+	}
+	h_control_absent(&c, &evs, t.out_path);
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * End-to-end: start and stop. Usage errors, signals, detaching (no BPF
+ * program or link left behind), tracefs not mounted.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <mntent.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+TestSuite(startstop, .init = h_setup, .fini = h_teardown, .timeout = 180);
+
+/*
+ * Runs tracer on a workload blocked on its gate, returns once it is ready,
+ * with the BPF programs and links it holds in *ids.
+ */
+static void start_on_blocked(struct h_tracer *t, struct h_proc *w, struct h_bpf_ids *ids,
+			     const char *m)
+{
+	H_SPAWN(w, WL_EXEC, "gate", "exec", "3", "/bin/true", "true", m, "self");
+	H_TRACER_RUN(t, "--json", "--pid", h_str("%d", w->pid));
+	h_bpf_ids_of(t->pid, ids);
+	cr_assert_geq(ids->n_progs, 3, "tracer holds %d BPF programs", ids->n_progs);
+	cr_assert_geq(ids->n_links, 3, "tracer holds %d BPF links", ids->n_links);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Usage errors: exit 2, exactly one line on stderr starting "tracer: ",
+ * nothing on stdout, and no BPF program of tracer left loaded.
+ */
+Test(startstop, usage_errors)
+{
+	const char *m = h_marker("usage");
+	char names[64][32];
+	uint32_t before[256], after[256];
+	size_t n_names = 0, n_before, n_after, i;
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_bpf_ids ids;
+	const char *dead;
+	pid_t pid;
+	int st;
+
+	H_REQUIRE();
+	/* The names of tracer's programs, from a good run. */
+	start_on_blocked(&t, &w, &ids, m);
+	for (i = 0; i < (size_t)ids.n_progs && n_names < 64; i++) {
+		h_bpf_prog_name(ids.progs[i], names[n_names], sizeof(names[0]));
+		if (names[n_names][0])
+			n_names++;
+	}
+	cr_assert_geq(n_names, 3);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+	h_bpf_expect_released(&ids);
+	n_before = h_bpf_progs_named(names, n_names, before, 256);
+	qsort(before, n_before, sizeof(before[0]), cmp_u32);
+
+	/* A pid that existed and is gone. */
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	waitpid(pid, &st, 0);
+	cr_assert(kill(pid, 0) == -1 && errno == ESRCH);
+	dead = h_str("%d", pid);
+
+	const char *const *cases[] = {
+		(const char *const[]){ "--pid", "abc", NULL },
+		(const char *const[]){ "--pid", "0", NULL },
+		(const char *const[]){ "--pid", "-3", NULL },
+		(const char *const[]){ "--pid", "12x", NULL },
+		(const char *const[]){ "--pid", "", NULL },
+		(const char *const[]){ "--pid", "99999999999", NULL },
+		(const char *const[]){ "--pid", dead, NULL },
+		(const char *const[]){ dead, NULL },
+		(const char *const[]){ "abc", NULL },
+		(const char *const[]){ "--pid", NULL },
+		(const char *const[]){ "--tty", "/dev/null", NULL },
+		(const char *const[]){ "--tty", "pts/99999", NULL },
+		(const char *const[]){ "--tty", "/nonexistent/e2e", NULL },
+		(const char *const[]){ "--tty", NULL },
+		(const char *const[]){ NULL },
+		(const char *const[]){ "--json", NULL },
+		(const char *const[]){ "--bogus", NULL },
+		(const char *const[]){ "-Z", "--pid", "1", NULL },
+		(const char *const[]){ "--max-args", "0", "--pid", "1", NULL },
+		(const char *const[]){ "--max-arg-bytes", "x", "--pid", "1", NULL },
+		(const char *const[]){ "--ringbuf-size", "1", "--pid", "1", NULL },
+		(const char *const[]){ "--json=yes", "--pid", "1", NULL },
+	};
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *desc = "", *err, *nl;
+		size_t j, len;
+
+		for (j = 0; cases[i][j]; j++)
+			desc = h_str("%s '%s'", desc, cases[i][j]);
+		h_tracer_start(&t, 0, cases[i]);
+		st = h_tracer_wait_exit(&t, 30000);
+		cr_assert(st != -1, "tracer%s: still running after 30 s", desc);
+		err = h_tracer_stderr(&t);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2,
+			  "tracer%s: status 0x%x, expected exit 2; stderr: %s", desc, st, err);
+		nl = strchr(err, '\n');
+		cr_expect(strncmp(err, "tracer: ", 8) == 0 && nl && nl[1] == '\0',
+			  "tracer%s: stderr is not exactly one \"tracer: \" line: %s", desc,
+			  h_show(err, strlen(err)));
+		h_read_file(t.out_path, &len);
+		cr_expect_eq(len, 0, "tracer%s: %zu bytes on stdout", desc, len);
+	}
+
+	/* Any new program with one of tracer's names must belong to some live process. */
+	n_after = h_bpf_progs_named(names, n_names, after, 256);
+	for (i = 0; i < n_after; i++) {
+		if (bsearch(&after[i], before, n_before, sizeof(before[0]), cmp_u32))
+			continue;
+		cr_expect(h_bpf_prog_held(after[i]),
+			  "BPF program %u (a tracer program) is loaded and held by no process",
+			  after[i]);
+	}
+}
+
+static void stop_by_signal(int sig)
+{
+	const char *m = h_marker("signal");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_bpf_ids ids;
+	struct h_events evs;
+	int st;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	start_on_blocked(&t, &w, &ids, m);
+	h_control_run(&c);
+	st = h_tracer_stop(&t, sig);
+	if (sig == SIGKILL) {
+		cr_expect(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status 0x%x", st);
+	} else {
+		h_expect_clean_exit(&t, st, NULL);
+		h_events_load(&evs, t.out_path);
+		cr_expect_eq(evs.n, 0, "%zu events", evs.n);
+		h_control_absent(&c, &evs, t.out_path);
+	}
+	/* Nothing of tracer stays in the kernel (bounded wait for the release). */
+	h_bpf_expect_released(&ids);
+	h_gate(&w);
+	h_proc_done(&w);
+}
+
+/* SIGINT: exit 0 with the summary; every program and link released. */
+Test(startstop, sigint)
+{
+	stop_by_signal(SIGINT);
+}
+
+/* SIGTERM: the same. */
+Test(startstop, sigterm)
+{
+	stop_by_signal(SIGTERM);
+}
+
+/* SIGKILL mid-run: every program and link released all the same. */
+Test(startstop, sigkill)
+{
+	stop_by_signal(SIGKILL);
+}
+
+static bool tracefs_somewhere(void)
+{
+	return access("/sys/kernel/tracing/events/syscalls/sys_enter_execve", F_OK) == 0 ||
+	       access("/sys/kernel/debug/tracing/events/syscalls/sys_enter_execve", F_OK) == 0;
+}
+
+/*
+ * tracefs not mounted: tracer mounts it itself and works, failed execs
+ * (which need the syscall tracepoints) included. Done in a private mount
+ * namespace of the test process: the rest of the machine keeps its mounts,
+ * and nothing has to be restored.
+ */
+Test(startstop, tracefs_not_mounted)
+{
+	const char *m = h_marker("tracefs");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	int tries;
+
+	H_REQUIRE();
+	cr_assert(unshare(CLONE_NEWNS) == 0, "unshare(CLONE_NEWNS): %s", strerror(errno));
+	cr_assert(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0, "mount private: %s",
+		  strerror(errno));
+	for (tries = 0; tries < 20 && tracefs_somewhere(); tries++) {
+		FILE *mt = setmntent("/proc/self/mounts", "r");
+		struct mntent *me;
+
+		cr_assert(mt);
+		while ((me = getmntent(mt))) {
+			if (!strcmp(me->mnt_type, "tracefs") || !strcmp(me->mnt_type, "debugfs"))
+				umount2(me->mnt_dir, MNT_DETACH);
+		}
+		endmntent(mt);
+	}
+	cr_assert(!tracefs_somewhere(), "could not unmount tracefs");
+
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "gate", "fork", "exec", "3", "/bin/true", "true", m, "ok", "fork",
+		"exec", "3", "/nonexistent/e2e-tracefs", "x", m, "fails");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", w.pid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "ok"),
+		     &(struct h_expect){ .pid = h_report(&w, "pid 0"),
+					 .ppid = w.pid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "true", m, "ok", NULL } });
+	h_check_exec(h_one(&evs, m, "fails"),
+		     &(struct h_expect){ .pid = h_report(&w, "pid 1"),
+					 .ppid = w.pid,
+					 .filename = "/nonexistent/e2e-tracefs",
+					 .argv = (const char *const[]){ "x", m, "fails", NULL },
+					 .ret = -2,
+					 .err = "ENOENT" });
+	cr_expect_eq(evs.n_exec, 2, "%zu exec events, expected 2", evs.n_exec);
+	cr_expect(access("/sys/kernel/tracing/events/syscalls/sys_enter_execve", F_OK) == 0,
+		  "tracefs is not mounted at /sys/kernel/tracing after tracer ran");
+	h_control_absent(&c, &evs, t.out_path);
+}
