@@ -318,6 +318,73 @@ Test(exec, failed)
 }
 
 /*
+ * The path for kernels before 6.10, forced with TRACER_TEST_NO_PREPARE_EXEC:
+ * a successful exec is reported from sched_process_exec with the argv of the
+ * new image's argument area, exact, limits applied exactly. Without kprobes
+ * (as here) the caller's argv[0] of a script cannot be saved: the event is
+ * flagged, not shown as if it were the caller's.
+ */
+Test(exec, fallback_without_prepare_exec)
+{
+	const char *m = h_marker("fallback");
+	const char *missing = h_str("/nonexistent/%s", m);
+	const char *script = h_path("fallback.sh");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long wpid, pid[3];
+
+	H_REQUIRE();
+	h_write_file(script, "#!/bin/sh\nexit 0\n", 17, 0755);
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", "/bin/true", "true", m,
+		"exact", "fork", "exec", "5", "/bin/true", "true", m, "x", "y", "cut", "fork",
+		"exec", "3", script, "s0", m, "script", "exec", "3", missing, "a0", m, "enoent");
+	wpid = h_report(&w, "w");
+	setenv("TRACER_TEST_NO_PREPARE_EXEC", "1", 1);
+	H_TRACER_RUN(&t, "--json", "--max-args", "3", "--pid", h_str("%lld", wpid));
+	unsetenv("TRACER_TEST_NO_PREPARE_EXEC");
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	pid[0] = h_report(&w, "pid 0");
+	pid[1] = h_report(&w, "pid 1");
+	pid[2] = h_report(&w, "pid 2");
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_by_pid(&evs, pid[0]),
+		     &(struct h_expect){ .pid = pid[0],
+					 .ppid = wpid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "true", m, "exact", NULL },
+					 .comm = "wl_exec" });
+	h_check_exec(h_by_pid(&evs, pid[1]),
+		     &(struct h_expect){ .pid = pid[1],
+					 .ppid = wpid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "true", m, "x", NULL },
+					 .truncated = true,
+					 .comm = "wl_exec" });
+	h_check_exec(h_by_pid(&evs, pid[2]), &(struct h_expect){ .pid = pid[2],
+								 .ppid = wpid,
+								 .filename = script,
+								 .comm = "wl_exec",
+								 .fault = H_FAULT_YES });
+	h_check_exec(h_one(&evs, m, "enoent"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = missing,
+					 .argv = (const char *const[]){ "a0", m, "enoent", NULL },
+					 .ret = -2,
+					 .err = "ENOENT",
+					 .comm = "wl_exec" });
+	cr_expect_eq(evs.n_exec, 4, "%zu exec events, expected 4", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
  * Arguments that a freshly forked child never touched (not present in its
  * memory when exec is called), as literals or (certainly not present) in a
  * shared mapping: complete and exact for a successful exec of a binary and
