@@ -266,12 +266,32 @@ static __always_inline void drop_stage(struct task_struct *t, struct exec_stage 
 	bpf_task_storage_delete(&stages, t);
 }
 
+/* What only the caller knows, before the exec replaces its comm and maybe its ids. */
+static __always_inline void stage_fill(struct exec_stage *st, struct task_struct *task, __u32 tid,
+				       __u32 nr, __u64 filename, __u64 argv)
+{
+	__u64 ugid = bpf_get_current_uid_gid();
+
+	st->filename = filename;
+	st->argv = argv;
+	st->tid = tid;
+	st->syscall_nr = nr;
+	st->uid = (__u32)ugid;
+	st->gid = ugid >> 32;
+	st->orig_argc = 0;
+	st->arg0_len = 0;
+	st->arg0_state = 0;
+	st->reported = 0;
+	bpf_get_current_comm(st->comm, sizeof(st->comm));
+	st->tty[0] = 0;
+	st->tty_dev = task_tty(task, st->tty);
+}
+
 /* Syscall entry: is the caller in scope? If so, stage what only the entry knows. */
 static __always_inline int exec_enter(__u32 nr, const char *filename, const char *const *argv)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
-	__u64 ugid = bpf_get_current_uid_gid();
 	__u32 tgid = id >> 32;
 	struct tracer_cpu_stats *cs;
 	struct exec_stage *st;
@@ -304,19 +324,7 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	}
 	if (st->arg0_state)
 		bpf_task_storage_delete(&arg0s, task);
-	st->filename = (__u64)filename;
-	st->argv = (__u64)argv;
-	st->tid = (__u32)id;
-	st->syscall_nr = nr;
-	st->uid = (__u32)ugid;
-	st->gid = ugid >> 32;
-	st->orig_argc = 0;
-	st->arg0_len = 0;
-	st->arg0_state = 0;
-	st->reported = 0;
-	bpf_get_current_comm(st->comm, sizeof(st->comm));
-	st->tty[0] = 0;
-	st->tty_dev = task_tty(task, st->tty);
+	stage_fill(st, task, (__u32)id, nr, (__u64)filename, (__u64)argv);
 	return 0;
 }
 
@@ -673,7 +681,6 @@ static __always_inline int exec_exit(long ret)
 static __always_inline int compat_stage(struct task_struct *task)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 ugid = bpf_get_current_uid_gid();
 	struct exec_stage *st;
 	struct tracer_proc *ps;
 	__u64 nr;
@@ -689,19 +696,7 @@ static __always_inline int compat_stage(struct task_struct *task)
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-	st->filename = 0;
-	st->argv = 0;
-	st->tid = task->pid;
-	st->syscall_nr = exec_syscall_nr(nr);
-	st->uid = (__u32)ugid;
-	st->gid = ugid >> 32;
-	st->orig_argc = 0;
-	st->arg0_len = 0;
-	st->arg0_state = 0;
-	st->reported = 0;
-	bpf_get_current_comm(st->comm, sizeof(st->comm));
-	st->tty[0] = 0;
-	st->tty_dev = task_tty(task, st->tty);
+	stage_fill(st, task, task->pid, exec_syscall_nr(nr), 0, 0);
 	return 0;
 }
 
