@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <mntent.h>
 #include <sched.h>
 #include <signal.h>
@@ -187,6 +189,81 @@ static bool tracefs_somewhere(void)
 {
 	return access("/sys/kernel/tracing/events/syscalls/sys_enter_execve", F_OK) == 0 ||
 	       access("/sys/kernel/debug/tracing/events/syscalls/sys_enter_execve", F_OK) == 0;
+}
+
+/* How tracer is run by run_env(). */
+enum env_case {
+	ENV_NOT_ROOT,
+	ENV_NO_BTF
+};
+
+/*
+ * Runs "tracer --pid <a live pid>" as nobody, or with /sys/kernel/btf hidden
+ * under an empty tmpfs in a private mount namespace; returns its wait status
+ * and its stderr.
+ */
+static int run_env(enum env_case which, const char **err)
+{
+	const char *err_path = h_path(which == ENV_NOT_ROOT ? "notroot.err" : "nobtf.err");
+	const char *pid = h_str("%d", getpid());
+	size_t len;
+	pid_t child;
+	int st, fd;
+
+	child = fork();
+	cr_assert(child >= 0);
+	if (child == 0) {
+		fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(120);
+		if (which == ENV_NOT_ROOT) {
+			if (setgroups(0, NULL) || setgid(65534) || setuid(65534))
+				_exit(121);
+		} else {
+			if (unshare(CLONE_NEWNS) ||
+			    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+			    mount("none", "/sys/kernel/btf", "tmpfs", 0, NULL))
+				_exit(122);
+		}
+		execl(TRACER_BIN, "tracer", "--pid", pid, (char *)NULL);
+		_exit(123);
+	}
+	cr_assert(waitpid(child, &st, 0) == child);
+	cr_assert(!WIFEXITED(st) || WEXITSTATUS(st) < 120, "setting up the case failed: %d",
+		  WEXITSTATUS(st));
+	*err = h_read_file(err_path, &len);
+	return st;
+}
+
+/*
+ * Not root, and no kernel BTF: one line naming what is missing, exit 1, and
+ * nothing loaded (tracer stops before it opens the BPF object).
+ */
+Test(startstop, environment_errors)
+{
+	const struct {
+		enum env_case which;
+		const char *needle;
+	} cases[] = {
+		{ ENV_NOT_ROOT, "root" },
+		{ ENV_NO_BTF, "BTF" },
+	};
+	const char *err, *nl;
+	size_t i;
+	int st;
+
+	H_REQUIRE();
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		st = run_env(cases[i].which, &err);
+		cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1,
+			  "case %zu: status 0x%x, expected exit 1; stderr: %s", i, st, err);
+		nl = strchr(err, '\n');
+		cr_expect(strncmp(err, "tracer: ", 8) == 0 && nl && nl[1] == '\0',
+			  "case %zu: stderr is not exactly one \"tracer: \" line: %s", i,
+			  h_show(err, strlen(err)));
+		cr_expect(strstr(err, cases[i].needle), "case %zu: \"%s\" not named in: %s", i,
+			  cases[i].needle, err);
+	}
 }
 
 /*
