@@ -37,6 +37,8 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Set by userspace before load. */
 const volatile bool tty_scope = false;
+/* Every process is in scope: no lookup, proc_state stays empty. */
+const volatile bool system_wide = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
@@ -278,6 +280,8 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	struct tracer_proc *p;
 	__u32 tty_dev;
 
+	if (system_wide)
+		goto staged;
 	p = proc_lookup(task, tgid);
 	if (!p) {
 		if (!tty_scope)
@@ -292,6 +296,7 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	} else if (!(p->flags & TRACER_WATCH_SELF)) {
 		return 0;
 	}
+staged:
 	if (!send_exec)
 		return 0;
 
@@ -447,9 +452,11 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 
 	if (!send_exec)
 		return 0;
-	ps = proc_lookup(p, tgid);
-	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
-		return 0;
+	if (!system_wide) {
+		ps = proc_lookup(p, tgid);
+		if (!ps || !(ps->flags & TRACER_WATCH_SELF))
+			return 0;
+	}
 	st = bpf_task_storage_get(&stages, p, 0, 0);
 	if (st && st->reported) {
 		drop_stage(p, st);
@@ -683,9 +690,11 @@ static __always_inline int compat_stage(struct task_struct *task)
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
 		return 0;
-	ps = proc_lookup(task, task->tgid);
-	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
-		return 0;
+	if (!system_wide) {
+		ps = proc_lookup(task, task->tgid);
+		if (!ps || !(ps->flags & TRACER_WATCH_SELF))
+			return 0;
+	}
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
@@ -767,6 +776,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (ctgid == ptgid)
 		return 0;
+	if (system_wide) {
+		if (send_fork)
+			emit_fork(parent, child);
+		return 0;
+	}
 	ps = proc_lookup(parent, ptgid);
 	if (!ps)
 		return 0;
@@ -800,6 +814,11 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	if (BPF_CORE_READ(sig, live.counter) != 0)
 		return 0;
 	tgid = p->tgid;
+	if (system_wide) {
+		if (!send_exit)
+			return 0;
+		goto report;
+	}
 	ps = bpf_map_lookup_elem(&proc_state, &tgid);
 	if (!ps)
 		return 0;
@@ -809,6 +828,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
 	if (stale || !send_exit)
 		return 0;
+report:
 
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -851,7 +871,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 
 	if (!send_signal)
 		return 0;
-	if (proc_lookup(task, ttgid))
+	if (system_wide || proc_lookup(task, ttgid))
 		flags |= TRACER_SIG_TARGET_WATCHED;
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: in-kernel senders. */
 	if ((unsigned long)info == 0) {

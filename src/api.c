@@ -74,8 +74,9 @@ static int check_options(const struct tracer_options *o)
 {
 	const uint32_t known = TRACER_EVENTS_ALL | TRACER_EVENT_BIT(TRACER_EVENT_LOST);
 
-	if (o->system_wide)
-		return -EOPNOTSUPP;
+	/* Every process, or a scope: not both. */
+	if (o->system_wide && (o->n_pids || o->n_ttys))
+		return -EINVAL;
 	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys))
 		return -EINVAL;
 	if (o->events & ~known)
@@ -252,6 +253,7 @@ int tracer_start(struct tracer *t)
 	if (!found)
 		return -ENOMEM;
 
+	cfg.system_wide = t->opts.system_wide;
 	cfg.ttys = t->tty_devs;
 	cfg.n_ttys = t->n_ttys;
 	cfg.watch_children = t->opts.watch_children;
@@ -269,7 +271,9 @@ int tracer_start(struct tracer *t)
 		t->core = NULL;
 		goto out;
 	}
-	ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
+	/* System-wide, nobody needs to be found: every process is in scope already. */
+	if (!t->opts.system_wide)
+		ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
 	if (ret)
 		goto err_close;
 	for (i = 0; i < t->n_pids; i++)
@@ -414,8 +418,6 @@ const char *tracer_strerror(int err)
 	switch (err) {
 	case 0:
 		return "success";
-	case EOPNOTSUPP:
-		return "not supported (system-wide tracing is not implemented yet)";
 	case EALREADY:
 		return "the tracer is already started";
 	case EPERM:

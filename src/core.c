@@ -223,6 +223,8 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 		goto err_free;
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
+	if (cfg->system_wide)
+		core->proc_capacity = 1; /* the state map is not used */
 
 	libbpf_set_print(libbpf_print);
 
@@ -236,6 +238,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	core->skel = skel;
 
 	/* Filters and sizes, fixed before load */
+	skel->rodata->system_wide = cfg->system_wide;
 	skel->rodata->tty_scope = cfg->n_ttys > 0;
 	skel->rodata->watch_children = cfg->watch_children;
 	skel->rodata->max_args = cfg->max_args;

@@ -14,6 +14,7 @@
 struct tracer_core;
 
 struct tracer_core_config {
+	bool system_wide; /* every process: no scope, no state map in use */
 	const uint32_t *ttys; /* device numbers of watched terminals */
 	size_t n_ttys;
 	bool watch_children;

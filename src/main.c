@@ -220,6 +220,7 @@ int main(int argc, char **argv)
 	topts.ttys = (const char *const *)opts.ttys;
 	topts.n_ttys = opts.n_ttys;
 	topts.watch_children = opts.watch_children;
+	topts.system_wide = opts.all;
 	topts.max_args = opts.max_args;
 	topts.max_arg_bytes = opts.max_arg_bytes;
 	topts.ringbuf_bytes = opts.ringbuf_bytes;
@@ -243,7 +244,9 @@ int main(int argc, char **argv)
 		goto out_close_tracer;
 	}
 	watched = watched_now(t);
-	if (!launch || opts.verbose)
+	if (opts.all)
+		fprintf(stderr, "tracer: ready: watching all processes\n");
+	else if (!launch || opts.verbose)
 		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
 			plural(watched, "process", "processes"));
 	if (launch)
@@ -265,7 +268,7 @@ int main(int argc, char **argv)
 		if (launch) {
 			if (launch_done(launch, watched_now(t)))
 				break;
-		} else if (!opts.n_ttys && watched_now(t) == 0) {
+		} else if (!opts.n_ttys && !opts.all && watched_now(t) == 0) {
 			break;
 		}
 	}

@@ -43,6 +43,7 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_FOLLOW_ALL,
 	OPT_USAGE,
+	OPT_ALL,
 };
 
 /* Keys of the lifecycle options. */
@@ -66,6 +67,7 @@ static const char doc[] =
 	"    tracer --pid 1234     # every exec in process 1234 and its descendants\n"
 	"    tracer 1234 5678      # several trees\n"
 	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
+	"    tracer --all          # every exec on the machine, until Ctrl-C\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
 	"    tracer --pid 1234 --no-watch-children\n"
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
@@ -97,6 +99,8 @@ static const struct argp_option options[] = {
 	  "Trace the processes whose controlling terminal is TTY (pts/9, /dev/pts/9, tty1) and "
 	  "their descendants (repeatable)",
 	  1 },
+	{ "all", OPT_ALL, NULL, 0,
+	  "Trace every process of the machine (runs until SIGINT or SIGTERM)", 1 },
 	{ "no-watch-children", OPT_NO_WATCH_CHILDREN, NULL, 0,
 	  "Trace only the given processes and the processes on the terminals, not their "
 	  "descendants",
@@ -332,10 +336,15 @@ static error_t check_end(struct parse_ctx *ctx)
 					   "COMMAND [ARG...]",
 					   NULL, "");
 	}
-	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command)
+	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
-				   "nothing to trace: give --pid PID, --tty TTY or -- COMMAND "
-				   "(see --help)",
+				   "--all traces every process: it takes no --pid, --tty or "
+				   "COMMAND",
+				   NULL, "");
+	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command && !opts->all)
+		return usage_error(ctx,
+				   "nothing to trace: give --pid PID, --tty TTY, --all or -- "
+				   "COMMAND (see --help)",
 				   NULL, "");
 	return 0;
 }
@@ -390,6 +399,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_pid(ctx, arg);
 	case 't':
 		return add_tty(ctx, arg);
+	case OPT_ALL:
+		opts->all = true;
+		return 0;
 	case OPT_NO_WATCH_CHILDREN:
 		opts->watch_children = false;
 		return 0;

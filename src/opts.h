@@ -23,6 +23,7 @@ struct tracer_opts {
 	const char *ttys[TRACER_MAX_TTYS]; /* as the user spelled them */
 	size_t n_ttys;
 	bool watch_children; /* default true */
+	bool all; /* --all: every process of the machine */
 	bool json;
 	const char *output; /* NULL: stdout */
 	int verbose;

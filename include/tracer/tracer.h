@@ -162,7 +162,10 @@ struct tracer_options {
 	size_t n_ttys;
 	/* Also their descendants, present and future (default true). */
 	bool watch_children;
-	/* Every process of the machine: not supported yet, tracer_create() gives -EOPNOTSUPP. */
+	/*
+	 * Every process of the machine (what execsnoop shows); pids and ttys must
+	 * then be empty. No process table is kept: watched_now stays 0.
+	 */
 	bool system_wide;
 	/* Which events the kernel sends: TRACER_EVENT_BIT()s; 0 means exec only. */
 	uint32_t events;
@@ -193,7 +196,7 @@ struct tracer;
 /*
  * Checks the options and allocates a handle; nothing is loaded and the
  * options' arrays are copied (they need not outlive the call). Errors:
- * -EINVAL bad options or NULL, -EOPNOTSUPP system_wide, -ENOMEM. On error
+ * -EINVAL bad options or NULL (system_wide with pids or ttys), -ENOMEM. On error
  * *out is NULL.
  */
 TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out);

@@ -313,16 +313,16 @@ Test(opts, nothing_to_trace)
 
 	run_argv(1, argv);
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 
 	RUN("--json", "-v", "--no-watch-children");
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 
 	/* "--" with nothing after it is no COMMAND. */
 	RUN("-j", "--");
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 }
 
 Test(opts, help)
@@ -758,4 +758,19 @@ Test(opts, command_errors_before_dashdash)
 	RUN("make", "--", "test");
 	assert_usage_error(
 		"tracer: invalid pid 'make' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
+}
+
+Test(opts, all)
+{
+	RUN("--all");
+	assert_ok();
+	cr_assert(r.opts.all);
+	cr_assert_eq(r.opts.n_pids, 0);
+
+	RUN("--all", "--pid", "1");
+	assert_usage_error(
+		"tracer: --all traces every process: it takes no --pid, --tty or COMMAND\n");
+	RUN("--all", "--", "true");
+	assert_usage_error(
+		"tracer: --all traces every process: it takes no --pid, --tty or COMMAND\n");
 }
