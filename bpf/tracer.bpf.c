@@ -39,6 +39,9 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 const volatile bool tty_scope = false;
 /* Every process is in scope: no lookup, proc_state stays empty. */
 const volatile bool system_wide = false;
+/* Exclusion filters in use (the maps below hold the entries). */
+const volatile bool exclude_paths = false;
+const volatile bool exclude_comms = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
@@ -68,6 +71,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } tty_set SEC(".maps");
+
+/* Execs not reported: by filename (exactly as reported) and by the caller's comm. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_EXCL_PATH_LEN]);
+	__type(value, __u8);
+} excl_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_COMM_LEN]);
+	__type(value, __u8);
+} excl_comm SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -130,6 +148,7 @@ struct scratch {
 	char filename[TRACER_FILENAME_MAX];
 	char arg0[ARG0_MAX];
 	char args[TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK];
+	char path_key[TRACER_EXCL_PATH_LEN];
 };
 
 struct {
@@ -371,11 +390,39 @@ int BPF_KPROBE(kp_remove_arg_zero, struct linux_binprm *bprm)
 	return 0;
 }
 
+/*
+ * Whether --exclude (the filename as it is reported, compared exactly) or
+ * --exclude-comm (the caller's comm, as reported) drops this exec; counted.
+ */
+static __always_inline bool excluded(struct scratch *s, __u64 fn_len)
+{
+	struct tracer_cpu_stats *cs;
+
+	if (exclude_comms && bpf_map_lookup_elem(&excl_comm, s->rec.comm))
+		goto drop;
+	if (exclude_paths && fn_len < TRACER_EXCL_PATH_LEN) {
+		__builtin_memset(s->path_key, 0, sizeof(s->path_key));
+		bpf_probe_read_kernel(s->path_key, fn_len & (TRACER_EXCL_PATH_LEN - 1),
+				      s->filename);
+		if (bpf_map_lookup_elem(&excl_path, s->path_key))
+			goto drop;
+	}
+	return false;
+drop:
+	cs = cpu_stats();
+	if (cs)
+		__sync_fetch_and_add(&cs->excluded, 1);
+	return true;
+}
+
 /* Sends the assembled exec record: header, filename, arg0, arguments. */
 static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_len, __u64 args_len)
 {
 	struct bpf_dynptr d;
 	__u64 size;
+
+	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+		return;
 
 	barrier_var(fn_len);
 	if (fn_len > TRACER_FILENAME_MAX)

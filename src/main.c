@@ -156,6 +156,8 @@ static void print_summary(const struct app *app, struct tracer *t)
 			"tracer: %llu execs reported without their entry details "
 			"(kernel memory allocation failed)\n",
 			(unsigned long long)st.stage_fail);
+	if (st.excluded)
+		fprintf(stderr, "tracer: %llu execs excluded\n", (unsigned long long)st.excluded);
 	if (st.malformed)
 		fprintf(stderr, "tracer: %llu malformed records dropped\n",
 			(unsigned long long)st.malformed);
@@ -221,6 +223,10 @@ int main(int argc, char **argv)
 	topts.n_ttys = opts.n_ttys;
 	topts.watch_children = opts.watch_children;
 	topts.system_wide = opts.all;
+	topts.exclude_paths = (const char *const *)opts.exclude.paths;
+	topts.n_exclude_paths = opts.exclude.n_paths;
+	topts.exclude_comms = (const char *const *)opts.exclude.comms;
+	topts.n_exclude_comms = opts.exclude.n_comms;
 	topts.max_args = opts.max_args;
 	topts.max_arg_bytes = opts.max_arg_bytes;
 	topts.ringbuf_bytes = opts.ringbuf_bytes;
@@ -307,5 +313,6 @@ out_close_output:
 	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
+	opts_free(&opts);
 	return ret;
 }

@@ -44,6 +44,9 @@ enum {
 	OPT_FOLLOW_ALL,
 	OPT_USAGE,
 	OPT_ALL,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_COMM,
+	OPT_EXCLUDE_FROM,
 };
 
 /* Keys of the lifecycle options. */
@@ -105,6 +108,14 @@ static const struct argp_option options[] = {
 	  "Trace only the given processes and the processes on the terminals, not their "
 	  "descendants",
 	  1 },
+	{ "exclude", OPT_EXCLUDE, "PATH", 0,
+	  "Do not report execs of PATH (the filename exactly as passed to exec, under 256 bytes; "
+	  "repeatable)",
+	  1 },
+	{ "exclude-comm", OPT_EXCLUDE_COMM, "NAME", 0,
+	  "Do not report execs by a process whose command name (comm) is NAME (repeatable)", 1 },
+	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", 0,
+	  "Read exclusions from FILE, one per line: /paths, else command names; # comments", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines (one object per line)", 2 },
 	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
@@ -349,6 +360,26 @@ static error_t check_end(struct parse_ctx *ctx)
 	return 0;
 }
 
+static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
+{
+	char where[64];
+	size_t line;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "re");
+	if (!f)
+		return usage_error(ctx, "cannot read --exclude-from ", path, "");
+	ret = exclude_read(&ctx->opts->exclude, f, &line);
+	fclose(f);
+	if (!ret)
+		return 0;
+	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
+	if (ret == -ENAMETOOLONG)
+		snprintf(where, sizeof(where), ", line %zu: path of 256 bytes or more", line);
+	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
+}
+
 static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
 			   uint64_t max, const char *what, const char *range, uint64_t *val)
 {
@@ -402,6 +433,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_ALL:
 		opts->all = true;
 		return 0;
+	case OPT_EXCLUDE:
+		err = exclude_add_path(&opts->exclude, arg);
+		if (err == -ENAMETOOLONG)
+			return usage_error(ctx, "invalid --exclude ", arg,
+					   " (paths of 256 bytes or more cannot be excluded)");
+		if (err)
+			return usage_error(ctx, "invalid --exclude ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_COMM:
+		if (exclude_add_comm(&opts->exclude, arg))
+			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_FROM:
+		return read_exclusions(ctx, arg);
 	case OPT_NO_WATCH_CHILDREN:
 		opts->watch_children = false;
 		return 0;
@@ -576,6 +621,11 @@ static void explain_getopt_error(struct parse_ctx *ctx, int argc, char **argv)
 	if (second >= 1 && second < argc && explain_word(ctx, argv, argc, second))
 		return;
 	usage_error(ctx, "invalid command line (see --help)", NULL, "");
+}
+
+void opts_free(struct tracer_opts *opts)
+{
+	exclude_free(&opts->exclude);
 }
 
 int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err)

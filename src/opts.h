@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "exclude.h"
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
@@ -24,6 +25,7 @@ struct tracer_opts {
 	size_t n_ttys;
 	bool watch_children; /* default true */
 	bool all; /* --all: every process of the machine */
+	struct exclude_list exclude; /* --exclude, --exclude-comm, --exclude-from */
 	bool json;
 	const char *output; /* NULL: stdout */
 	int verbose;
@@ -54,5 +56,8 @@ int parse_size(const char *s, uint64_t *val);
  * out), 2 for a usage error (including no scope and no COMMAND at all).
  */
 int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err);
+
+/* Frees what opts_parse() allocated (the exclusion lists). */
+void opts_free(struct tracer_opts *opts);
 
 #endif /* TRACER_OPTS_H */

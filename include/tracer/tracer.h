@@ -184,6 +184,18 @@ struct tracer_options {
 	/* The event callback (may be NULL: events are counted and dropped) and its argument. */
 	tracer_event_fn on_event;
 	void *ctx;
+	/*
+	 * Execs dropped in the kernel, before they reach the ring buffer (and
+	 * counted in tracer_stats.excluded): those whose filename, exactly as
+	 * reported (what the caller passed to exec, not resolved: /bin/ls and
+	 * /usr/bin/ls differ), is one of exclude_paths (each shorter than 256
+	 * bytes), and those whose caller's comm (as reported) is one of
+	 * exclude_comms (cut to 15 bytes, as the kernel cuts comm). Any number.
+	 */
+	const char *const *exclude_paths;
+	size_t n_exclude_paths;
+	const char *const *exclude_comms;
+	size_t n_exclude_comms;
 };
 
 /* Fills o with the defaults. Always call it first: fields may be added at the end. */
@@ -196,7 +208,8 @@ struct tracer;
 /*
  * Checks the options and allocates a handle; nothing is loaded and the
  * options' arrays are copied (they need not outlive the call). Errors:
- * -EINVAL bad options or NULL (system_wide with pids or ttys), -ENOMEM. On error
+ * -EINVAL bad options or NULL (system_wide with pids or ttys, an empty
+ * exclusion), -ENAMETOOLONG an excluded path of 256 bytes or more, -ENOMEM. On error
  * *out is NULL.
  */
 TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out);
@@ -263,6 +276,7 @@ struct tracer_stats {
 	uint64_t watched_now; /* processes watched at this moment */
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
+	uint64_t excluded; /* execs dropped by exclude_paths and exclude_comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

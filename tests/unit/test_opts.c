@@ -24,6 +24,7 @@ static struct result r;
 
 static void teardown(void)
 {
+	opts_free(&r.opts);
 	free(r.out);
 	free(r.err);
 	free(r.argv);
