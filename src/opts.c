@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "evlist.h"
+#include "listen.h"
 #include "opts.h"
 #include "tracer.h"
 #include "ttyname.h"
@@ -47,6 +48,9 @@ enum {
 	OPT_EXCLUDE,
 	OPT_EXCLUDE_COMM,
 	OPT_EXCLUDE_FROM,
+	OPT_LISTEN,
+	OPT_STORE,
+	OPT_QUIET,
 };
 
 /* Keys of the lifecycle options. */
@@ -129,6 +133,12 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
+	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
+	  "ADDR (default 127.0.0.1); tracer then runs until SIGINT or SIGTERM",
+	  2 },
+	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
+	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
 	  "Capture at most N arguments per exec (1-4096, default 64)", 3 },
@@ -347,6 +357,8 @@ static error_t check_end(struct parse_ctx *ctx)
 					   "COMMAND [ARG...]",
 					   NULL, "");
 	}
+	if (opts->quiet && !opts->listen)
+		return usage_error(ctx, "--quiet needs --listen", NULL, "");
 	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
 				   "--all traces every process: it takes no --pid, --tty or "
@@ -447,6 +459,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_EXCLUDE_FROM:
 		return read_exclusions(ctx, arg);
+	case OPT_LISTEN:
+		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
+			return usage_error(ctx, "invalid --listen ", arg,
+					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
+		opts->listen = true;
+		return 0;
+	case OPT_STORE:
+		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
+				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
+	case 'q':
+		opts->quiet = true;
+		return 0;
 	case OPT_NO_WATCH_CHILDREN:
 		opts->watch_children = false;
 		return 0;
@@ -652,6 +676,7 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 	opts->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
 	opts->ringbuf_bytes = RINGBUF_DEFAULT;
 	opts->max_procs = 0;
+	opts->store_size = TRACER_STORE_DEFAULT;
 
 	ret = argp_parse(&argp, argc, argv,
 			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ctx);

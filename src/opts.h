@@ -11,6 +11,8 @@
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
+#define TRACER_STORE_DEFAULT 10000
+#define TRACER_STORE_MAX 10000000
 
 enum tracer_exit_code {
 	TRACER_EXIT_OK = 0,
@@ -26,6 +28,12 @@ struct tracer_opts {
 	bool watch_children; /* default true */
 	bool all; /* --all: every process of the machine */
 	struct exclude_list exclude; /* --exclude, --exclude-comm, --exclude-from */
+	/* Service mode: --listen [ADDR:]PORT (HTTP API), --store N, --quiet */
+	bool listen;
+	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */
+	uint16_t listen_port;
+	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
+	bool quiet; /* no event output */
 	bool json;
 	const char *output; /* NULL: stdout */
 	int verbose;
