@@ -19,8 +19,8 @@ for i in 1 2 3; do
 done
 "$TMP/echo-excluded" "$M-path" >/dev/null
 "$TMP/svcexclsh" -c "/bin/echo $M-comm" >/dev/null
-# One process, three execs: sh runs two commands, then execs the last.
-/bin/sh -c "/bin/true $M-p1; /bin/true $M-p2; exec /bin/echo $M-p3" >/dev/null &
+# One process, three execs: sh, which execs sh, which execs echo.
+/bin/sh -c "exec /bin/sh -c 'exec /bin/echo $M-p3'" >/dev/null &
 SHPID=$!
 wait "$SHPID"
 /bin/echo "$M-last" >/dev/null
@@ -72,11 +72,10 @@ jq -e --arg m "$M-2" 'any(.[]; .argv[1] == $m) | not' "$TMP/body" >/dev/null ||
 
 # /executions/PID: the process's three execs, newest first.
 [[ "$(get "/executions/$SHPID")" == 200 ]] || fail "GET /executions/PID"
-got=$(jq -r '[.[] | .argv[-1]] | join(" ")' "$TMP/body")
-[[ "$got" == "$M-p3 $M-p2 $M-p1" ]] || {
-	# sh may fork for the commands (their pid then differs): only the last exec is sure.
-	[[ "$got" == "$M-p3"* ]] || fail "execs of pid $SHPID: $got"
-}
+got=$(jq -c '[.[] | .argv]' "$TMP/body")
+want=$(jq -nc --arg m "$M-p3" '[["/bin/echo", $m], ["/bin/sh", "-c", "exec /bin/echo \($m)"],
+	["/bin/sh", "-c", "exec /bin/sh -c '"'"'exec /bin/echo \($m)'"'"'"]]')
+[[ "$got" == "$want" ]] || fail "execs of pid $SHPID: $got, expected $want"
 jq -e --argjson p "$SHPID" 'all(.[]; .pid == $p)' "$TMP/body" >/dev/null || fail "other pids"
 [[ "$(get "/executions/4194303")" == 200 ]] || fail "unknown pid"
 [[ "$(cat "$TMP/body")" == "[]" ]] || fail "unknown pid: not []"
