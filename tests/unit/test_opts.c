@@ -775,3 +775,27 @@ Test(opts, all)
 	assert_usage_error(
 		"tracer: --all traces every process: it takes no --pid, --tty or COMMAND\n");
 }
+
+Test(opts, service)
+{
+	RUN("--all", "--listen", "9000", "--store", "50", "--quiet");
+	assert_ok();
+	cr_assert(r.opts.listen);
+	cr_assert_eq(r.opts.listen_port, 9000);
+	cr_assert_eq(r.opts.listen_addr, 0x7f000001);
+	cr_assert_eq(r.opts.store_size, 50);
+	cr_assert(r.opts.quiet);
+
+	RUN("--all");
+	assert_ok();
+	cr_assert_not(r.opts.listen);
+	cr_assert_eq(r.opts.store_size, TRACER_STORE_DEFAULT);
+
+	RUN("--all", "--quiet");
+	assert_usage_error("tracer: --quiet needs --listen\n");
+	RUN("--all", "--listen", "99999");
+	assert_usage_error("tracer: invalid --listen '99999' ([ADDR:]PORT, ADDR an IPv4 address, "
+			   "PORT 1-65535)\n");
+	RUN("--all", "--listen", "80", "--store", "0");
+	assert_usage_error("tracer: invalid --store '0' (1-10000000)\n");
+}
