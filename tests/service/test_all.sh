@@ -13,7 +13,7 @@ cp /bin/echo "$TMP/echo-excluded"    # excluded by path
 printf '# exclusions\n\n%s/echo-from\nsvcfromsh\n' "$TMP" >"$TMP/list"
 cp /bin/echo "$TMP/echo-from"        # excluded by path through --exclude-from
 
-start_tracer --all --json --exclude "$TMP/echo-excluded" --exclude-comm svcexclsh \
+start_tracer --all --json --ringbuf-size 64M --exclude "$TMP/echo-excluded" --exclude-comm svcexclsh \
 	--exclude-from "$TMP/list"
 grep -qx 'tracer: ready: watching all processes' "$TMP/err" || fail "no ready line"
 

@@ -11,7 +11,7 @@ command -v curl >/dev/null && command -v jq >/dev/null || fail "curl and jq are 
 M="svc-http-$$-$RANDOM"
 cp /bin/echo "$TMP/echo-excluded"
 cp /bin/sh "$TMP/svcexclsh"
-start_service --all --json --store 1000 --exclude "$TMP/echo-excluded" \
+start_service --all --json --ringbuf-size 64M --store 20000 --exclude "$TMP/echo-excluded" \
 	--exclude-comm svcexclsh
 
 for i in 1 2 3; do
@@ -27,7 +27,7 @@ wait "$SHPID"
 wait_for_arg "$M-last"
 
 # /executions: our three in the order they ran, newest first, with every field.
-[[ "$(get "/executions?limit=1000")" == 200 ]] || fail "GET /executions"
+[[ "$(get "/executions?limit=20000")" == 200 ]] || fail "GET /executions"
 jq -e 'type == "array"' "$TMP/body" >/dev/null || fail "not an array"
 order=$(jq -r --arg p "$M-" '[.[] | .argv[1] // "" | select(startswith($p))
 	| select(test("-[123]$"))] | join(" ")' "$TMP/body")
@@ -62,9 +62,9 @@ n=$(jq length "$TMP/body")
 ((n >= 8 && n <= 500)) || fail "default limit: $n"
 
 # since: only what came after the ts of $M-2.
-get "/executions?limit=1000" >/dev/null
+get "/executions?limit=20000" >/dev/null
 ts2=$(jq -r --arg m "$M-2" '.[] | select(.argv == ["/bin/echo", $m]) | .ts' "$TMP/body")
-[[ "$(get "/executions?limit=1000&since=$ts2")" == 200 ]] || fail "since"
+[[ "$(get "/executions?limit=20000&since=$ts2")" == 200 ]] || fail "since"
 jq -e --argjson t "$ts2" 'all(.[]; .ts > $t)' "$TMP/body" >/dev/null || fail "since: older"
 jq -e --arg m "$M-3" 'any(.[]; .argv[1] == $m)' "$TMP/body" >/dev/null || fail "since: no -3"
 jq -e --arg m "$M-2" 'any(.[]; .argv[1] == $m) | not' "$TMP/body" >/dev/null ||
@@ -88,7 +88,7 @@ expect()
 	[[ "$code" == "$1" ]] || fail "GET $2: $code, expected $1"
 }
 expect 400 "/executions?limit=0"
-expect 400 "/executions?limit=1001"
+expect 400 "/executions?limit=20001"
 expect 400 "/executions?limit=abc"
 expect 400 "/executions?limit=-1"
 expect 400 "/executions?since=x"
@@ -123,7 +123,7 @@ for m in tracer_events_total tracer_events_lost_total tracer_events_excluded_tot
 	grep -q "^# TYPE $m " "$TMP/body" || fail "no TYPE for $m"
 	grep -qE "^$m [0-9]+$" "$TMP/body" || fail "no $m"
 done
-grep -qx 'tracer_store_capacity 1000' "$TMP/body" || fail "store capacity"
+grep -qx 'tracer_store_capacity 20000' "$TMP/body" || fail "store capacity"
 grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
 ex=$(awk '$1 == "tracer_events_excluded_total" { print $2 }' "$TMP/body")
 ((ex >= 2)) || fail "excluded: $ex"
