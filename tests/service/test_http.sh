@@ -111,6 +111,16 @@ reply=$(timeout 5 head -c 12 <&3 || true)
 exec 3<&-
 [[ -z "$reply" || "$reply" == "HTTP/1.1 400" ]] || fail "garbage got: $reply"
 
+# Stuck clients: one sends half a request, one never reads its (large)
+# answer. Others are still served and events still flow.
+exec 4<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /executions HTTP/1.1\r\nHost: x\r\n' >&4
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /executions?limit=20000 HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+/bin/echo "$M-stuck" >/dev/null
+wait_for_arg "$M-stuck"
+exec 4<&- 5<&-
+
 # /healthz and /metrics.
 expect 200 "/healthz"
 jq -e '.status == "ok"' "$TMP/body" >/dev/null || fail "healthz"
