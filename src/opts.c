@@ -75,6 +75,7 @@ static const char doc[] =
 	"    tracer 1234 5678      # several trees\n"
 	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
 	"    tracer --all          # every exec on the machine, until Ctrl-C\n"
+	"    tracer --all --listen 8080 --quiet   # HTTP API on 127.0.0.1:8080\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
 	"    tracer --pid 1234 --no-watch-children\n"
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
