@@ -104,9 +104,11 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
 	if (app->quiet) {
-		lifecycle_add(app->lc, ev);
-		if (ev->type != TRACER_EVENT_LOST && (app->printed & TRACER_EVENT_BIT(ev->type)))
-			app->events++;
+		if (ev->type != TRACER_EVENT_LOST) {
+			lifecycle_add(app->lc, ev);
+			if (app->printed & TRACER_EVENT_BIT(ev->type))
+				app->events++;
+		}
 		return 0;
 	}
 
@@ -289,10 +291,6 @@ int main(int argc, char **argv)
 		ret = TRACER_EXIT_FAILURE;
 		goto out_close_output;
 	}
-	if (opts.listen && start_service(&app, &opts)) {
-		ret = TRACER_EXIT_FAILURE;
-		goto out_close_output;
-	}
 	app.start_ns = now_ns();
 	if (opts.command) {
 		/* Started now, held before its first exec until it is watched. */
@@ -327,6 +325,11 @@ int main(int argc, char **argv)
 	topts.on_event = on_event;
 	topts.ctx = &app;
 
+	/* After the COMMAND's fork: its child must not inherit the HTTP thread's locks. */
+	if (opts.listen && start_service(&app, &opts)) {
+		ret = TRACER_EXIT_FAILURE;
+		goto out_close_tracer;
+	}
 	ret = tracer_create(&topts, &t);
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", tracer_strerror(ret));
