@@ -37,6 +37,11 @@ char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
 /* Set by userspace before load. */
 const volatile bool tty_scope = false;
+/* Every process is in scope: no lookup, proc_state stays empty. */
+const volatile bool system_wide = false;
+/* Exclusion filters in use (the maps below hold the entries). */
+const volatile bool exclude_paths = false;
+const volatile bool exclude_comms = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
@@ -66,6 +71,21 @@ struct {
 	__type(key, __u32);
 	__type(value, __u8);
 } tty_set SEC(".maps");
+
+/* Execs not reported: by filename (exactly as reported) and by the caller's comm. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_EXCL_PATH_LEN]);
+	__type(value, __u8);
+} excl_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_COMM_LEN]);
+	__type(value, __u8);
+} excl_comm SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -128,6 +148,7 @@ struct scratch {
 	char filename[TRACER_FILENAME_MAX];
 	char arg0[ARG0_MAX];
 	char args[TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK];
+	char path_key[TRACER_EXCL_PATH_LEN];
 };
 
 struct {
@@ -298,6 +319,8 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	struct tracer_proc *p;
 	__u32 tty_dev;
 
+	if (system_wide)
+		goto staged;
 	p = proc_lookup(task, tgid);
 	if (!p) {
 		if (!tty_scope)
@@ -312,6 +335,7 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	} else if (!(p->flags & TRACER_WATCH_SELF)) {
 		return 0;
 	}
+staged:
 	if (!send_exec)
 		return 0;
 
@@ -374,11 +398,39 @@ int BPF_KPROBE(kp_remove_arg_zero, struct linux_binprm *bprm)
 	return 0;
 }
 
+/*
+ * Whether --exclude (the filename as it is reported, compared exactly) or
+ * --exclude-comm (the caller's comm, as reported) drops this exec; counted.
+ */
+static __always_inline bool excluded(struct scratch *s, __u64 fn_len)
+{
+	struct tracer_cpu_stats *cs;
+
+	if (exclude_comms && bpf_map_lookup_elem(&excl_comm, s->rec.comm))
+		goto drop;
+	if (exclude_paths && fn_len < TRACER_EXCL_PATH_LEN) {
+		__builtin_memset(s->path_key, 0, sizeof(s->path_key));
+		bpf_probe_read_kernel(s->path_key, fn_len & (TRACER_EXCL_PATH_LEN - 1),
+				      s->filename);
+		if (bpf_map_lookup_elem(&excl_path, s->path_key))
+			goto drop;
+	}
+	return false;
+drop:
+	cs = cpu_stats();
+	if (cs)
+		__sync_fetch_and_add(&cs->excluded, 1);
+	return true;
+}
+
 /* Sends the assembled exec record: header, filename, arg0, arguments. */
 static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_len, __u64 args_len)
 {
 	struct bpf_dynptr d;
 	__u64 size;
+
+	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+		return;
 
 	barrier_var(fn_len);
 	if (fn_len > TRACER_FILENAME_MAX)
@@ -455,9 +507,11 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 
 	if (!send_exec)
 		return 0;
-	ps = proc_lookup(p, tgid);
-	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
-		return 0;
+	if (!system_wide) {
+		ps = proc_lookup(p, tgid);
+		if (!ps || !(ps->flags & TRACER_WATCH_SELF))
+			return 0;
+	}
 	st = bpf_task_storage_get(&stages, p, 0, 0);
 	if (st && st->reported) {
 		drop_stage(p, st);
@@ -690,9 +744,11 @@ static __always_inline int compat_stage(struct task_struct *task)
 	nr = BPF_CORE_READ(regs, orig_ax);
 	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
 		return 0;
-	ps = proc_lookup(task, task->tgid);
-	if (!ps || !(ps->flags & TRACER_WATCH_SELF))
-		return 0;
+	if (!system_wide) {
+		ps = proc_lookup(task, task->tgid);
+		if (!ps || !(ps->flags & TRACER_WATCH_SELF))
+			return 0;
+	}
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
@@ -762,6 +818,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 	if (ctgid == ptgid)
 		return 0;
+	if (system_wide) {
+		if (send_fork)
+			emit_fork(parent, child);
+		return 0;
+	}
 	ps = proc_lookup(parent, ptgid);
 	if (!ps)
 		return 0;
@@ -795,6 +856,11 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	if (BPF_CORE_READ(sig, live.counter) != 0)
 		return 0;
 	tgid = p->tgid;
+	if (system_wide) {
+		if (!send_exit)
+			return 0;
+		goto report;
+	}
 	ps = bpf_map_lookup_elem(&proc_state, &tgid);
 	if (!ps)
 		return 0;
@@ -804,6 +870,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
 	if (stale || !send_exit)
 		return 0;
+report:
 
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {
@@ -846,7 +913,7 @@ int BPF_PROG(on_signal, int sig, struct kernel_siginfo *info, struct task_struct
 
 	if (!send_signal)
 		return 0;
-	if (proc_lookup(task, ttgid))
+	if (system_wide || proc_lookup(task, ttgid))
 		flags |= TRACER_SIG_TARGET_WATCHED;
 	/* SEND_SIG_NOINFO (0) and SEND_SIG_PRIV (1) are not pointers: in-kernel senders. */
 	if ((unsigned long)info == 0) {

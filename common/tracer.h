@@ -10,6 +10,8 @@
 #define TRACER_COMM_LEN 16
 #define TRACER_TTY_LEN 32
 #define TRACER_FILENAME_MAX 4096
+/* Key of the excluded-path map: a filename shorter than this, zero-padded. */
+#define TRACER_EXCL_PATH_LEN 256
 
 /* Argument capture limits: defaults, and the hard ceilings of the BPF buffers. */
 #define TRACER_ARGS_DEFAULT 64
@@ -185,6 +187,7 @@ struct tracer_cpu_stats {
 	__u64 insert_fail; /* proc_state inserts that failed (map full) */
 	__u64 stage_fail; /* exec stages that could not be allocated */
 	__u64 events; /* records written */
+	__u64 excluded; /* execs dropped by the exclusion filters */
 };
 
 /* The kernel's tty device number, split the way userspace compares it. */

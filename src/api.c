@@ -15,6 +15,7 @@
 #include <tracer/tracer.h>
 #include "tracer.h"
 #include "core.h"
+#include "exclude.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 
@@ -30,6 +31,7 @@ struct tracer {
 	char **tty_names;
 	uint32_t *tty_devs;
 	size_t n_ttys;
+	struct exclude_list excl; /* copies of the options' exclusions */
 	struct tracer_core *core; /* NULL until started */
 	bool stopped;
 	char err[256];
@@ -74,9 +76,12 @@ static int check_options(const struct tracer_options *o)
 {
 	const uint32_t known = TRACER_EVENTS_ALL | TRACER_EVENT_BIT(TRACER_EVENT_LOST);
 
-	if (o->system_wide)
-		return -EOPNOTSUPP;
+	/* Every process, or a scope: not both. */
+	if (o->system_wide && (o->n_pids || o->n_ttys))
+		return -EINVAL;
 	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys))
+		return -EINVAL;
+	if ((o->n_exclude_paths && !o->exclude_paths) || (o->n_exclude_comms && !o->exclude_comms))
 		return -EINVAL;
 	if (o->events & ~known)
 		return -EINVAL;
@@ -139,6 +144,20 @@ static int resolve_ttys(struct tracer *t)
 	return 0;
 }
 
+static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < o->n_exclude_paths; i++)
+		ret = o->exclude_paths[i] ? exclude_add_path(&t->excl, o->exclude_paths[i]) :
+					    -EINVAL;
+	for (i = 0; !ret && i < o->n_exclude_comms; i++)
+		ret = o->exclude_comms[i] ? exclude_add_comm(&t->excl, o->exclude_comms[i]) :
+					    -EINVAL;
+	return ret;
+}
+
 int tracer_create(const struct tracer_options *o, struct tracer **out)
 {
 	struct tracer *t;
@@ -173,8 +192,15 @@ int tracer_create(const struct tracer_options *o, struct tracer **out)
 			return -ENOMEM;
 		}
 	}
+	ret = copy_exclusions(t, o);
+	if (ret) {
+		tracer_destroy(t);
+		return ret;
+	}
 	t->opts.pids = NULL;
 	t->opts.ttys = NULL;
+	t->opts.exclude_paths = NULL;
+	t->opts.exclude_comms = NULL;
 	if (!t->opts.events)
 		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	if (!t->opts.epoch_ns)
@@ -252,6 +278,11 @@ int tracer_start(struct tracer *t)
 	if (!found)
 		return -ENOMEM;
 
+	cfg.system_wide = t->opts.system_wide;
+	cfg.exclude_paths = t->excl.paths;
+	cfg.n_exclude_paths = t->excl.n_paths;
+	cfg.exclude_comms = t->excl.comms;
+	cfg.n_exclude_comms = t->excl.n_comms;
 	cfg.ttys = t->tty_devs;
 	cfg.n_ttys = t->n_ttys;
 	cfg.watch_children = t->opts.watch_children;
@@ -269,7 +300,9 @@ int tracer_start(struct tracer *t)
 		t->core = NULL;
 		goto out;
 	}
-	ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
+	/* System-wide, nobody needs to be found: every process is in scope already. */
+	if (!t->opts.system_wide)
+		ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
 	if (ret)
 		goto err_close;
 	for (i = 0; i < t->n_pids; i++)
@@ -385,6 +418,7 @@ int tracer_get_stats(struct tracer *t, struct tracer_stats *st)
 	st->watched_now = cs.watched_now;
 	st->watched_total = cs.watched_total;
 	st->proc_capacity = cs.proc_capacity;
+	st->excluded = cs.excluded;
 	return 0;
 }
 
@@ -400,6 +434,7 @@ void tracer_destroy(struct tracer *t)
 	free(t->tty_names);
 	free(t->pids);
 	free(t->tty_devs);
+	exclude_free(&t->excl);
 	free(t);
 }
 
@@ -414,8 +449,6 @@ const char *tracer_strerror(int err)
 	switch (err) {
 	case 0:
 		return "success";
-	case EOPNOTSUPP:
-		return "not supported (system-wide tracing is not implemented yet)";
 	case EALREADY:
 		return "the tracer is already started";
 	case EPERM:

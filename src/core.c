@@ -190,6 +190,35 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+/* Zero-padded keys, as the BPF side builds them. */
+static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_core_config *cfg = &core->cfg;
+	char path[TRACER_EXCL_PATH_LEN];
+	char comm[TRACER_COMM_LEN];
+	__u8 one = 1;
+	size_t i;
+
+	for (i = 0; i < cfg->n_exclude_paths; i++) {
+		memset(path, 0, sizeof(path));
+		strncpy(path, cfg->exclude_paths[i], sizeof(path) - 1);
+		if (bpf_map__update_elem(core->skel->maps.excl_path, path, sizeof(path), &one,
+					 sizeof(one), BPF_ANY))
+			goto fail;
+	}
+	for (i = 0; i < cfg->n_exclude_comms; i++) {
+		memset(comm, 0, sizeof(comm));
+		strncpy(comm, cfg->exclude_comms[i], sizeof(comm) - 1);
+		if (bpf_map__update_elem(core->skel->maps.excl_comm, comm, sizeof(comm), &one,
+					 sizeof(one), BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	set_err(err, errlen, "cannot set up the exclusion filters: %s", strerror(errno));
+	return -errno;
+}
+
 int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
@@ -223,6 +252,8 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 		goto err_free;
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
+	if (cfg->system_wide)
+		core->proc_capacity = 1; /* the state map is not used */
 
 	libbpf_set_print(libbpf_print);
 
@@ -236,6 +267,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	core->skel = skel;
 
 	/* Filters and sizes, fixed before load */
+	skel->rodata->system_wide = cfg->system_wide;
 	skel->rodata->tty_scope = cfg->n_ttys > 0;
 	skel->rodata->watch_children = cfg->watch_children;
 	skel->rodata->max_args = cfg->max_args;
@@ -245,6 +277,12 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
+	skel->rodata->exclude_paths = cfg->n_exclude_paths > 0;
+	skel->rodata->exclude_comms = cfg->n_exclude_comms > 0;
+	if (cfg->n_exclude_paths)
+		bpf_map__set_max_entries(skel->maps.excl_path, cfg->n_exclude_paths);
+	if (cfg->n_exclude_comms)
+		bpf_map__set_max_entries(skel->maps.excl_comm, cfg->n_exclude_comms);
 	/*
 	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
 	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
@@ -281,6 +319,10 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 			goto err_destroy;
 		}
 	}
+
+	ret = fill_exclusions(core, err, errlen);
+	if (ret)
+		goto err_destroy;
 
 	/* Set up ring buffer polling */
 	core->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, core, NULL);
@@ -571,6 +613,7 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *s
 			st->lost += core->cpu_stats[cpu].lost;
 			st->insert_fail += core->cpu_stats[cpu].insert_fail;
 			st->stage_fail += core->cpu_stats[cpu].stage_fail;
+			st->excluded += core->cpu_stats[cpu].excluded;
 		}
 	}
 	st->events = core->delivered;

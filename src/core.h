@@ -14,6 +14,7 @@
 struct tracer_core;
 
 struct tracer_core_config {
+	bool system_wide; /* every process: no scope, no state map in use */
 	const uint32_t *ttys; /* device numbers of watched terminals */
 	size_t n_ttys;
 	bool watch_children;
@@ -27,6 +28,11 @@ struct tracer_core_config {
 	 * exec and exit. Others cost nothing: they are not even sent.
 	 */
 	uint32_t events;
+	/* Exclusion filters, fixed-size keys in kernel hash maps sized from the lists. */
+	char *const *exclude_paths;
+	size_t n_exclude_paths;
+	char *const *exclude_comms;
+	size_t n_exclude_comms;
 	/* tracer's start (CLOCK_MONOTONIC ns): exit lifetimes count from it at the earliest */
 	uint64_t epoch_ns;
 };
@@ -48,6 +54,7 @@ struct tracer_core_stats {
 	uint64_t watched_now;
 	uint64_t watched_total;
 	uint64_t proc_capacity;
+	uint64_t excluded; /* execs dropped by the exclusion filters */
 };
 
 /*

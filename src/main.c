@@ -2,6 +2,7 @@
 /* tracer: the command-line front end. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
+#include "service.h"
+#include "store.h"
 
 /* How often the reader drains the ring buffer when the kernel does not wake it. */
 #define POLL_INTERVAL_MS 20
@@ -27,6 +30,14 @@ struct app {
 	int write_errno; /* errno of the failed write, kept before anything overwrites it */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
+	/* Service mode (--listen): the execs kept for the API, formatted once, here */
+	struct store *store;
+	struct service *svc;
+	FILE *jsonf; /* a memory stream the JSON of each exec is written to */
+	char *json_buf;
+	size_t json_size;
+	bool quiet;
+	uint64_t store_failed;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -65,10 +76,41 @@ static void write_failure(struct app *app)
 	app->write_failed = true;
 }
 
+/* The exec as its --json line, without the newline, into the store. */
+static void store_exec(struct app *app, const struct tracer_event *ev)
+{
+	double ts = rel_seconds(app, ev->ts_ns);
+	off_t len;
+
+	if (fseeko(app->jsonf, 0, SEEK_SET) || format_exec_json(app->jsonf, ts, &ev->exec) ||
+	    fflush(app->jsonf)) {
+		app->store_failed++;
+		return;
+	}
+	len = ftello(app->jsonf);
+	while (len > 0 && app->json_buf[len - 1] == '\n')
+		len--;
+	/* ?since= compares with ts as printed (%.6f): the same rounding here. */
+	ts = round(ts * 1e6) / 1e6;
+	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
+		app->store_failed++;
+}
+
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
 	int ret;
+
+	if (app->store && ev->type == TRACER_EVENT_EXEC)
+		store_exec(app, ev);
+	if (app->quiet) {
+		if (ev->type != TRACER_EVENT_LOST) {
+			lifecycle_add(app->lc, ev);
+			if (app->printed & TRACER_EVENT_BIT(ev->type))
+				app->events++;
+		}
+		return 0;
+	}
 
 	if (app->write_failed)
 		return 1;
@@ -85,6 +127,52 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (ret)
 		write_failure(app);
 	return ret ? 1 : 0;
+}
+
+/* The counters /metrics shows, from the event loop's thread (the handle's). */
+static void publish_stats(struct app *app, struct tracer *t)
+{
+	struct service_stats ss;
+	struct tracer_stats st;
+
+	if (!app->svc || tracer_get_stats(t, &st))
+		return;
+	ss.events = st.events;
+	ss.lost = st.lost;
+	ss.excluded = st.excluded;
+	ss.watched_now = st.watched_now;
+	ss.watched_total = st.watched_total;
+	ss.proc_capacity = st.proc_capacity;
+	service_set_stats(app->svc, &ss);
+}
+
+/* --listen: the store and the HTTP server, started before anything is loaded. */
+static int start_service(struct app *app, const struct tracer_opts *opts)
+{
+	char err[256];
+
+	app->quiet = opts->quiet;
+	app->store = store_new(opts->store_size);
+	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
+	if (!app->store || !app->jsonf) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -ENOMEM;
+	}
+	if (service_start(app->store, opts->listen_addr, opts->listen_port, &app->svc, err,
+			  sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static void stop_service(struct app *app)
+{
+	service_stop(app->svc);
+	store_free(app->store);
+	if (app->jsonf)
+		fclose(app->jsonf);
+	free(app->json_buf);
 }
 
 static uint64_t watched_now(struct tracer *t)
@@ -156,6 +244,8 @@ static void print_summary(const struct app *app, struct tracer *t)
 			"tracer: %llu execs reported without their entry details "
 			"(kernel memory allocation failed)\n",
 			(unsigned long long)st.stage_fail);
+	if (st.excluded)
+		fprintf(stderr, "tracer: %llu execs excluded\n", (unsigned long long)st.excluded);
 	if (st.malformed)
 		fprintf(stderr, "tracer: %llu malformed records dropped\n",
 			(unsigned long long)st.malformed);
@@ -220,6 +310,11 @@ int main(int argc, char **argv)
 	topts.ttys = (const char *const *)opts.ttys;
 	topts.n_ttys = opts.n_ttys;
 	topts.watch_children = opts.watch_children;
+	topts.system_wide = opts.all;
+	topts.exclude_paths = (const char *const *)opts.exclude.paths;
+	topts.n_exclude_paths = opts.exclude.n_paths;
+	topts.exclude_comms = (const char *const *)opts.exclude.comms;
+	topts.n_exclude_comms = opts.exclude.n_comms;
 	topts.max_args = opts.max_args;
 	topts.max_arg_bytes = opts.max_arg_bytes;
 	topts.ringbuf_bytes = opts.ringbuf_bytes;
@@ -230,6 +325,11 @@ int main(int argc, char **argv)
 	topts.on_event = on_event;
 	topts.ctx = &app;
 
+	/* After the COMMAND's fork: its child must not inherit the HTTP thread's locks. */
+	if (opts.listen && start_service(&app, &opts)) {
+		ret = TRACER_EXIT_FAILURE;
+		goto out_close_tracer;
+	}
 	ret = tracer_create(&topts, &t);
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", tracer_strerror(ret));
@@ -243,7 +343,9 @@ int main(int argc, char **argv)
 		goto out_close_tracer;
 	}
 	watched = watched_now(t);
-	if (!launch || opts.verbose)
+	if (opts.all)
+		fprintf(stderr, "tracer: ready: watching all processes\n");
+	else if (!launch || opts.verbose)
 		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
 			plural(watched, "process", "processes"));
 	if (launch)
@@ -258,6 +360,7 @@ int main(int argc, char **argv)
 		ret = tracer_poll(t, POLL_INTERVAL_MS);
 		if (ret)
 			break;
+		publish_stats(&app, t);
 		if (fflush(app.out)) {
 			write_failure(&app);
 			break;
@@ -265,7 +368,7 @@ int main(int argc, char **argv)
 		if (launch) {
 			if (launch_done(launch, watched_now(t)))
 				break;
-		} else if (!opts.n_ttys && watched_now(t) == 0) {
+		} else if (!opts.n_ttys && !opts.all && !opts.listen && watched_now(t) == 0) {
 			break;
 		}
 	}
@@ -301,8 +404,10 @@ out_close_tracer:
 			launch_finish(launch);
 	}
 out_close_output:
+	stop_service(&app);
 	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
+	opts_free(&opts);
 	return ret;
 }

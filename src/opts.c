@@ -17,6 +17,7 @@
 #include <linux/types.h>
 
 #include "evlist.h"
+#include "listen.h"
 #include "opts.h"
 #include "tracer.h"
 #include "ttyname.h"
@@ -43,6 +44,13 @@ enum {
 	OPT_MAX_PROCS,
 	OPT_FOLLOW_ALL,
 	OPT_USAGE,
+	OPT_ALL,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_COMM,
+	OPT_EXCLUDE_FROM,
+	OPT_LISTEN,
+	OPT_STORE,
+	OPT_QUIET,
 };
 
 /* Keys of the lifecycle options. */
@@ -66,6 +74,8 @@ static const char doc[] =
 	"    tracer --pid 1234     # every exec in process 1234 and its descendants\n"
 	"    tracer 1234 5678      # several trees\n"
 	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
+	"    tracer --all          # every exec on the machine, until Ctrl-C\n"
+	"    tracer --all --listen 8080 --quiet   # HTTP API on 127.0.0.1:8080\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
 	"    tracer --pid 1234 --no-watch-children\n"
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
@@ -97,10 +107,20 @@ static const struct argp_option options[] = {
 	  "Trace the processes whose controlling terminal is TTY (pts/9, /dev/pts/9, tty1) and "
 	  "their descendants (repeatable)",
 	  1 },
+	{ "all", OPT_ALL, NULL, 0,
+	  "Trace every process of the machine (runs until SIGINT or SIGTERM)", 1 },
 	{ "no-watch-children", OPT_NO_WATCH_CHILDREN, NULL, 0,
 	  "Trace only the given processes and the processes on the terminals, not their "
 	  "descendants",
 	  1 },
+	{ "exclude", OPT_EXCLUDE, "PATH", 0,
+	  "Do not report execs of PATH (the filename exactly as passed to exec, under 256 bytes; "
+	  "repeatable)",
+	  1 },
+	{ "exclude-comm", OPT_EXCLUDE_COMM, "NAME", 0,
+	  "Do not report execs by a process whose command name (comm) is NAME (repeatable)", 1 },
+	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", 0,
+	  "Read exclusions from FILE, one per line: /paths, else command names; # comments", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "json", 'j', NULL, 0, "Print JSON Lines (one object per line)", 2 },
 	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
@@ -114,6 +134,12 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
+	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
+	  "ADDR (default 127.0.0.1); tracer then runs until SIGINT or SIGTERM",
+	  2 },
+	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
+	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
 	  "Capture at most N arguments per exec (1-4096, default 64)", 3 },
@@ -332,12 +358,39 @@ static error_t check_end(struct parse_ctx *ctx)
 					   "COMMAND [ARG...]",
 					   NULL, "");
 	}
-	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command)
+	if (opts->quiet && !opts->listen)
+		return usage_error(ctx, "--quiet needs --listen", NULL, "");
+	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
-				   "nothing to trace: give --pid PID, --tty TTY or -- COMMAND "
-				   "(see --help)",
+				   "--all traces every process: it takes no --pid, --tty or "
+				   "COMMAND",
+				   NULL, "");
+	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command && !opts->all)
+		return usage_error(ctx,
+				   "nothing to trace: give --pid PID, --tty TTY, --all or -- "
+				   "COMMAND (see --help)",
 				   NULL, "");
 	return 0;
+}
+
+static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
+{
+	char where[64];
+	size_t line;
+	FILE *f;
+	int ret;
+
+	f = fopen(path, "re");
+	if (!f)
+		return usage_error(ctx, "cannot read --exclude-from ", path, "");
+	ret = exclude_read(&ctx->opts->exclude, f, &line);
+	fclose(f);
+	if (!ret)
+		return 0;
+	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
+	if (ret == -ENAMETOOLONG)
+		snprintf(where, sizeof(where), ", line %zu: path of 256 bytes or more", line);
+	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
 }
 
 static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
@@ -390,6 +443,35 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_pid(ctx, arg);
 	case 't':
 		return add_tty(ctx, arg);
+	case OPT_ALL:
+		opts->all = true;
+		return 0;
+	case OPT_EXCLUDE:
+		err = exclude_add_path(&opts->exclude, arg);
+		if (err == -ENAMETOOLONG)
+			return usage_error(ctx, "invalid --exclude ", arg,
+					   " (paths of 256 bytes or more cannot be excluded)");
+		if (err)
+			return usage_error(ctx, "invalid --exclude ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_COMM:
+		if (exclude_add_comm(&opts->exclude, arg))
+			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_FROM:
+		return read_exclusions(ctx, arg);
+	case OPT_LISTEN:
+		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
+			return usage_error(ctx, "invalid --listen ", arg,
+					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
+		opts->listen = true;
+		return 0;
+	case OPT_STORE:
+		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
+				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
+	case 'q':
+		opts->quiet = true;
+		return 0;
 	case OPT_NO_WATCH_CHILDREN:
 		opts->watch_children = false;
 		return 0;
@@ -566,6 +648,11 @@ static void explain_getopt_error(struct parse_ctx *ctx, int argc, char **argv)
 	usage_error(ctx, "invalid command line (see --help)", NULL, "");
 }
 
+void opts_free(struct tracer_opts *opts)
+{
+	exclude_free(&opts->exclude);
+}
+
 int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err)
 {
 	static const struct argp argp = {
@@ -590,6 +677,7 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 	opts->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
 	opts->ringbuf_bytes = RINGBUF_DEFAULT;
 	opts->max_procs = 0;
+	opts->store_size = TRACER_STORE_DEFAULT;
 
 	ret = argp_parse(&argp, argc, argv,
 			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ctx);

@@ -7,9 +7,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "exclude.h"
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
+#define TRACER_STORE_DEFAULT 10000
+#define TRACER_STORE_MAX 10000000
 
 enum tracer_exit_code {
 	TRACER_EXIT_OK = 0,
@@ -23,6 +26,14 @@ struct tracer_opts {
 	const char *ttys[TRACER_MAX_TTYS]; /* as the user spelled them */
 	size_t n_ttys;
 	bool watch_children; /* default true */
+	bool all; /* --all: every process of the machine */
+	struct exclude_list exclude; /* --exclude, --exclude-comm, --exclude-from */
+	/* Service mode: --listen [ADDR:]PORT (HTTP API), --store N, --quiet */
+	bool listen;
+	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */
+	uint16_t listen_port;
+	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
+	bool quiet; /* no event output */
 	bool json;
 	const char *output; /* NULL: stdout */
 	int verbose;
@@ -53,5 +64,8 @@ int parse_size(const char *s, uint64_t *val);
  * out), 2 for a usage error (including no scope and no COMMAND at all).
  */
 int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err);
+
+/* Frees what opts_parse() allocated (the exclusion lists). */
+void opts_free(struct tracer_opts *opts);
 
 #endif /* TRACER_OPTS_H */

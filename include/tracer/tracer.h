@@ -162,7 +162,10 @@ struct tracer_options {
 	size_t n_ttys;
 	/* Also their descendants, present and future (default true). */
 	bool watch_children;
-	/* Every process of the machine: not supported yet, tracer_create() gives -EOPNOTSUPP. */
+	/*
+	 * Every process of the machine (what execsnoop shows); pids and ttys must
+	 * then be empty. No process table is kept: watched_now stays 0.
+	 */
 	bool system_wide;
 	/* Which events the kernel sends: TRACER_EVENT_BIT()s; 0 means exec only. */
 	uint32_t events;
@@ -181,6 +184,18 @@ struct tracer_options {
 	/* The event callback (may be NULL: events are counted and dropped) and its argument. */
 	tracer_event_fn on_event;
 	void *ctx;
+	/*
+	 * Execs dropped in the kernel, before they reach the ring buffer (and
+	 * counted in tracer_stats.excluded): those whose filename, exactly as
+	 * reported (what the caller passed to exec, not resolved: /bin/ls and
+	 * /usr/bin/ls differ), is one of exclude_paths (each shorter than 256
+	 * bytes), and those whose caller's comm (as reported) is one of
+	 * exclude_comms (cut to 15 bytes, as the kernel cuts comm). Any number.
+	 */
+	const char *const *exclude_paths;
+	size_t n_exclude_paths;
+	const char *const *exclude_comms;
+	size_t n_exclude_comms;
 };
 
 /* Fills o with the defaults. Always call it first: fields may be added at the end. */
@@ -193,7 +208,8 @@ struct tracer;
 /*
  * Checks the options and allocates a handle; nothing is loaded and the
  * options' arrays are copied (they need not outlive the call). Errors:
- * -EINVAL bad options or NULL, -EOPNOTSUPP system_wide, -ENOMEM. On error
+ * -EINVAL bad options or NULL (system_wide with pids or ttys, an empty
+ * exclusion), -ENAMETOOLONG an excluded path of 256 bytes or more, -ENOMEM. On error
  * *out is NULL.
  */
 TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out);
@@ -260,6 +276,7 @@ struct tracer_stats {
 	uint64_t watched_now; /* processes watched at this moment */
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
+	uint64_t excluded; /* execs dropped by exclude_paths and exclude_comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

@@ -508,3 +508,65 @@ Test(api, a_signal_to_a_watched_process)
 	tracer_destroy(t);
 	cr_assert(WIFSIGNALED(reap(&h)));
 }
+
+/* Execs of two processes among every process of the machine. */
+struct two {
+	pid_t a, b;
+	size_t execs_a, execs_b;
+};
+
+static int collect_two(void *ctx, const struct tracer_event *ev)
+{
+	struct two *w = ctx;
+
+	if (ev->type != TRACER_EVENT_EXEC)
+		return 0;
+	if (ev->exec.pid == (uint32_t)w->a)
+		w->execs_a++;
+	if (ev->exec.pid == (uint32_t)w->b)
+		w->execs_b++;
+	return 0;
+}
+
+Test(api, system_wide_sees_any_process_and_excludes_in_the_kernel)
+{
+	static const char *const excluded[] = { "/bin/false" };
+	char *argv_a[] = { "/bin/true", "system-wide", NULL };
+	char *argv_b[] = { "/bin/false", "excluded", NULL };
+	struct held a = spawn_held(argv_a), b = spawn_held(argv_b);
+	struct two w = { .a = a.pid, .b = b.pid };
+	struct tracer_options o;
+	struct tracer_stats st;
+	struct tracer *t;
+	uint64_t end;
+	int ret;
+
+	/* Neither child is named: system_wide has every process in scope. */
+	tracer_options_init(&o);
+	o.system_wide = true;
+	o.exclude_paths = excluded;
+	o.n_exclude_paths = 1;
+	o.on_event = collect_two;
+	o.ctx = &w;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	ret = tracer_start(t);
+	cr_assert_eq(ret, 0, "tracer_start: %s: %s", tracer_strerror(ret), tracer_last_error(t));
+	release(&a);
+	release(&b);
+	cr_assert_eq(WEXITSTATUS(reap(&a)), 0);
+	cr_assert_eq(WEXITSTATUS(reap(&b)), 1);
+	end = now_ms() + DEADLINE_MS;
+	while (!w.execs_a) {
+		cr_assert_lt(now_ms(), end, "no exec event for %d", (int)a.pid);
+		tracer_poll(t, 50);
+	}
+	/* Both execs happened before the reaps: stopping delivers whatever is left. */
+	cr_assert_eq(tracer_stop(t), 0);
+	cr_assert_eq(w.execs_a, 1);
+	cr_assert_eq(w.execs_b, 0, "the excluded exec was reported");
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_geq(st.excluded, 1);
+	cr_assert_eq(st.lost, 0);
+	cr_assert_eq(st.watched_now, 0, "system-wide keeps no process table");
+	tracer_destroy(t);
+}

@@ -24,6 +24,7 @@ static struct result r;
 
 static void teardown(void)
 {
+	opts_free(&r.opts);
 	free(r.out);
 	free(r.err);
 	free(r.argv);
@@ -313,16 +314,16 @@ Test(opts, nothing_to_trace)
 
 	run_argv(1, argv);
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 
 	RUN("--json", "-v", "--no-watch-children");
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 
 	/* "--" with nothing after it is no COMMAND. */
 	RUN("-j", "--");
 	assert_usage_error(
-		"tracer: nothing to trace: give --pid PID, --tty TTY or -- COMMAND (see --help)\n");
+		"tracer: nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)\n");
 }
 
 Test(opts, help)
@@ -758,4 +759,43 @@ Test(opts, command_errors_before_dashdash)
 	RUN("make", "--", "test");
 	assert_usage_error(
 		"tracer: invalid pid 'make' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
+}
+
+Test(opts, all)
+{
+	RUN("--all");
+	assert_ok();
+	cr_assert(r.opts.all);
+	cr_assert_eq(r.opts.n_pids, 0);
+
+	RUN("--all", "--pid", "1");
+	assert_usage_error(
+		"tracer: --all traces every process: it takes no --pid, --tty or COMMAND\n");
+	RUN("--all", "--", "true");
+	assert_usage_error(
+		"tracer: --all traces every process: it takes no --pid, --tty or COMMAND\n");
+}
+
+Test(opts, service)
+{
+	RUN("--all", "--listen", "9000", "--store", "50", "--quiet");
+	assert_ok();
+	cr_assert(r.opts.listen);
+	cr_assert_eq(r.opts.listen_port, 9000);
+	cr_assert_eq(r.opts.listen_addr, 0x7f000001);
+	cr_assert_eq(r.opts.store_size, 50);
+	cr_assert(r.opts.quiet);
+
+	RUN("--all");
+	assert_ok();
+	cr_assert_not(r.opts.listen);
+	cr_assert_eq(r.opts.store_size, TRACER_STORE_DEFAULT);
+
+	RUN("--all", "--quiet");
+	assert_usage_error("tracer: --quiet needs --listen\n");
+	RUN("--all", "--listen", "99999");
+	assert_usage_error("tracer: invalid --listen '99999' ([ADDR:]PORT, ADDR an IPv4 address, "
+			   "PORT 1-65535)\n");
+	RUN("--all", "--listen", "80", "--store", "0");
+	assert_usage_error("tracer: invalid --store '0' (1-10000000)\n");
 }

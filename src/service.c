@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * The HTTP API over libmicrohttpd: its internal polling thread accepts and
+ * serves every connection, so a slow client never touches the event loop.
+ * Connections are limited in number and time out.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <microhttpd.h>
+#include "service.h"
+
+#define MAX_CONNECTIONS 64
+#define CONNECTION_TIMEOUT_S 10
+#define MAX_URL_LEN 2048
+#define CONNECTION_MEMORY (16 * 1024)
+#define DEFAULT_LIMIT 500
+#define PID_MAX 4194304
+
+struct service {
+	struct MHD_Daemon *daemon;
+	struct store *store;
+	pthread_mutex_t lock; /* guards stats */
+	struct service_stats stats;
+	uint64_t requests; /* answered, under lock */
+};
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, const char *type,
+			     char *body, size_t len, bool owned)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, body,
+					    owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		if (owned)
+			free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A fixed JSON error body: {"error":"..."}. msg holds nothing to escape. */
+static enum MHD_Result reply_error(struct MHD_Connection *conn, unsigned int status,
+				   const char *msg)
+{
+	char *body;
+	int n = asprintf(&body, "{\"error\":\"%s\"}\n", msg);
+
+	if (n < 0)
+		return MHD_NO;
+	return reply(conn, status, "application/json", body, (size_t)n, true);
+}
+
+/* Decimal digits only, 1..max. */
+static int parse_count(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s || strlen(s) > 12)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*s - '0');
+	}
+	if (v < 1 || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static enum MHD_Result reply_query(struct service *svc, struct MHD_Connection *conn,
+				   struct store_query *q)
+{
+	char *body;
+	size_t len;
+
+	if (store_query(svc->store, q, &body, &len))
+		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	return reply(conn, MHD_HTTP_OK, "application/json", body, len, true);
+}
+
+static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection *conn)
+{
+	const char *limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	struct store_query q = { .limit = DEFAULT_LIMIT, .since = -1.0 };
+	uint64_t v;
+	char *end;
+
+	if (q.limit > store_capacity(svc->store))
+		q.limit = store_capacity(svc->store);
+	if (limit) {
+		if (parse_count(limit, store_capacity(svc->store), &v))
+			return reply_error(conn, MHD_HTTP_BAD_REQUEST,
+					   "limit must be a number from 1 to the store's capacity");
+		q.limit = v;
+	}
+	if (since) {
+		errno = 0;
+		q.since = strtod(since, &end);
+		if (!*since || *end || errno || !isfinite(q.since) || q.since < 0)
+			return reply_error(conn, MHD_HTTP_BAD_REQUEST,
+					   "since must be a number of seconds since the start");
+	}
+	return reply_query(svc, conn, &q);
+}
+
+static enum MHD_Result get_pid(struct service *svc, struct MHD_Connection *conn, const char *pid)
+{
+	struct store_query q = { .limit = store_capacity(svc->store), .since = -1.0 };
+	uint64_t v;
+
+	if (parse_count(pid, PID_MAX, &v))
+		return reply_error(conn, MHD_HTTP_BAD_REQUEST, "the pid must be a number");
+	q.pid = (uint32_t)v;
+	return reply_query(svc, conn, &q);
+}
+
+static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *conn)
+{
+	struct service_stats st;
+	uint64_t requests;
+	char *body;
+	int n;
+
+	pthread_mutex_lock(&svc->lock);
+	st = svc->stats;
+	requests = svc->requests;
+	pthread_mutex_unlock(&svc->lock);
+	n = asprintf(&body,
+		     "# HELP tracer_events_total Events delivered by the kernel.\n"
+		     "# TYPE tracer_events_total counter\n"
+		     "tracer_events_total %llu\n"
+		     "# HELP tracer_events_lost_total Records lost: the ring buffer was full.\n"
+		     "# TYPE tracer_events_lost_total counter\n"
+		     "tracer_events_lost_total %llu\n"
+		     "# HELP tracer_events_excluded_total Execs dropped in the kernel by the "
+		     "exclusion filters.\n"
+		     "# TYPE tracer_events_excluded_total counter\n"
+		     "tracer_events_excluded_total %llu\n"
+		     "# HELP tracer_watched_processes Processes in the state map now (0 with "
+		     "--all).\n"
+		     "# TYPE tracer_watched_processes gauge\n"
+		     "tracer_watched_processes %llu\n"
+		     "# HELP tracer_watched_processes_total Processes watched since the start.\n"
+		     "# TYPE tracer_watched_processes_total counter\n"
+		     "tracer_watched_processes_total %llu\n"
+		     "# HELP tracer_state_map_entries Entries in use in the process state map.\n"
+		     "# TYPE tracer_state_map_entries gauge\n"
+		     "tracer_state_map_entries %llu\n"
+		     "# HELP tracer_state_map_capacity Capacity of the process state map.\n"
+		     "# TYPE tracer_state_map_capacity gauge\n"
+		     "tracer_state_map_capacity %llu\n"
+		     "# HELP tracer_store_events Exec events held for the API.\n"
+		     "# TYPE tracer_store_events gauge\n"
+		     "tracer_store_events %zu\n"
+		     "# HELP tracer_store_capacity Exec events the store holds at most.\n"
+		     "# TYPE tracer_store_capacity gauge\n"
+		     "tracer_store_capacity %zu\n"
+		     "# HELP tracer_http_requests_total HTTP requests answered.\n"
+		     "# TYPE tracer_http_requests_total counter\n"
+		     "tracer_http_requests_total %llu\n",
+		     (unsigned long long)st.events, (unsigned long long)st.lost,
+		     (unsigned long long)st.excluded, (unsigned long long)st.watched_now,
+		     (unsigned long long)st.watched_total, (unsigned long long)st.watched_now,
+		     (unsigned long long)st.proc_capacity, store_size(svc->store),
+		     store_capacity(svc->store), (unsigned long long)requests);
+	if (n < 0)
+		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	return reply(conn, MHD_HTTP_OK, "text/plain; version=0.0.4", body, (size_t)n, true);
+}
+
+static enum MHD_Result add_arg_len(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	size_t *len = cls;
+
+	(void)kind;
+	*len += strlen(key) + (value ? strlen(value) + 1 : 0) + 1;
+	return MHD_YES;
+}
+
+/* The URL as the client sent it, roughly: the path and its decoded query arguments. */
+static size_t url_length(struct MHD_Connection *conn, const char *url)
+{
+	size_t len = strlen(url);
+
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_len, &len);
+	return len;
+}
+
+static enum MHD_Result route(struct service *svc, struct MHD_Connection *conn, const char *url,
+			     const char *method)
+{
+	static const char prefix[] = "/executions/";
+	static char ok[] = "{\"status\":\"ok\"}\n";
+	bool known = !strcmp(url, "/executions") || !strcmp(url, "/healthz") ||
+		     !strcmp(url, "/metrics") ||
+		     (!strncmp(url, prefix, sizeof(prefix) - 1) &&
+		      !strchr(url + sizeof(prefix) - 1, '/'));
+
+	if (url_length(conn, url) > MAX_URL_LEN)
+		return reply_error(conn, MHD_HTTP_URI_TOO_LONG, "URL too long");
+	if (!known)
+		return reply_error(conn, MHD_HTTP_NOT_FOUND, "no such path");
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET is allowed");
+	if (!strcmp(url, "/executions"))
+		return get_executions(svc, conn);
+	if (!strcmp(url, "/healthz"))
+		return reply(conn, MHD_HTTP_OK, "application/json", ok, sizeof(ok) - 1, false);
+	if (!strcmp(url, "/metrics"))
+		return get_metrics(svc, conn);
+	return get_pid(svc, conn, url + sizeof(prefix) - 1);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **req_cls)
+{
+	struct service *svc = cls;
+
+	(void)version;
+	(void)upload_data;
+	/* A body is never wanted: answer at once, MHD discards the rest. */
+	*upload_data_size = 0;
+	*req_cls = NULL;
+	pthread_mutex_lock(&svc->lock);
+	svc->requests++;
+	pthread_mutex_unlock(&svc->lock);
+	return route(svc, conn, url, method);
+}
+
+int service_start(struct store *store, uint32_t addr, uint16_t port, struct service **out,
+		  char *err, size_t errlen)
+{
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(addr),
+	};
+	struct service *svc;
+	char host[INET_ADDRSTRLEN];
+
+	svc = calloc(1, sizeof(*svc));
+	if (!svc) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	svc->store = store;
+	pthread_mutex_init(&svc->lock, NULL);
+	/*
+	 * One internal thread (epoll) serves every connection; requests larger
+	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
+	 */
+	svc->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY,
+				       0, NULL, NULL, on_request, svc, MHD_OPTION_SOCK_ADDR, &sa,
+				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+				       MHD_OPTION_CONNECTION_TIMEOUT,
+				       (unsigned int)CONNECTION_TIMEOUT_S,
+				       MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+				       (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
+	if (!svc->daemon) {
+		inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
+		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address here?)",
+			 host, port);
+		pthread_mutex_destroy(&svc->lock);
+		free(svc);
+		return -EADDRINUSE;
+	}
+	*out = svc;
+	return 0;
+}
+
+void service_set_stats(struct service *svc, const struct service_stats *st)
+{
+	pthread_mutex_lock(&svc->lock);
+	svc->stats = *st;
+	pthread_mutex_unlock(&svc->lock);
+}
+
+void service_stop(struct service *svc)
+{
+	if (!svc)
+		return;
+	MHD_stop_daemon(svc->daemon);
+	pthread_mutex_destroy(&svc->lock);
+	free(svc);
+}

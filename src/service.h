@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The HTTP API of service mode (--listen): GET /executions, /executions/PID,
+ * /healthz, /metrics, served by libmicrohttpd's own thread from the store and
+ * a snapshot of the counters that the event loop publishes. Never blocks the
+ * event loop.
+ */
+#ifndef TRACER_SERVICE_H
+#define TRACER_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "store.h"
+
+struct service;
+
+/* What /metrics reports, published by the event loop. */
+struct service_stats {
+	uint64_t events; /* events delivered */
+	uint64_t lost;
+	uint64_t excluded;
+	uint64_t watched_now;
+	uint64_t watched_total;
+	uint64_t proc_capacity;
+};
+
+/*
+ * Listens on addr:port (IPv4, network order not needed: host order here) and
+ * serves from store. Returns 0 or a negative errno, with a reason in err.
+ */
+int service_start(struct store *store, uint32_t addr, uint16_t port, struct service **out,
+		  char *err, size_t errlen);
+void service_set_stats(struct service *svc, const struct service_stats *st);
+void service_stop(struct service *svc);
+
+#endif /* TRACER_SERVICE_H */

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+# The HTTP API with --all: /executions (fields, newest first, limit, since),
+# /executions/PID, exclusions absent from the API and the output, the status
+# codes of bad requests, /healthz, and /metrics as Prometheus text.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+skip_unless_root
+command -v curl >/dev/null && command -v jq >/dev/null || fail "curl and jq are needed"
+
+M="svc-http-$$-$RANDOM"
+cp /bin/echo "$TMP/echo-excluded"
+cp /bin/sh "$TMP/svcexclsh"
+start_service --all --json --ringbuf-size 64M --store 20000 --exclude "$TMP/echo-excluded" \
+	--exclude-comm svcexclsh
+
+for i in 1 2 3; do
+	/bin/echo "$M-$i" >/dev/null
+done
+"$TMP/echo-excluded" "$M-path" >/dev/null
+"$TMP/svcexclsh" -c "/bin/echo $M-comm" >/dev/null
+# One process, three execs: sh, which execs sh, which execs echo.
+/bin/sh -c "exec /bin/sh -c 'exec /bin/echo $M-p3'" >/dev/null &
+SHPID=$!
+wait "$SHPID"
+/bin/echo "$M-last" >/dev/null
+wait_for_arg "$M-last"
+
+# /executions: our three in the order they ran, newest first, with every field.
+[[ "$(get "/executions?limit=20000")" == 200 ]] || fail "GET /executions"
+jq -e 'type == "array"' "$TMP/body" >/dev/null || fail "not an array"
+order=$(jq -r --arg p "$M-" '[.[] | .argv[1] // "" | select(startswith($p))
+	| select(test("-[123]$"))] | join(" ")' "$TMP/body")
+[[ "$order" == "$M-3 $M-2 $M-1" ]] || fail "order: $order"
+jq -e --arg m "$M-2" '.[] | select(.argv == ["/bin/echo", $m]) |
+	select(.type == "exec" and .filename == "/bin/echo" and .ret == 0 and .errno == null
+	and (.pid | type) == "number" and .pid > 0 and .ppid > 0 and .tid == .pid
+	and .comm == "bash" and .syscall == "execve" and .syscall_id == 59
+	and (.ts | type) == "number" and .argv_truncated == false and .argv_fault == false
+	and has("uid") and has("gid") and has("tty"))' "$TMP/body" >/dev/null ||
+	fail "fields of $M-2"
+# The same object as the --json line tracer wrote.
+line=$(grep -F "\"argv\":[\"/bin/echo\",\"$M-2\"]" "$TMP/out")
+jq -e --argjson l "$line" --arg m "$M-2" '.[] | select(.argv == ["/bin/echo", $m]) | . == $l' \
+	"$TMP/body" >/dev/null || fail "the API's object differs from the --json line"
+# ts is non-increasing from newest to oldest (one CPU clock; allow equal).
+jq -e '[.[].ts] as $t | all(range(1; $t | length); $t[.] <= $t[. - 1] + 0.001)' \
+	"$TMP/body" >/dev/null || fail "not newest first"
+
+# Excluded execs are nowhere.
+for what in path comm; do
+	jq -e --arg m "$M-$what" 'any(.[]; .argv[-1] == $m)' "$TMP/body" >/dev/null &&
+		fail "excluded exec ($what) in the API"
+	grep -q "\"$M-$what\"\]" "$TMP/out" && fail "excluded exec ($what) in the output"
+done
+
+# limit: exactly that many, the newest.
+[[ "$(get "/executions?limit=2")" == 200 ]] || fail "limit=2"
+[[ "$(jq length "$TMP/body")" == 2 ]] || fail "limit=2 gave $(jq length "$TMP/body")"
+[[ "$(get "/executions")" == 200 ]] || fail "GET /executions default"
+n=$(jq length "$TMP/body")
+((n >= 8 && n <= 500)) || fail "default limit: $n"
+
+# since: only what came after the ts of $M-2.
+get "/executions?limit=20000" >/dev/null
+ts2=$(jq -r --arg m "$M-2" '.[] | select(.argv == ["/bin/echo", $m]) | .ts' "$TMP/body")
+[[ "$(get "/executions?limit=20000&since=$ts2")" == 200 ]] || fail "since"
+jq -e --argjson t "$ts2" 'all(.[]; .ts > $t)' "$TMP/body" >/dev/null || fail "since: older"
+jq -e --arg m "$M-3" 'any(.[]; .argv[1] == $m)' "$TMP/body" >/dev/null || fail "since: no -3"
+jq -e --arg m "$M-2" 'any(.[]; .argv[1] == $m) | not' "$TMP/body" >/dev/null ||
+	fail "since: -2 itself"
+
+# /executions/PID: the process's three execs, newest first.
+[[ "$(get "/executions/$SHPID")" == 200 ]] || fail "GET /executions/PID"
+got=$(jq -c '[.[] | .argv]' "$TMP/body")
+want=$(jq -nc --arg m "$M-p3" '[["/bin/echo", $m], ["/bin/sh", "-c", "exec /bin/echo \($m)"],
+	["/bin/sh", "-c", "exec /bin/sh -c '"'"'exec /bin/echo \($m)'"'"'"]]')
+[[ "$got" == "$want" ]] || fail "execs of pid $SHPID: $got, expected $want"
+jq -e --argjson p "$SHPID" 'all(.[]; .pid == $p)' "$TMP/body" >/dev/null || fail "other pids"
+[[ "$(get "/executions/4194303")" == 200 ]] || fail "unknown pid"
+[[ "$(cat "$TMP/body")" == "[]" ]] || fail "unknown pid: not []"
+
+# Bad requests.
+expect()
+{
+	local code
+	code=$(get "$2")
+	[[ "$code" == "$1" ]] || fail "GET $2: $code, expected $1"
+}
+expect 400 "/executions?limit=0"
+expect 400 "/executions?limit=20001"
+expect 400 "/executions?limit=abc"
+expect 400 "/executions?limit=-1"
+expect 400 "/executions?since=x"
+expect 400 "/executions/abc"
+jq -e '.error | type == "string"' "$TMP/body" >/dev/null || fail "400 without a JSON error"
+expect 400 "/executions/12x"
+expect 404 "/nope"
+expect 404 "/executions/1/2x/"
+expect 414 "/executions?x=$(head -c 5000 /dev/zero | tr '\0' a)"
+expect 414 "/executions?x=$(head -c 50000 /dev/zero | tr '\0' a)"
+code=$(curl -sS -o /dev/null -D "$TMP/headers" -w '%{http_code}' -X POST "$URL/executions")
+[[ "$code" == 405 ]] || fail "POST: $code"
+grep -qi '^Allow: GET' "$TMP/headers" || fail "405 without Allow"
+code=$(curl -sS -o /dev/null -w '%{http_code}' -X DELETE "$URL/metrics")
+[[ "$code" == 405 ]] || fail "DELETE: $code"
+# Not HTTP at all: MHD answers 400 (or closes); tracer must live on.
+exec 3<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'NOT HTTP AT ALL\r\n\r\n' >&3
+reply=$(timeout 5 head -c 12 <&3 || true)
+exec 3<&-
+[[ -z "$reply" || "$reply" == "HTTP/1.1 400" ]] || fail "garbage got: $reply"
+
+# Stuck clients: one sends half a request, one never reads its (large)
+# answer. Others are still served and events still flow.
+exec 4<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /executions HTTP/1.1\r\nHost: x\r\n' >&4
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+printf 'GET /executions?limit=20000 HTTP/1.1\r\nHost: x\r\n\r\n' >&5
+/bin/echo "$M-stuck" >/dev/null
+wait_for_arg "$M-stuck"
+exec 4<&- 5<&-
+
+# /healthz and /metrics.
+expect 200 "/healthz"
+jq -e '.status == "ok"' "$TMP/body" >/dev/null || fail "healthz"
+expect 200 "/metrics"
+grep -vE '^(# (HELP|TYPE) [a-z_]+ .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [0-9.eE+-]+)$' \
+	"$TMP/body" && fail "lines above are not Prometheus text"
+for m in tracer_events_total tracer_events_lost_total tracer_events_excluded_total \
+	tracer_watched_processes tracer_state_map_entries tracer_state_map_capacity \
+	tracer_store_events tracer_store_capacity; do
+	grep -q "^# TYPE $m " "$TMP/body" || fail "no TYPE for $m"
+	grep -qE "^$m [0-9]+$" "$TMP/body" || fail "no $m"
+done
+grep -qx 'tracer_store_capacity 20000' "$TMP/body" || fail "store capacity"
+grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
+ex=$(awk '$1 == "tracer_events_excluded_total" { print $2 }' "$TMP/body")
+((ex >= 2)) || fail "excluded: $ex"
+
+kill -0 "$TRACER_PID" || fail "tracer died"
+stop_tracer
+echo PASS
