@@ -405,19 +405,19 @@ static int cmp_chain_gen(const void *a, const void *b)
 static size_t chain_after(const char *log, unsigned long long ready_ns)
 {
 	unsigned long long ts;
-	size_t n = 0, len;
-	char *data = h_read_file(log, &len), *p;
-	long gen;
+	char line[128];
 	long long pid;
+	size_t n = 0;
+	long gen;
+	FILE *f;
 
-	for (p = data; p && *p; p++) {
-		if (sscanf(p, "%ld %lld %llu", &gen, &pid, &ts) == 3 && ts >= ready_ns)
+	f = fopen(log, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%ld %lld %llu", &gen, &pid, &ts) == 3 && ts >= ready_ns)
 			n++;
-		p = strchr(p, '\n');
-		if (!p)
-			break;
-	}
-	free(data);
+	fclose(f);
 	return n;
 }
 
