@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * The benchmark's workload and its little helpers (scripts/bench).
+ *
+ *   storm run RESULT WORKERS N NARGS CHAIN [LOG]
+ *       Stops itself (SIGSTOP) so that a tool can attach, then each of
+ *       WORKERS processes forks and execs N times: /bin/true with NARGS
+ *       extra 100-byte arguments, or with CHAIN > 0 "storm chain CHAIN",
+ *       which execs itself CHAIN times more before exiting. Writes
+ *       "seconds execs" to RESULT, stops itself again (the tool's figures
+ *       are read then), and exits once continued. With LOG, each worker
+ *       writes "pid ns" lines: CLOCK_MONOTONIC just before the fork.
+ *   storm chain K             execs itself K-1 more times, then exits
+ *   storm stamp               copies standard input to standard output,
+ *                             each line prefixed with CLOCK_MONOTONIC ns
+ *   storm hold N              forks N children that pause, says "held" on
+ *                             standard output, pauses; they die with it
+ *   storm ready-time CMD...   runs CMD, returns once its standard error has
+ *                             said "ready": prints the milliseconds that took,
+ *                             then stops CMD (SIGINT) and waits for it
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARG_BYTES 100
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static __attribute__((noreturn)) void die(const char *what)
+{
+	fprintf(stderr, "storm: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static void reap(pid_t pid)
+{
+	int status;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		fprintf(stderr, "storm: child %d failed: status %#x\n", (int)pid, status);
+		exit(1);
+	}
+}
+
+static void worker(const char *self, long n, int nargs, int chain, const char *log, int w)
+{
+	char **argv = calloc((size_t)nargs + 4, sizeof(*argv));
+	char *arg = malloc(ARG_BYTES + 1), chain_s[16];
+	const char *path = chain ? self : "/bin/true";
+	FILE *lf = NULL;
+
+	if (!argv || !arg)
+		die("malloc");
+	memset(arg, 'a', ARG_BYTES);
+	arg[ARG_BYTES] = '\0';
+	snprintf(chain_s, sizeof(chain_s), "%d", chain);
+	if (chain) {
+		argv[0] = "storm", argv[1] = "chain", argv[2] = chain_s;
+	} else {
+		argv[0] = "true";
+		for (int i = 0; i < nargs; i++)
+			argv[1 + i] = arg;
+	}
+	if (log) {
+		char name[4096];
+
+		snprintf(name, sizeof(name), "%s.%d", log, w);
+		lf = fopen(name, "w");
+		if (!lf)
+			die(name);
+	}
+	for (long i = 0; i < n; i++) {
+		uint64_t t0 = now_ns();
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			execv(path, argv);
+			_exit(127);
+		}
+		if (lf)
+			fprintf(lf, "%d %llu\n", (int)pid, (unsigned long long)t0);
+		reap(pid);
+	}
+	if (lf && fclose(lf))
+		die("log");
+	free(arg);
+	free(argv);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *result, *log;
+	char pid_path[4096];
+	int workers, nargs, chain;
+	uint64_t t0, t1;
+	long n;
+	FILE *f;
+
+	if (argc < 7)
+		return 2;
+	result = argv[2];
+	workers = atoi(argv[3]);
+	n = atol(argv[4]);
+	nargs = atoi(argv[5]);
+	chain = atoi(argv[6]);
+	log = argc > 7 ? argv[7] : NULL;
+	/* RESULT.pid says who to attach to (a launcher may have forked in between). */
+	snprintf(pid_path, sizeof(pid_path), "%s.pid", result);
+	f = fopen(pid_path, "w");
+	if (!f || fprintf(f, "%d\n", (int)getpid()) < 0 || fclose(f))
+		die(pid_path);
+	raise(SIGSTOP);
+	t0 = now_ns();
+	for (int w = 0; w < workers; w++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			worker("/proc/self/exe", n, nargs, chain, log, w);
+			_exit(0);
+		}
+	}
+	for (int w = 0; w < workers; w++) {
+		int status;
+
+		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
+			die("worker");
+	}
+	t1 = now_ns();
+	f = fopen(result, "w");
+	if (!f)
+		die(result);
+	fprintf(f, "%.6f %ld\n", (double)(t1 - t0) / 1e9, workers * n * (chain ? chain : 1));
+	if (fclose(f))
+		die(result);
+	raise(SIGSTOP);
+	return 0;
+}
+
+static int cmd_chain(int argc, char **argv)
+{
+	char k[16];
+	int left = argc > 2 ? atoi(argv[2]) - 1 : 0;
+
+	if (left <= 0)
+		return 0;
+	snprintf(k, sizeof(k), "%d", left);
+	execv("/proc/self/exe", (char *[]){ "storm", "chain", k, NULL });
+	die("exec");
+}
+
+static int cmd_stamp(void)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	while ((len = getline(&line, &cap, stdin)) > 0) {
+		printf("%llu %.*s", (unsigned long long)now_ns(), (int)len, line);
+		fflush(stdout);
+	}
+	free(line);
+	return 0;
+}
+
+static int cmd_hold(int argc, char **argv)
+{
+	long n = argc > 2 ? atol(argv[2]) : 0;
+
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			/* They end with the holder. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			pause();
+			_exit(0);
+		}
+	}
+	printf("held\n");
+	fflush(stdout);
+	pause();
+	return 0;
+}
+
+static int cmd_ready_time(int argc, char **argv)
+{
+	int fds[2], status;
+	char buf[4096];
+	size_t len = 0;
+	uint64_t t0, t1;
+	pid_t pid;
+
+	if (argc < 3 || pipe(fds))
+		return 2;
+	t0 = now_ns();
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[2], argv + 2);
+		_exit(127);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t r = read(fds[0], buf + len, sizeof(buf) - 1 - len);
+
+		if (r <= 0) {
+			fprintf(stderr, "storm: %s never said ready\n", argv[2]);
+			return 1;
+		}
+		len += (size_t)r;
+		buf[len] = '\0';
+		if (strstr(buf, "ready"))
+			break;
+		if (len == sizeof(buf) - 1)
+			len = 0;
+	}
+	t1 = now_ns();
+	printf("%.3f\n", (double)(t1 - t0) / 1e6);
+	kill(pid, SIGINT);
+	while (read(fds[0], buf, sizeof(buf)) > 0)
+		;
+	waitpid(pid, &status, 0);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	if (!strcmp(cmd, "run"))
+		return cmd_run(argc, argv);
+	if (!strcmp(cmd, "chain"))
+		return cmd_chain(argc, argv);
+	if (!strcmp(cmd, "stamp"))
+		return cmd_stamp();
+	if (!strcmp(cmd, "hold"))
+		return cmd_hold(argc, argv);
+	if (!strcmp(cmd, "ready-time"))
+		return cmd_ready_time(argc, argv);
+	fprintf(stderr, "usage: see bench/storm.c\n");
+	return 2;
+}
