@@ -681,10 +681,14 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 
 	ret = argp_parse(&argp, argc, argv,
 			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ctx);
-	if (ctx.exit_code >= 0)
+	/* Exiting now (help, version, usage error): nothing parsed is used. */
+	if (ctx.exit_code >= 0) {
+		opts_free(opts);
 		return ctx.exit_code;
+	}
 	if (ret) {
 		explain_getopt_error(&ctx, argc, argv);
+		opts_free(opts);
 		return TRACER_EXIT_USAGE;
 	}
 	return -1;

@@ -106,6 +106,9 @@ Test(startstop, usage_errors)
 		(const char *const[]){ "--max-arg-bytes", "x", "--pid", "1", NULL },
 		(const char *const[]){ "--ringbuf-size", "1", "--pid", "1", NULL },
 		(const char *const[]){ "--json=yes", "--pid", "1", NULL },
+		/* lists parsed before the error are freed (LeakSanitizer in the ASan build) */
+		(const char *const[]){ "--exclude", "/bin/true", "--exclude-comm", "cron", "--pid",
+				       "abc", NULL },
 	};
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *desc = "", *err, *nl;

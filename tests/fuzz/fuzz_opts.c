@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strncmp(err_buf, "tracer: ", 8) == 0);
 	}
 	if (ret == -1) {
-		FUZZ_ASSERT(opts.n_pids > 0 || opts.n_ttys > 0 || opts.command);
+		FUZZ_ASSERT(opts.n_pids > 0 || opts.n_ttys > 0 || opts.command || opts.all);
 		FUZZ_ASSERT(opts.n_pids <= TRACER_MAX_ROOTS && opts.n_ttys <= TRACER_MAX_TTYS);
 		FUZZ_ASSERT(opts.max_args >= 1 && opts.max_args <= TRACER_ARGS_HARD_MAX);
 		FUZZ_ASSERT(opts.max_arg_bytes >= 1 &&
@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(opts.pids[i] >= 1 && opts.pids[i] <= 4194304);
 		if (opts.command)
 			FUZZ_ASSERT(opts.command_argc >= 1 && opts.command[0]);
+		opts_free(&opts);
 	}
 	free(out_buf);
 	free(err_buf);
