@@ -721,7 +721,13 @@ static __always_inline int exec_exit(long ret)
 	st = bpf_task_storage_get(&stages, task, 0, 0);
 	if (!st)
 		return 0;
-	report_from_caller(task, st, ret, NULL);
+	/*
+	 * Already reported at its point of no return: it failed after it (a
+	 * fatal signal during the load), the old image is gone and the process
+	 * is being killed. No second record, read from the half-built image.
+	 */
+	if (!st->reported)
+		report_from_caller(task, st, ret, NULL);
 	drop_stage(task, st);
 	return 0;
 }
