@@ -598,7 +598,7 @@ int tracer_core_drain(struct tracer_core *core)
 	return report_pending_losses(core) ? 1 : 0;
 }
 
-uint64_t tracer_core_watched_now(struct tracer_core *core)
+static uint64_t tracer_core_watched_now(struct tracer_core *core)
 {
 	return __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
 }

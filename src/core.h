@@ -85,7 +85,6 @@ void tracer_core_detach(struct tracer_core *core);
 int tracer_core_drain(struct tracer_core *core);
 
 void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st);
-uint64_t tracer_core_watched_now(struct tracer_core *core);
 
 /* The ring buffer's epoll descriptor: readable when the kernel has woken the reader. */
 int tracer_core_fd(struct tracer_core *core);

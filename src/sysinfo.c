@@ -15,7 +15,7 @@
 #define DEBUGFS_TRACING "/sys/kernel/debug/tracing"
 #define EXECVE_TP "/events/syscalls/sys_enter_execve/id"
 
-int sys_read_u64(const char *path, uint64_t *val)
+static int sys_read_u64(const char *path, uint64_t *val)
 {
 	unsigned long long v;
 	FILE *f = fopen(path, "re");

@@ -6,8 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Reads an unsigned number from a /proc file. Returns 0 or a negative errno. */
-int sys_read_u64(const char *path, uint64_t *val);
 /* How many processes the machine can have at once: min(pid_max, threads-max). */
 uint64_t sys_max_procs(void);
 /* The process (thread-group id) that pid belongs to. -ESRCH when there is none. */
