@@ -143,7 +143,7 @@ static void set_events(struct tracer_bpf *skel, uint32_t events)
 	skel->rodata->send_fork = events & TRACER_EVENT_BIT(TRACER_EVENT_FORK);
 	skel->rodata->send_exit = events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	skel->rodata->send_signal = events & TRACER_EVENT_BIT(TRACER_EVENT_SIGNAL);
-	bpf_program__set_autoload(skel->progs.on_signal, skel->rodata->send_signal);
+	bpf_program__set_autoload(skel->progs.handle_signal_generate, skel->rodata->send_signal);
 }
 
 /* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
@@ -155,17 +155,24 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		struct bpf_link **link;
 		bool optional;
 	} progs[] = {
-		{ skel->progs.on_fork, &skel->links.on_fork, false },
-		{ skel->progs.on_exit, &skel->links.on_exit, false },
-		{ skel->progs.tp_enter_execve, &skel->links.tp_enter_execve, false },
-		{ skel->progs.tp_enter_execveat, &skel->links.tp_enter_execveat, false },
-		{ skel->progs.tp_exit_execve, &skel->links.tp_exit_execve, false },
-		{ skel->progs.tp_exit_execveat, &skel->links.tp_exit_execveat, false },
-		{ skel->progs.kp_remove_arg_zero, &skel->links.kp_remove_arg_zero, true },
-		{ skel->progs.on_prepare_exec, &skel->links.on_prepare_exec, true },
-		{ skel->progs.on_exec, &skel->links.on_exec, false },
-		{ skel->progs.on_signal, &skel->links.on_signal, false },
-		{ skel->progs.seed_tasks, &skel->links.seed_tasks, false },
+		{ skel->progs.handle_sched_process_fork, &skel->links.handle_sched_process_fork,
+		  false },
+		{ skel->progs.handle_sched_process_exit, &skel->links.handle_sched_process_exit,
+		  false },
+		{ skel->progs.handle_sys_enter_execve, &skel->links.handle_sys_enter_execve,
+		  false },
+		{ skel->progs.handle_sys_enter_execveat, &skel->links.handle_sys_enter_execveat,
+		  false },
+		{ skel->progs.handle_sys_exit_execve, &skel->links.handle_sys_exit_execve, false },
+		{ skel->progs.handle_sys_exit_execveat, &skel->links.handle_sys_exit_execveat,
+		  false },
+		{ skel->progs.handle_remove_arg_zero, &skel->links.handle_remove_arg_zero, true },
+		{ skel->progs.handle_sched_prepare_exec, &skel->links.handle_sched_prepare_exec,
+		  true },
+		{ skel->progs.handle_sched_process_exec, &skel->links.handle_sched_process_exec,
+		  false },
+		{ skel->progs.handle_signal_generate, &skel->links.handle_signal_generate, false },
+		{ skel->progs.handle_iter_task, &skel->links.handle_iter_task, false },
 	};
 	size_t i;
 
@@ -290,9 +297,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	 */
 	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0 &&
 	    !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
-		bpf_program__set_autoload(skel->progs.kp_remove_arg_zero, false);
+		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
 	else
-		bpf_program__set_autoload(skel->progs.on_prepare_exec, false);
+		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
 
 	/* Load & verify BPF programs */
 	ret = tracer_bpf__load(skel);
@@ -368,7 +375,7 @@ static int snapshot(struct tracer_core *core, struct scope_task **tasks, size_t 
 	ssize_t r;
 	int fd, ret = 0;
 
-	fd = bpf_iter_create(bpf_link__fd(core->skel->links.seed_tasks));
+	fd = bpf_iter_create(bpf_link__fd(core->skel->links.handle_iter_task));
 	if (fd < 0)
 		return -errno;
 	for (;;) {
