@@ -15,8 +15,10 @@
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
+#ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
+#endif
 
 /* How often the reader drains the ring buffer when the kernel does not wake it. */
 #define POLL_INTERVAL_MS 20
@@ -76,6 +78,7 @@ static void write_failure(struct app *app)
 	app->write_failed = true;
 }
 
+#ifdef TRACER_WITH_SERVICE
 /* The exec as its --json line, without the newline, into the store. */
 static void store_exec(struct app *app, const struct tracer_event *ev)
 {
@@ -95,14 +98,17 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
 		app->store_failed++;
 }
+#endif
 
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
 	int ret;
 
+#ifdef TRACER_WITH_SERVICE
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
+#endif
 	if (app->quiet) {
 		if (ev->type != TRACER_EVENT_LOST) {
 			lifecycle_add(app->lc, ev);
@@ -129,6 +135,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	return ret ? 1 : 0;
 }
 
+#ifdef TRACER_WITH_SERVICE
 /* The counters /metrics shows, from the event loop's thread (the handle's). */
 static void publish_stats(struct app *app, struct tracer *t)
 {
@@ -174,6 +181,25 @@ static void stop_service(struct app *app)
 		fclose(app->jsonf);
 	free(app->json_buf);
 }
+#else
+static void publish_stats(struct app *app, struct tracer *t)
+{
+	(void)app;
+	(void)t;
+}
+
+static int start_service(struct app *app, const struct tracer_opts *opts)
+{
+	(void)app;
+	(void)opts;
+	return -ENOTSUP;
+}
+
+static void stop_service(struct app *app)
+{
+	(void)app;
+}
+#endif
 
 static uint64_t watched_now(struct tracer *t)
 {
@@ -286,7 +312,9 @@ int main(int argc, char **argv)
 			return TRACER_EXIT_FAILURE;
 		}
 	}
-	if (lifecycle_open(&opts, &app.lc, err, sizeof(err))) {
+	if (lifecycle_open(&(struct lifecycle_config){ .tree = opts.tree,
+						       .timeline = opts.timeline },
+			   &app.lc, err, sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
 		ret = TRACER_EXIT_FAILURE;
 		goto out_close_output;

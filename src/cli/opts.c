@@ -14,12 +14,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <linux/types.h>
+#include <tracer/tracer.h>
 
 #include "evlist.h"
+#ifdef TRACER_WITH_SERVICE
 #include "listen.h"
+#endif
 #include "opts.h"
-#include "tracer.h"
 #include "ttyname.h"
 
 #ifndef TRACER_VERSION
@@ -28,12 +29,6 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
-
-/* The kernel's PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX 4194304
-#define RINGBUF_DEFAULT (16ull << 20)
-#define RINGBUF_MIN 4096ull
-#define RINGBUF_MAX (1ull << 30)
 
 /* Keys of the long-only options. */
 enum {
@@ -95,10 +90,11 @@ static const char doc[] =
 static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
 
 /* The help text spells these out. */
-_Static_assert(TRACER_ARGS_HARD_MAX == 4096 && TRACER_ARGS_DEFAULT == 64, "update --help");
-_Static_assert(TRACER_ARGBYTES_HARD_MAX == 48 * 1024 && TRACER_ARGBYTES_DEFAULT == 32 * 1024,
+_Static_assert(TRACER_MAX_ARGS_LIMIT == 4096 && TRACER_MAX_ARGS_DEFAULT == 64, "update --help");
+_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 48 * 1024 && TRACER_MAX_ARG_BYTES_DEFAULT == 32 * 1024,
 	       "update --help");
-_Static_assert(PID_MAX == 4194304 && RINGBUF_DEFAULT == 16 << 20, "update --help");
+_Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 16 << 20,
+	       "update --help");
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "What to trace:", 1 },
@@ -204,7 +200,7 @@ int parse_pid(const char *s, uint32_t *pid)
 {
 	uint64_t v;
 
-	if (!s || parse_dec(s, strlen(s), PID_MAX, &v) || v == 0)
+	if (!s || parse_dec(s, strlen(s), TRACER_PID_MAX, &v) || v == 0)
 		return -EINVAL;
 	*pid = (uint32_t)v;
 	return 0;
@@ -461,11 +457,18 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_EXCLUDE_FROM:
 		return read_exclusions(ctx, arg);
 	case OPT_LISTEN:
+#ifdef TRACER_WITH_SERVICE
 		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
 			return usage_error(ctx, "invalid --listen ", arg,
 					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
 		opts->listen = true;
 		return 0;
+#else
+		return usage_error(
+			ctx,
+			"--listen: this tracer was built without service mode (TRACER_SERVICE=OFF)",
+			NULL, "");
+#endif
 	case OPT_STORE:
 		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
 				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
@@ -495,27 +498,28 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		opts->follow_all = true;
 		return 0;
 	case OPT_MAX_ARGS:
-		err = parse_limit(ctx, arg, false, 1, TRACER_ARGS_HARD_MAX, "invalid --max-args ",
-				  " (1-" STR(TRACER_ARGS_HARD_MAX) ")", &v);
+		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
+				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
 		if (!err)
 			opts->max_args = (unsigned int)v;
 		return err;
 	case OPT_MAX_ARG_BYTES:
-		err = parse_limit(ctx, arg, true, 1, TRACER_ARGBYTES_HARD_MAX,
+		err = parse_limit(ctx, arg, true, 1, TRACER_MAX_ARG_BYTES_LIMIT,
 				  "invalid --max-arg-bytes ",
-				  " (1-" STR(TRACER_ARGBYTES_HARD_MAX) ")", &v);
+				  " (1-" STR(TRACER_MAX_ARG_BYTES_LIMIT) ")", &v);
 		if (!err)
 			opts->max_arg_bytes = (unsigned int)v;
 		return err;
 	case OPT_RINGBUF_SIZE:
-		err = parse_limit(ctx, arg, true, RINGBUF_MIN, RINGBUF_MAX,
-				  "invalid --ringbuf-size ", " (4K-1G)", &v);
+		err = parse_limit(ctx, arg, true, TRACER_RINGBUF_BYTES_MIN,
+				  TRACER_RINGBUF_BYTES_MAX, "invalid --ringbuf-size ", " (4K-1G)",
+				  &v);
 		if (!err)
 			opts->ringbuf_bytes = round_up_pow2(v);
 		return err;
 	case OPT_MAX_PROCS:
-		return parse_limit(ctx, arg, false, 0, PID_MAX, "invalid --max-procs ",
-				   " (0-" STR(PID_MAX) ")", &opts->max_procs);
+		return parse_limit(ctx, arg, false, 0, TRACER_PID_MAX, "invalid --max-procs ",
+				   " (0-" STR(TRACER_PID_MAX) ")", &opts->max_procs);
 	case OPT_EVENTS:
 		if (evlist_parse(arg, &v32))
 			return usage_error(ctx, "invalid --events ", arg,
@@ -673,9 +677,9 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 
 	memset(opts, 0, sizeof(*opts));
 	opts->watch_children = true;
-	opts->max_args = TRACER_ARGS_DEFAULT;
-	opts->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
-	opts->ringbuf_bytes = RINGBUF_DEFAULT;
+	opts->max_args = TRACER_MAX_ARGS_DEFAULT;
+	opts->max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT;
+	opts->ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT;
 	opts->max_procs = 0;
 	opts->store_size = TRACER_STORE_DEFAULT;
 
