@@ -5,12 +5,10 @@
  *
  * Use:
  *
- *	struct tracer_options o;
+ *	TRACER_OPTS(o, .pids = pids, .n_pids = 1,	   defaults, then the scope
+ *		    .on_event = print, .ctx = me);	   called for every event
  *	struct tracer *t;
  *
- *	tracer_options_init(&o);	   defaults: exec events, children watched
- *	o.pids = pids; o.n_pids = 1;	   the scope
- *	o.on_event = print; o.ctx = me;	   called for every event
  *	err = tracer_create(&o, &t);	   checks the options, loads nothing
  *	err = tracer_start(t);		   loads, attaches, finds the processes in scope
  *	while (...)
@@ -157,6 +155,12 @@ struct tracer_lost_event {
  * valid only until the callback that receives it returns: copy what you keep.
  */
 struct tracer_event {
+	/*
+	 * sizeof(struct tracer_event) in the library that delivers it: a field
+	 * this header has but the library does not lies past sz and must not
+	 * be read (TRACER_EVENT_HAS()).
+	 */
+	size_t sz;
 	enum tracer_event_type type;
 	uint64_t ts_ns; /* CLOCK_MONOTONIC, taken in the kernel */
 	uint32_t cpu;
@@ -170,6 +174,10 @@ struct tracer_event {
 	};
 };
 
+/* Whether ev carries field (of struct tracer_event), i.e. the library that sent it knows it. */
+#define TRACER_EVENT_HAS(ev, field)                                                 \
+	((ev)->sz >= __builtin_offsetof(struct tracer_event, field) + sizeof((ev)->field))
+
 /*
  * Called for each event, in the order the kernel wrote them, from inside
  * tracer_poll(), tracer_consume() or tracer_stop(). A non-zero return stops
@@ -180,7 +188,14 @@ typedef int (*tracer_event_fn)(void *ctx, const struct tracer_event *ev);
 
 /* ---- Options ---- */
 
+/*
+ * Fields may be added at the end: the library reads only the first sz bytes
+ * (so a program built against an older header keeps working) and refuses a
+ * larger struct whose bytes it does not know are not all zero. Set it up
+ * with tracer_options_init() or TRACER_OPTS(), never by hand.
+ */
 struct tracer_options {
+	size_t sz; /* sizeof(struct tracer_options) as the caller was built with */
 	/* Scope: processes (thread ids name their process), terminals, or both. */
 	const uint32_t *pids;
 	size_t n_pids;
@@ -226,8 +241,31 @@ struct tracer_options {
 	size_t n_exclude_comms;
 };
 
-/* Fills o with the defaults. Always call it first: fields may be added at the end. */
-TRACER_API void tracer_options_init(struct tracer_options *o);
+/* The defaults: a field added later defaults to zero. */
+#define TRACER_OPTIONS_DEFAULTS                                                       \
+	.sz = sizeof(struct tracer_options), .watch_children = true,                  \
+	.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC), .max_args = TRACER_MAX_ARGS_DEFAULT, \
+	.max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT,                                \
+	.ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT
+
+/* Fills o with the defaults (NULL is a no-op). Always call it first. */
+static inline void tracer_options_init(struct tracer_options *o)
+{
+	if (o)
+		*o = (struct tracer_options){ TRACER_OPTIONS_DEFAULTS };
+}
+
+/*
+ * Declares and initializes options in one go, defaults first:
+ *	TRACER_OPTS(o, .pids = pids, .n_pids = 1, .on_event = print);
+ * (the defaults are overridden by the fields given: the override warning is
+ * silenced for this declaration only).
+ */
+#define TRACER_OPTS(name, ...)                                                        \
+	_Pragma("GCC diagnostic push")                                                \
+	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")                         \
+	struct tracer_options name = { TRACER_OPTIONS_DEFAULTS, __VA_ARGS__ };         \
+	_Pragma("GCC diagnostic pop")
 
 /* ---- Handle ---- */
 

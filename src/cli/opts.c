@@ -409,38 +409,22 @@ static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
 	argp_help(argp, out, flags, name);
 }
 
-static error_t parse_opt(int key, char *arg, struct argp_state *state)
+/* What to trace: pids, terminals, everything, and what not to. */
+static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct parse_ctx *ctx = state->input;
 	struct tracer_opts *opts = ctx->opts;
-	uint64_t v;
-	uint32_t v32;
 	error_t err;
 
-	/* Options and arguments; the special keys start at ARGP_KEY_END. */
-	if (key == ARGP_KEY_ARG || (key > 0 && key < ARGP_KEY_END))
-		ctx->last_next = state->next;
-
 	switch (key) {
-	case ARGP_KEY_INIT:
-		state->out_stream = ctx->out;
-		state->err_stream = ctx->err;
-		ctx->last_next = state->next > 1 ? state->next : 1;
-		return 0;
-	case ARGP_KEY_ARG:
-		/* Everything after "--" is the COMMAND and its own arguments. */
-		if (state->quoted && state->next > state->quoted)
-			return take_command(ctx, state);
-		if (*arg && (*arg < '0' || *arg > '9'))
-			return usage_error(ctx, "invalid pid ", arg,
-					   " (to run a command: tracer [OPTIONS] -- COMMAND)");
-		return add_pid(ctx, arg);
 	case 'p':
 		return add_pid(ctx, arg);
 	case 't':
 		return add_tty(ctx, arg);
 	case OPT_ALL:
 		opts->all = true;
+		return 0;
+	case OPT_NO_WATCH_CHILDREN:
+		opts->watch_children = false;
 		return 0;
 	case OPT_EXCLUDE:
 		err = exclude_add_path(&opts->exclude, arg);
@@ -456,39 +440,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_EXCLUDE_FROM:
 		return read_exclusions(ctx, arg);
-	case OPT_LISTEN:
-#ifdef TRACER_WITH_SERVICE
-		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
-			return usage_error(ctx, "invalid --listen ", arg,
-					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
-		opts->listen = true;
-		return 0;
-#else
-		return usage_error(
-			ctx,
-			"--listen: this tracer was built without service mode (TRACER_SERVICE=OFF)",
-			NULL, "");
-#endif
-	case OPT_STORE:
-		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
-				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
-	case 'q':
-		opts->quiet = true;
-		return 0;
-	case OPT_NO_WATCH_CHILDREN:
-		opts->watch_children = false;
-		return 0;
-	case 'j':
-		opts->json = true;
-		return 0;
-	case 'o':
-		if (!*arg)
-			return usage_error(ctx, "invalid --output ", arg, "");
-		opts->output = arg;
-		return 0;
-	case 'v':
-		opts->verbose++;
-		return 0;
 	case 'u':
 		if (!*arg)
 			return usage_error(ctx, "invalid --user ", arg, "");
@@ -497,6 +448,19 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_FOLLOW_ALL:
 		opts->follow_all = true;
 		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* How much the kernel captures and keeps. */
+static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	uint64_t v;
+	error_t err;
+
+	switch (key) {
 	case OPT_MAX_ARGS:
 		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
 				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
@@ -520,6 +484,29 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_MAX_PROCS:
 		return parse_limit(ctx, arg, false, 0, TRACER_PID_MAX, "invalid --max-procs ",
 				   " (0-" STR(TRACER_PID_MAX) ")", &opts->max_procs);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* Where and how the events are written, and service mode. */
+static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	uint32_t v32;
+
+	switch (key) {
+	case 'j':
+		opts->json = true;
+		return 0;
+	case 'o':
+		if (!*arg)
+			return usage_error(ctx, "invalid --output ", arg, "");
+		opts->output = arg;
+		return 0;
+	case 'v':
+		opts->verbose++;
+		return 0;
 	case OPT_EVENTS:
 		if (evlist_parse(arg, &v32))
 			return usage_error(ctx, "invalid --events ", arg,
@@ -534,29 +521,90 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return usage_error(ctx, "invalid --timeline ", arg, "");
 		opts->timeline = arg;
 		return 0;
-	case 'h':
-		print_help(ctx->out, state->root_argp,
-			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
-	case OPT_USAGE:
-		print_help(ctx->out, state->root_argp, ARGP_HELP_USAGE);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
-	case 'V':
-		fputs("tracer " TRACER_VERSION "\n", ctx->out);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
-	case ARGP_KEY_END:
-		if (!opts->events)
-			opts->events = EVLIST_DEFAULT;
-		return check_end(ctx);
-	case ARGP_KEY_ERROR:
-		ctx->err_next = state->next;
+	case OPT_LISTEN:
+#ifdef TRACER_WITH_SERVICE
+		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
+			return usage_error(ctx, "invalid --listen ", arg,
+					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
+		opts->listen = true;
+		return 0;
+#else
+		return usage_error(
+			ctx,
+			"--listen: this tracer was built without service mode (TRACER_SERVICE=OFF)",
+			NULL, "");
+#endif
+	case OPT_STORE:
+		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
+				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
+	case 'q':
+		opts->quiet = true;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
+}
+
+/* --help, --usage, --version: print, and exit 0. */
+static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state *state)
+{
+	switch (key) {
+	case 'h':
+		print_help(ctx->out, state->root_argp,
+			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
+		break;
+	case OPT_USAGE:
+		print_help(ctx->out, state->root_argp, ARGP_HELP_USAGE);
+		break;
+	case 'V':
+		fputs("tracer " TRACER_VERSION "\n", ctx->out);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	ctx->exit_code = TRACER_EXIT_OK;
+	return ECANCELED;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	struct parse_ctx *ctx = state->input;
+	error_t err;
+
+	/* Options and arguments; the special keys start at ARGP_KEY_END. */
+	if (key == ARGP_KEY_ARG || (key > 0 && key < ARGP_KEY_END))
+		ctx->last_next = state->next;
+
+	switch (key) {
+	case ARGP_KEY_INIT:
+		state->out_stream = ctx->out;
+		state->err_stream = ctx->err;
+		ctx->last_next = state->next > 1 ? state->next : 1;
+		return 0;
+	case ARGP_KEY_ARG:
+		/* Everything after "--" is the COMMAND and its own arguments. */
+		if (state->quoted && state->next > state->quoted)
+			return take_command(ctx, state);
+		if (*arg && (*arg < '0' || *arg > '9'))
+			return usage_error(ctx, "invalid pid ", arg,
+					   " (to run a command: tracer [OPTIONS] -- COMMAND)");
+		return add_pid(ctx, arg);
+	case ARGP_KEY_END:
+		if (!ctx->opts->events)
+			ctx->opts->events = EVLIST_DEFAULT;
+		return check_end(ctx);
+	case ARGP_KEY_ERROR:
+		ctx->err_next = state->next;
+		return 0;
+	}
+	err = parse_scope_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_limit_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_output_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_info_opt(ctx, key, state);
+	return err;
 }
 
 static const struct argp_option *find_short(int key)
