@@ -9,12 +9,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
-#include "errmsg.h"
 #include "evlist.h"
 #include "format.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
+#include "sysinfo.h"
 #ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
@@ -368,8 +368,8 @@ static int finish(struct app *app, struct tracer *t, int ret)
 	tracer_stop(t);
 	if (fflush(app->out))
 		write_failure(app);
-	if (lifecycle_finish(app->lc, now_ns(), app->start_ns, stderr, isatty(STDERR_FILENO), err,
-			     sizeof(err))) {
+	if (lifecycle_finish(app->lc, sys_now_ns(), app->start_ns, stderr, isatty(STDERR_FILENO),
+			     err, sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
 		lifecycle_failed = true;
 	}
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 		ret = TRACER_EXIT_FAILURE;
 		goto out_close_output;
 	}
-	app.start_ns = now_ns();
+	app.start_ns = sys_now_ns();
 	if (opts.command) {
 		/* Started now, held before its first exec until it is watched. */
 		ret = launch_start(&opts, &launch);

@@ -210,7 +210,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	if (!t->opts.events)
 		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	if (!t->opts.epoch_ns)
-		t->opts.epoch_ns = now_ns();
+		t->opts.epoch_ns = sys_now_ns();
 	*out = t;
 	return 0;
 }

@@ -81,7 +81,7 @@ static int read_cpu_stats(struct tracer_core *core)
 /* Losses that no record has carried yet, reported now. */
 static int report_pending_losses(struct tracer_core *core)
 {
-	uint64_t ts = now_ns();
+	uint64_t ts = sys_now_ns();
 	int cpu, ret;
 
 	if (read_cpu_stats(core))

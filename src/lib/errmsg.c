@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 #include <stdarg.h>
 #include <stdio.h>
-#include <time.h>
 #include "errmsg.h"
 
 void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
@@ -11,12 +10,4 @@ void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
-}
-
-uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }

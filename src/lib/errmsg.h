@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
-/* The library's one-line reasons for a failure, and the clock its times come from. */
+/* The library's one-line reasons for a failure. */
 #ifndef TRACER_ERRMSG_H
 #define TRACER_ERRMSG_H
 
 #include <stddef.h>
-#include <stdint.h>
 
 /* What a refused load means, wherever the refusal is noticed. */
 #define ERRMSG_EPERM "permission denied: run as root (CAP_BPF and CAP_PERFMON are needed)"
@@ -12,8 +11,5 @@
 /* Writes a one-line reason into err (errlen bytes, always terminated). */
 void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-
-/* CLOCK_MONOTONIC in nanoseconds: the clock of the kernel's event timestamps. */
-uint64_t now_ns(void);
 
 #endif /* TRACER_ERRMSG_H */
