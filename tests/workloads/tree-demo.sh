@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 #
-# tree-demo.sh FIFO: the known script of the --tree and --timeline test.
-# Waits for a line on FIFO (tracer attaches meanwhile), then runs commands
-# that end in every way the tree shows. dash builtins (read, kill, [) fork
-# nothing, so the tree has exactly the processes listed in the test.
-read go <"$1"
+# tree-demo.sh: the known script of the --tree and --timeline test, a
+# workload (wl.h): reports "ready PID", waits at its gate (tracer attaches
+# meanwhile), then runs commands that end in every way the tree shows. dash
+# builtins (echo, read, kill, [) fork nothing, so the tree has exactly the
+# processes listed in the test.
+echo "ready $$" >&4
+read go <&3
 exec 2>/dev/null
 /bin/true
 sh -c 'exit 3'
