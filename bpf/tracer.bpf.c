@@ -44,7 +44,7 @@ SEC("tp/syscalls/sys_enter_execve")
 int handle_sys_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
 	return exec_enter(TRACER_NR_EXECVE, (const char *)ctx->args[0],
-			  (const char *const *)ctx->args[1]);
+			  (const char *const *)ctx->args[1], (const char *const *)ctx->args[2]);
 }
 
 /* execveat(2) entry (fexecve, container runtimes): sys_enter_execve does not see it. */
@@ -52,7 +52,7 @@ SEC("tp/syscalls/sys_enter_execveat")
 int handle_sys_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
 	return exec_enter(TRACER_NR_EXECVEAT, (const char *)ctx->args[1],
-			  (const char *const *)ctx->args[2]);
+			  (const char *const *)ctx->args[2], (const char *const *)ctx->args[3]);
 }
 
 /*

@@ -51,12 +51,21 @@ extern "C" {
 
 /* ---- Limits ---- */
 
-/* tracer_options.max_args: 1..TRACER_MAX_ARGS_LIMIT arguments captured per exec. */
-#define TRACER_MAX_ARGS_DEFAULT 64
-#define TRACER_MAX_ARGS_LIMIT 4096
-/* tracer_options.max_arg_bytes: 1..TRACER_MAX_ARG_BYTES_LIMIT bytes of arguments per exec. */
-#define TRACER_MAX_ARG_BYTES_DEFAULT 32768
-#define TRACER_MAX_ARG_BYTES_LIMIT 49152
+/*
+ * tracer_options.max_args: at most this many arguments captured per exec,
+ * 1..TRACER_MAX_ARGS_LIMIT, or 0 (the default) for no count limit.
+ */
+#define TRACER_MAX_ARGS_DEFAULT 0
+#define TRACER_MAX_ARGS_LIMIT 1048576
+/*
+ * tracer_options.max_arg_bytes: 1..TRACER_MAX_ARG_BYTES_LIMIT bytes of
+ * arguments per exec (the sum of each argument's length + 1), and as many of
+ * environment with capture_env. The limit is the kernel's ARG_MAX with an
+ * 8 MiB stack. The ring buffer is grown to hold at least four of the largest
+ * records these limits allow.
+ */
+#define TRACER_MAX_ARG_BYTES_DEFAULT (256u << 10)
+#define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)
 /* tracer_options.ringbuf_bytes: a power of two in MIN..MAX. */
 #define TRACER_RINGBUF_BYTES_DEFAULT (16ull << 20)
 #define TRACER_RINGBUF_BYTES_MIN 4096ull
@@ -298,7 +307,13 @@ struct tracer_options {
 	bool keep_secrets;
 };
 
-/* What a redacted environment value is replaced with. */
+/*
+ * What a redacted environment value is replaced with ("NAME=<redacted>"). A
+ * variable's value is redacted when its NAME contains, in any case, one of:
+ * PASS, SECRET, TOKEN, KEY, CRED, AUTH, COOKIE, SESSION, PRIVATE, SIGNATURE,
+ * SALT, BEARER, JWT, DSN (PASSWORD, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY,
+ * SSH_AUTH_SOCK, PGPASSFILE, DATABASE_DSN, ...). An entry without '=' is kept.
+ */
 #define TRACER_REDACTED "<redacted>"
 
 /* The defaults: a field added later defaults to zero. */
