@@ -416,8 +416,12 @@ static __always_inline __u32 image_arg0(struct scratch *s, struct exec_stage *e,
 			r->flags |= TRACER_EXEC_ARGS_FAULT;
 		}
 	} else if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
-		/* An interpreter rewrote argv and the caller's argv[0] was not saved. */
+		/*
+		 * An interpreter rewrote argv and the caller's argv[0] was not
+		 * saved: neither it nor the caller's count and size are known.
+		 */
 		r->flags |= TRACER_EXEC_ARGS_FAULT;
+		r->flags &= ~TRACER_EXEC_TOTALS;
 	}
 	return a0_len;
 }
