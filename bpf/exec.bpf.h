@@ -160,6 +160,7 @@ struct exec_src {
 	unsigned long env_area;
 	__u64 args_keep;
 	__u64 env_keep;
+	bool args_staged; /* argv is in s->stage */
 };
 
 /* Writes path slot k (length len) at off; returns the offset after it. */
@@ -171,6 +172,9 @@ static __always_inline __u64 write_slot(struct bpf_dynptr *d, __u64 off, struct 
 	if (k >= NSLOTS)
 		return off;
 	pos = s->path_pos[k];
+	k = s->slot_of[k];
+	if (k >= NSLOTS)
+		return off;
 	if (pos >= PATH_END)
 		return off;
 	/* Opaque to the compiler, so that the mask stays and bounds the register used. */
@@ -262,11 +266,11 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 	off += a0_len;
 
 	args_len = r->args_size;
-	if (strings_copy(s, &d, (__u64)src->argv, src->args_area, off, args_len))
+	if (strings_copy(s, &d, (__u64)src->argv, src->args_area, off, args_len, src->args_staged))
 		r->flags |= TRACER_EXEC_ARGS_FAULT;
 	off += args_len;
 	env_len = r->env_size;
-	if (strings_copy(s, &d, (__u64)src->envp, src->env_area, off, env_len))
+	if (strings_copy(s, &d, (__u64)src->envp, src->env_area, off, env_len, false))
 		r->flags |= TRACER_EXEC_ENV_FAULT;
 	off += env_len;
 
@@ -324,8 +328,10 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 {
 	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct tracer_exec_rec *r = &s->rec;
+	struct file *file, *files[3];
+	__u64 cloexec_bits = 0;
 	struct fdtable *fdt;
-	struct file *file;
+	__u32 max_fds, k;
 	int i;
 
 	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, BPF_CORE_READ(fs, pwd.mnt),
@@ -345,10 +351,31 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 			s->exe_slot_len = r->exe.len;
 		}
 	}
+	s->slot_of[SLOT_CWD] = SLOT_CWD;
+	s->slot_of[SLOT_EXE] = SLOT_EXE;
+	s->slot_of[SLOT_INTERP] = SLOT_INTERP;
+
+	/* fds 0-2: often one file (a terminal) three times, described once. */
+	__builtin_memset(files, 0, sizeof(files));
 	fdt = BPF_CORE_READ(task, files, fdt);
-	for (i = 0; i < 3; i++)
-		s->path_pos[SLOT_FD0 + i] =
-			fd_describe(s, SLOT_FD0 + i, fdt, i, fs, cloexec, &r->stdio[i]);
+	max_fds = BPF_CORE_READ(fdt, max_fds);
+	if (max_fds >= 3)
+		bpf_probe_read_kernel(files, sizeof(files), BPF_CORE_READ(fdt, fd));
+	if (cloexec)
+		bpf_probe_read_kernel(&cloexec_bits, sizeof(cloexec_bits),
+				      BPF_CORE_READ(fdt, close_on_exec));
+	for (i = 0; i < 3; i++) {
+		k = SLOT_FD0 + i;
+		s->slot_of[k] = k;
+		if (i > 0 && files[i] && files[i] == files[i - 1] &&
+		    !(cloexec_bits & (3ull << (i - 1)))) {
+			r->stdio[i] = r->stdio[i - 1];
+			s->path_pos[k] = s->path_pos[k - 1];
+			s->slot_of[k] = s->slot_of[k - 1];
+			continue;
+		}
+		s->path_pos[k] = fd_describe(s, k, files[i], i, cloexec_bits, fs, &r->stdio[i]);
+	}
 }
 
 static __always_inline void rec_common(struct tracer_exec_rec *r, struct task_struct *t,
@@ -559,7 +586,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
 		return;
 
-	vec_measure(s, &am, st->argv, max_arg_bytes, max_args);
+	vec_measure(s, &am, st->argv, max_arg_bytes, max_args, true);
 	r->flags |= am.flags;
 	if (!(am.flags & TRACER_EXEC_ARGS_FAULT))
 		r->flags |= TRACER_EXEC_TOTALS;
@@ -567,11 +594,12 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->args_total = am.total;
 	src.argv = (const char *const *)st->argv;
 	src.args_keep = am.keep;
+	src.args_staged = am.staged;
 	r->env_total = 0;
 	r->envc = 0;
 	r->pad2 = 0;
 	if (capture_env) {
-		vec_measure(s, &em, st->envp, max_arg_bytes, 0);
+		vec_measure(s, &em, st->envp, max_arg_bytes, 0, false);
 		r->flags |= TRACER_EXEC_ENV;
 		if (em.flags & TRACER_EXEC_ARGS_FAULT)
 			r->flags |= TRACER_EXEC_ENV_FAULT;

@@ -141,6 +141,9 @@ struct {
 #define PATH_END 4096
 #define PATH_SLOT (2 * PATH_END)
 
+/* argv up to this size is read once (strings.bpf.h). */
+#define STAGE_MAX 8192
+
 enum path_slot {
 	SLOT_CWD,
 	SLOT_EXE,
@@ -165,10 +168,13 @@ struct loop_state {
 	__u64 total;
 	__u64 keep;
 	__u64 limit;
+	__u64 staged; /* bytes of whole strings in the stage */
 	__u32 max_count;
 	__u32 count;
 	__u32 flags;
 	__u32 str_done;
+	__u32 stage_ok; /* every string measured so far is in the stage */
+	__u32 pad;
 };
 
 struct walk_state {
@@ -176,6 +182,7 @@ struct walk_state {
 	__u64 mnt; /* struct mount * */
 	__u64 root_dentry;
 	__u64 root_mnt; /* struct vfsmount * */
+	__u64 mnt_root; /* the root dentry of mnt */
 	__u32 slot;
 	__u32 pos;
 	__u32 flags;
@@ -193,8 +200,11 @@ struct scratch {
 	char filename[TRACER_FILENAME_MAX];
 	char arg0[ARG0_MAX];
 	char chunk[TRACER_ARG_CHUNK];
+	/* A short argv, read once: the measuring pass leaves it here. */
+	char stage[STAGE_MAX + TRACER_ARG_CHUNK];
 	char path_key[TRACER_EXCL_PATH_LEN];
 	__u32 path_pos[NSLOTS]; /* where each slot's path starts */
+	__u32 slot_of[NSLOTS]; /* the slot holding it (fds 1 and 2 can share fd 0's) */
 	__u32 exe_slot_len; /* the exe slot's own length (exe_rel: without cwd and '/') */
 	__u32 exe_rel; /* exe is cwd + '/' + the exe slot (a script run by a relative name) */
 	struct loop_state ls;

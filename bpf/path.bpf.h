@@ -31,37 +31,75 @@ static __always_inline __u64 vfsmount_of(__u64 m)
 	return m + bpf_core_field_offset(struct mount, mnt);
 }
 
+/*
+ * struct dentry from d_hash to d_name, read with one helper call: d_hash,
+ * d_parent and d_name have followed each other since Linux 2.6 (checked
+ * against the running kernel's BTF by dentry_head_ok()).
+ */
+struct dentry_head {
+	__u64 hash_next;
+	__u64 hash_pprev; /* NULL: unhashed (deleted) */
+	__u64 parent;
+	__u32 hash;
+	__u32 len;
+	__u64 name;
+};
+
+static __always_inline bool dentry_head_ok(void)
+{
+	__u32 h = bpf_core_field_offset(struct dentry, d_hash);
+
+	return bpf_core_field_offset(struct dentry, d_parent) == h + 16 &&
+	       bpf_core_field_offset(struct dentry, d_name) == h + 24;
+}
+
+static __always_inline long read_dentry_head(struct dentry_head *dh, __u64 d)
+{
+	return bpf_probe_read_kernel(
+		dh, sizeof(*dh), (const void *)(d + bpf_core_field_offset(struct dentry, d_hash)));
+}
+
+/* The mount's root dentry, kept in the state while the walk stays in that mount. */
+static __always_inline void walk_enter_mount(struct walk_state *w, __u64 m)
+{
+	struct vfsmount *vm = (struct vfsmount *)vfsmount_of(m);
+
+	w->mnt = m;
+	w->mnt_root = (__u64)BPF_CORE_READ(vm, mnt_root);
+}
+
 /* bpf_loop() callback: one step up, a component prepended or a mount crossed. */
 static long walk_step(__u32 i, void *data)
 {
 	struct scratch *s = *(struct scratch **)data;
 	struct walk_state *w = &s->ws;
-	struct dentry *d = (struct dentry *)w->dentry, *parent;
-	struct mount *m = (struct mount *)w->mnt, *pm;
-	struct vfsmount *vm = (struct vfsmount *)vfsmount_of(w->mnt);
-	const unsigned char *name;
+	struct dentry_head dh;
+	struct mount *m, *pm;
 	__u32 len, pos, k;
 
-	if ((__u64)d == w->root_dentry && (__u64)vm == w->root_mnt)
+	if (w->dentry == w->root_dentry && vfsmount_of(w->mnt) == w->root_mnt)
 		goto done;
-	if (d == BPF_CORE_READ(vm, mnt_root)) {
+	if (w->dentry == w->mnt_root) {
+		m = (struct mount *)w->mnt;
 		pm = BPF_CORE_READ(m, mnt_parent);
 		if (pm == m || !pm) {
 			w->flags |= TRACER_PATHF_DETACHED;
 			goto done;
 		}
 		w->dentry = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
-		w->mnt = (__u64)pm;
+		walk_enter_mount(w, (__u64)pm);
 		return 0;
 	}
-	parent = BPF_CORE_READ(d, d_parent);
-	if (parent == d || !parent) {
+	if (read_dentry_head(&dh, w->dentry)) {
+		w->flags |= TRACER_PATHF_FAULT;
+		goto done;
+	}
+	if (dh.parent == w->dentry || !dh.parent) {
 		/* A dentry root that is no mount's root: disconnected. */
 		w->flags |= TRACER_PATHF_DETACHED;
 		goto done;
 	}
-	len = BPF_CORE_READ(d, d_name.len);
-	name = BPF_CORE_READ(d, d_name.name);
+	len = dh.len;
 	if (len > PATH_NAME_MAX)
 		len = PATH_NAME_MAX;
 	pos = w->pos;
@@ -79,12 +117,12 @@ static long walk_step(__u32 i, void *data)
 	s->slots[k][pos] = '/';
 	barrier_var(len);
 	len &= PATH_NAME_MAX;
-	if (bpf_probe_read_kernel(&s->slots[k][pos + 1], len, name)) {
+	if (bpf_probe_read_kernel(&s->slots[k][pos + 1], len, (const void *)dh.name)) {
 		w->flags |= TRACER_PATHF_FAULT;
 		goto done;
 	}
 	w->pos = pos;
-	w->dentry = (__u64)parent;
+	w->dentry = dh.parent;
 	return 0;
 done:
 	w->done = 1;
@@ -100,17 +138,22 @@ static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmo
 					struct tracer_path_rec *pr)
 {
 	struct walk_state *w = &s->ws;
+	struct dentry_head dh;
 	__u32 pos;
 
+	pr->len = 0;
+	pr->flags = TRACER_PATHF_FAULT;
+	if (!dentry_head_ok() || read_dentry_head(&dh, (__u64)dentry))
+		return 0;
 	w->dentry = (__u64)dentry;
-	w->mnt = (__u64)mnt - bpf_core_field_offset(struct mount, mnt);
+	walk_enter_mount(w, (__u64)mnt - bpf_core_field_offset(struct mount, mnt));
 	w->root_dentry = (__u64)BPF_CORE_READ(fs, root.dentry);
 	w->root_mnt = (__u64)BPF_CORE_READ(fs, root.mnt);
 	w->slot = k;
 	w->pos = PATH_END;
 	w->flags = 0;
 	w->done = 0;
-	if (!BPF_CORE_READ(dentry, d_hash.pprev) && BPF_CORE_READ(dentry, d_parent) != dentry)
+	if (!dh.hash_pprev && dh.parent != (__u64)dentry)
 		w->flags |= TRACER_PATHF_DELETED;
 	bpf_loop(TRACER_PATH_DEPTH, walk_step, &s, 0);
 	if (!w->done)
@@ -135,55 +178,47 @@ static __always_inline __u32 file_path(struct scratch *s, __u32 k, struct file *
 }
 
 /*
- * What fd refers to in t's file table. At sched_prepare_exec the table is
- * still the caller's: an fd marked close-on-exec is open but the new program
- * will not have it, so it is reported closed (with_cloexec).
+ * What file f (fd, NULL when not open) refers to. At sched_prepare_exec the
+ * table is still the caller's: an fd marked close-on-exec (cloexec_bits) is
+ * open but the new program will not have it, so it is reported closed.
  */
-static __always_inline __u32 fd_describe(struct scratch *s, __u32 k, struct fdtable *fdt, __u32 fd,
-					 struct fs_struct *fs, bool with_cloexec,
+static __always_inline __u32 fd_describe(struct scratch *s, __u32 k, struct file *f, __u32 fd,
+					 __u64 cloexec_bits, struct fs_struct *fs,
 					 struct tracer_fd_rec *fr)
 {
 	struct tracer_path_rec pr = {};
-	struct file **fds, *f;
-	struct dentry *dentry;
-	unsigned long *cloexec, bits;
+	struct inode *inode;
+	struct dentry_head dh;
 	unsigned long magic;
 	__u32 pos = 0, len;
-	const unsigned char *name;
 
 	fr->kind = TRACER_FDK_CLOSED;
 	fr->flags = 0;
 	fr->len = 0;
 	fr->pad = 0;
 	fr->ino = 0;
-	if (fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!f || (cloexec_bits & (1ull << fd)))
 		return 0;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
-		return 0;
-	if (with_cloexec) {
-		cloexec = BPF_CORE_READ(fdt, close_on_exec);
-		if (!bpf_probe_read_kernel(&bits, sizeof(bits), cloexec) && (bits & (1ul << fd)))
-			return 0;
-	}
-	magic = BPF_CORE_READ(f, f_inode, i_sb, s_magic);
+	inode = BPF_CORE_READ(f, f_inode);
+	magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	switch (magic) {
 	case PIPEFS_MAGIC:
 		fr->kind = TRACER_FDK_PIPE;
-		fr->ino = BPF_CORE_READ(f, f_inode, i_ino);
+		fr->ino = BPF_CORE_READ(inode, i_ino);
 		return 0;
 	case SOCKFS_MAGIC:
 		fr->kind = TRACER_FDK_SOCKET;
-		fr->ino = BPF_CORE_READ(f, f_inode, i_ino);
+		fr->ino = BPF_CORE_READ(inode, i_ino);
 		return 0;
 	case ANON_INODE_FS_MAGIC:
 		fr->kind = TRACER_FDK_ANON;
-		dentry = BPF_CORE_READ(f, f_path.dentry);
-		len = BPF_CORE_READ(dentry, d_name.len);
-		name = BPF_CORE_READ(dentry, d_name.name);
+		if (!dentry_head_ok() ||
+		    read_dentry_head(&dh, (__u64)BPF_CORE_READ(f, f_path.dentry)))
+			return 0;
+		len = dh.len;
 		if (len > PATH_NAME_MAX)
 			len = PATH_NAME_MAX;
-		if (k >= NSLOTS || bpf_probe_read_kernel(s->slots[k], len, name))
+		if (k >= NSLOTS || bpf_probe_read_kernel(s->slots[k], len, (const void *)dh.name))
 			return 0;
 		fr->len = len;
 		return 0;

@@ -34,11 +34,25 @@ struct loop_ctx {
 	struct bpf_dynptr *d;
 };
 
+/*
+ * Reads the next piece of the string being measured: into the stage, right
+ * after the strings already there, while they all fit; else into the chunk.
+ */
 static long measure_chunk(__u32 i, void *data)
 {
 	struct loop_ctx *c = data;
 	struct loop_state *m = &c->s->ls;
-	long n = bpf_probe_read_user_str(c->s->chunk, TRACER_ARG_CHUNK, (const void *)m->p);
+	__u64 q = m->staged + m->off;
+	long n;
+
+	if (m->stage_ok && q < STAGE_MAX) {
+		barrier_var(q);
+		q &= STAGE_MAX - 1;
+		n = bpf_probe_read_user_str(&c->s->stage[q], TRACER_ARG_CHUNK, (const void *)m->p);
+	} else {
+		m->stage_ok = 0;
+		n = bpf_probe_read_user_str(c->s->chunk, TRACER_ARG_CHUNK, (const void *)m->p);
+	}
 
 	if (n < 0) {
 		m->flags |= TRACER_EXEC_ARGS_FAULT;
@@ -79,6 +93,7 @@ static long measure_one(__u32 i, void *data)
 		return 1;
 	}
 	size = m->off + 1;
+	m->staged += size;
 	m->count++;
 	m->total += size;
 	if (m->flags & TRACER_EXEC_ARGS_CUT)
@@ -102,6 +117,7 @@ struct vec_measure {
 	__u64 keep; /* bytes the limits keep */
 	__u32 count;
 	__u32 flags; /* TRACER_EXEC_ARGS_FAULT, TRACER_EXEC_ARGS_CUT */
+	__u32 staged; /* every string is in s->stage, one after the other */
 };
 
 /*
@@ -109,7 +125,7 @@ struct vec_measure {
  * fault is flagged, m->keep what the limits keep.
  */
 static __always_inline void vec_measure(struct scratch *s, struct vec_measure *m, __u64 vec,
-					__u64 limit, __u32 max_count)
+					__u64 limit, __u32 max_count, bool stage)
 {
 	struct loop_ctx c = { .s = s };
 	struct loop_state *ls = &s->ls;
@@ -121,8 +137,11 @@ static __always_inline void vec_measure(struct scratch *s, struct vec_measure *m
 	ls->total = 0;
 	ls->keep = 0;
 	ls->flags = 0;
+	ls->staged = 0;
+	ls->stage_ok = stage;
 	if (vec)
 		bpf_loop(VEC_MAX, measure_one, &c, 0);
+	m->staged = ls->stage_ok && !(ls->flags & TRACER_EXEC_ARGS_FAULT);
 	m->total = ls->total;
 	m->keep = ls->keep;
 	m->count = ls->count;
@@ -232,13 +251,21 @@ static long area_chunk(__u32 i, void *data)
  * Returns true when something could not be read (the rest is zeros).
  */
 static __always_inline bool strings_copy(struct scratch *s, struct bpf_dynptr *d, __u64 vec,
-					 __u64 area, __u64 off, __u64 keep)
+					 __u64 area, __u64 off, __u64 keep, bool staged)
 {
 	struct loop_ctx c = { .s = s, .d = d };
 	struct loop_state *ls = &s->ls;
 
 	if (!keep)
 		return false;
+	if (staged) {
+		/* Read by the measuring pass already. */
+		barrier_var(keep);
+		if (keep > STAGE_MAX + TRACER_ARG_CHUNK)
+			return true;
+		bpf_dynptr_write(d, off, s->stage, keep, 0);
+		return false;
+	}
 	ls->vec = vec;
 	ls->p = area;
 	ls->off = off;
