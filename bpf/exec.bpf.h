@@ -326,7 +326,7 @@ static __always_inline void exe_from_name(struct scratch *s, struct linux_binprm
 static __always_inline void gather_context(struct scratch *s, struct task_struct *task,
 					   struct linux_binprm *bprm, bool cloexec)
 {
-	struct fs_struct *fs = BPF_CORE_READ(task, fs);
+	struct fs_struct *fs = task->fs;
 	struct tracer_exec_rec *r = &s->rec;
 	struct file *file, *files[3];
 	__u64 cloexec_bits = 0;
@@ -334,16 +334,16 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 	__u32 max_fds, k;
 	int i;
 
-	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, BPF_CORE_READ(fs, pwd.mnt),
-					   BPF_CORE_READ(fs, pwd.dentry), fs, &r->cwd);
+	/* Direct loads (tp_btf pointers) where they can be: a helper call costs more. */
+	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, fs->pwd.mnt, fs->pwd.dentry, fs, &r->cwd);
 	s->exe_slot_len = 0;
 	s->exe_rel = 0;
 	r->exe.flags = 0;
 	r->interp.len = 0;
 	r->interp.flags = 0;
-	file = bprm ? BPF_CORE_READ(bprm, file) : NULL;
+	file = bprm ? bprm->file : NULL;
 	if (file) {
-		if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
+		if (bprm->interp != bprm->filename) {
 			s->path_pos[SLOT_INTERP] = file_path(s, SLOT_INTERP, file, fs, &r->interp);
 			exe_from_name(s, bprm);
 		} else {
@@ -357,13 +357,12 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 
 	/* fds 0-2: often one file (a terminal) three times, described once. */
 	__builtin_memset(files, 0, sizeof(files));
-	fdt = BPF_CORE_READ(task, files, fdt);
-	max_fds = BPF_CORE_READ(fdt, max_fds);
+	fdt = task->files->fdt;
+	max_fds = fdt->max_fds;
 	if (max_fds >= 3)
-		bpf_probe_read_kernel(files, sizeof(files), BPF_CORE_READ(fdt, fd));
+		bpf_probe_read_kernel(files, sizeof(files), fdt->fd);
 	if (cloexec)
-		bpf_probe_read_kernel(&cloexec_bits, sizeof(cloexec_bits),
-				      BPF_CORE_READ(fdt, close_on_exec));
+		bpf_probe_read_kernel(&cloexec_bits, sizeof(cloexec_bits), fdt->close_on_exec);
 	for (i = 0; i < 3; i++) {
 		k = SLOT_FD0 + i;
 		s->slot_of[k] = k;
@@ -569,8 +568,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->flags = 0;
 	r->skip = 0;
 	if (bprm) {
-		r->euid = BPF_CORE_READ(bprm, cred, euid.val);
-		r->egid = BPF_CORE_READ(bprm, cred, egid.val);
+		r->euid = bprm->cred->euid.val;
+		r->egid = bprm->cred->egid.val;
 	} else {
 		task_eids(r, task);
 	}

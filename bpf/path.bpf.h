@@ -147,8 +147,8 @@ static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmo
 		return 0;
 	w->dentry = (__u64)dentry;
 	walk_enter_mount(w, (__u64)mnt - bpf_core_field_offset(struct mount, mnt));
-	w->root_dentry = (__u64)BPF_CORE_READ(fs, root.dentry);
-	w->root_mnt = (__u64)BPF_CORE_READ(fs, root.mnt);
+	w->root_dentry = (__u64)fs->root.dentry;
+	w->root_mnt = (__u64)fs->root.mnt;
 	w->slot = k;
 	w->pos = PATH_END;
 	w->flags = 0;
