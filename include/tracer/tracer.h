@@ -147,11 +147,23 @@ struct tracer_exec_event {
 	/* The caller's whole argument list, also when argv[] holds less of it. */
 	uint32_t total_argc; /* the true number of arguments */
 	uint64_t total_argv_bytes; /* the true size: the sum of each argument's length + 1 */
-	/* Where it ran and what ran, read in the kernel at the exec. */
+	/*
+	 * Where it ran and what ran, read in the kernel at the exec: paths are
+	 * built from the dentries up to the process's root directory (at most
+	 * 4095 bytes: a longer one keeps its end, TRACER_PATH_CUT; 256
+	 * components). cwd, the executed binary and an interpreter are resolved
+	 * (symlinks followed). A #! script's own file is closed by the kernel
+	 * before tracer can see it: exe is then the name it was run by, made
+	 * absolute against cwd, its symlinks not resolved. Not NUL-terminated.
+	 */
 	struct tracer_path cwd; /* the caller's working directory */
 	struct tracer_path exe; /* the file executed (a #! script: the script); none if failed */
 	struct tracer_path interpreter; /* #! or binfmt_misc interpreter, else none */
-	struct tracer_fd stdio[3]; /* fds 0, 1 and 2 at the exec */
+	/*
+	 * fds 0, 1 and 2 as the new program gets them (close-on-exec ones are
+	 * TRACER_FD_CLOSED); for a failed exec, as the caller had them.
+	 */
+	struct tracer_fd stdio[3];
 	uint32_t euid, egid; /* effective ids after the exec (setuid, setgid) */
 	/* The environment, when tracer_options.capture_env is set (else env_captured false). */
 	bool env_captured;
