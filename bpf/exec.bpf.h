@@ -23,6 +23,8 @@
 #include "maps.bpf.h"
 #include "compat.bpf.h"
 #include "scope.bpf.h"
+#include "strings.bpf.h"
+#include "path.bpf.h"
 
 /* Frees t's stage, and its saved argv[0] when arg0_state says there is one. */
 static __always_inline void stage_drop(struct task_struct *t, __u32 arg0_state)
@@ -34,12 +36,13 @@ static __always_inline void stage_drop(struct task_struct *t, __u32 arg0_state)
 
 /* What only the caller knows, before the exec replaces its comm and maybe its ids. */
 static __always_inline void stage_fill(struct exec_stage *st, struct task_struct *task, __u32 tid,
-				       __u32 nr, __u64 filename, __u64 argv)
+				       __u32 nr, __u64 filename, __u64 argv, __u64 envp)
 {
 	__u64 ugid = bpf_get_current_uid_gid();
 
 	st->filename = filename;
 	st->argv = argv;
+	st->envp = envp;
 	st->tid = tid;
 	st->syscall_nr = nr;
 	st->uid = (__u32)ugid;
@@ -75,7 +78,8 @@ static __always_inline bool exec_caller_watched(struct task_struct *task, __u32 
 }
 
 /* Syscall entry: is the caller in scope? If so, stage what only the entry knows. */
-static __always_inline int exec_enter(__u32 nr, const char *filename, const char *const *argv)
+static __always_inline int exec_enter(__u32 nr, const char *filename, const char *const *argv,
+				      const char *const *envp)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
@@ -92,7 +96,7 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 	}
 	if (st->arg0_state)
 		bpf_task_storage_delete(&arg0s, task);
-	stage_fill(st, task, (__u32)id, nr, (__u64)filename, (__u64)argv);
+	stage_fill(st, task, (__u32)id, nr, (__u64)filename, (__u64)argv, (__u64)envp);
 	return 0;
 }
 
@@ -148,18 +152,82 @@ drop:
 	return true;
 }
 
-/*
- * Sends the assembled exec record: header, filename, arg0, arguments. Each
- * length is bounded again after every helper call: the verifier does not
- * carry a bound across the spill of a register.
- */
-static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_len, __u64 args_len)
-{
-	struct bpf_dynptr d;
-	__u64 size;
+/* Where the strings of the record come from: user vectors or the new image's area. */
+struct exec_src {
+	const char *const *argv;
+	const char *const *envp;
+	unsigned long args_area;
+	unsigned long env_area;
+	__u64 args_keep;
+	__u64 env_keep;
+	bool args_staged; /* argv is in s->stage */
+};
 
-	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
-		return;
+/* Writes path slot k (length len) at off; returns the offset after it. */
+static __always_inline __u64 write_slot(struct bpf_dynptr *d, __u64 off, struct scratch *s, __u32 k,
+					__u64 len)
+{
+	__u32 pos;
+
+	if (k >= NSLOTS)
+		return off;
+	pos = s->path_pos[k];
+	k = s->slot_of[k];
+	if (k >= NSLOTS)
+		return off;
+	if (pos >= PATH_END)
+		return off;
+	/* Opaque to the compiler, so that the mask stays and bounds the register used. */
+	barrier_var(pos);
+	pos &= PATH_END - 1;
+	if (len > PATH_END)
+		return off;
+	barrier_var(len);
+	len &= 2 * PATH_END - 1;
+	bpf_dynptr_write(d, off, &s->slots[k][pos], len, 0);
+	return off + len;
+}
+
+/* The sum of the path lengths, each bounded as the writes bound them. */
+static __always_inline __u64 paths_size(struct scratch *s)
+{
+	struct tracer_exec_rec *r = &s->rec;
+	__u64 n = 0;
+	int i;
+
+	if (r->cwd.len > PATH_END)
+		r->cwd.len = 0;
+	if (r->interp.len > PATH_END)
+		r->interp.len = 0;
+	if (s->exe_slot_len > PATH_END)
+		s->exe_slot_len = 0;
+	r->exe.len = s->exe_slot_len;
+	if (s->exe_rel && r->exe.len)
+		r->exe.len += r->cwd.len + (r->cwd.len > 1);
+	n = r->cwd.len + r->exe.len + r->interp.len;
+	for (i = 0; i < 3; i++) {
+		if (r->stdio[i].len > PATH_END)
+			r->stdio[i].len = 0;
+		n += r->stdio[i].len;
+	}
+	return n;
+}
+
+/*
+ * Sends the assembled exec record: header, filename, arg0, arguments,
+ * environment, paths. The record is reserved with its exact size (a record
+ * the ring buffer has no room for is counted as lost); the fixed part is
+ * written last, with the flags the copies set. Each length is bounded again
+ * after every helper call: the verifier does not carry a bound across the
+ * spill of a register.
+ */
+static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_len,
+				      struct exec_src *src)
+{
+	struct tracer_exec_rec *r = &s->rec;
+	struct bpf_dynptr d;
+	__u64 size, off, args_len, env_len;
+	int i;
 
 	barrier_var(fn_len);
 	if (fn_len > TRACER_FILENAME_MAX)
@@ -167,36 +235,146 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 	barrier_var(a0_len);
 	if (a0_len > ARG0_MAX)
 		a0_len = ARG0_MAX;
-	barrier_var(args_len);
-	if (args_len > TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK)
-		args_len = TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK;
-	s->rec.filename_len = fn_len;
-	s->rec.arg0_len = a0_len;
-	s->rec.args_size = args_len;
-	size = sizeof(s->rec) + fn_len + a0_len + args_len;
+	args_len = src->args_keep;
+	if (args_len > TRACER_ARGBYTES_HARD_MAX)
+		args_len = TRACER_ARGBYTES_HARD_MAX;
+	env_len = src->env_keep;
+	if (env_len > TRACER_ARGBYTES_HARD_MAX)
+		env_len = TRACER_ARGBYTES_HARD_MAX;
+	r->filename_len = fn_len;
+	r->arg0_len = a0_len;
+	r->args_size = args_len;
+	r->env_size = env_len;
+	size = sizeof(*r) + fn_len + a0_len + args_len + env_len + paths_size(s);
 	if (bpf_ringbuf_reserve_dynptr(&events, size, 0, &d)) {
 		stat_inc(lost);
 		bpf_ringbuf_discard_dynptr(&d, 0);
 		return;
 	}
-	fill_hdr(&s->rec.hdr, TRACER_REC_EXEC);
-	bpf_dynptr_write(&d, 0, &s->rec, sizeof(s->rec), 0);
-	fn_len = s->rec.filename_len;
+	off = sizeof(*r);
+	fn_len = r->filename_len;
 	barrier_var(fn_len);
 	if (fn_len > TRACER_FILENAME_MAX)
 		return bpf_ringbuf_discard_dynptr(&d, 0);
-	bpf_dynptr_write(&d, sizeof(s->rec), s->filename, fn_len, 0);
-	a0_len = s->rec.arg0_len;
+	bpf_dynptr_write(&d, off, s->filename, fn_len, 0);
+	off += fn_len;
+	a0_len = r->arg0_len;
 	barrier_var(a0_len);
 	if (a0_len > ARG0_MAX)
 		return bpf_ringbuf_discard_dynptr(&d, 0);
-	bpf_dynptr_write(&d, sizeof(s->rec) + fn_len, s->arg0, a0_len, 0);
-	args_len = s->rec.args_size;
-	barrier_var(args_len);
-	if (args_len > TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK)
-		return bpf_ringbuf_discard_dynptr(&d, 0);
-	bpf_dynptr_write(&d, sizeof(s->rec) + fn_len + a0_len, s->args, args_len, 0);
+	bpf_dynptr_write(&d, off, s->arg0, a0_len, 0);
+	off += a0_len;
+
+	args_len = r->args_size;
+	if (strings_copy(s, &d, (__u64)src->argv, src->args_area, off, args_len, src->args_staged))
+		r->flags |= TRACER_EXEC_ARGS_FAULT;
+	off += args_len;
+	env_len = r->env_size;
+	if (strings_copy(s, &d, (__u64)src->envp, src->env_area, off, env_len, false))
+		r->flags |= TRACER_EXEC_ENV_FAULT;
+	off += env_len;
+
+	off = write_slot(&d, off, s, SLOT_CWD, r->cwd.len);
+	if (s->exe_rel && s->exe_slot_len) {
+		off = write_slot(&d, off, s, SLOT_CWD, r->cwd.len);
+		if (r->cwd.len > 1) {
+			bpf_dynptr_write(&d, off, "/", 1, 0);
+			off++;
+		}
+	}
+	off = write_slot(&d, off, s, SLOT_EXE, s->exe_slot_len);
+	off = write_slot(&d, off, s, SLOT_INTERP, r->interp.len);
+	for (i = 0; i < 3; i++)
+		off = write_slot(&d, off, s, SLOT_FD0 + i, r->stdio[i].len);
+
+	fill_hdr(&r->hdr, TRACER_REC_EXEC);
+	bpf_dynptr_write(&d, 0, r, sizeof(*r), 0);
 	bpf_ringbuf_submit_dynptr(&d, wakeup_flags());
+}
+
+/*
+ * The executed file's path as bprm->filename names it, made absolute
+ * against the cwd: a script, whose file the kernel has already swapped for
+ * its interpreter's (its symlinks are not resolved). A leading "./" is dropped.
+ */
+static __always_inline void exe_from_name(struct scratch *s, struct linux_binprm *bprm)
+{
+	char *slot = s->slots[SLOT_EXE];
+	__u32 pos = 0;
+	long n;
+	int i;
+
+	n = bpf_probe_read_kernel_str(slot, PATH_END, BPF_CORE_READ(bprm, filename));
+	if (n <= 1)
+		return;
+	n--;
+	for (i = 0; i < 4; i++) {
+		if (n - pos > 2 && slot[pos & (PATH_END - 1)] == '.' &&
+		    slot[(pos + 1) & (PATH_END - 1)] == '/')
+			pos += 2;
+	}
+	s->path_pos[SLOT_EXE] = pos;
+	s->exe_slot_len = n - pos;
+	s->exe_rel = slot[0] != '/';
+}
+
+/*
+ * Where it ran and what ran: the cwd, the executed file and its interpreter
+ * (bprm, NULL for a failed exec), and fds 0-2 (cloexec: report those the new
+ * program will not have as closed).
+ */
+static __always_inline void gather_context(struct scratch *s, struct task_struct *task,
+					   struct linux_binprm *bprm, bool cloexec)
+{
+	struct fs_struct *fs = task->fs;
+	struct tracer_exec_rec *r = &s->rec;
+	struct file *file, *files[3];
+	__u64 cloexec_bits = 0;
+	struct fdtable *fdt;
+	__u32 max_fds, k;
+	int i;
+
+	/* Direct loads (tp_btf pointers) where they can be: a helper call costs more. */
+	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, fs->pwd.mnt, fs->pwd.dentry, fs, &r->cwd);
+	s->exe_slot_len = 0;
+	s->exe_rel = 0;
+	r->exe.flags = 0;
+	r->interp.len = 0;
+	r->interp.flags = 0;
+	file = bprm ? bprm->file : NULL;
+	if (file) {
+		if (bprm->interp != bprm->filename) {
+			s->path_pos[SLOT_INTERP] = file_path(s, SLOT_INTERP, file, fs, &r->interp);
+			exe_from_name(s, bprm);
+		} else {
+			s->path_pos[SLOT_EXE] = file_path(s, SLOT_EXE, file, fs, &r->exe);
+			s->exe_slot_len = r->exe.len;
+		}
+	}
+	s->slot_of[SLOT_CWD] = SLOT_CWD;
+	s->slot_of[SLOT_EXE] = SLOT_EXE;
+	s->slot_of[SLOT_INTERP] = SLOT_INTERP;
+
+	/* fds 0-2: often one file (a terminal) three times, described once. */
+	__builtin_memset(files, 0, sizeof(files));
+	fdt = task->files->fdt;
+	max_fds = fdt->max_fds;
+	if (max_fds >= 3)
+		bpf_probe_read_kernel(files, sizeof(files), fdt->fd);
+	if (cloexec)
+		bpf_probe_read_kernel(&cloexec_bits, sizeof(cloexec_bits), fdt->close_on_exec);
+	for (i = 0; i < 3; i++) {
+		k = SLOT_FD0 + i;
+		s->slot_of[k] = k;
+		if (i > 0 && files[i] && files[i] == files[i - 1] &&
+		    !(cloexec_bits & (3ull << (i - 1)))) {
+			r->stdio[i] = r->stdio[i - 1];
+			s->path_pos[k] = s->path_pos[k - 1];
+			s->slot_of[k] = s->slot_of[k - 1];
+			continue;
+		}
+		s->path_pos[k] = fd_describe(s, k, files[i], i, cloexec_bits, fs, &r->stdio[i]);
+	}
 }
 
 static __always_inline void rec_common(struct tracer_exec_rec *r, struct task_struct *t,
@@ -264,46 +442,41 @@ static __always_inline __u32 image_arg0(struct scratch *s, struct exec_stage *e,
 			r->flags |= TRACER_EXEC_ARGS_FAULT;
 		}
 	} else if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
-		/* An interpreter rewrote argv and the caller's argv[0] was not saved. */
+		/*
+		 * An interpreter rewrote argv and the caller's argv[0] was not
+		 * saved: neither it nor the caller's count and size are known.
+		 */
 		r->flags |= TRACER_EXEC_ARGS_FAULT;
+		r->flags &= ~TRACER_EXEC_TOTALS;
 	}
 	return a0_len;
 }
 
-/* The new image's argument area (mm->arg_start..arg_end) into s->args; its used size. */
-static __always_inline __u64 image_args(struct scratch *s, struct task_struct *p)
+/* Effective ids of a task's current credentials. */
+static __always_inline void task_eids(struct tracer_exec_rec *r, struct task_struct *t)
 {
-	unsigned long arg_start = BPF_CORE_READ(p, mm, arg_start);
-	unsigned long arg_end = BPF_CORE_READ(p, mm, arg_end);
-	__u32 total = arg_end > arg_start ? arg_end - arg_start : 0;
-	__u64 n;
-
-	s->rec.args_total = total;
-	n = total < max_arg_bytes ? total : max_arg_bytes;
-	barrier_var(n);
-	if (n > TRACER_ARGBYTES_HARD_MAX)
-		n = TRACER_ARGBYTES_HARD_MAX;
-	if (n && bpf_probe_read_user(s->args, n, (const void *)arg_start)) {
-		s->rec.flags |= TRACER_EXEC_ARGS_FAULT;
-		n = 0;
-	}
-	return n;
+	r->euid = BPF_CORE_READ(t, cred, euid.val);
+	r->egid = BPF_CORE_READ(t, cred, egid.val);
 }
 
 /*
  * A successful exec, in the new image: reported here when sched_prepare_exec
  * did not (kernels before 6.10, or an exec whose entry was not staged), with
- * the arguments from the new image's argument area, which the kernel has
- * just written and which is always present.
+ * the arguments and environment from the new image's areas
+ * (mm->arg_start..arg_end, env_start..env_end), which the kernel has just
+ * written and which are always present. The credentials are committed and
+ * close-on-exec fds closed by now.
  */
 static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 					   struct linux_binprm *bprm)
 {
 	struct exec_stage e = {}, *st;
+	struct exec_src src = {};
 	struct tracer_exec_rec *r;
+	unsigned long start, end;
 	__u32 fn_len = 0, a0_len;
 	struct scratch *s;
-	__u64 n;
+	__u64 total;
 	long len;
 
 	if (!send_exec || !proc_watched(p, p->tgid))
@@ -317,7 +490,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	if (!s)
 		return 0;
 	r = &s->rec;
-	r->flags = TRACER_EXEC_ARGS_FROM_MM;
+	r->flags = TRACER_EXEC_ARGS_FROM_MM | TRACER_EXEC_TOTALS;
 	if (st) {
 		e = *st;
 	} else {
@@ -326,6 +499,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	}
 	rec_common(r, p, &e);
 	r->ret = 0;
+	task_eids(r, p);
 
 	len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
 					BPF_CORE_READ(bprm, filename));
@@ -333,102 +507,53 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
-	n = image_args(s, p);
-	emit_exec(s, fn_len, a0_len, n);
+
+	start = BPF_CORE_READ(p, mm, arg_start);
+	end = BPF_CORE_READ(p, mm, arg_end);
+	total = end > start ? end - start : 0;
+	r->args_total = total;
+	src.args_area = start;
+	src.args_keep = total < max_arg_bytes ? total : max_arg_bytes;
+	if (src.args_keep < total)
+		r->flags |= TRACER_EXEC_ARGS_CUT;
+	r->env_total = 0;
+	r->envc = 0;
+	r->pad2 = 0;
+	if (capture_env) {
+		start = BPF_CORE_READ(p, mm, env_start);
+		end = BPF_CORE_READ(p, mm, env_end);
+		total = end > start ? end - start : 0;
+		r->flags |= TRACER_EXEC_ENV;
+		r->env_total = total;
+		r->envc = BPF_CORE_READ(bprm, envc);
+		src.env_area = start;
+		src.env_keep = total < max_arg_bytes ? total : max_arg_bytes;
+		if (src.env_keep < total)
+			r->flags |= TRACER_EXEC_ENV_CUT;
+	}
+	gather_context(s, p, bprm, false);
+	emit_exec(s, fn_len, a0_len, &src);
+out:
 	if (st)
 		stage_drop(p, e.arg0_state);
 	return 0;
 }
 
-/* Reads the caller's argv string by string (failed execs: the old image is still there). */
-struct argv_reader {
-	const char *const *argv;
-	struct scratch *s;
-	__u32 off;
-	__u32 count;
-	__u32 flags;
-};
-
-/*
- * bpf_loop() callback: appends argv[i] to the arguments, TRACER_ARG_CHUNK
- * bytes at a time (a string can be longer than one read). 0 goes on, 1 stops.
- */
-static long read_one_arg(__u32 i, void *data)
-{
-	struct argv_reader *rd = data;
-	const char *arg;
-	__u64 off, room, size;
-	char next;
-	__u32 k;
-	long n;
-
-	if (bpf_probe_read_user(&arg, sizeof(arg), &rd->argv[i])) {
-		rd->flags |= TRACER_EXEC_ARGS_FAULT;
-		return 1;
-	}
-	if (!arg)
-		return 1;
-	if (i >= max_args) {
-		rd->flags |= TRACER_EXEC_ARGS_CUT;
-		return 1;
-	}
-	for (k = 0; k < TRACER_ARGBYTES_HARD_MAX / (TRACER_ARG_CHUNK - 1) + 2; k++) {
-		off = rd->off;
-		if (off >= max_arg_bytes) {
-			rd->flags |= TRACER_EXEC_ARGS_CUT;
-			return 1;
-		}
-		room = max_arg_bytes - off;
-		size = room < TRACER_ARG_CHUNK ? room : TRACER_ARG_CHUNK;
-		barrier_var(off);
-		if (off >= TRACER_ARGBYTES_HARD_MAX)
-			return 1;
-		barrier_var(size);
-		if (size > TRACER_ARG_CHUNK || size == 0)
-			return 1;
-		n = bpf_probe_read_user_str(&rd->s->args[off], size, arg);
-		if (n <= 0) {
-			rd->flags |= TRACER_EXEC_ARGS_FAULT;
-			return 1;
-		}
-		if (n < size) {
-			/* The whole (rest of the) string, with its NUL. */
-			rd->off = off + n;
-			rd->count++;
-			return 0;
-		}
-		/* Filled: size - 1 bytes and a NUL. Does the string go on? */
-		if (bpf_probe_read_user(&next, 1, arg + size - 1)) {
-			rd->flags |= TRACER_EXEC_ARGS_FAULT;
-			return 1;
-		}
-		if (!next) {
-			rd->off = off + n;
-			rd->count++;
-			return 0;
-		}
-		rd->off = off + size - 1; /* overwrite the NUL with what follows */
-		arg += size - 1;
-		if (size < TRACER_ARG_CHUNK) {
-			/* Out of room mid-string. */
-			rd->flags |= TRACER_EXEC_ARGS_CUT;
-			return 1;
-		}
-	}
-	rd->flags |= TRACER_EXEC_ARGS_CUT;
-	return 1;
-}
-
 /*
  * Reports an exec from the caller's own memory: a failed exec at syscall exit,
- * or a successful one at sched_prepare_exec, where the old image is still
- * mapped and copy_strings() has just faulted every argument in.
+ * or a successful one at sched_prepare_exec (bprm set), where the old image is
+ * still mapped and copy_strings() has just faulted every string in. There the
+ * new credentials are computed (bprm->cred) but not yet committed, and the
+ * fd table is the caller's, close-on-exec fds still open.
  */
 static __always_inline void report_from_caller(struct task_struct *task, struct exec_stage *st,
 					       long ret, struct linux_binprm *bprm)
 {
-	struct argv_reader rd = {};
+	struct vec_measure am = {}, em = {};
+	struct exec_src src = {};
 	struct tracer_exec_rec *r;
 	struct scratch *s;
 	__u64 fn_len = 0;
@@ -442,6 +567,12 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->ret = ret;
 	r->flags = 0;
 	r->skip = 0;
+	if (bprm) {
+		r->euid = bprm->cred->euid.val;
+		r->egid = bprm->cred->egid.val;
+	} else {
+		task_eids(r, task);
+	}
 
 	len = bpf_probe_read_user_str(s->filename, sizeof(s->filename), (const void *)st->filename);
 	if (len == 1 && bprm) /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
@@ -451,15 +582,35 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+		return;
 
-	rd.argv = (const char *const *)st->argv;
-	rd.s = s;
-	if (st->argv)
-		bpf_loop(max_args + 1, read_one_arg, &rd, 0);
-	r->flags |= rd.flags;
-	r->argc = rd.flags ? 0 : rd.count;
-	r->args_total = rd.off;
-	emit_exec(s, fn_len, 0, rd.off);
+	vec_measure(s, &am, st->argv, max_arg_bytes, max_args, true);
+	r->flags |= am.flags;
+	if (!(am.flags & TRACER_EXEC_ARGS_FAULT))
+		r->flags |= TRACER_EXEC_TOTALS;
+	r->argc = am.count;
+	r->args_total = am.total;
+	src.argv = (const char *const *)st->argv;
+	src.args_keep = am.keep;
+	src.args_staged = am.staged;
+	r->env_total = 0;
+	r->envc = 0;
+	r->pad2 = 0;
+	if (capture_env) {
+		vec_measure(s, &em, st->envp, max_arg_bytes, 0, false);
+		r->flags |= TRACER_EXEC_ENV;
+		if (em.flags & TRACER_EXEC_ARGS_FAULT)
+			r->flags |= TRACER_EXEC_ENV_FAULT;
+		if (em.flags & TRACER_EXEC_ARGS_CUT)
+			r->flags |= TRACER_EXEC_ENV_CUT;
+		r->envc = em.count;
+		r->env_total = em.total;
+		src.envp = (const char *const *)st->envp;
+		src.env_keep = em.keep;
+	}
+	gather_context(s, task, bprm, bprm != NULL);
+	emit_exec(s, fn_len, 0, &src);
 }
 
 /* Syscall exit: a failed exec, whose caller is still in its old image. */
@@ -503,7 +654,7 @@ static __always_inline int compat_stage(struct task_struct *task)
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st)
 		return 0;
-	stage_fill(st, task, task->pid, exec_syscall_nr(nr), 0, 0);
+	stage_fill(st, task, task->pid, exec_syscall_nr(nr), 0, 0, 0);
 	return 0;
 }
 

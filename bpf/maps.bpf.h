@@ -35,6 +35,8 @@ const volatile bool send_exec = true;
 const volatile bool send_fork = false;
 const volatile bool send_exit = true;
 const volatile bool send_signal = false;
+/* Exec records carry the environment (capture_env). */
+const volatile bool capture_env = false;
 
 /* Processes watched now, and ever. Userspace reads them through the mmapped bss. */
 __u64 watched_now;
@@ -89,6 +91,7 @@ struct {
 struct exec_stage {
 	__u64 filename; /* user pointers of the caller */
 	__u64 argv;
+	__u64 envp;
 	__u32 tid;
 	__u32 syscall_nr;
 	__u32 uid;
@@ -131,15 +134,82 @@ struct {
 #pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
 
 /*
+ * Paths are prepended into slots of PATH_SLOT bytes and end at PATH_END;
+ * a slot is twice that so that any (start, length) the verifier can bound
+ * stays inside it.
+ */
+#define PATH_END 4096
+#define PATH_SLOT (2 * PATH_END)
+
+/* argv up to this size is read once (strings.bpf.h). */
+#define STAGE_MAX 8192
+
+enum path_slot {
+	SLOT_CWD,
+	SLOT_EXE,
+	SLOT_INTERP,
+	SLOT_FD0,
+	SLOT_FD1,
+	SLOT_FD2,
+	NSLOTS
+};
+
+/*
+ * State of the bpf_loop() callbacks (strings.bpf.h, path.bpf.h). It lives in
+ * the map, not on the stack: the verifier does not track a map value's
+ * contents, so a callback's changing offsets do not make every iteration a
+ * new state to verify.
+ */
+struct loop_state {
+	__u64 vec; /* user pointer array */
+	__u64 p; /* string being read */
+	__u64 off; /* next byte of the record (copies); length (measures) */
+	__u64 end;
+	__u64 total;
+	__u64 keep;
+	__u64 limit;
+	__u64 staged; /* bytes of whole strings in the stage */
+	__u32 max_count;
+	__u32 count;
+	__u32 flags;
+	__u32 str_done;
+	__u32 stage_ok; /* every string measured so far is in the stage */
+	__u32 pad;
+};
+
+struct walk_state {
+	__u64 dentry;
+	__u64 mnt; /* struct mount * */
+	__u64 root_dentry;
+	__u64 root_mnt; /* struct vfsmount * */
+	__u64 mnt_root; /* the root dentry of mnt */
+	__u32 slot;
+	__u32 pos;
+	__u32 flags;
+	__u32 done;
+};
+
+/*
  * Per-CPU scratch where a record is assembled. Too big for a per-CPU array
- * (32 KiB limit), so a plain array indexed by CPU, sized by userspace.
+ * (32 KiB limit), so a plain array indexed by CPU, sized by userspace. The
+ * argument and environment strings do not pass through it whole: they go to
+ * the record chunk by chunk (strings.bpf.h).
  */
 struct scratch {
 	struct tracer_exec_rec rec;
 	char filename[TRACER_FILENAME_MAX];
 	char arg0[ARG0_MAX];
-	char args[TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK];
+	char chunk[TRACER_ARG_CHUNK];
+	/* A short argv, read once: the measuring pass leaves it here. */
+	char stage[STAGE_MAX + TRACER_ARG_CHUNK];
 	char path_key[TRACER_EXCL_PATH_LEN];
+	__u32 path_pos[NSLOTS]; /* where each slot's path starts */
+	__u32 slot_of[NSLOTS]; /* the slot holding it (fds 1 and 2 can share fd 0's) */
+	__u32 exe_slot_len; /* the exe slot's own length (exe_rel: without cwd and '/') */
+	__u32 exe_rel; /* exe is cwd + '/' + the exe slot (a script run by a relative name) */
+	struct loop_state ls;
+	struct walk_state ws;
+	char slots[NSLOTS][PATH_SLOT];
 };
 
 struct {

@@ -5,7 +5,9 @@
  *   compat.bpf.h  what vmlinux.h lacks, what differs between kernels
  *   maps.bpf.h    configuration, maps, counters, sending records
  *   scope.bpf.h   which processes are watched; fork and exit
- *   exec.bpf.h    exec staging, argument reading, the exec record
+ *   exec.bpf.h    exec staging, the exec record and its context
+ *   strings.bpf.h argv and environment, chunk by chunk into the record
+ *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2
  *   signal.bpf.h  the signal record
  *   seed.bpf.h    the iter/task seeder
  *
@@ -44,7 +46,7 @@ SEC("tp/syscalls/sys_enter_execve")
 int handle_sys_enter_execve(struct trace_event_raw_sys_enter *ctx)
 {
 	return exec_enter(TRACER_NR_EXECVE, (const char *)ctx->args[0],
-			  (const char *const *)ctx->args[1]);
+			  (const char *const *)ctx->args[1], (const char *const *)ctx->args[2]);
 }
 
 /* execveat(2) entry (fexecve, container runtimes): sys_enter_execve does not see it. */
@@ -52,7 +54,7 @@ SEC("tp/syscalls/sys_enter_execveat")
 int handle_sys_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 {
 	return exec_enter(TRACER_NR_EXECVEAT, (const char *)ctx->args[1],
-			  (const char *const *)ctx->args[2]);
+			  (const char *const *)ctx->args[2], (const char *const *)ctx->args[3]);
 }
 
 /*

@@ -19,13 +19,23 @@
 /* Key of the excluded-path map: a filename shorter than this, zero-padded. */
 #define TRACER_EXCL_PATH_LEN 256
 
-/* Argument capture limits: defaults, and the hard ceilings of the BPF buffers. */
-#define TRACER_ARGS_DEFAULT 64
-#define TRACER_ARGS_HARD_MAX 4096
-#define TRACER_ARGBYTES_DEFAULT 32768
-#define TRACER_ARGBYTES_HARD_MAX 49152
-/* The failed-exec path copies strings in pieces of this size. */
+/*
+ * Argument capture limits: 0 arguments means no count limit; the byte limit
+ * applies to argv and, separately, to the environment. The strings are copied
+ * into the record in pieces of TRACER_ARG_CHUNK bytes, so the limit does not
+ * size any kernel buffer.
+ */
+#define TRACER_ARGS_DEFAULT 0
+#define TRACER_ARGS_HARD_MAX (1u << 20)
+#define TRACER_ARGBYTES_DEFAULT (256u << 10)
+#define TRACER_ARGBYTES_HARD_MAX (2u << 20)
 #define TRACER_ARG_CHUNK 4096
+/*
+ * Paths built in the kernel (cwd, exe, interpreter, stdio): at most this many
+ * bytes, without NUL, and this many components walked.
+ */
+#define TRACER_PATH_MAX 4095
+#define TRACER_PATH_DEPTH 256
 
 /* x86_64 syscall numbers, as reported in syscall_id. */
 #define TRACER_NR_EXECVE 59
@@ -60,6 +70,29 @@ enum tracer_rec_type {
 #define TRACER_EXEC_NO_ENTRY (1u << 5)
 /* The caller passed more than was read (argument count or byte limit reached). */
 #define TRACER_EXEC_ARGS_CUT (1u << 6)
+/* env[] follows args[] (capture_env). */
+#define TRACER_EXEC_ENV (1u << 7)
+/* Some of the environment could not be read. */
+#define TRACER_EXEC_ENV_FAULT (1u << 8)
+/* The environment was longer than the byte limit and was cut. */
+#define TRACER_EXEC_ENV_CUT (1u << 9)
+/* args_total and argc are the caller's true argv size and count. */
+#define TRACER_EXEC_TOTALS (1u << 10)
+
+/* tracer_path_rec.flags: the public header's TRACER_PATH_* values. */
+#define TRACER_PATHF_CUT (1u << 0)
+#define TRACER_PATHF_DELETED (1u << 1)
+#define TRACER_PATHF_DETACHED (1u << 2)
+/* The path could not be read (a fault mid-walk). */
+#define TRACER_PATHF_FAULT (1u << 3)
+
+/* tracer_fd_rec.kind: the public header's enum tracer_fd_kind values. */
+#define TRACER_FDK_UNKNOWN 0
+#define TRACER_FDK_CLOSED 1
+#define TRACER_FDK_PATH 2
+#define TRACER_FDK_PIPE 3
+#define TRACER_FDK_SOCKET 4
+#define TRACER_FDK_ANON 5
 
 /*
  * Header common to every record. cpu_lost is the cumulative number of ring
@@ -73,16 +106,34 @@ struct tracer_rec_hdr {
 	__u64 cpu_lost;
 };
 
+/* A path built in the kernel; len 0 means none. */
+struct tracer_path_rec {
+	__u32 len;
+	__u32 flags; /* TRACER_PATHF_* */
+};
+
+/* What a file descriptor referred to; path bytes follow in data[] (len). */
+struct tracer_fd_rec {
+	__u32 kind; /* TRACER_FDK_* */
+	__u32 flags; /* TRACER_PATHF_* */
+	__u32 len;
+	__u32 pad;
+	__u64 ino;
+};
+
 /*
  * An exec (successful or not). Followed in the record by data[]:
  *   filename (filename_len bytes, no NUL),
  *   then arg0 (arg0_len bytes, no NUL) when TRACER_EXEC_HAS_ARG0,
- *   then args_size bytes of NUL-terminated strings (the last one may be cut).
+ *   then args_size bytes of NUL-terminated strings (the last one may be cut),
+ *   then env_size bytes of NUL-terminated strings when TRACER_EXEC_ENV,
+ *   then the paths: cwd, exe, interp, stdio[0..2] (their len bytes each, no NUL).
  * args_total is the size the caller's strings really have (for the
  * TRACER_EXEC_ARGS_FROM_MM case: arg_end - arg_start), so that
  * args_size < args_total means the bytes were cut. argc is the number of
  * strings the caller passed when known (0 when not), skip is how many leading
  * strings of args[] the kernel inserted (interpreter) and are not the caller's.
+ * env_total and envc are the environment's true size and count.
  */
 struct tracer_exec_rec {
 	struct tracer_rec_hdr hdr;
@@ -104,6 +155,16 @@ struct tracer_exec_rec {
 	__u32 pad;
 	char comm[TRACER_COMM_LEN]; /* of the caller, before the exec */
 	char tty[TRACER_TTY_LEN]; /* kernel tty name ("pts9"), empty when none */
+	__u32 euid; /* effective ids after the exec */
+	__u32 egid;
+	__u32 env_size;
+	__u32 env_total;
+	__u32 envc;
+	__u32 pad2;
+	struct tracer_path_rec cwd;
+	struct tracer_path_rec exe;
+	struct tracer_path_rec interp;
+	struct tracer_fd_rec stdio[3];
 	char data[];
 };
 
@@ -213,14 +274,22 @@ TRACER_ASSERT_LAYOUT(struct tracer_rec_hdr, 24);
 TRACER_ASSERT_OFFSET(struct tracer_rec_hdr, ts, 8);
 TRACER_ASSERT_OFFSET(struct tracer_rec_hdr, cpu_lost, 16);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 136);
+TRACER_ASSERT_LAYOUT(struct tracer_path_rec, 8);
+TRACER_ASSERT_LAYOUT(struct tracer_fd_rec, 24);
+TRACER_ASSERT_OFFSET(struct tracer_fd_rec, ino, 16);
+
+TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 256);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, pid, 24);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, ret, 44);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, filename_len, 64);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, tty_dev, 80);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, comm, 88);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, tty, 104);
-TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 136);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, euid, 136);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, env_size, 144);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cwd, 160);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, stdio, 184);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 256);
 
 TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);

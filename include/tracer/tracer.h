@@ -51,12 +51,21 @@ extern "C" {
 
 /* ---- Limits ---- */
 
-/* tracer_options.max_args: 1..TRACER_MAX_ARGS_LIMIT arguments captured per exec. */
-#define TRACER_MAX_ARGS_DEFAULT 64
-#define TRACER_MAX_ARGS_LIMIT 4096
-/* tracer_options.max_arg_bytes: 1..TRACER_MAX_ARG_BYTES_LIMIT bytes of arguments per exec. */
-#define TRACER_MAX_ARG_BYTES_DEFAULT 32768
-#define TRACER_MAX_ARG_BYTES_LIMIT 49152
+/*
+ * tracer_options.max_args: at most this many arguments captured per exec,
+ * 1..TRACER_MAX_ARGS_LIMIT, or 0 (the default) for no count limit.
+ */
+#define TRACER_MAX_ARGS_DEFAULT 0
+#define TRACER_MAX_ARGS_LIMIT 1048576
+/*
+ * tracer_options.max_arg_bytes: 1..TRACER_MAX_ARG_BYTES_LIMIT bytes of
+ * arguments per exec (the sum of each argument's length + 1), and as many of
+ * environment with capture_env. The limit is the kernel's ARG_MAX with an
+ * 8 MiB stack. The ring buffer is grown to hold at least four of the largest
+ * records these limits allow.
+ */
+#define TRACER_MAX_ARG_BYTES_DEFAULT (256u << 10)
+#define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)
 /* tracer_options.ringbuf_bytes: a power of two in MIN..MAX. */
 #define TRACER_RINGBUF_BYTES_DEFAULT (16ull << 20)
 #define TRACER_RINGBUF_BYTES_MIN 4096ull
@@ -90,6 +99,39 @@ struct tracer_bytes {
 #define TRACER_SYSCALL_EXECVE 59
 #define TRACER_SYSCALL_EXECVEAT 322
 
+/* tracer_path.flags */
+/* Longer than the kernel side reads (4095 bytes): the leading components are missing. */
+#define TRACER_PATH_CUT (1u << 0)
+/* The file or directory had been deleted (unlinked, or its directory removed). */
+#define TRACER_PATH_DELETED (1u << 1)
+/*
+ * Not reachable from the process's root directory (another mount namespace,
+ * a lazily unmounted tree): the path is relative to its own mount's root.
+ */
+#define TRACER_PATH_DETACHED (1u << 2)
+
+/* An absolute path as the kernel resolved it; path.ptr is NULL when there is none. */
+struct tracer_path {
+	struct tracer_bytes path;
+	uint32_t flags; /* TRACER_PATH_* */
+};
+
+/* What a file descriptor referred to (tracer_exec_event.stdio). */
+enum tracer_fd_kind {
+	TRACER_FD_UNKNOWN = 0, /* not read */
+	TRACER_FD_CLOSED = 1, /* not open */
+	TRACER_FD_PATH = 2, /* a file, directory, terminal or device: path */
+	TRACER_FD_PIPE = 3, /* a pipe or FIFO without a name: ino ("pipe:[ino]") */
+	TRACER_FD_SOCKET = 4, /* ino ("socket:[ino]") */
+	TRACER_FD_ANON = 5, /* an anonymous inode: path holds its name ("[eventfd]") */
+};
+
+struct tracer_fd {
+	enum tracer_fd_kind kind;
+	struct tracer_path path; /* TRACER_FD_PATH, TRACER_FD_ANON */
+	uint64_t ino; /* TRACER_FD_PIPE, TRACER_FD_SOCKET */
+};
+
 struct tracer_exec_event {
 	uint32_t pid, tid, ppid, uid, gid;
 	int32_t ret; /* 0 or -errno */
@@ -101,6 +143,36 @@ struct tracer_exec_event {
 	struct tracer_bytes *argv;
 	bool argv_truncated; /* argv[] is not the caller's whole argument list (limits) */
 	bool argv_fault; /* some argument could not be read from memory (failed execs) */
+	/* Fields below: check TRACER_EVENT_HAS(ev, exec.FIELD) before use. */
+	/* The caller's whole argument list, also when argv[] holds less of it. */
+	uint32_t total_argc; /* the true number of arguments */
+	uint64_t total_argv_bytes; /* the true size: the sum of each argument's length + 1 */
+	/*
+	 * Where it ran and what ran, read in the kernel at the exec: paths are
+	 * built from the dentries up to the process's root directory (at most
+	 * 4095 bytes: a longer one keeps its end, TRACER_PATH_CUT; 256
+	 * components). cwd, the executed binary and an interpreter are resolved
+	 * (symlinks followed). A #! script's own file is closed by the kernel
+	 * before tracer can see it: exe is then the name it was run by, made
+	 * absolute against cwd, its symlinks not resolved. Not NUL-terminated.
+	 */
+	struct tracer_path cwd; /* the caller's working directory */
+	struct tracer_path exe; /* the file executed (a #! script: the script); none if failed */
+	struct tracer_path interpreter; /* #! or binfmt_misc interpreter, else none */
+	/*
+	 * fds 0, 1 and 2 as the new program gets them (close-on-exec ones are
+	 * TRACER_FD_CLOSED); for a failed exec, as the caller had them.
+	 */
+	struct tracer_fd stdio[3];
+	uint32_t euid, egid; /* effective ids after the exec (setuid, setgid) */
+	/* The environment, when tracer_options.capture_env is set (else env_captured false). */
+	bool env_captured;
+	bool env_truncated; /* env[] is not the whole environment (the byte limit) */
+	bool env_fault; /* some of it could not be read */
+	uint32_t envc; /* number of entries in env[] */
+	struct tracer_bytes *env; /* "NAME=value" each, secret values redacted (redact_env) */
+	uint32_t total_envc; /* the true number of entries */
+	uint64_t total_env_bytes; /* the true size: the sum of each entry's length + 1 */
 };
 
 struct tracer_exit_event {
@@ -175,7 +247,7 @@ struct tracer_event {
 };
 
 /* Whether ev carries field (of struct tracer_event), i.e. the library that sent it knows it. */
-#define TRACER_EVENT_HAS(ev, field)                                                 \
+#define TRACER_EVENT_HAS(ev, field) \
 	((ev)->sz >= __builtin_offsetof(struct tracer_event, field) + sizeof((ev)->field))
 
 /*
@@ -211,9 +283,7 @@ struct tracer_options {
 	bool system_wide;
 	/* Which events the kernel sends: TRACER_EVENT_BIT()s; 0 means exec only. */
 	uint32_t events;
-	/* Argument capture: at most max_args arguments (1..4096, default 64) and
-	 * max_arg_bytes bytes (1..49152, default 32768) per exec: TRACER_MAX_ARGS_* and
-	 * TRACER_MAX_ARG_BYTES_*. */
+	/* Argument capture limits per exec: TRACER_MAX_ARGS_* and TRACER_MAX_ARG_BYTES_*. */
 	unsigned int max_args;
 	unsigned int max_arg_bytes;
 	/* Kernel-to-user ring buffer in bytes: a power of two, at least 4096 (default 16 MiB). */
@@ -239,13 +309,30 @@ struct tracer_options {
 	size_t n_exclude_paths;
 	const char *const *exclude_comms;
 	size_t n_exclude_comms;
+	/*
+	 * Capture each exec's environment (tracer_exec_event.env), within
+	 * max_arg_bytes like the arguments. The values of variables whose names
+	 * look secret (PASSWORD, TOKEN, ...: see tracer(1)) are replaced with
+	 * TRACER_REDACTED unless keep_secrets is set.
+	 */
+	bool capture_env;
+	bool keep_secrets;
 };
 
+/*
+ * What a redacted environment value is replaced with ("NAME=<redacted>"). A
+ * variable's value is redacted when its NAME contains, in any case, one of:
+ * PASS, SECRET, TOKEN, KEY, CRED, AUTH, COOKIE, SESSION, PRIVATE, SIGNATURE,
+ * SALT, BEARER, JWT, DSN (PASSWORD, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY,
+ * SSH_AUTH_SOCK, PGPASSFILE, DATABASE_DSN, ...). An entry without '=' is kept.
+ */
+#define TRACER_REDACTED "<redacted>"
+
 /* The defaults: a field added later defaults to zero. */
-#define TRACER_OPTIONS_DEFAULTS                                                       \
-	.sz = sizeof(struct tracer_options), .watch_children = true,                  \
+#define TRACER_OPTIONS_DEFAULTS                                                             \
+	.sz = sizeof(struct tracer_options), .watch_children = true,                        \
 	.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC), .max_args = TRACER_MAX_ARGS_DEFAULT, \
-	.max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT,                                \
+	.max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT,                                      \
 	.ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT
 
 /* Fills o with the defaults (NULL is a no-op). Always call it first. */
@@ -261,10 +348,11 @@ static inline void tracer_options_init(struct tracer_options *o)
  * (the defaults are overridden by the fields given: the override warning is
  * silenced for this declaration only).
  */
-#define TRACER_OPTS(name, ...)                                                        \
-	_Pragma("GCC diagnostic push")                                                \
-	_Pragma("GCC diagnostic ignored \"-Woverride-init\"")                         \
-	struct tracer_options name = { TRACER_OPTIONS_DEFAULTS, __VA_ARGS__ };         \
+#define TRACER_OPTS(name, ...)                                                               \
+	_Pragma("GCC diagnostic push") _Pragma(                                              \
+		"GCC diagnostic ignored \"-Woverride-init\"") struct tracer_options name = { \
+		TRACER_OPTIONS_DEFAULTS, __VA_ARGS__                                         \
+	};                                                                                   \
 	_Pragma("GCC diagnostic pop")
 
 /* ---- Handle ---- */

@@ -90,8 +90,8 @@ static const char doc[] =
 static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
 
 /* The help text spells these out. */
-_Static_assert(TRACER_MAX_ARGS_LIMIT == 4096 && TRACER_MAX_ARGS_DEFAULT == 64, "update --help");
-_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 48 * 1024 && TRACER_MAX_ARG_BYTES_DEFAULT == 32 * 1024,
+_Static_assert(TRACER_MAX_ARGS_LIMIT == 1048576 && TRACER_MAX_ARGS_DEFAULT == 0, "update --help");
+_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 2 << 20 && TRACER_MAX_ARG_BYTES_DEFAULT == 256 << 10,
 	       "update --help");
 _Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 16 << 20,
 	       "update --help");
@@ -138,9 +138,9 @@ static const struct argp_option options[] = {
 	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
-	  "Capture at most N arguments per exec (1-4096, default 64)", 3 },
+	  "Capture at most N arguments per exec (1-1048576, default: all)", 3 },
 	{ "max-arg-bytes", OPT_MAX_ARG_BYTES, "SIZE", 0,
-	  "Capture at most SIZE bytes of arguments per exec (1-48K, default 32K)", 3 },
+	  "Capture at most SIZE bytes of arguments per exec (1-2M, default 256K)", 3 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "SIZE", 0,
 	  "Size of the ring buffer (4K-1G, rounded up to a power of two, default 16M)", 3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0,
@@ -463,14 +463,13 @@ static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
 	switch (key) {
 	case OPT_MAX_ARGS:
 		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
-				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
+				  " (1-1048576)", &v);
 		if (!err)
 			opts->max_args = (unsigned int)v;
 		return err;
 	case OPT_MAX_ARG_BYTES:
 		err = parse_limit(ctx, arg, true, 1, TRACER_MAX_ARG_BYTES_LIMIT,
-				  "invalid --max-arg-bytes ",
-				  " (1-" STR(TRACER_MAX_ARG_BYTES_LIMIT) ")", &v);
+				  "invalid --max-arg-bytes ", " (1-2097152)", &v);
 		if (!err)
 			opts->max_arg_bytes = (unsigned int)v;
 		return err;

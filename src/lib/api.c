@@ -88,7 +88,7 @@ static int check_options(const struct tracer_options *o)
 		return -EINVAL;
 	if (o->events & ~known)
 		return -EINVAL;
-	if (o->max_args < 1 || o->max_args > TRACER_MAX_ARGS_LIMIT)
+	if (o->max_args > TRACER_MAX_ARGS_LIMIT)
 		return -EINVAL;
 	if (o->max_arg_bytes < 1 || o->max_arg_bytes > TRACER_MAX_ARG_BYTES_LIMIT)
 		return -EINVAL;
@@ -296,6 +296,8 @@ int tracer_start(struct tracer *t)
 	cfg.max_args = t->opts.max_args;
 	cfg.max_arg_bytes = t->opts.max_arg_bytes;
 	cfg.ringbuf_bytes = t->opts.ringbuf_bytes;
+	cfg.capture_env = t->opts.capture_env;
+	cfg.keep_secrets = t->opts.keep_secrets;
 	cfg.max_procs = t->opts.max_procs;
 	cfg.verbose = t->opts.verbose;
 	cfg.events = t->opts.events & TRACER_EVENTS_ALL;

@@ -37,6 +37,10 @@ struct tracer_core {
 	uint64_t proc_capacity;
 	struct tracer_bytes *argv_buf;
 	size_t argv_cap;
+	struct tracer_bytes *env_buf; /* capture_env */
+	size_t env_cap;
+	char *redact_buf;
+	size_t redact_cap;
 	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
 	bool detached;
 };
@@ -94,16 +98,69 @@ static int report_pending_losses(struct tracer_core *core)
 	return 0;
 }
 
+/* Grows *buf to hold n entries of size each (never shrinks). */
+static int grow(void **buf, size_t *cap, size_t n, size_t each)
+{
+	void *p;
+
+	if (n <= *cap)
+		return 0;
+	p = realloc(*buf, n * each);
+	if (!p)
+		return -ENOMEM;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+/*
+ * Room for an exec record's strings: at most one argument per byte (and
+ * arg0), and for a redacted environment entry, at most 3 times its bytes
+ * (the shortest secret-looking entry, "KEY=", takes 5 bytes with its NUL,
+ * its copy 14).
+ */
+static int make_room(struct tracer_core *core, const void *data, size_t size)
+{
+	struct tracer_exec_rec r;
+	size_t nargs;
+
+	if (size < sizeof(r))
+		return 0;
+	memcpy(&r, data, sizeof(r));
+	if (r.hdr.type != TRACER_REC_EXEC)
+		return 0;
+	nargs = (size_t)r.args_size + 2;
+	if (core->cfg.max_args && nargs > core->cfg.max_args + 1)
+		nargs = core->cfg.max_args + 1;
+	if (grow((void **)&core->argv_buf, &core->argv_cap, nargs, sizeof(*core->argv_buf)))
+		return -ENOMEM;
+	if (!(r.flags & TRACER_EXEC_ENV))
+		return 0;
+	if (grow((void **)&core->env_buf, &core->env_cap, (size_t)r.env_size + 1,
+		 sizeof(*core->env_buf)) ||
+	    (!core->cfg.keep_secrets &&
+	     grow((void **)&core->redact_buf, &core->redact_cap, 3 * (size_t)r.env_size + 16, 1)))
+		return -ENOMEM;
+	return 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer_core *core = ctx;
 	struct tracer_decode_limits lim = {
 		.max_args = core->cfg.max_args,
 		.epoch_ns = core->cfg.epoch_ns,
+		.keep_secrets = core->cfg.keep_secrets,
 	};
 	struct tracer_event ev;
 	int ret;
 
+	/* Out of memory: the record is decoded with what there is (argv cut, marked). */
+	make_room(core, data, size);
+	lim.env_buf = core->env_buf;
+	lim.env_cap = core->env_cap;
+	lim.redact_buf = core->redact_buf;
+	lim.redact_cap = core->redact_cap;
 	if (tracer_decode(data, size, &lim, core->argv_buf, core->argv_cap, &ev)) {
 		core->malformed++;
 		return 0;
@@ -214,6 +271,8 @@ static void core_free(struct tracer_core *core)
 	if (core->cfg.verbose)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	free(core->argv_buf);
+	free(core->env_buf);
+	free(core->redact_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
 	free(core);
@@ -242,7 +301,7 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 	}
 	core->reported_lost = calloc(core->ncpus, sizeof(*core->reported_lost));
 	core->cpu_stats = calloc(core->ncpus, sizeof(*core->cpu_stats));
-	core->argv_cap = cfg->max_args + 1;
+	core->argv_cap = 256;
 	core->argv_buf = calloc(core->argv_cap, sizeof(*core->argv_buf));
 	if (!core->reported_lost || !core->cpu_stats || !core->argv_buf) {
 		errmsg_set(err, errlen, "out of memory");
@@ -256,11 +315,31 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 	return 0;
 }
 
+/*
+ * The ring buffer holds at least four of the largest exec records the limits
+ * allow (argv and environment at the byte limit, every path at its longest),
+ * so that one 2 MiB argv does not leave the others no room.
+ */
+static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
+{
+	uint64_t largest = sizeof(struct tracer_exec_rec) + 2 * TRACER_FILENAME_MAX +
+			   (uint64_t)cfg->max_arg_bytes * (cfg->capture_env ? 2 : 1) +
+			   7 * 2 * (TRACER_PATH_MAX + 1);
+	uint64_t size = cfg->ringbuf_bytes;
+
+	while (size < 4 * largest && size < TRACER_RINGBUF_BYTES_MAX)
+		size *= 2;
+	return size;
+}
+
 /* Filters and sizes, fixed before load. */
 static void configure(struct tracer_core *core)
 {
-	const struct tracer_core_config *cfg = &core->cfg;
+	struct tracer_core_config *cfg = &core->cfg;
 	struct tracer_bpf *skel = core->skel;
+
+	cfg->ringbuf_bytes = ringbuf_size(cfg);
+	skel->rodata->capture_env = cfg->capture_env;
 
 	skel->rodata->system_wide = cfg->system_wide;
 	skel->rodata->tty_scope = cfg->n_ttys > 0;
@@ -778,6 +857,8 @@ void tracer_core_close(struct tracer_core *core)
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 	free(core->argv_buf);
+	free(core->env_buf);
+	free(core->redact_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
 	free(core);

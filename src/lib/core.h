@@ -18,9 +18,12 @@ struct tracer_core_config {
 	const uint32_t *ttys; /* device numbers of watched terminals */
 	size_t n_ttys;
 	bool watch_children;
-	unsigned int max_args;
+	unsigned int max_args; /* 0: no count limit */
 	unsigned int max_arg_bytes;
-	uint64_t ringbuf_bytes; /* power of two */
+	/* power of two; grown to hold at least four of the largest exec records */
+	uint64_t ringbuf_bytes;
+	bool capture_env; /* exec records carry the environment */
+	bool keep_secrets; /* secret-looking values are not redacted */
 	uint64_t max_procs; /* proc_state capacity; 0: from the machine */
 	bool verbose;
 	/*

@@ -14,6 +14,7 @@
 
 #include "tracer.h"
 #include "decode.h"
+#include "redact.h"
 
 /* The bytes [p, p + len) up to the first NUL, if any. */
 static struct tracer_bytes cut_at_nul(const char *p, size_t len)
@@ -94,6 +95,114 @@ static int decode_signal(const unsigned char *rec, size_t size, struct tracer_ev
 	return 0;
 }
 
+/* The longest path a record carries: exe can be cwd + '/' + a name. */
+#define PATH_REC_MAX (2 * (TRACER_PATH_MAX + 1) + 1)
+
+static uint32_t path_flags(uint32_t f)
+{
+	uint32_t out = 0;
+
+	if (f & (TRACER_PATHF_CUT | TRACER_PATHF_FAULT))
+		out |= TRACER_PATH_CUT;
+	if (f & TRACER_PATHF_DELETED)
+		out |= TRACER_PATH_DELETED;
+	if (f & TRACER_PATHF_DETACHED)
+		out |= TRACER_PATH_DETACHED;
+	return out;
+}
+
+/* A path of len bytes at *p (none when 0); advances *p. */
+static struct tracer_path take_path(const char **p, uint32_t len, uint32_t flags)
+{
+	struct tracer_path out = { { NULL, 0 }, 0 };
+
+	if (len) {
+		out.path.ptr = *p;
+		out.path.len = len;
+		out.flags = path_flags(flags);
+		*p += len;
+	}
+	return out;
+}
+
+static void take_fd(const char **p, const struct tracer_fd_rec *fr, struct tracer_fd *fd)
+{
+	memset(fd, 0, sizeof(*fd));
+	switch (fr->kind) {
+	case TRACER_FDK_CLOSED:
+		fd->kind = TRACER_FD_CLOSED;
+		break;
+	case TRACER_FDK_PATH:
+		fd->kind = TRACER_FD_PATH;
+		break;
+	case TRACER_FDK_PIPE:
+		fd->kind = TRACER_FD_PIPE;
+		break;
+	case TRACER_FDK_SOCKET:
+		fd->kind = TRACER_FD_SOCKET;
+		break;
+	case TRACER_FDK_ANON:
+		fd->kind = TRACER_FD_ANON;
+		break;
+	default:
+		fd->kind = TRACER_FD_UNKNOWN;
+		break;
+	}
+	fd->ino = fr->ino;
+	fd->path = take_path(p, fr->len, fr->flags);
+}
+
+/*
+ * The environment's entries into lim->env_buf, secret values redacted into
+ * lim->redact_buf unless keep_secrets.
+ */
+static void decode_env(const struct tracer_exec_rec *r, const char *p,
+		       const struct tracer_decode_limits *lim, struct tracer_exec_event *x)
+{
+	const char *end = p + r->env_size;
+	size_t shown = 0, available = 0, used = 0;
+	bool cut_last = false;
+
+	x->env_captured = true;
+	x->env = lim ? lim->env_buf : NULL;
+	while (p < end) {
+		const char *nul = memchr(p, '\0', (size_t)(end - p));
+		struct tracer_bytes s = {
+			.ptr = p,
+			.len = nul ? (size_t)(nul - p) : (size_t)(end - p),
+		};
+
+		if (!nul)
+			cut_last = true;
+		available++;
+		if (lim && lim->env_buf && shown < lim->env_cap) {
+			if (!lim->keep_secrets && redact_is_secret(s.ptr, s.len)) {
+				size_t n = lim->redact_buf ? redact_entry(s.ptr, s.len,
+									  lim->redact_buf + used,
+									  lim->redact_cap - used) :
+							     0;
+
+				if (n) {
+					s.ptr = lim->redact_buf + used;
+					s.len = n;
+					used += n;
+				} else {
+					s.ptr = TRACER_REDACTED;
+					s.len = sizeof(TRACER_REDACTED) - 1;
+				}
+			}
+			lim->env_buf[shown++] = s;
+		}
+		p = nul ? nul + 1 : end;
+	}
+	x->envc = (uint32_t)shown;
+	x->env_fault = (r->flags & TRACER_EXEC_ENV_FAULT) != 0;
+	x->env_truncated = (r->flags & (TRACER_EXEC_ENV_CUT | TRACER_EXEC_ENV_FAULT)) ||
+			   r->env_size < r->env_total || cut_last || available > shown;
+	x->total_envc = r->envc > available ? r->envc : (uint32_t)available;
+	x->total_env_bytes = r->env_total > r->env_size ? r->env_total : r->env_size;
+}
+
 static int decode_exec(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_bytes *argv_buf,
 		       size_t argv_cap, struct tracer_event *ev)
@@ -103,17 +212,29 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	struct tracer_bytes arg0 = { 0 };
 	const char *data, *tty, *p, *end;
 	size_t max_shown, shown = 0, available = 0, nstr = 0;
-	bool has_arg0, cut_last = false;
+	uint64_t skipped_bytes = 0, kept_bytes = 0;
+	bool has_arg0, has_env, cut_last = false, skip_whole = true;
 	uint64_t want;
+	int i;
 
 	if (size < sizeof(r))
 		return -EINVAL;
 	memcpy(&r, rec, sizeof(r));
 	has_arg0 = (r.flags & TRACER_EXEC_HAS_ARG0) != 0;
+	has_env = (r.flags & TRACER_EXEC_ENV) != 0;
 
-	/* Three 32-bit lengths: their 64-bit sum cannot wrap. */
-	want = (uint64_t)r.filename_len + (has_arg0 ? r.arg0_len : 0) + r.args_size;
-	if (r.filename_len > TRACER_FILENAME_MAX || want != (uint64_t)(size - sizeof(r)))
+	/* 32-bit lengths: their 64-bit sum cannot wrap. */
+	if (r.filename_len > TRACER_FILENAME_MAX || (!has_env && r.env_size) ||
+	    r.cwd.len > PATH_REC_MAX || r.exe.len > PATH_REC_MAX || r.interp.len > PATH_REC_MAX)
+		return -EINVAL;
+	want = (uint64_t)r.filename_len + (has_arg0 ? r.arg0_len : 0) + r.args_size + r.env_size +
+	       r.cwd.len + r.exe.len + r.interp.len;
+	for (i = 0; i < 3; i++) {
+		if (r.stdio[i].len > PATH_REC_MAX)
+			return -EINVAL;
+		want += r.stdio[i].len;
+	}
+	if (want != (uint64_t)(size - sizeof(r)))
 		return -EINVAL;
 
 	x->pid = r.pid;
@@ -121,6 +242,8 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	x->ppid = r.ppid;
 	x->uid = r.uid;
 	x->gid = r.gid;
+	x->euid = r.euid;
+	x->egid = r.egid;
 	x->ret = r.ret;
 	x->syscall_nr = r.syscall_nr;
 	x->comm = cut_at_nul((const char *)rec + offsetof(struct tracer_exec_rec, comm),
@@ -139,11 +262,12 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	end = p + r.args_size;
 
 	max_shown = argv_buf ? argv_cap : 0;
-	if (lim && lim->max_args < max_shown)
+	if (lim && lim->max_args && lim->max_args < max_shown)
 		max_shown = lim->max_args;
 
 	if (has_arg0) {
 		available++;
+		kept_bytes += arg0.len + 1;
 		if (shown < max_shown)
 			argv_buf[shown++] = arg0;
 	}
@@ -159,11 +283,18 @@ static int decode_exec(const unsigned char *rec, size_t size,
 		/* The first skip strings are the interpreter's, not the caller's. */
 		if (nstr++ >= r.skip) {
 			available++;
+			kept_bytes += s.len + (nul != NULL);
 			if (shown < max_shown)
 				argv_buf[shown++] = s;
+		} else {
+			skipped_bytes += s.len + 1;
+			if (!nul)
+				skip_whole = false;
 		}
 		p = nul ? nul + 1 : end;
 	}
+	if (nstr < r.skip)
+		skip_whole = false;
 
 	x->argc = (uint32_t)shown;
 	x->argv = argv_buf;
@@ -171,6 +302,30 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	x->argv_truncated = (r.flags & (TRACER_EXEC_ARGS_CUT | TRACER_EXEC_ARGS_FAULT)) ||
 			    r.args_size < r.args_total || cut_last || available > shown ||
 			    (r.argc != 0 && available < r.argc);
+
+	/* The true count and size; what was read when they are not known. */
+	x->total_argc = (uint32_t)available;
+	x->total_argv_bytes = kept_bytes;
+	if (r.flags & TRACER_EXEC_TOTALS) {
+		if (r.argc > available)
+			x->total_argc = r.argc;
+		if (!(r.flags & TRACER_EXEC_ARGS_FROM_MM))
+			x->total_argv_bytes = r.args_total;
+		else if (skip_whole && r.args_total >= skipped_bytes)
+			x->total_argv_bytes = r.args_total - skipped_bytes +
+					      (has_arg0 ? (uint64_t)r.arg0_len + 1 : 0);
+		if (x->total_argv_bytes < kept_bytes)
+			x->total_argv_bytes = kept_bytes;
+	}
+
+	if (has_env)
+		decode_env(&r, end, lim, x);
+	p = end + r.env_size;
+	x->cwd = take_path(&p, r.cwd.len, r.cwd.flags);
+	x->exe = take_path(&p, r.exe.len, r.exe.flags);
+	x->interpreter = take_path(&p, r.interp.len, r.interp.flags);
+	for (i = 0; i < 3; i++)
+		take_fd(&p, &r.stdio[i], &x->stdio[i]);
 	return 0;
 }
 

@@ -3,14 +3,26 @@
 #ifndef TRACER_DECODE_H
 #define TRACER_DECODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <tracer/tracer.h>
 
 struct tracer_decode_limits {
-	unsigned int max_args; /* at most this many arguments are shown */
+	unsigned int max_args; /* at most this many arguments are shown; 0: no limit */
 	/* tracer's start (CLOCK_MONOTONIC ns): an exit's lifetime counts from it at the earliest */
 	uint64_t epoch_ns;
+	/*
+	 * The environment of records that carry one: env_buf (env_cap entries)
+	 * receives the entries, redact_buf (redact_cap bytes) the redacted
+	 * copies ("NAME=<redacted>") unless keep_secrets. An entry whose
+	 * redacted copy does not fit is shown as TRACER_REDACTED alone.
+	 */
+	struct tracer_bytes *env_buf;
+	size_t env_cap;
+	char *redact_buf;
+	size_t redact_cap;
+	bool keep_secrets;
 };
 
 /*

@@ -70,8 +70,10 @@ Test(api_misuse, defaults)
 	cr_assert(o.watch_children);
 	cr_assert_not(o.system_wide);
 	cr_assert_eq(o.events, TRACER_EVENT_BIT(TRACER_EVENT_EXEC));
-	cr_assert_eq(o.max_args, 64);
-	cr_assert_eq(o.max_arg_bytes, 32768);
+	cr_assert_eq(o.max_args, 0); /* no count limit */
+	cr_assert_eq(o.max_arg_bytes, 256u << 10);
+	cr_assert_not(o.capture_env);
+	cr_assert_not(o.keep_secrets);
 	cr_assert_eq(o.ringbuf_bytes, 16u << 20);
 	cr_assert_null(o.on_event);
 }
@@ -99,14 +101,12 @@ Test(api_misuse, bad_options)
 	o.events = 1u << 20;
 	cr_assert_eq(create_with(&o), -EINVAL);
 	tracer_options_init(&o);
-	o.max_args = 0;
-	cr_assert_eq(create_with(&o), -EINVAL);
-	o.max_args = 4097;
+	o.max_args = 1048577;
 	cr_assert_eq(create_with(&o), -EINVAL);
 	tracer_options_init(&o);
 	o.max_arg_bytes = 0;
 	cr_assert_eq(create_with(&o), -EINVAL);
-	o.max_arg_bytes = 49153;
+	o.max_arg_bytes = (2u << 20) + 1;
 	cr_assert_eq(create_with(&o), -EINVAL);
 	tracer_options_init(&o);
 	o.ringbuf_bytes = 3 << 20; /* not a power of two */
@@ -121,8 +121,8 @@ Test(api_misuse, bad_options)
 
 	/* The limits themselves are accepted. */
 	tracer_options_init(&o);
-	o.max_args = 4096;
-	o.max_arg_bytes = 49152;
+	o.max_args = 1048576;
+	o.max_arg_bytes = 2u << 20;
 	o.ringbuf_bytes = 4096;
 	o.events = TRACER_EVENTS_ALL;
 	cr_assert_eq(create_with(&o), 0);

@@ -957,3 +957,185 @@ Test(decode, random_records)
 		free_rec(&r);
 	}
 }
+
+/* ---- The exec's context (issue 11): totals, paths, stdio, environment ---- */
+
+/* An exec record of the given fixed part followed by data (lengths already set). */
+static struct rec make_ctx(struct tracer_exec_rec h, const char *data, size_t len)
+{
+	return make_raw(&h, sizeof(h), data, len);
+}
+
+Test(decode, context_paths_stdio_and_ids)
+{
+	static const char data[] = "/bin/ls"
+				   "ls\0-l\0"
+				   "/home/a b"
+				   "/usr/bin/ls"
+				   "/dev/pts/3"
+				   "[eventfd]";
+	struct tracer_exec_rec h = exec_hdr();
+	struct tracer_bytes argv[8];
+	struct tracer_event ev;
+	struct rec r;
+
+	h.flags = TRACER_EXEC_TOTALS;
+	h.filename_len = 7;
+	h.args_size = 6;
+	h.args_total = 6;
+	h.argc = 2;
+	h.euid = 0;
+	h.egid = 5;
+	h.cwd.len = 9;
+	h.exe.len = 11;
+	h.exe.flags = TRACER_PATHF_DELETED;
+	h.stdio[0] = (struct tracer_fd_rec){ .kind = TRACER_FDK_PATH, .len = 10 };
+	h.stdio[1] = (struct tracer_fd_rec){ .kind = TRACER_FDK_PIPE, .ino = 4242 };
+	h.stdio[2] = (struct tracer_fd_rec){ .kind = TRACER_FDK_ANON, .len = 9 };
+	r = make_ctx(h, data, sizeof(data) - 1);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 8, &ev), 0);
+	cr_assert(TRACER_EVENT_HAS(&ev, exec.total_env_bytes));
+	cr_expect_eq(ev.exec.argc, 2);
+	cr_expect_eq(ev.exec.total_argc, 2);
+	cr_expect_eq(ev.exec.total_argv_bytes, 6);
+	cr_expect_not(ev.exec.argv_truncated);
+	cr_expect_eq(ev.exec.euid, 0);
+	cr_expect_eq(ev.exec.egid, 5);
+	EXPECT_BYTES(ev.exec.cwd.path, "/home/a b");
+	cr_expect_eq(ev.exec.cwd.flags, 0);
+	EXPECT_BYTES(ev.exec.exe.path, "/usr/bin/ls");
+	cr_expect_eq(ev.exec.exe.flags, TRACER_PATH_DELETED);
+	cr_expect_null(ev.exec.interpreter.path.ptr);
+	cr_expect_eq(ev.exec.stdio[0].kind, TRACER_FD_PATH);
+	EXPECT_BYTES(ev.exec.stdio[0].path.path, "/dev/pts/3");
+	cr_expect_eq(ev.exec.stdio[1].kind, TRACER_FD_PIPE);
+	cr_expect_eq(ev.exec.stdio[1].ino, 4242);
+	cr_expect_null(ev.exec.stdio[1].path.path.ptr);
+	cr_expect_eq(ev.exec.stdio[2].kind, TRACER_FD_ANON);
+	EXPECT_BYTES(ev.exec.stdio[2].path.path, "[eventfd]");
+	cr_expect_not(ev.exec.env_captured);
+	free_rec(&r);
+}
+
+Test(decode, totals_say_how_much_was_cut)
+{
+	static const char data[] = "/bin/x"
+				   "x\0aaaa\0bb";
+	struct tracer_exec_rec h = exec_hdr();
+	struct tracer_bytes argv[8];
+	struct tracer_event ev;
+	struct rec r;
+
+	h.flags = TRACER_EXEC_TOTALS | TRACER_EXEC_ARGS_CUT;
+	h.filename_len = 6;
+	h.args_size = 9;
+	h.args_total = 1000;
+	h.argc = 7;
+	r = make_ctx(h, data, sizeof(data) - 1);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 8, &ev), 0);
+	cr_expect_eq(ev.exec.argc, 3);
+	EXPECT_BYTES(ev.exec.argv[2], "bb");
+	cr_expect(ev.exec.argv_truncated);
+	cr_expect_eq(ev.exec.total_argc, 7);
+	cr_expect_eq(ev.exec.total_argv_bytes, 1000);
+	free_rec(&r);
+}
+
+Test(decode, paths_that_do_not_add_up_are_rejected)
+{
+	struct tracer_exec_rec h = exec_hdr();
+	struct tracer_event ev;
+	struct rec r;
+
+	h.cwd.len = 5; /* no bytes follow */
+	r = make_ctx(h, NULL, 0);
+	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
+	free_rec(&r);
+	h = exec_hdr();
+	h.env_size = 2; /* an environment without TRACER_EXEC_ENV */
+	r = make_ctx(h, "a\0", 2);
+	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
+	free_rec(&r);
+	h = exec_hdr();
+	h.stdio[1].len = 0xffffffffu;
+	r = make_ctx(h, NULL, 0);
+	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
+	free_rec(&r);
+}
+
+static void decode_env_rec(bool keep_secrets, struct tracer_event *ev, struct rec *r,
+			   struct tracer_bytes *env, char *redact, size_t redact_cap)
+{
+	static const char data[] = "/bin/x"
+				   "x\0"
+				   "HOME=/root\0GITHUB_TOKEN=ghp_123\0Api_Key=k\0NOEQ\0X=a\nb";
+	struct tracer_decode_limits lim = {
+		.max_args = 64,
+		.env_buf = env,
+		.env_cap = 8,
+		.redact_buf = redact,
+		.redact_cap = redact_cap,
+		.keep_secrets = keep_secrets,
+	};
+	struct tracer_exec_rec h = exec_hdr();
+	static struct tracer_bytes argv[8];
+
+	h.flags = TRACER_EXEC_TOTALS | TRACER_EXEC_ENV | TRACER_EXEC_ENV_CUT;
+	h.filename_len = 6;
+	h.args_size = 2;
+	h.args_total = 2;
+	h.argc = 1;
+	h.env_size = 52;
+	h.env_total = 60;
+	h.envc = 6;
+	*r = make_ctx(h, data, sizeof(data) - 1);
+	cr_assert_eq(tracer_decode(r->mem, r->size, &lim, argv, 8, ev), 0);
+}
+
+Test(decode, env_secrets_redacted)
+{
+	struct tracer_bytes env[8];
+	char redact[256];
+	struct tracer_event ev;
+	struct rec r;
+
+	decode_env_rec(false, &ev, &r, env, redact, sizeof(redact));
+	cr_assert(ev.exec.env_captured);
+	cr_expect(ev.exec.env_truncated);
+	cr_expect_not(ev.exec.env_fault);
+	cr_assert_eq(ev.exec.envc, 5);
+	cr_expect_eq(ev.exec.total_envc, 6);
+	cr_expect_eq(ev.exec.total_env_bytes, 60);
+	EXPECT_BYTES(ev.exec.env[0], "HOME=/root");
+	EXPECT_BYTES(ev.exec.env[1], "GITHUB_TOKEN=<redacted>");
+	EXPECT_BYTES(ev.exec.env[2], "Api_Key=<redacted>");
+	EXPECT_BYTES(ev.exec.env[3], "NOEQ");
+	EXPECT_BYTES(ev.exec.env[4], "X=a\nb");
+	free_rec(&r);
+}
+
+Test(decode, env_kept_with_keep_secrets)
+{
+	struct tracer_bytes env[8];
+	struct tracer_event ev;
+	struct rec r;
+
+	decode_env_rec(true, &ev, &r, env, NULL, 0);
+	cr_assert_eq(ev.exec.envc, 5);
+	EXPECT_BYTES(ev.exec.env[1], "GITHUB_TOKEN=ghp_123");
+	EXPECT_BYTES(ev.exec.env[2], "Api_Key=k");
+	free_rec(&r);
+}
+
+Test(decode, env_redacted_without_room_shows_the_marker_only)
+{
+	struct tracer_bytes env[8];
+	char redact[4];
+	struct tracer_event ev;
+	struct rec r;
+
+	decode_env_rec(false, &ev, &r, env, redact, sizeof(redact));
+	EXPECT_BYTES(ev.exec.env[1], "<redacted>");
+	EXPECT_BYTES(ev.exec.env[2], "<redacted>");
+	free_rec(&r);
+}

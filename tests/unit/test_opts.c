@@ -467,27 +467,27 @@ Test(opts, max_args)
 	RUN("1", "--max-args", "1");
 	assert_ok();
 	cr_assert_eq(r.opts.max_args, 1);
-	RUN("1", "--max-args=4096");
+	RUN("1", "--max-args=1048576");
 	assert_ok();
 	cr_assert_eq(r.opts.max_args, TRACER_ARGS_HARD_MAX);
 
 	RUN("1", "--max-args", "0");
-	assert_usage_error("tracer: invalid --max-args '0' (1-4096)\n");
-	RUN("1", "--max-args", "4097");
-	assert_usage_error("tracer: invalid --max-args '4097' (1-4096)\n");
+	assert_usage_error("tracer: invalid --max-args '0' (1-1048576)\n");
+	RUN("1", "--max-args", "1048577");
+	assert_usage_error("tracer: invalid --max-args '1048577' (1-1048576)\n");
 	RUN("1", "--max-args", "1K");
-	assert_usage_error("tracer: invalid --max-args '1K' (1-4096)\n");
+	assert_usage_error("tracer: invalid --max-args '1K' (1-1048576)\n");
 	RUN("1", "--max-args", "-1");
-	assert_usage_error("tracer: invalid --max-args '-1' (1-4096)\n");
+	assert_usage_error("tracer: invalid --max-args '-1' (1-1048576)\n");
 	RUN("1", "--max-args", "99999999999999999999999");
-	assert_usage_error("tracer: invalid --max-args '99999999999999999999999' (1-4096)\n");
+	assert_usage_error("tracer: invalid --max-args '99999999999999999999999' (1-1048576)\n");
 }
 
 Test(opts, max_arg_bytes)
 {
-	RUN("1", "--max-arg-bytes", "48K");
+	RUN("1", "--max-arg-bytes", "2M");
 	assert_ok();
-	cr_assert_eq(r.opts.max_arg_bytes, 49152);
+	cr_assert_eq(r.opts.max_arg_bytes, 2097152);
 	RUN("1", "--max-arg-bytes", "1");
 	assert_ok();
 	cr_assert_eq(r.opts.max_arg_bytes, 1);
@@ -496,13 +496,13 @@ Test(opts, max_arg_bytes)
 	cr_assert_eq(r.opts.max_arg_bytes, 4096);
 
 	RUN("1", "--max-arg-bytes", "0");
-	assert_usage_error("tracer: invalid --max-arg-bytes '0' (1-49152)\n");
-	RUN("1", "--max-arg-bytes", "49153");
-	assert_usage_error("tracer: invalid --max-arg-bytes '49153' (1-49152)\n");
-	RUN("1", "--max-arg-bytes", "1M");
-	assert_usage_error("tracer: invalid --max-arg-bytes '1M' (1-49152)\n");
+	assert_usage_error("tracer: invalid --max-arg-bytes '0' (1-2097152)\n");
+	RUN("1", "--max-arg-bytes", "2097153");
+	assert_usage_error("tracer: invalid --max-arg-bytes '2097153' (1-2097152)\n");
+	RUN("1", "--max-arg-bytes", "3M");
+	assert_usage_error("tracer: invalid --max-arg-bytes '3M' (1-2097152)\n");
 	RUN("1", "--max-arg-bytes", "12KB");
-	assert_usage_error("tracer: invalid --max-arg-bytes '12KB' (1-49152)\n");
+	assert_usage_error("tracer: invalid --max-arg-bytes '12KB' (1-2097152)\n");
 }
 
 Test(opts, ringbuf_size)
@@ -755,7 +755,7 @@ Test(opts, command_errors_before_dashdash)
 	RUN("--frob", "--", "make");
 	assert_usage_error("tracer: unrecognized option '--frob' (see --help)\n");
 	RUN("--max-args", "0", "--", "make");
-	assert_usage_error("tracer: invalid --max-args '0' (1-4096)\n");
+	assert_usage_error("tracer: invalid --max-args '0' (1-1048576)\n");
 	RUN("make", "--", "test");
 	assert_usage_error(
 		"tracer: invalid pid 'make' (to run a command: tracer [OPTIONS] -- COMMAND)\n");
