@@ -105,7 +105,7 @@ Test(opts, defaults)
 	cr_assert_eq(r.opts.pids[0], 1234);
 	cr_assert_eq(r.opts.n_ttys, 0);
 	cr_assert(r.opts.watch_children);
-	cr_assert_not(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
 	cr_assert_null(r.opts.output);
 	cr_assert_eq(r.opts.verbose, 0);
 	cr_assert_eq(r.opts.max_args, TRACER_ARGS_DEFAULT);
@@ -442,14 +442,14 @@ Test(opts, flags)
 {
 	RUN("-j", "-vvv", "--no-watch-children", "-o", "execs.jsonl", "1");
 	assert_ok();
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_eq(r.opts.verbose, 3);
 	cr_assert_not(r.opts.watch_children);
 	cr_assert_str_eq(r.opts.output, "execs.jsonl");
 
 	RUN("--json", "--verbose", "-v", "--output=x", "1");
 	assert_ok();
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_eq(r.opts.verbose, 2);
 	cr_assert(r.opts.watch_children);
 	cr_assert_str_eq(r.opts.output, "x");
@@ -655,7 +655,7 @@ Test(opts, command)
 	RUN("--json", "-o", "F", "--", "/bin/sh", "-c", "/bin/true x");
 	assert_ok();
 	assert_command(3, sh);
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_str_eq(r.opts.output, "F");
 }
 
@@ -671,7 +671,7 @@ Test(opts, command_keeps_its_options)
 	assert_ok();
 	assert_command(7, words);
 	cr_assert_eq(r.opts.n_pids, 0);
-	cr_assert_not(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
 
 	RUN("--", "-3");
 	assert_ok();
