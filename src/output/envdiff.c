@@ -133,8 +133,12 @@ static struct tracer_bytes *sort_env(const struct tracer_exec_event *e, uint32_t
 	return v;
 }
 
-static int put_item(FILE *out, char sign, const struct tracer_bytes *b, size_t len)
+/* " +ENTRY" or " -NAME", after " env:" for the first one. */
+static int put_item(FILE *out, bool *labelled, char sign, const struct tracer_bytes *b, size_t len)
 {
+	if (!*labelled && fputs(" env:", out) == EOF)
+		return -1;
+	*labelled = true;
 	if (fputc(' ', out) == EOF || fputc(sign, out) == EOF)
 		return -1;
 	return escape_shell_word(out, b->ptr, len);
@@ -144,9 +148,11 @@ static int write_diff(FILE *out, const struct env_snapshot *base, const struct t
 		      uint32_t n, bool whole)
 {
 	uint32_t i = 0, j = 0;
+	bool labelled = !whole;
 	int c;
 
-	if (fputs(whole ? " env:" : " env(truncated):", out) == EOF)
+	/* Nothing changed: nothing written, unless to say it is not whole. */
+	if (!whole && fputs(" env(truncated):", out) == EOF)
 		return -1;
 	while (i < base->n || j < n) {
 		if (i == base->n)
@@ -156,17 +162,17 @@ static int write_diff(FILE *out, const struct env_snapshot *base, const struct t
 		else
 			c = cmp_names(&base->sorted[i], &v[j]);
 		if (c < 0) {
-			if (whole &&
-			    put_item(out, '-', &base->sorted[i], name_len(&base->sorted[i])))
+			if (whole && put_item(out, &labelled, '-', &base->sorted[i],
+					      name_len(&base->sorted[i])))
 				return -1;
 			i++;
 		} else if (c > 0) {
-			if (put_item(out, '+', &v[j], v[j].len))
+			if (put_item(out, &labelled, '+', &v[j], v[j].len))
 				return -1;
 			j++;
 		} else {
 			if (!same_entry(&base->sorted[i], &v[j]) &&
-			    put_item(out, '+', &v[j], v[j].len))
+			    put_item(out, &labelled, '+', &v[j], v[j].len))
 				return -1;
 			i++;
 			j++;

@@ -799,3 +799,63 @@ Test(opts, service)
 	RUN("--all", "--listen", "80", "--store", "0");
 	assert_usage_error("tracer: invalid --store '0' (1-10000000)\n");
 }
+
+Test(opts, format)
+{
+	RUN("1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
+	cr_assert_not(r.opts.capture_env);
+	cr_assert_not(r.opts.keep_secrets);
+
+	RUN("--format", "sh", "--", "make");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_SH);
+	RUN("--format=json", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
+	/* The last one given wins, -j included. */
+	RUN("-j", "--format", "text", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
+	RUN("--format", "sh", "-j", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
+
+	RUN("--format", "xml", "1");
+	assert_usage_error("tracer: invalid --format 'xml' (text, json or sh)\n");
+	RUN("--format", "", "1");
+	assert_usage_error("tracer: invalid --format '' (text, json or sh)\n");
+	RUN("--format", "JSON", "1");
+	assert_usage_error("tracer: invalid --format 'JSON' (text, json or sh)\n");
+	RUN("1", "--format");
+	assert_usage_error("tracer: option '--format' requires an argument (see --help)\n");
+}
+
+Test(opts, env_and_redaction)
+{
+	RUN("--env", "1");
+	assert_ok();
+	cr_assert(r.opts.capture_env);
+	cr_assert_not(r.opts.keep_secrets);
+
+	RUN("--env", "--no-redact", "--format", "sh", "--", "env");
+	assert_ok();
+	cr_assert(r.opts.capture_env);
+	cr_assert(r.opts.keep_secrets);
+
+	RUN("--no-redact", "1");
+	assert_usage_error("tracer: --no-redact needs --env\n");
+	RUN("--env=1", "1");
+	assert_usage_error("tracer: option '--env' doesn't allow an argument (see --help)\n");
+}
+
+Test(opts, help_shows_formats_and_env)
+{
+	RUN("--help");
+	cr_assert_eq(r.ret, TRACER_EXIT_OK);
+	cr_assert_not_null(strstr(r.out, "--format=FORMAT"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "tracer --format sh -- make"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "tracer --env --json"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "--no-redact"), "%s", r.out);
+}
