@@ -23,7 +23,8 @@
  * When the exec cannot be repeated exactly, the line is a comment saying why
  * ("# failed: ENOENT: (cd ...)") that still shows the command: an entry bash
  * cannot assign (a name that is not an identifier, or one of bash's own
- * special variables), a cut argv or environment, a cwd that is gone.
+ * special variables), a value the library redacted, a cut argv or
+ * environment, a cwd that is gone.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -77,6 +78,16 @@ static size_t assignable(const struct tracer_bytes *b)
 	return len;
 }
 
+/* "NAME=<redacted>": the library hid the value (no --no-redact). */
+static bool redacted(const struct tracer_bytes *b)
+{
+	static const char marker[] = TRACER_REDACTED;
+	size_t n = sizeof(marker) - 1;
+	const char *eq = memchr(b->ptr, '=', b->len);
+
+	return eq && (size_t)(b->ptr + b->len - eq - 1) == n && memcmp(eq + 1, marker, n) == 0;
+}
+
 /* Why the line cannot repeat the exec exactly, "" when it can. */
 static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, size_t size)
 {
@@ -110,9 +121,12 @@ static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, s
 		return "environment unreadable";
 	if (e->env_truncated)
 		return "environment truncated";
-	for (i = 0; e->env && i < e->envc; i++)
+	for (i = 0; e->env && i < e->envc; i++) {
 		if (!assignable(&e->env[i]))
 			return "environment entry not settable from bash";
+		if (redacted(&e->env[i]))
+			return "environment redacted";
+	}
 	return "";
 }
 

@@ -144,6 +144,15 @@ Test(sh, comments)
 		  line);
 	free(line);
 
+	env[0] = (struct tracer_bytes)BYTES("API_TOKEN=" TRACER_REDACTED);
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# environment redacted: (", 25) == 0, "%s", line);
+	free(line);
+	env[0] = (struct tracer_bytes)BYTES("NOT_REDACTED=<redacted>x");
+	line = sh_line(&ev);
+	cr_assert(line[0] == '(', "%s", line);
+	free(line);
+
 	/* An event of a library without the context: no cwd to go to. */
 	ev.sz = offsetof(struct tracer_event, exec.total_argc);
 	line = sh_line(&ev);
