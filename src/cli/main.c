@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
+#include "envdiff.h"
 #include "evlist.h"
 #include "format.h"
 #include "launch.h"
@@ -25,7 +26,8 @@
 
 struct app {
 	FILE *out;
-	bool json;
+	enum format_kind format;
+	struct envdiff *env; /* text with --env: the environments the changes are shown against */
 	uint64_t start_ns;
 	uint64_t events; /* events written */
 	bool write_failed;
@@ -54,15 +56,6 @@ static double rel_seconds(const struct app *app, uint64_t ts_ns)
 	return ts_ns > app->start_ns ? (double)(ts_ns - app->start_ns) / 1e9 : 0.0;
 }
 
-static int write_lost(struct app *app, const struct tracer_event *ev)
-{
-	double ts = rel_seconds(app, ev->ts_ns);
-
-	if (app->json)
-		return format_lost_json(app->out, ts, ev->lost.count, ev->cpu);
-	return format_lost_text(app->out, ts, ev->lost.count, ev->cpu);
-}
-
 static void write_failure(struct app *app)
 {
 	if (!app->write_failed)
@@ -77,8 +70,8 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	double ts = rel_seconds(app, ev->ts_ns);
 	off_t len;
 
-	if (fseeko(app->jsonf, 0, SEEK_SET) || format_exec_json(app->jsonf, ts, &ev->exec) ||
-	    fflush(app->jsonf)) {
+	if (fseeko(app->jsonf, 0, SEEK_SET) ||
+	    format_exec_event(app->jsonf, FORMAT_JSON, NULL, ts, ev) || fflush(app->jsonf)) {
 		app->store_failed++;
 		return;
 	}
@@ -113,12 +106,16 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->write_failed)
 		return 1;
 	if (ev->type == TRACER_EVENT_LOST) {
-		ret = write_lost(app, ev);
+		ret = format_event_as(app->out, app->format, NULL, rel_seconds(app, ev->ts_ns), ev);
 	} else {
 		lifecycle_add(app->lc, ev);
+		/* Asked for even when not printed: an exited process's environment is dropped. */
+		if (ev->type == TRACER_EVENT_EXIT)
+			envdiff_forget(app->env, ev->exit.pid);
 		if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
 			return 0;
-		ret = format_event(app->out, app->json, rel_seconds(app, ev->ts_ns), ev);
+		ret = format_event_as(app->out, app->format, app->env, rel_seconds(app, ev->ts_ns),
+				      ev);
 		if (!ret)
 			app->events++;
 	}
@@ -315,6 +312,11 @@ static void library_options(const struct tracer_opts *opts, struct app *app, uin
 	topts->max_procs = opts->max_procs;
 	topts->verbose = opts->verbose > 0;
 	topts->events = evlist_kernel_mask(opts->events, opts->tree, opts->timeline != NULL);
+	/* The text format's environment changes: remembered until the process exits. */
+	if (app->env)
+		topts->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	topts->capture_env = opts->capture_env;
+	topts->keep_secrets = opts->keep_secrets;
 	topts->epoch_ns = app->start_ns;
 	topts->on_event = on_event;
 	topts->ctx = app;
@@ -425,8 +427,16 @@ int main(int argc, char **argv)
 	if (ret >= 0)
 		return ret;
 
-	app.json = opts.json;
+	app.format = opts.format;
 	app.printed = opts.events;
+	if (opts.capture_env && opts.format == FORMAT_TEXT) {
+		app.env = envdiff_new();
+		if (!app.env) {
+			fprintf(stderr, "tracer: out of memory\n");
+			opts_free(&opts);
+			return TRACER_EXIT_FAILURE;
+		}
+	}
 	if (open_events_output(&app, &opts))
 		return TRACER_EXIT_FAILURE;
 	if (lifecycle_open(&(struct lifecycle_config){ .tree = opts.tree,
@@ -466,6 +476,7 @@ out_close_output:
 	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
+	envdiff_free(app.env);
 	opts_free(&opts);
 	return ret;
 }

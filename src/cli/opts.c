@@ -46,6 +46,9 @@ enum {
 	OPT_LISTEN,
 	OPT_STORE,
 	OPT_QUIET,
+	OPT_FORMAT,
+	OPT_ENV,
+	OPT_NO_REDACT,
 };
 
 /* Keys of the lifecycle options. */
@@ -60,7 +63,9 @@ static const char doc[] =
 	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
 	"--tty, the COMMAND given after --, and, unless --no-watch-children, all their "
 	"descendants, those already running and those started later. Each execve/execveat, "
-	"successful or not, is printed with its arguments, as text or as JSON Lines.\n"
+	"successful or not, is printed with its arguments and context (cwd, executable, "
+	"standard fds, effective ids and, with --env, environment), as text, as JSON Lines, "
+	"or as bash command lines that run it again.\n"
 	"\n"
 	"USAGE: tracer [OPTIONS] [PID...]\n"
 	"       tracer [OPTIONS] -- COMMAND [ARG...]\n"
@@ -72,6 +77,8 @@ static const char doc[] =
 	"    tracer --all          # every exec on the machine, until Ctrl-C\n"
 	"    tracer --all --listen 8080 --quiet   # HTTP API on 127.0.0.1:8080\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
+	"    tracer --format sh -- make   # each exec as a bash line that repeats it\n"
+	"    tracer --env --json -- ./configure   # with each exec's environment\n"
 	"    tracer --pid 1234 --no-watch-children\n"
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
 	"    tracer -o execs.log -- ./install.sh\n"
@@ -118,7 +125,18 @@ static const struct argp_option options[] = {
 	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", 0,
 	  "Read exclusions from FILE, one per line: /paths, else command names; # comments", 1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "json", 'j', NULL, 0, "Print JSON Lines (one object per line)", 2 },
+	{ "format", OPT_FORMAT, "FORMAT", 0,
+	  "Write the events as text (default: one line per event), json (JSON Lines: one object "
+	  "per line) or sh (one bash command line per exec that repeats it: the same program, "
+	  "argv, cwd and, with --env, environment)",
+	  2 },
+	{ "json", 'j', NULL, 0, "Same as --format json", 2 },
+	{ "env", OPT_ENV, NULL, 0,
+	  "Also capture each exec's environment (within --max-arg-bytes); the values of "
+	  "variables whose names look secret (PASSWORD, TOKEN, ...) are replaced by <redacted>",
+	  2 },
+	{ "no-redact", OPT_NO_REDACT, NULL, 0,
+	  "With --env, keep the values of the variables whose names look secret", 2 },
 	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
 	{ "verbose", 'v', NULL, 0, "Print more diagnostics (repeatable)", 2 },
 	{ "events", OPT_EVENTS, "LIST", 0,
@@ -356,6 +374,8 @@ static error_t check_end(struct parse_ctx *ctx)
 	}
 	if (opts->quiet && !opts->listen)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
+	if (opts->keep_secrets && !opts->capture_env)
+		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
 				   "--all traces every process: it takes no --pid, --tty or "
@@ -496,7 +516,23 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 
 	switch (key) {
 	case 'j':
-		opts->json = true;
+		opts->format = FORMAT_JSON;
+		return 0;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			opts->format = FORMAT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			opts->format = FORMAT_JSON;
+		else if (strcmp(arg, "sh") == 0)
+			opts->format = FORMAT_SH;
+		else
+			return usage_error(ctx, "invalid --format ", arg, " (text, json or sh)");
+		return 0;
+	case OPT_ENV:
+		opts->capture_env = true;
+		return 0;
+	case OPT_NO_REDACT:
+		opts->keep_secrets = true;
 		return 0;
 	case 'o':
 		if (!*arg)

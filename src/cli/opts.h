@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "exclude.h"
+#include "format.h"
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
@@ -34,7 +35,9 @@ struct tracer_opts {
 	uint16_t listen_port;
 	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
 	bool quiet; /* no event output */
-	bool json;
+	enum format_kind format; /* --format, -j: default FORMAT_TEXT */
+	bool capture_env; /* --env */
+	bool keep_secrets; /* --no-redact */
 	const char *output; /* NULL: stdout */
 	int verbose;
 	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */

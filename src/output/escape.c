@@ -176,7 +176,9 @@ static const char *ansi_c_escape(char *buf, const unsigned char *p, size_t n, ui
 	case '\\':
 		return "\\\\";
 	case '\'':
-		return "\\'";
+	case '!':
+		/* Not \' nor a bare !: nothing for history expansion to misread. */
+		return fmt_hex(buf, "\\x", *p, 2);
 	case '\n':
 		return "\\n";
 	case '\t':

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "context.h"
+#include "envdiff.h"
 #include "escape.h"
 #include "format.h"
 
@@ -277,6 +279,11 @@ static bool tty_bare(const char *tty)
 	return true;
 }
 
+static const char *json_bool(bool b)
+{
+	return b ? "true" : "false";
+}
+
 static int finish(FILE *out)
 {
 	if (fputc('\n', out) == EOF || ferror(out))
@@ -284,7 +291,8 @@ static int finish(FILE *out)
 	return 0;
 }
 
-int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e)
+static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx,
+		     struct envdiff *env)
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
@@ -317,6 +325,8 @@ int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e)
 	} else if (escape_c_quoted(out, e->tty, strlen(e->tty))) {
 		return -1;
 	}
+	if (ctx && text_context(out, e, env))
+		return -1;
 
 	if (e->argv_fault)
 		label = " argv(unreadable):";
@@ -338,12 +348,12 @@ int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e)
 	return finish(out);
 }
 
-static const char *json_bool(bool b)
+int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e)
 {
-	return b ? "true" : "false";
+	return exec_text(out, ts, e, false, NULL);
 }
 
-int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
+static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx)
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
@@ -380,9 +390,36 @@ int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
 		return -1;
 	if (e->tty ? escape_json_string(out, e->tty, strlen(e->tty)) : fputs("null", out) == EOF)
 		return -1;
+	if (ctx && json_context(out, e))
+		return -1;
 	if (fputc('}', out) == EOF)
 		return -1;
 	return finish(out);
+}
+
+int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
+{
+	return exec_json(out, ts, e, false);
+}
+
+/* Whether ev carries the context fields (total_argc to total_env_bytes): all or none. */
+static bool has_context(const struct tracer_event *ev)
+{
+	return TRACER_EVENT_HAS(ev, exec.total_env_bytes);
+}
+
+int format_exec_event(FILE *out, enum format_kind kind, struct envdiff *env, double ts,
+		      const struct tracer_event *ev)
+{
+	switch (kind) {
+	case FORMAT_JSON:
+		return exec_json(out, ts, &ev->exec, has_context(ev));
+	case FORMAT_SH:
+		return format_exec_sh(out, ev);
+	case FORMAT_TEXT:
+	default:
+		return exec_text(out, ts, &ev->exec, has_context(ev), env);
+	}
 }
 
 /* Seconds, from nanoseconds, for printing with %.6f. */
@@ -561,10 +598,27 @@ int format_signal_json(FILE *out, double ts, const struct tracer_signal_event *e
 
 int format_event(FILE *out, bool json, double ts, const struct tracer_event *ev)
 {
+	return format_event_as(out, json ? FORMAT_JSON : FORMAT_TEXT, NULL, ts, ev);
+}
+
+int format_event_as(FILE *out, enum format_kind kind, struct envdiff *env, double ts,
+		    const struct tracer_event *ev)
+{
+	bool json = kind == FORMAT_JSON;
+
+	if (kind == FORMAT_SH) {
+		/* Commands only: the rest as comments at most. */
+		if (ev->type == TRACER_EVENT_EXEC)
+			return format_exec_sh(out, ev);
+		if (ev->type == TRACER_EVENT_LOST)
+			return format_lost_sh(out, ev->lost.count, ev->cpu);
+		return 0;
+	}
+	if (ev->type == TRACER_EVENT_EXIT)
+		envdiff_forget(env, ev->exit.pid);
 	switch (ev->type) {
 	case TRACER_EVENT_EXEC:
-		return json ? format_exec_json(out, ts, &ev->exec) :
-			      format_exec_text(out, ts, &ev->exec);
+		return format_exec_event(out, kind, env, ts, ev);
 	case TRACER_EVENT_EXIT:
 		return json ? format_exit_json(out, ts, &ev->exit) :
 			      format_exit_text(out, ts, &ev->exit);

@@ -27,6 +27,16 @@ static int put_str(FILE *out, const char *s)
 	return escape_json_string(out, s, strlen(s));
 }
 
+/* ,"cwd":"...","exe":"..." for those known. */
+static int put_paths(FILE *out, const char *cwd, const char *exe)
+{
+	if (cwd && (fputs(",\"cwd\":", out) == EOF || put_str(out, cwd)))
+		return -1;
+	if (exe && (fputs(",\"exe\":", out) == EOF || put_str(out, exe)))
+		return -1;
+	return 0;
+}
+
 /* The process's label: its (shortened) command line, or its name. */
 static int put_label(FILE *out, const struct tree_proc *p, bool with_pid)
 {
@@ -144,6 +154,8 @@ static int write_span(FILE *out, bool *first, const struct tree *t, const struct
 	if (signaled ? fprintf(out, ",\"signal\":%d", WTERMSIG(p->status)) < 0 :
 		       fputs(",\"signal\":null", out) == EOF)
 		return -1;
+	if (put_paths(out, p->cwd, p->exe))
+		return -1;
 	if (fprintf(out,
 		    ",\"core_dumped\":%s,\"failed\":%s,\"running\":%s,\"started_before\":%s,"
 		    "\"failed_execs\":%zu}}",
@@ -165,7 +177,8 @@ static int write_exec_mark(FILE *out, const struct tree_mark *m)
 		return -1;
 	if (err ? fprintf(out, "\"%s\"", err) < 0 : fputs("null", out) == EOF)
 		return -1;
-	if (fputs(",\"argv\":", out) == EOF || put_str(out, m->text) || fputs("}}", out) == EOF)
+	if (fputs(",\"argv\":", out) == EOF || put_str(out, m->text) ||
+	    put_paths(out, m->cwd, m->exe) || fputs("}}", out) == EOF)
 		return -1;
 	return 0;
 }

@@ -25,8 +25,11 @@ void tree_free(struct tree *t)
 	for (i = 0; i < t->n; i++) {
 		struct tree_proc *p = &t->procs[i];
 
-		for (j = 0; j < p->n_marks; j++)
+		for (j = 0; j < p->n_marks; j++) {
 			free(p->marks[j].text);
+			free(p->marks[j].cwd);
+			free(p->marks[j].exe);
+		}
 		free(p->marks);
 		free(p->failures);
 		free(p->children);
@@ -227,6 +230,23 @@ static char *render_cmdline(const struct tracer_exec_event *e, size_t *short_len
 	return buf;
 }
 
+/* A path of the exec's context as a string (paths hold no NUL), NULL when none. */
+static int dup_path(const struct tracer_event *ev, const struct tracer_path *path, char **out)
+{
+	*out = NULL;
+	if (!TRACER_EVENT_HAS(ev, exec.total_env_bytes) || !path->path.ptr)
+		return 0;
+	*out = strndup(path->path.ptr, path->path.len);
+	return *out ? 0 : -ENOMEM;
+}
+
+static void free_mark(struct tree_mark *m)
+{
+	free(m->text);
+	free(m->cwd);
+	free(m->exe);
+}
+
 static int add_mark(struct tree_proc *p, const struct tree_mark *m)
 {
 	if (GROW(p->marks, p->cap_marks, p->n_marks))
@@ -272,15 +292,16 @@ static int add_exec(struct tree *t, const struct tracer_event *ev)
 	if (!p->comm && set_comm(p, e->comm))
 		return -ENOMEM;
 	m.text = render_cmdline(e, &short_len);
-	if (!m.text)
-		return -ENOMEM;
-	if (add_mark(p, &m)) {
-		free(m.text);
+	if (!m.text || dup_path(ev, &e->cwd, &m.cwd) || dup_path(ev, &e->exe, &m.exe) ||
+	    add_mark(p, &m)) {
+		free_mark(&m);
 		return -ENOMEM;
 	}
 	if (e->ret == 0) {
 		p->cmdline = m.text;
 		p->cmdline_short = short_len;
+		p->cwd = m.cwd;
+		p->exe = m.exe;
 		/* Failures with the same arguments were a search of $PATH that succeeded. */
 		for (i = n = 0; i < p->n_failures; i++)
 			if (strcmp(p->failures[i].cmdline, m.text) != 0)

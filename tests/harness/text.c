@@ -101,6 +101,35 @@ static void expect_cquoted(char **p, struct h_bytes *out, const char *line)
 	*p = s;
 }
 
+/*
+ * Skips the exec's context fields between tty and the argv label (cwd="...",
+ * 0<"...", env: +'A=b c' ...), each a word whose quoted parts ("..." with C
+ * escapes, '...', $'...') may hold spaces.
+ */
+static void skip_context(char **pp)
+{
+	char *p = *pp;
+
+	while (*p == ' ' && strncmp(p, " argv:", 6) != 0 && strncmp(p, " argv(", 6) != 0) {
+		for (p++; *p && *p != ' ';) {
+			if (*p == '"' || (p[0] == '$' && p[1] == '\'')) {
+				char close = *p == '"' ? '"' : '\'';
+
+				p += close == '"' ? 1 : 2;
+				while (*p && *p != close)
+					p += p[0] == '\\' && p[1] ? 2 : 1;
+				if (*p)
+					p++;
+			} else if (*p == '\'') {
+				p = strchr(p + 1, '\'') ? strchr(p + 1, '\'') + 1 : p + strlen(p);
+			} else {
+				p++;
+			}
+		}
+	}
+	*pp = p;
+}
+
 void h_text_parse(char *line, struct h_text *t)
 {
 	char *p = line, *end;
@@ -153,6 +182,7 @@ void h_text_parse(char *line, struct h_text *t)
 		memcpy(t->tty, p, n);
 		p += n;
 	}
+	skip_context(&p);
 	expect_lit(&p, " ", line);
 	end = strchr(p, ':');
 	cr_assert(end && (size_t)(end - p) < sizeof(t->label), "text line: no argv label in: %s",

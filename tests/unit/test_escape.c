@@ -157,7 +157,8 @@ Test(shell_word, ansi_c)
 	EXPECT_ESC(escape_shell_word, "\xe6\x97", "$'\\xe6\\x97'");
 	EXPECT_ESC(escape_shell_word, "\xc0\xaf", "$'\\xc0\\xaf'");
 	EXPECT_ESC(escape_shell_word, "\xed\xa0\x80", "$'\\xed\\xa0\\x80'");
-	EXPECT_ESC(escape_shell_word, "it's\n", "$'it\\'s\\n'");
+	EXPECT_ESC(escape_shell_word, "it's\n", "$'it\\x27s\\n'");
+	EXPECT_ESC(escape_shell_word, "hi!\n", "$'hi\\x21\\n'");
 	EXPECT_ESC(escape_shell_word, "a\\b\n", "$'a\\\\b\\n'");
 	EXPECT_ESC(escape_shell_word, "\"$x\"\n", "$'\"$x\"\\n'");
 	EXPECT_ESC(escape_shell_word, "caf\xc3\xa9\n", "$'caf\xc3\xa9\\n'");

@@ -105,7 +105,7 @@ Test(opts, defaults)
 	cr_assert_eq(r.opts.pids[0], 1234);
 	cr_assert_eq(r.opts.n_ttys, 0);
 	cr_assert(r.opts.watch_children);
-	cr_assert_not(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
 	cr_assert_null(r.opts.output);
 	cr_assert_eq(r.opts.verbose, 0);
 	cr_assert_eq(r.opts.max_args, TRACER_ARGS_DEFAULT);
@@ -442,14 +442,14 @@ Test(opts, flags)
 {
 	RUN("-j", "-vvv", "--no-watch-children", "-o", "execs.jsonl", "1");
 	assert_ok();
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_eq(r.opts.verbose, 3);
 	cr_assert_not(r.opts.watch_children);
 	cr_assert_str_eq(r.opts.output, "execs.jsonl");
 
 	RUN("--json", "--verbose", "-v", "--output=x", "1");
 	assert_ok();
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_eq(r.opts.verbose, 2);
 	cr_assert(r.opts.watch_children);
 	cr_assert_str_eq(r.opts.output, "x");
@@ -655,7 +655,7 @@ Test(opts, command)
 	RUN("--json", "-o", "F", "--", "/bin/sh", "-c", "/bin/true x");
 	assert_ok();
 	assert_command(3, sh);
-	cr_assert(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
 	cr_assert_str_eq(r.opts.output, "F");
 }
 
@@ -671,7 +671,7 @@ Test(opts, command_keeps_its_options)
 	assert_ok();
 	assert_command(7, words);
 	cr_assert_eq(r.opts.n_pids, 0);
-	cr_assert_not(r.opts.json);
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
 
 	RUN("--", "-3");
 	assert_ok();
@@ -798,4 +798,64 @@ Test(opts, service)
 			   "PORT 1-65535)\n");
 	RUN("--all", "--listen", "80", "--store", "0");
 	assert_usage_error("tracer: invalid --store '0' (1-10000000)\n");
+}
+
+Test(opts, format)
+{
+	RUN("1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
+	cr_assert_not(r.opts.capture_env);
+	cr_assert_not(r.opts.keep_secrets);
+
+	RUN("--format", "sh", "--", "make");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_SH);
+	RUN("--format=json", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
+	/* The last one given wins, -j included. */
+	RUN("-j", "--format", "text", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_TEXT);
+	RUN("--format", "sh", "-j", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_JSON);
+
+	RUN("--format", "xml", "1");
+	assert_usage_error("tracer: invalid --format 'xml' (text, json or sh)\n");
+	RUN("--format", "", "1");
+	assert_usage_error("tracer: invalid --format '' (text, json or sh)\n");
+	RUN("--format", "JSON", "1");
+	assert_usage_error("tracer: invalid --format 'JSON' (text, json or sh)\n");
+	RUN("1", "--format");
+	assert_usage_error("tracer: option '--format' requires an argument (see --help)\n");
+}
+
+Test(opts, env_and_redaction)
+{
+	RUN("--env", "1");
+	assert_ok();
+	cr_assert(r.opts.capture_env);
+	cr_assert_not(r.opts.keep_secrets);
+
+	RUN("--env", "--no-redact", "--format", "sh", "--", "env");
+	assert_ok();
+	cr_assert(r.opts.capture_env);
+	cr_assert(r.opts.keep_secrets);
+
+	RUN("--no-redact", "1");
+	assert_usage_error("tracer: --no-redact needs --env\n");
+	RUN("--env=1", "1");
+	assert_usage_error("tracer: option '--env' doesn't allow an argument (see --help)\n");
+}
+
+Test(opts, help_shows_formats_and_env)
+{
+	RUN("--help");
+	cr_assert_eq(r.ret, TRACER_EXIT_OK);
+	cr_assert_not_null(strstr(r.out, "--format=FORMAT"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "tracer --format sh -- make"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "tracer --env --json"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "--no-redact"), "%s", r.out);
 }

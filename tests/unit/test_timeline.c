@@ -259,6 +259,52 @@ Test(timeline, hostile_names_stay_valid_json)
 	tree_free(&t);
 }
 
+Test(timeline, spans_carry_cwd_and_exe)
+{
+	static struct tracer_bytes argv[] = { BYTES("cc"), BYTES("-c") };
+	struct tracer_event ok, failed;
+	struct tree t;
+	json_object *doc, *e, *args;
+	char *s;
+
+	tree_init(&t);
+	add(&t, fork_ev(MS(1), 1, 2, "make"));
+	failed = exec_ev(MS(2), 2, 1, -2, argv, 2);
+	failed.sz = sizeof(failed);
+	failed.exec.cwd.path = (struct tracer_bytes)BYTES("/src/a \"b\"");
+	add(&t, failed);
+	ok = exec_ev(MS(3), 2, 1, 0, argv, 2);
+	ok.sz = sizeof(ok);
+	ok.exec.cwd.path = (struct tracer_bytes)BYTES("/src/a \"b\"");
+	ok.exec.exe.path = (struct tracer_bytes)BYTES("/usr/bin/gcc-12");
+	add(&t, ok);
+	cr_assert_eq(tree_finish(&t, MS(4)), 0);
+	s = written(&t, 0);
+	doc = parse(s);
+	/* The span: the last successful exec's. */
+	e = find(get(doc, "traceEvents"), "X", 2, NULL, 0);
+	cr_assert_not_null(e);
+	args = get(e, "args");
+	cr_expect_str_eq(get_str(args, "cwd"), "/src/a \"b\"");
+	cr_expect_str_eq(get_str(args, "exe"), "/usr/bin/gcc-12");
+	/* Each exec's mark: its own; none for what the failed one did not open. */
+	e = find(get(doc, "traceEvents"), "i", 2, "exec failed", 0);
+	cr_assert_not_null(e);
+	args = get(e, "args");
+	cr_expect_str_eq(get_str(args, "cwd"), "/src/a \"b\"");
+	cr_expect_not(json_object_object_get_ex(args, "exe", NULL));
+	e = find(get(doc, "traceEvents"), "i", 2, "exec", 0);
+	cr_assert_not_null(e);
+	cr_expect_str_eq(get_str(get(e, "args"), "exe"), "/usr/bin/gcc-12");
+	/* Events without the context fields have none. */
+	e = find(get(doc, "traceEvents"), "X", 1, NULL, 0);
+	cr_assert_not_null(e);
+	cr_expect_not(json_object_object_get_ex(get(e, "args"), "cwd", NULL));
+	json_object_put(doc);
+	free(s);
+	tree_free(&t);
+}
+
 Test(timeline, empty)
 {
 	struct tree t;

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * --format sh: each exec as one line that, pasted into bash, runs it again:
+ *
+ *	(cd -P -- /src || exit; exec -a gcc -- /usr/bin/gcc -c x.c)
+ *
+ * and, with the environment captured, exactly that environment:
+ *
+ *	(cd -P -- /src || exit; IFS=$' \t\n'; unset -v $(compgen -e); HOME=/root
+ *	 PATH=/usr/bin exec -a gcc -- /usr/bin/gcc -c x.c)
+ *
+ * Why this form: only bash's exec sets argv[0] (-a), and env -i, which could
+ * set an exact environment, cannot; exec -c empties the environment but also
+ * drops the assignments before it. So the subshell unsets every exported
+ * variable and passes the entries as assignments to exec, which exports
+ * exactly them (a subshell's exec adds nothing, not even SHLVL). Bash builds
+ * the environment from its variables, so the entries come in its order, not
+ * the original one. The subshell keeps the user's shell: exec replaces it only.
+ *
+ * Every word goes through escape_shell_word(): bare, '...', or $'...' with
+ * \xNN for anything else, so the line is one line, holds no byte the
+ * terminal or bash would act on, and no argument can end the command early.
+ * When the exec cannot be repeated exactly, the line is a comment saying why
+ * ("# failed: ENOENT: (cd ...)") that still shows the command: an entry bash
+ * cannot assign (a name that is not an identifier, or one of bash's own
+ * special variables), a value the library redacted, a cut argv or
+ * environment, a cwd that is gone.
+ */
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "escape.h"
+#include "format.h"
+
+/* Variables bash computes or keeps read-only: an assignment would not export the value. */
+static const char *const bash_special[] = {
+	"BASHOPTS",	 "BASHPID",	  "BASH_ALIASES",    "BASH_ARGC",   "BASH_ARGV",
+	"BASH_ARGV0",	 "BASH_CMDS",	  "BASH_COMMAND",    "BASH_LINENO", "BASH_SOURCE",
+	"BASH_SUBSHELL", "BASH_VERSINFO", "COMP_WORDBREAKS", "DIRSTACK",    "EPOCHREALTIME",
+	"EPOCHSECONDS",	 "EUID",	  "FUNCNAME",	     "GROUPS",	    "HISTCMD",
+	"LINENO",	 "PPID",	  "RANDOM",	     "SECONDS",	    "SHELLOPTS",
+	"SRANDOM",	 "UID",
+};
+
+static bool is_identifier(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* The length of the name in "NAME=value" when bash can export that entry by assignment, else 0. */
+static size_t assignable(const struct tracer_bytes *b)
+{
+	const char *eq = b->len && b->ptr ? memchr(b->ptr, '=', b->len) : NULL;
+	size_t len, i;
+
+	if (!eq)
+		return 0;
+	len = (size_t)(eq - b->ptr);
+	if (!is_identifier(b->ptr, len))
+		return 0;
+	for (i = 0; i < sizeof(bash_special) / sizeof(bash_special[0]); i++)
+		if (strlen(bash_special[i]) == len && memcmp(bash_special[i], b->ptr, len) == 0)
+			return 0;
+	return len;
+}
+
+/* "NAME=<redacted>": the library hid the value (no --no-redact). */
+static bool redacted(const struct tracer_bytes *b)
+{
+	static const char marker[] = TRACER_REDACTED;
+	size_t n = sizeof(marker) - 1;
+	const char *eq = memchr(b->ptr, '=', b->len);
+
+	return eq && (size_t)(b->ptr + b->len - eq - 1) == n && memcmp(eq + 1, marker, n) == 0;
+}
+
+/* Why the line cannot repeat the exec exactly, "" when it can. */
+static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, size_t size)
+{
+	const struct tracer_exec_event *e = &ev->exec;
+	const char *err;
+	uint32_t i;
+
+	if (e->ret) {
+		err = e->ret < 0 && e->ret != INT32_MIN ? errno_name(-e->ret) : NULL;
+		if (err)
+			snprintf(buf, size, "failed: %s", err);
+		else
+			snprintf(buf, size, "failed: %" PRId32, e->ret);
+		return buf;
+	}
+	if (e->argv_fault)
+		return "argv unreadable";
+	if (e->argv_truncated)
+		return "argv truncated";
+	if (!e->argv || !e->argc)
+		return "no argv[0]";
+	if (!ctx || !e->cwd.path.ptr)
+		return "cwd unknown";
+	if (e->cwd.flags & TRACER_PATH_DELETED)
+		return "cwd deleted";
+	if (e->cwd.flags & (TRACER_PATH_CUT | TRACER_PATH_DETACHED))
+		return "cwd not reachable";
+	if (!e->env_captured)
+		return "";
+	if (e->env_fault)
+		return "environment unreadable";
+	if (e->env_truncated)
+		return "environment truncated";
+	for (i = 0; e->env && i < e->envc; i++) {
+		if (!assignable(&e->env[i]))
+			return "environment entry not settable from bash";
+		if (redacted(&e->env[i]))
+			return "environment redacted";
+	}
+	return "";
+}
+
+/* The file to run: the filename as passed to exec, else the resolved exe. */
+static struct tracer_bytes program(const struct tracer_event *ev, bool ctx)
+{
+	const struct tracer_exec_event *e = &ev->exec;
+	bool relative = !e->filename.len || e->filename.ptr[0] != '/';
+
+	/* execveat's filename is relative to a directory fd that is gone: the exe is not. */
+	if (ctx && e->exe.path.ptr && !e->exe.flags &&
+	    (!e->filename.len || (e->syscall_nr == TRACER_SYSCALL_EXECVEAT && relative)))
+		return e->exe.path;
+	return e->filename;
+}
+
+static int write_program(FILE *out, struct tracer_bytes p)
+{
+	/* A name without a slash: execve opens it in the cwd, bash's exec would search $PATH. */
+	if (p.len && !memchr(p.ptr, '/', p.len)) {
+		char buf[4096 + 2];
+
+		if (p.len + 2 <= sizeof(buf)) {
+			memcpy(buf, "./", 2);
+			memcpy(buf + 2, p.ptr, p.len);
+			return escape_shell_word(out, buf, p.len + 2);
+		}
+	}
+	return escape_shell_word(out, p.ptr, p.len);
+}
+
+static int write_env(FILE *out, const struct tracer_exec_event *e)
+{
+	uint32_t i;
+	size_t name;
+
+	if (fputs("IFS=$' \\t\\n'; unset -v $(compgen -e); ", out) == EOF)
+		return -1;
+	for (i = 0; e->env && i < e->envc; i++) {
+		name = assignable(&e->env[i]);
+		if (!name)
+			continue; /* said in the comment */
+		if (fwrite(e->env[i].ptr, 1, name + 1, out) != name + 1 ||
+		    escape_shell_word(out, e->env[i].ptr + name + 1, e->env[i].len - name - 1) ||
+		    fputc(' ', out) == EOF)
+			return -1;
+	}
+	return 0;
+}
+
+int format_exec_sh(FILE *out, const struct tracer_event *ev)
+{
+	bool ctx = TRACER_EVENT_HAS(ev, exec.total_env_bytes);
+	const struct tracer_exec_event *e = &ev->exec;
+	const char *why;
+	char buf[64];
+	uint32_t i;
+
+	why = why_not(ev, ctx, buf, sizeof(buf));
+	if (*why && fprintf(out, "# %s: ", why) < 0)
+		return -1;
+	if (fputc('(', out) == EOF)
+		return -1;
+	if (ctx && e->cwd.path.ptr &&
+	    (fputs("cd -P -- ", out) == EOF ||
+	     escape_shell_word(out, e->cwd.path.ptr, e->cwd.path.len) ||
+	     fputs(" || exit; ", out) == EOF))
+		return -1;
+	if (ctx && e->env_captured && write_env(out, e))
+		return -1;
+	if (fputs("exec ", out) == EOF)
+		return -1;
+	if (e->argv && e->argc) {
+		if (fputs("-a ", out) == EOF ||
+		    escape_shell_word(out, e->argv[0].ptr, e->argv[0].len))
+			return -1;
+		if (fputc(' ', out) == EOF)
+			return -1;
+	}
+	if (fputs("-- ", out) == EOF || write_program(out, program(ev, ctx)))
+		return -1;
+	for (i = 1; e->argv && i < e->argc; i++) {
+		if (fputc(' ', out) == EOF ||
+		    escape_shell_word(out, e->argv[i].ptr, e->argv[i].len))
+			return -1;
+	}
+	if (fputs(")\n", out) == EOF || ferror(out))
+		return -1;
+	return 0;
+}
+
+int format_lost_sh(FILE *out, uint64_t count, uint32_t cpu)
+{
+	if (fprintf(out, "# lost %" PRIu64 " events (cpu %" PRIu32 ")\n", count, cpu) < 0 ||
+	    ferror(out))
+		return -1;
+	return 0;
+}
