@@ -285,14 +285,13 @@ static int open_existing(int dir_fd, const char *name, const struct stat *st,
 			ret = fail_errno(-errno, err, errlen, path, "cannot set its mode to 0600");
 			goto out_close;
 		}
-		if (flags & OUTFILE_APPEND)
-			ret = fcntl(fd, F_SETFL, O_APPEND);
-		else
-			ret = ftruncate(fd, 0);
-	} else {
-		ret = fcntl(fd, F_SETFL, 0); /* blocking writes from now on */
+		if (!(flags & OUTFILE_APPEND) && ftruncate(fd, 0)) {
+			ret = fail_errno(-errno, err, errlen, path, "cannot truncate it");
+			goto out_close;
+		}
 	}
-	if (ret) {
+	/* Blocking writes from now on. */
+	if (fcntl(fd, F_SETFL, S_ISREG(now.st_mode) && (flags & OUTFILE_APPEND) ? O_APPEND : 0)) {
 		ret = fail_errno(-errno, err, errlen, path, "cannot open it");
 		goto out_close;
 	}

@@ -332,6 +332,8 @@ Test(outfile, own_file_reset_to_0600_and_truncated_only_on_open)
 	cr_assert_eq(st.st_mode & 07777, 0600);
 	cr_assert_eq(st.st_size, 0);
 	cr_assert_eq(st.st_uid, NOBODY);
+	cr_assert_eq(fcntl(fd, F_GETFL) & (O_NONBLOCK | O_APPEND | O_ACCMODE), O_WRONLY);
+	cr_assert(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	cr_assert_eq(write(fd, "new\n", 4), 4);
 	close(fd);
 	cr_assert_str_eq(slurp(path), "new\n");
@@ -340,6 +342,7 @@ Test(outfile, own_file_reset_to_0600_and_truncated_only_on_open)
 	cr_assert_eq(chmod(path, 0644), 0);
 	fd = outfile_open(path, &nobody_owner, OUTFILE_APPEND, err, sizeof(err));
 	cr_assert_geq(fd, 0, "%s", err);
+	cr_assert_eq(fcntl(fd, F_GETFL) & (O_NONBLOCK | O_APPEND), O_APPEND);
 	cr_assert_eq(write(fd, "more\n", 5), 5);
 	cr_assert_eq(fstat(fd, &st), 0);
 	cr_assert_eq(st.st_mode & 07777, 0600);
