@@ -43,9 +43,12 @@ struct report {
 };
 
 enum mode {
-	SHARED,
-	RELAY
+	SHARED, /* today: the command on tracer's terminal */
+	RELAY,
+	RELAY_STDOUT_PIPE, /* tracer's standard output is stdout_pipe, not the terminal */
 };
+
+static int stdout_pipe[2] = { -1, -1 };
 
 static int outer_master = -1, outer_slave = -1;
 static dev_t outer_rdev;
@@ -111,7 +114,13 @@ static void tracer_main(enum mode mode, scenario_fn scenario, int report_fd)
 	/* One more descriptor of the terminal, inheritable, as a program may hold. */
 	if (fcntl(0, F_DUPFD, 10) < 0)
 		_exit(94);
-	if (mode == RELAY) {
+	if (mode == RELAY_STDOUT_PIPE) {
+		if (dup2(stdout_pipe[1], 1) < 0)
+			_exit(95);
+		close(stdout_pipe[0]);
+		close(stdout_pipe[1]);
+	}
+	if (mode != SHARED) {
 		rep.ret = ptyrelay_open(&r, NOBODY, err, sizeof(err));
 		if (rep.ret != 1)
 			_exit(91);
@@ -385,4 +394,32 @@ Test(ptyrelay, no_terminal_nothing_to_do)
 	}
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void two_streams(void)
+{
+	fputs("on stdout\n", stdout);
+	fflush(stdout);
+	fputs("on stderr\n", stderr);
+	_exit(isatty(1) ? 1 : 0);
+}
+
+Test(ptyrelay, only_the_terminal_is_replaced)
+{
+	struct report rep;
+	char out[64] = "";
+	int fd;
+	pid_t pid;
+
+	cr_assert_eq(pipe(stdout_pipe), 0);
+	pid = start_tracer(RELAY_STDOUT_PIPE, two_streams, &fd);
+	close(stdout_pipe[1]);
+	cr_assert(wait_for("on stderr", 10000), "%s", screen);
+	rep = finish_tracer(pid, fd);
+	cr_assert(WIFEXITED(rep.status) && WEXITSTATUS(rep.status) == 0, "stdout was a terminal");
+	/* The pipe, as given: no terminal's line endings in it. */
+	cr_assert_eq(read(stdout_pipe[0], out, sizeof(out) - 1), 10);
+	cr_assert_str_eq(out, "on stdout\n");
+	cr_assert_null(strstr(screen, "on stdout"), "%s", screen);
+	close(stdout_pipe[0]);
 }
