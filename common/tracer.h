@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
  * Wire format shared by the BPF programs and userspace: record layouts,
- * flags and limits. Fixed-width types only, no pointers. Userspace includes
- * <linux/types.h> first; the BPF side gets the types from vmlinux.h.
+ * flags and limits. Fixed-width types only, no pointers. The BPF side gets
+ * the types from vmlinux.h (included before this header); userspace from
+ * <linux/types.h>. The assertions at the end pin every layout, so that a
+ * change to one side that the other does not follow fails the build.
  */
 #ifndef TRACER_COMMON_H
 #define TRACER_COMMON_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
 
 #define TRACER_COMM_LEN 16
 #define TRACER_TTY_LEN 32
@@ -35,7 +41,7 @@ enum tracer_rec_type {
 	TRACER_REC_SIGNAL = 4,
 };
 
-/* proc_state flags */
+/* proc_state flags; every entry has TRACER_WATCH_SELF (it is in scope). */
 #define TRACER_WATCH_SELF (1u << 0)
 #define TRACER_WATCH_CHILDREN (1u << 1)
 
@@ -186,7 +192,6 @@ struct tracer_cpu_stats {
 	__u64 lost; /* ring buffer reservations that failed */
 	__u64 insert_fail; /* proc_state inserts that failed (map full) */
 	__u64 stage_fail; /* exec stages that could not be allocated */
-	__u64 events; /* records written */
 	__u64 excluded; /* execs dropped by the exclusion filters */
 };
 
@@ -194,5 +199,58 @@ struct tracer_cpu_stats {
 #define TRACER_TTY_DEV(major, minor) (((__u32)(major) << 20) | ((__u32)(minor)&0xfffff))
 #define TRACER_TTY_MAJOR(dev) ((dev) >> 20)
 #define TRACER_TTY_MINOR(dev) ((dev)&0xfffff)
+
+/*
+ * The layouts both sides rely on: sizes, and the offsets of the fields that
+ * follow a change of width (a field added, widened or reordered moves them).
+ */
+#define TRACER_ASSERT_LAYOUT(type, size) \
+	_Static_assert(sizeof(type) == (size), "layout of " #type " changed")
+#define TRACER_ASSERT_OFFSET(type, field, off) \
+	_Static_assert(__builtin_offsetof(type, field) == (off), "offset of " #type "." #field)
+
+TRACER_ASSERT_LAYOUT(struct tracer_rec_hdr, 24);
+TRACER_ASSERT_OFFSET(struct tracer_rec_hdr, ts, 8);
+TRACER_ASSERT_OFFSET(struct tracer_rec_hdr, cpu_lost, 16);
+
+TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 136);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, pid, 24);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, ret, 44);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, filename_len, 64);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, tty_dev, 80);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, comm, 88);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, tty, 104);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 136);
+
+TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, start_time, 40);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, comm, 48);
+
+TRACER_ASSERT_LAYOUT(struct tracer_fork_rec, 64);
+TRACER_ASSERT_OFFSET(struct tracer_fork_rec, parent_tid, 32);
+TRACER_ASSERT_OFFSET(struct tracer_fork_rec, start_time, 40);
+TRACER_ASSERT_OFFSET(struct tracer_fork_rec, comm, 48);
+
+TRACER_ASSERT_LAYOUT(struct tracer_signal_rec, 88);
+TRACER_ASSERT_OFFSET(struct tracer_signal_rec, flags, 36);
+TRACER_ASSERT_OFFSET(struct tracer_signal_rec, target_tid, 52);
+TRACER_ASSERT_OFFSET(struct tracer_signal_rec, sender_comm, 56);
+TRACER_ASSERT_OFFSET(struct tracer_signal_rec, target_comm, 72);
+
+TRACER_ASSERT_LAYOUT(struct tracer_proc, 16);
+TRACER_ASSERT_OFFSET(struct tracer_proc, flags, 8);
+TRACER_ASSERT_OFFSET(struct tracer_proc, tty_dev, 12);
+
+TRACER_ASSERT_LAYOUT(struct tracer_task_rec, 40);
+TRACER_ASSERT_OFFSET(struct tracer_task_rec, start_time, 16);
+TRACER_ASSERT_OFFSET(struct tracer_task_rec, comm, 24);
+
+/* Read per CPU by userspace as an array of these. */
+TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 32);
+TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, excluded, 24);
+
+#undef TRACER_ASSERT_OFFSET
+#undef TRACER_ASSERT_LAYOUT
 
 #endif /* TRACER_COMMON_H */

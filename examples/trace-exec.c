@@ -64,7 +64,6 @@ static void child_main(int go_fd, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct tracer_options opts;
 	struct tracer *t = NULL;
 	struct run run = { 0 };
 	uint32_t pid;
@@ -91,12 +90,10 @@ int main(int argc, char **argv)
 
 	/* Watch the child (and its descendants): execs, and exits to know when to stop. */
 	pid = (uint32_t)run.child;
-	tracer_options_init(&opts);
-	opts.pids = &pid;
-	opts.n_pids = 1;
-	opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
-	opts.on_event = on_event;
-	opts.ctx = &run;
+	TRACER_OPTS(opts, .pids = &pid, .n_pids = 1,
+		    .events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) |
+			      TRACER_EVENT_BIT(TRACER_EVENT_EXIT),
+		    .on_event = on_event, .ctx = &run);
 	err = tracer_create(&opts, &t);
 	if (!err)
 		err = tracer_start(t);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,6 +202,30 @@ enum env_case {
 };
 
 /*
+ * A copy of tracer that user nobody can execute wherever the checkout lives
+ * (a home directory of mode 0750, a private CI directory): in a directory of
+ * its own, mode 0755, removed by the caller.
+ */
+static const char *tracer_for_nobody(char *dir, size_t dirlen)
+{
+	const char *copy;
+	size_t len;
+	char *bin;
+	int fd;
+
+	snprintf(dir, dirlen, "/tmp/tracer-nobody-XXXXXX");
+	cr_assert(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
+	cr_assert_eq(chmod(dir, 0755), 0, "chmod %s: %s", dir, strerror(errno));
+	copy = h_str("%s/tracer", dir);
+	bin = h_read_file(TRACER_BIN, &len);
+	fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	cr_assert(fd >= 0, "open %s: %s", copy, strerror(errno));
+	cr_assert_eq(write(fd, bin, len), (ssize_t)len, "write %s: %s", copy, strerror(errno));
+	close(fd);
+	return copy;
+}
+
+/*
  * Runs "tracer --pid <a live pid>" as nobody, or with /sys/kernel/btf hidden
  * under an empty tmpfs in a private mount namespace; returns its wait status
  * and its stderr.
@@ -209,10 +234,14 @@ static int run_env(enum env_case which, const char **err)
 {
 	const char *err_path = h_path(which == ENV_NOT_ROOT ? "notroot.err" : "nobtf.err");
 	const char *pid = h_str("%d", getpid());
+	const char *bin = TRACER_BIN;
+	char bin_dir[64] = "";
 	size_t len;
 	pid_t child;
 	int st, fd;
 
+	if (which == ENV_NOT_ROOT)
+		bin = tracer_for_nobody(bin_dir, sizeof(bin_dir));
 	child = fork();
 	cr_assert(child >= 0);
 	if (child == 0) {
@@ -228,10 +257,14 @@ static int run_env(enum env_case which, const char **err)
 			    mount("none", "/sys/kernel/btf", "tmpfs", 0, NULL))
 				_exit(122);
 		}
-		execl(TRACER_BIN, "tracer", "--pid", pid, (char *)NULL);
+		execl(bin, "tracer", "--pid", pid, (char *)NULL);
 		_exit(123);
 	}
 	cr_assert(waitpid(child, &st, 0) == child);
+	if (bin_dir[0]) {
+		unlink(bin);
+		rmdir(bin_dir);
+	}
 	cr_assert(!WIFEXITED(st) || WEXITSTATUS(st) < 120, "setting up the case failed: %d",
 		  WEXITSTATUS(st));
 	*err = h_read_file(err_path, &len);

@@ -31,7 +31,9 @@ static struct rec make_raw(const void *fixed, size_t fixed_len, const void *data
 	cr_assert_not_null(r.mem);
 	if (fixed_len)
 		memcpy(r.mem, fixed, fixed_len);
-	if (data_len)
+	cr_assert(data || !data_len);
+	/* data tested too: at -O3 GCC follows a NULL data path into memcpy (-Wnonnull). */
+	if (data && data_len)
 		memcpy(r.mem + fixed_len, data, data_len);
 	return r;
 }

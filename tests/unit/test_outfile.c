@@ -23,7 +23,7 @@
 
 #include <criterion/criterion.h>
 
-#include "cli/outfile.h"
+#include "outfile.h"
 
 #define NOBODY 65534
 

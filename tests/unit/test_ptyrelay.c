@@ -29,7 +29,7 @@
 #include <sanitizer/lsan_interface.h>
 #endif
 
-#include "cli/ptyrelay.h"
+#include "ptyrelay.h"
 
 #define NOBODY 65534
 

@@ -37,8 +37,8 @@ struct tracer_opts {
 	bool json;
 	const char *output; /* NULL: stdout */
 	int verbose;
-	unsigned int max_args; /* default TRACER_ARGS_DEFAULT, 1..TRACER_ARGS_HARD_MAX */
-	unsigned int max_arg_bytes; /* default TRACER_ARGBYTES_DEFAULT, 1..HARD_MAX */
+	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */
+	unsigned int max_arg_bytes; /* TRACER_MAX_ARG_BYTES_DEFAULT, 1.._LIMIT */
 	uint64_t ringbuf_bytes; /* default 16 MiB; power of two >= 4096 (rounded up) */
 	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
 	/* Launch mode: tracer [OPTIONS] -- COMMAND [ARG...] */

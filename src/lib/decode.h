@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "event.h"
+#include <tracer/tracer.h>
 
 struct tracer_decode_limits {
 	unsigned int max_args; /* at most this many arguments are shown */

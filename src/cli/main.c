@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
 #include "evlist.h"
@@ -15,8 +14,11 @@
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
+#include "sysinfo.h"
+#ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
+#endif
 
 /* How often the reader drains the ring buffer when the kernel does not wake it. */
 #define POLL_INTERVAL_MS 20
@@ -47,14 +49,6 @@ static void on_signal(int sig)
 	stop_signal = sig;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static double rel_seconds(const struct app *app, uint64_t ts_ns)
 {
 	return ts_ns > app->start_ns ? (double)(ts_ns - app->start_ns) / 1e9 : 0.0;
@@ -76,6 +70,7 @@ static void write_failure(struct app *app)
 	app->write_failed = true;
 }
 
+#ifdef TRACER_WITH_SERVICE
 /* The exec as its --json line, without the newline, into the store. */
 static void store_exec(struct app *app, const struct tracer_event *ev)
 {
@@ -95,14 +90,17 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
 		app->store_failed++;
 }
+#endif
 
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
 	int ret;
 
+#ifdef TRACER_WITH_SERVICE
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
+#endif
 	if (app->quiet) {
 		if (ev->type != TRACER_EVENT_LOST) {
 			lifecycle_add(app->lc, ev);
@@ -129,6 +127,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	return ret ? 1 : 0;
 }
 
+#ifdef TRACER_WITH_SERVICE
 /* The counters /metrics shows, from the event loop's thread (the handle's). */
 static void publish_stats(struct app *app, struct tracer *t)
 {
@@ -174,6 +173,25 @@ static void stop_service(struct app *app)
 		fclose(app->jsonf);
 	free(app->json_buf);
 }
+#else
+static void publish_stats(struct app *app, struct tracer *t)
+{
+	(void)app;
+	(void)t;
+}
+
+static int start_service(struct app *app, const struct tracer_opts *opts)
+{
+	(void)app;
+	(void)opts;
+	return -ENOTSUP;
+}
+
+static void stop_service(struct app *app)
+{
+	(void)app;
+}
+#endif
 
 static uint64_t watched_now(struct tracer *t)
 {
@@ -251,17 +269,156 @@ static void print_summary(const struct app *app, struct tracer *t)
 			(unsigned long long)st.malformed);
 }
 
+/* Where the events go: --output, standard error with a COMMAND, else standard output. */
+static int open_events_output(struct app *app, const struct tracer_opts *opts)
+{
+	app->out = stdout;
+	if (opts->output) {
+		app->out = open_output(opts->output);
+		if (!app->out) {
+			fprintf(stderr, "tracer: cannot open %s: %s\n", opts->output,
+				strerror(errno));
+			return -1;
+		}
+	} else if (opts->command) {
+		/* Standard output is the command's. */
+		app->out = launch_open_stderr();
+		if (!app->out) {
+			fprintf(stderr, "tracer: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The library's options from the command line's; roots holds the pids and the COMMAND's. */
+static void library_options(const struct tracer_opts *opts, struct app *app, uint32_t *roots,
+			    const struct launch *launch, struct tracer_options *topts)
+{
+	memcpy(roots, opts->pids, opts->n_pids * sizeof(*roots));
+	tracer_options_init(topts);
+	topts->pids = roots;
+	topts->n_pids = opts->n_pids;
+	if (launch)
+		roots[topts->n_pids++] = launch_pid(launch);
+	topts->ttys = (const char *const *)opts->ttys;
+	topts->n_ttys = opts->n_ttys;
+	topts->watch_children = opts->watch_children;
+	topts->system_wide = opts->all;
+	topts->exclude_paths = (const char *const *)opts->exclude.paths;
+	topts->n_exclude_paths = opts->exclude.n_paths;
+	topts->exclude_comms = (const char *const *)opts->exclude.comms;
+	topts->n_exclude_comms = opts->exclude.n_comms;
+	topts->max_args = opts->max_args;
+	topts->max_arg_bytes = opts->max_arg_bytes;
+	topts->ringbuf_bytes = opts->ringbuf_bytes;
+	topts->max_procs = opts->max_procs;
+	topts->verbose = opts->verbose > 0;
+	topts->events = evlist_kernel_mask(opts->events, opts->tree, opts->timeline != NULL);
+	topts->epoch_ns = app->start_ns;
+	topts->on_event = on_event;
+	topts->ctx = app;
+}
+
+static void print_ready(const struct tracer_opts *opts, const struct launch *launch,
+			uint64_t watched)
+{
+	if (opts->all)
+		fprintf(stderr, "tracer: ready: watching all processes\n");
+	else if (!launch || opts->verbose)
+		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
+			plural(watched, "process", "processes"));
+}
+
+/*
+ * Main loop: with only pids, it ends when the last watched process is gone;
+ * with a COMMAND, when launch_done() says so. Returns what tracer_poll() last did.
+ */
+static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts,
+	       struct launch *launch)
+{
+	int ret = 0;
+
+	while (!stop_signal) {
+		ret = tracer_poll(t, POLL_INTERVAL_MS);
+		if (ret)
+			break;
+		publish_stats(app, t);
+		if (fflush(app->out)) {
+			write_failure(app);
+			break;
+		}
+		if (launch) {
+			if (launch_done(launch, watched_now(t)))
+				break;
+		} else if (!opts->n_ttys && !opts->all && !opts->listen && watched_now(t) == 0) {
+			break;
+		}
+	}
+	return ret;
+}
+
+/* After the loop: drain, draw the pictures, report; the exit status. */
+static int finish(struct app *app, struct tracer *t, int ret)
+{
+	bool lifecycle_failed = false;
+	char err[256];
+
+	/* Detach, then deliver what is still buffered */
+	tracer_stop(t);
+	if (fflush(app->out))
+		write_failure(app);
+	if (lifecycle_finish(app->lc, sys_now_ns(), app->start_ns, stderr, isatty(STDERR_FILENO),
+			     err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		lifecycle_failed = true;
+	}
+	if (ret < 0) {
+		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
+		return TRACER_EXIT_FAILURE;
+	}
+	if (app->write_failed && app->write_errno != EPIPE) {
+		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(app->write_errno));
+		return TRACER_EXIT_FAILURE;
+	}
+	/* A closed pipe (tracer | head) ends quietly. */
+	if (!app->write_failed)
+		print_summary(app, t);
+	return lifecycle_failed ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
+}
+
+/* Creates and starts the library's handle; the exit status on failure, else -1. */
+static int start_tracer(struct app *app, const struct tracer_opts *opts, struct launch *launch,
+			struct tracer **t)
+{
+	uint32_t roots[TRACER_MAX_ROOTS + 1]; /* + 1: the launched COMMAND */
+	struct tracer_options topts;
+	int ret;
+
+	library_options(opts, app, roots, launch, &topts);
+	/* After the COMMAND's fork: its child must not inherit the HTTP thread's locks. */
+	if (opts->listen && start_service(app, opts))
+		return TRACER_EXIT_FAILURE;
+	ret = tracer_create(&topts, t);
+	if (ret) {
+		fprintf(stderr, "tracer: %s\n", tracer_strerror(ret));
+		return TRACER_EXIT_FAILURE;
+	}
+	/* Load, attach, and watch the processes in scope (the COMMAND too). */
+	ret = tracer_start(*t);
+	if (ret)
+		return start_failure(*t, ret);
+	print_ready(opts, launch, watched_now(*t));
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
-	uint32_t roots[TRACER_MAX_ROOTS + 1]; /* + 1: the launched COMMAND */
 	struct launch *launch = NULL;
-	struct tracer_options topts;
 	struct app app = {};
 	struct tracer *t = NULL;
 	char err[256] = "";
-	bool lifecycle_failed = false;
-	uint64_t watched;
 	int ret;
 
 	ret = opts_parse(argc, argv, &opts, stdout, stderr);
@@ -270,28 +427,16 @@ int main(int argc, char **argv)
 
 	app.json = opts.json;
 	app.printed = opts.events;
-	app.out = stdout;
-	if (opts.output) {
-		app.out = open_output(opts.output);
-		if (!app.out) {
-			fprintf(stderr, "tracer: cannot open %s: %s\n", opts.output,
-				strerror(errno));
-			return TRACER_EXIT_FAILURE;
-		}
-	} else if (opts.command) {
-		/* Standard output is the command's. */
-		app.out = launch_open_stderr();
-		if (!app.out) {
-			fprintf(stderr, "tracer: %s\n", strerror(errno));
-			return TRACER_EXIT_FAILURE;
-		}
-	}
-	if (lifecycle_open(&opts, &app.lc, err, sizeof(err))) {
+	if (open_events_output(&app, &opts))
+		return TRACER_EXIT_FAILURE;
+	if (lifecycle_open(&(struct lifecycle_config){ .tree = opts.tree,
+						       .timeline = opts.timeline },
+			   &app.lc, err, sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
 		ret = TRACER_EXIT_FAILURE;
 		goto out_close_output;
 	}
-	app.start_ns = now_ns();
+	app.start_ns = sys_now_ns();
 	if (opts.command) {
 		/* Started now, held before its first exec until it is watched. */
 		ret = launch_start(&opts, &launch);
@@ -301,99 +446,12 @@ int main(int argc, char **argv)
 		install_signals();
 	}
 
-	memcpy(roots, opts.pids, opts.n_pids * sizeof(*roots));
-	tracer_options_init(&topts);
-	topts.pids = roots;
-	topts.n_pids = opts.n_pids;
-	if (launch)
-		roots[topts.n_pids++] = launch_pid(launch);
-	topts.ttys = (const char *const *)opts.ttys;
-	topts.n_ttys = opts.n_ttys;
-	topts.watch_children = opts.watch_children;
-	topts.system_wide = opts.all;
-	topts.exclude_paths = (const char *const *)opts.exclude.paths;
-	topts.n_exclude_paths = opts.exclude.n_paths;
-	topts.exclude_comms = (const char *const *)opts.exclude.comms;
-	topts.n_exclude_comms = opts.exclude.n_comms;
-	topts.max_args = opts.max_args;
-	topts.max_arg_bytes = opts.max_arg_bytes;
-	topts.ringbuf_bytes = opts.ringbuf_bytes;
-	topts.max_procs = opts.max_procs;
-	topts.verbose = opts.verbose > 0;
-	topts.events = evlist_kernel_mask(opts.events, opts.tree, opts.timeline != NULL);
-	topts.epoch_ns = app.start_ns;
-	topts.on_event = on_event;
-	topts.ctx = &app;
-
-	/* After the COMMAND's fork: its child must not inherit the HTTP thread's locks. */
-	if (opts.listen && start_service(&app, &opts)) {
-		ret = TRACER_EXIT_FAILURE;
+	ret = start_tracer(&app, &opts, launch, &t);
+	if (ret >= 0)
 		goto out_close_tracer;
-	}
-	ret = tracer_create(&topts, &t);
-	if (ret) {
-		fprintf(stderr, "tracer: %s\n", tracer_strerror(ret));
-		ret = TRACER_EXIT_FAILURE;
-		goto out_close_tracer;
-	}
-	/* Load, attach, and watch the processes in scope (the COMMAND too). */
-	ret = tracer_start(t);
-	if (ret) {
-		ret = start_failure(t, ret);
-		goto out_close_tracer;
-	}
-	watched = watched_now(t);
-	if (opts.all)
-		fprintf(stderr, "tracer: ready: watching all processes\n");
-	else if (!launch || opts.verbose)
-		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
-			plural(watched, "process", "processes"));
 	if (launch)
 		launch_release(launch);
-
-	/*
-	 * Main loop: with only pids, it ends when the last watched process is
-	 * gone; with a COMMAND, when launch_done() says so.
-	 */
-	ret = 0;
-	while (!stop_signal) {
-		ret = tracer_poll(t, POLL_INTERVAL_MS);
-		if (ret)
-			break;
-		publish_stats(&app, t);
-		if (fflush(app.out)) {
-			write_failure(&app);
-			break;
-		}
-		if (launch) {
-			if (launch_done(launch, watched_now(t)))
-				break;
-		} else if (!opts.n_ttys && !opts.all && !opts.listen && watched_now(t) == 0) {
-			break;
-		}
-	}
-
-	/* Detach, then deliver what is still buffered */
-	tracer_stop(t);
-	if (fflush(app.out))
-		write_failure(&app);
-	if (lifecycle_finish(app.lc, now_ns(), app.start_ns, stderr, isatty(STDERR_FILENO), err,
-			     sizeof(err))) {
-		fprintf(stderr, "tracer: %s\n", err);
-		lifecycle_failed = true;
-	}
-	if (ret < 0) {
-		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
-		ret = TRACER_EXIT_FAILURE;
-	} else if (app.write_failed && app.write_errno != EPIPE) {
-		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(app.write_errno));
-		ret = TRACER_EXIT_FAILURE;
-	} else {
-		/* A closed pipe (tracer | head) ends quietly. */
-		if (!app.write_failed)
-			print_summary(&app, t);
-		ret = lifecycle_failed ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
-	}
+	ret = finish(&app, t, run(&app, t, &opts, launch));
 out_close_tracer:
 	tracer_destroy(t);
 	if (launch) {

@@ -6,23 +6,32 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <linux/types.h>
 #include <tracer/tracer.h>
 #include "tracer.h"
 #include "core.h"
+#include "errmsg.h"
 #include "exclude.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 
-#define DEFAULT_RINGBUF_BYTES (16ull << 20)
-#define MIN_RINGBUF_BYTES 4096ull
-#define MAX_RINGBUF_BYTES (1ull << 30)
-#define MAX_PROCS_LIMIT 4194304ull /* the kernel's PID_MAX_LIMIT */
+/* The public limits are the wire format's. */
+_Static_assert(TRACER_MAX_ARGS_LIMIT == TRACER_ARGS_HARD_MAX, "max_args limit");
+_Static_assert(TRACER_MAX_ARGS_DEFAULT == TRACER_ARGS_DEFAULT, "max_args default");
+_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == TRACER_ARGBYTES_HARD_MAX, "max_arg_bytes limit");
+_Static_assert(TRACER_MAX_ARG_BYTES_DEFAULT == TRACER_ARGBYTES_DEFAULT, "max_arg_bytes default");
+_Static_assert(TRACER_SYSCALL_EXECVE == TRACER_NR_EXECVE &&
+		       TRACER_SYSCALL_EXECVEAT == TRACER_NR_EXECVEAT,
+	       "syscall numbers");
+_Static_assert((int)TRACER_SIGNAL_DELIVERED == (int)TRACER_SIG_DELIVERED &&
+		       (int)TRACER_SIGNAL_IGNORED == (int)TRACER_SIG_IGNORED &&
+		       (int)TRACER_SIGNAL_ALREADY_PENDING == (int)TRACER_SIG_ALREADY_PENDING &&
+		       (int)TRACER_SIGNAL_QUEUE_FULL == (int)TRACER_SIG_OVERFLOW_FAIL &&
+		       (int)TRACER_SIGNAL_INFO_LOST == (int)TRACER_SIG_LOSE_INFO,
+	       "signal verdicts");
 
 struct tracer {
 	struct tracer_options opts; /* pids and ttys point into the copies below */
@@ -37,33 +46,27 @@ struct tracer {
 	char err[256];
 };
 
-static void set_err(struct tracer *t, const char *fmt, ...)
+#define set_err(t, ...) errmsg_set((t)->err, sizeof((t)->err), __VA_ARGS__)
+
+/*
+ * The caller's options as this library knows them: the first sz bytes, the
+ * defaults for what an older caller does not have. A newer caller's fields
+ * that this library does not know must be zero (unused).
+ */
+static int read_options(const struct tracer_options *o, struct tracer_options *known)
 {
-	va_list ap;
+	const unsigned char *tail = (const unsigned char *)o;
+	size_t i;
 
-	va_start(ap, fmt);
-	vsnprintf(t->err, sizeof(t->err), fmt, ap);
-	va_end(ap);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
-void tracer_options_init(struct tracer_options *o)
-{
-	if (!o)
-		return;
-	memset(o, 0, sizeof(*o));
-	o->watch_children = true;
-	o->events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
-	o->max_args = TRACER_ARGS_DEFAULT;
-	o->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
-	o->ringbuf_bytes = DEFAULT_RINGBUF_BYTES;
+	if (o->sz < sizeof(o->sz))
+		return -EINVAL;
+	for (i = sizeof(*known); i < o->sz; i++)
+		if (tail[i])
+			return -EINVAL;
+	tracer_options_init(known);
+	memcpy(known, o, o->sz < sizeof(*known) ? o->sz : sizeof(*known));
+	known->sz = sizeof(*known);
+	return 0;
 }
 
 static bool is_pow2(uint64_t v)
@@ -85,14 +88,14 @@ static int check_options(const struct tracer_options *o)
 		return -EINVAL;
 	if (o->events & ~known)
 		return -EINVAL;
-	if (o->max_args < 1 || o->max_args > TRACER_ARGS_HARD_MAX)
+	if (o->max_args < 1 || o->max_args > TRACER_MAX_ARGS_LIMIT)
 		return -EINVAL;
-	if (o->max_arg_bytes < 1 || o->max_arg_bytes > TRACER_ARGBYTES_HARD_MAX)
+	if (o->max_arg_bytes < 1 || o->max_arg_bytes > TRACER_MAX_ARG_BYTES_LIMIT)
 		return -EINVAL;
-	if (!is_pow2(o->ringbuf_bytes) || o->ringbuf_bytes < MIN_RINGBUF_BYTES ||
-	    o->ringbuf_bytes > MAX_RINGBUF_BYTES)
+	if (!is_pow2(o->ringbuf_bytes) || o->ringbuf_bytes < TRACER_RINGBUF_BYTES_MIN ||
+	    o->ringbuf_bytes > TRACER_RINGBUF_BYTES_MAX)
 		return -EINVAL;
-	if (o->max_procs > MAX_PROCS_LIMIT)
+	if (o->max_procs > TRACER_PID_MAX)
 		return -EINVAL;
 	return 0;
 }
@@ -158,16 +161,19 @@ static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
 	return ret;
 }
 
-int tracer_create(const struct tracer_options *o, struct tracer **out)
+int tracer_create(const struct tracer_options *caller, struct tracer **out)
 {
+	struct tracer_options opts, *o = &opts;
 	struct tracer *t;
 	int ret;
 
 	if (out)
 		*out = NULL;
-	if (!o || !out)
+	if (!caller || !out)
 		return -EINVAL;
-	ret = check_options(o);
+	ret = read_options(caller, o);
+	if (!ret)
+		ret = check_options(o);
 	if (ret)
 		return ret;
 	t = calloc(1, sizeof(*t));
@@ -204,7 +210,7 @@ int tracer_create(const struct tracer_options *o, struct tracer **out)
 	if (!t->opts.events)
 		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	if (!t->opts.epoch_ns)
-		t->opts.epoch_ns = now_ns();
+		t->opts.epoch_ns = sys_now_ns();
 	*out = t;
 	return 0;
 }
@@ -220,6 +226,7 @@ static int deliver_lost(void *ctx, uint64_t ts_ns, uint64_t count, uint32_t cpu)
 {
 	struct tracer *t = ctx;
 	struct tracer_event ev = {
+		.sz = sizeof(ev),
 		.type = TRACER_EVENT_LOST,
 		.ts_ns = ts_ns,
 		.cpu = cpu,
@@ -235,7 +242,7 @@ static int check_machine(struct tracer *t)
 	int ret;
 
 	if (sys_check_privileges()) {
-		set_err(t, "permission denied: run as root (CAP_BPF and CAP_PERFMON are needed)");
+		set_err(t, ERRMSG_EPERM);
 		return -EPERM;
 	}
 	if (sys_check_btf()) {
@@ -452,7 +459,7 @@ const char *tracer_strerror(int err)
 	case EALREADY:
 		return "the tracer is already started";
 	case EPERM:
-		return "permission denied: root, or CAP_BPF and CAP_PERFMON, are needed";
+		return ERRMSG_EPERM;
 	case ESRCH:
 		return "no such process";
 	case ENOTTY:

@@ -11,18 +11,23 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "event.h"
-#include "opts.h"
+#include <tracer/tracer.h>
 
 struct lifecycle;
 
+/* What to draw at the end of the run. */
+struct lifecycle_config {
+	bool tree; /* the process tree, on tree_out */
+	const char *timeline; /* a Chrome trace-event file to write; NULL: none */
+};
+
 /*
- * Sets up what opts asks for: *out stays NULL without --tree and --timeline.
+ * Sets up what cfg asks for: *out stays NULL without a tree and a timeline.
  * The timeline file is created now (mode 0600: command lines can hold
  * secrets), so that a bad path fails before anything is traced. Returns 0, or
  * a negative errno with a one-line reason in err.
  */
-int lifecycle_open(const struct tracer_opts *opts, struct lifecycle **out, char *err,
+int lifecycle_open(const struct lifecycle_config *cfg, struct lifecycle **out, char *err,
 		   size_t errlen);
 
 /* Adds an event. Out of memory, the pictures are marked incomplete; tracing goes on. */

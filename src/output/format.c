@@ -13,9 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <linux/types.h>
 
-#include "tracer.h"
 #include "escape.h"
 #include "format.h"
 
@@ -223,11 +221,11 @@ const char *signal_code_name(int sig, int code)
 }
 
 static const char *const signal_results[] = {
-	[TRACER_SIG_DELIVERED] = "delivered",
-	[TRACER_SIG_IGNORED] = "ignored",
-	[TRACER_SIG_ALREADY_PENDING] = "already_pending",
-	[TRACER_SIG_OVERFLOW_FAIL] = "overflow",
-	[TRACER_SIG_LOSE_INFO] = "info_lost",
+	[TRACER_SIGNAL_DELIVERED] = "delivered",
+	[TRACER_SIGNAL_IGNORED] = "ignored",
+	[TRACER_SIGNAL_ALREADY_PENDING] = "already_pending",
+	[TRACER_SIGNAL_QUEUE_FULL] = "overflow",
+	[TRACER_SIGNAL_INFO_LOST] = "info_lost",
 };
 
 const char *signal_result_name(uint32_t result)
@@ -254,9 +252,9 @@ static const char *ret_errno_name(int32_t ret)
 static const char *syscall_name(uint32_t nr)
 {
 	switch (nr) {
-	case TRACER_NR_EXECVE:
+	case TRACER_SYSCALL_EXECVE:
 		return "execve";
-	case TRACER_NR_EXECVEAT:
+	case TRACER_SYSCALL_EXECVEAT:
 		return "execveat";
 	default:
 		return "exec";

@@ -18,13 +18,14 @@ struct lifecycle {
 	bool incomplete; /* an event could not be added (out of memory) */
 };
 
-int lifecycle_open(const struct tracer_opts *opts, struct lifecycle **out, char *err, size_t errlen)
+int lifecycle_open(const struct lifecycle_config *cfg, struct lifecycle **out, char *err,
+		   size_t errlen)
 {
 	struct lifecycle *lc;
 	int fd, ret;
 
 	*out = NULL;
-	if (!opts->tree && !opts->timeline)
+	if (!cfg->tree && !cfg->timeline)
 		return 0;
 	lc = calloc(1, sizeof(*lc));
 	if (!lc) {
@@ -32,10 +33,10 @@ int lifecycle_open(const struct tracer_opts *opts, struct lifecycle **out, char 
 		return -ENOMEM;
 	}
 	tree_init(&lc->tree);
-	lc->print_tree = opts->tree;
-	if (opts->timeline) {
-		lc->timeline_path = opts->timeline;
-		fd = open(opts->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	lc->print_tree = cfg->tree;
+	if (cfg->timeline) {
+		lc->timeline_path = cfg->timeline;
+		fd = open(cfg->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd >= 0) {
 			lc->timeline = fdopen(fd, "w");
 			if (!lc->timeline)
@@ -43,8 +44,7 @@ int lifecycle_open(const struct tracer_opts *opts, struct lifecycle **out, char 
 		}
 		if (!lc->timeline) {
 			ret = -errno;
-			snprintf(err, errlen, "cannot open %s: %s", opts->timeline,
-				 strerror(errno));
+			snprintf(err, errlen, "cannot open %s: %s", cfg->timeline, strerror(errno));
 			free(lc);
 			return ret;
 		}

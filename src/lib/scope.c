@@ -108,6 +108,29 @@ static size_t first_child(const struct child_ref *c, size_t n, uint32_t ppid)
 	return lo;
 }
 
+/*
+ * Breadth first from the tail pids queued: every descendant in the snapshot
+ * is selected. The queue has room for each task once more.
+ */
+static void select_descendants(const struct scope_task *tasks, size_t n,
+			       const struct child_ref *children, uint32_t *queue, size_t tail,
+			       bool *selected)
+{
+	size_t head = 0, j;
+	uint32_t pid, idx;
+
+	while (head < tail) {
+		pid = queue[head++];
+		for (j = first_child(children, n, pid); j < n && children[j].ppid == pid; j++) {
+			idx = children[j].idx;
+			if (selected[idx])
+				continue;
+			selected[idx] = true;
+			queue[tail++] = tasks[idx].pid;
+		}
+	}
+}
+
 int scope_select(const struct scope_task *tasks, size_t n, const struct scope_spec *spec,
 		 const uint32_t *already, size_t n_already, struct scope_member *out)
 {
@@ -115,7 +138,7 @@ int scope_select(const struct scope_task *tasks, size_t n, const struct scope_sp
 	struct child_ref *children = NULL;
 	uint32_t *queue = NULL;
 	bool *selected = NULL;
-	size_t i, head = 0, tail = 0, count = 0;
+	size_t i, tail = 0, count = 0;
 	uint32_t flags;
 	int ret = -ENOMEM;
 
@@ -161,19 +184,8 @@ int scope_select(const struct scope_task *tasks, size_t n, const struct scope_sp
 		}
 	}
 
-	while (head < tail) {
-		uint32_t pid = queue[head++];
-		size_t j;
-
-		for (j = first_child(children, n, pid); j < n && children[j].ppid == pid; j++) {
-			uint32_t idx = children[j].idx;
-
-			if (selected[idx])
-				continue;
-			selected[idx] = true;
-			queue[tail++] = tasks[idx].pid;
-		}
-	}
+	if (queue)
+		select_descendants(tasks, n, children, queue, tail, selected);
 
 	flags = TRACER_WATCH_SELF | (spec->watch_children ? TRACER_WATCH_CHILDREN : 0);
 	for (i = 0; i < n; i++) {

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <microhttpd.h>
+#include <tracer/tracer.h>
 #include "service.h"
 
 #define MAX_CONNECTIONS 64
@@ -22,7 +23,6 @@
 #define MAX_URL_LEN 2048
 #define CONNECTION_MEMORY (16 * 1024)
 #define DEFAULT_LIMIT 500
-#define PID_MAX 4194304
 
 struct service {
 	struct MHD_Daemon *daemon;
@@ -125,7 +125,7 @@ static enum MHD_Result get_pid(struct service *svc, struct MHD_Connection *conn,
 	struct store_query q = { .limit = store_capacity(svc->store), .since = -1.0 };
 	uint64_t v;
 
-	if (parse_count(pid, PID_MAX, &v))
+	if (parse_count(pid, TRACER_PID_MAX, &v))
 		return reply_error(conn, MHD_HTTP_BAD_REQUEST, "the pid must be a number");
 	q.pid = (uint32_t)v;
 	return reply_query(svc, conn, &q);

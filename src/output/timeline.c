@@ -9,9 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <linux/types.h>
 
-#include "tracer.h"
 #include "escape.h"
 #include "format.h"
 #include "timeline.h"

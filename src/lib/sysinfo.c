@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,4 +103,12 @@ int sys_check_privileges(void)
 	    ((eff & (1ULL << CAP_BPF)) && (eff & (1ULL << CAP_PERFMON))))
 		return 0;
 	return -EPERM;
+}
+
+uint64_t sys_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "event.h"
+#include <tracer/tracer.h>
 
 #define TREE_NONE SIZE_MAX
 

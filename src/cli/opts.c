@@ -14,12 +14,13 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <linux/types.h>
+#include <tracer/tracer.h>
 
 #include "evlist.h"
+#ifdef TRACER_WITH_SERVICE
 #include "listen.h"
+#endif
 #include "opts.h"
-#include "tracer.h"
 #include "ttyname.h"
 
 #ifndef TRACER_VERSION
@@ -28,12 +29,6 @@
 
 #define STR_(x) #x
 #define STR(x) STR_(x)
-
-/* The kernel's PID_MAX_LIMIT on 64-bit. */
-#define PID_MAX 4194304
-#define RINGBUF_DEFAULT (16ull << 20)
-#define RINGBUF_MIN 4096ull
-#define RINGBUF_MAX (1ull << 30)
 
 /* Keys of the long-only options. */
 enum {
@@ -95,10 +90,11 @@ static const char doc[] =
 static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
 
 /* The help text spells these out. */
-_Static_assert(TRACER_ARGS_HARD_MAX == 4096 && TRACER_ARGS_DEFAULT == 64, "update --help");
-_Static_assert(TRACER_ARGBYTES_HARD_MAX == 48 * 1024 && TRACER_ARGBYTES_DEFAULT == 32 * 1024,
+_Static_assert(TRACER_MAX_ARGS_LIMIT == 4096 && TRACER_MAX_ARGS_DEFAULT == 64, "update --help");
+_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 48 * 1024 && TRACER_MAX_ARG_BYTES_DEFAULT == 32 * 1024,
 	       "update --help");
-_Static_assert(PID_MAX == 4194304 && RINGBUF_DEFAULT == 16 << 20, "update --help");
+_Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 16 << 20,
+	       "update --help");
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "What to trace:", 1 },
@@ -204,7 +200,7 @@ int parse_pid(const char *s, uint32_t *pid)
 {
 	uint64_t v;
 
-	if (!s || parse_dec(s, strlen(s), PID_MAX, &v) || v == 0)
+	if (!s || parse_dec(s, strlen(s), TRACER_PID_MAX, &v) || v == 0)
 		return -EINVAL;
 	*pid = (uint32_t)v;
 	return 0;
@@ -413,12 +409,166 @@ static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
 	argp_help(argp, out, flags, name);
 }
 
+/* What to trace: pids, terminals, everything, and what not to. */
+static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	error_t err;
+
+	switch (key) {
+	case 'p':
+		return add_pid(ctx, arg);
+	case 't':
+		return add_tty(ctx, arg);
+	case OPT_ALL:
+		opts->all = true;
+		return 0;
+	case OPT_NO_WATCH_CHILDREN:
+		opts->watch_children = false;
+		return 0;
+	case OPT_EXCLUDE:
+		err = exclude_add_path(&opts->exclude, arg);
+		if (err == -ENAMETOOLONG)
+			return usage_error(ctx, "invalid --exclude ", arg,
+					   " (paths of 256 bytes or more cannot be excluded)");
+		if (err)
+			return usage_error(ctx, "invalid --exclude ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_COMM:
+		if (exclude_add_comm(&opts->exclude, arg))
+			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
+		return 0;
+	case OPT_EXCLUDE_FROM:
+		return read_exclusions(ctx, arg);
+	case 'u':
+		if (!*arg)
+			return usage_error(ctx, "invalid --user ", arg, "");
+		opts->user = arg;
+		return 0;
+	case OPT_FOLLOW_ALL:
+		opts->follow_all = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* How much the kernel captures and keeps. */
+static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	uint64_t v;
+	error_t err;
+
+	switch (key) {
+	case OPT_MAX_ARGS:
+		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
+				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
+		if (!err)
+			opts->max_args = (unsigned int)v;
+		return err;
+	case OPT_MAX_ARG_BYTES:
+		err = parse_limit(ctx, arg, true, 1, TRACER_MAX_ARG_BYTES_LIMIT,
+				  "invalid --max-arg-bytes ",
+				  " (1-" STR(TRACER_MAX_ARG_BYTES_LIMIT) ")", &v);
+		if (!err)
+			opts->max_arg_bytes = (unsigned int)v;
+		return err;
+	case OPT_RINGBUF_SIZE:
+		err = parse_limit(ctx, arg, true, TRACER_RINGBUF_BYTES_MIN,
+				  TRACER_RINGBUF_BYTES_MAX, "invalid --ringbuf-size ", " (4K-1G)",
+				  &v);
+		if (!err)
+			opts->ringbuf_bytes = round_up_pow2(v);
+		return err;
+	case OPT_MAX_PROCS:
+		return parse_limit(ctx, arg, false, 0, TRACER_PID_MAX, "invalid --max-procs ",
+				   " (0-" STR(TRACER_PID_MAX) ")", &opts->max_procs);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* Where and how the events are written, and service mode. */
+static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	uint32_t v32;
+
+	switch (key) {
+	case 'j':
+		opts->json = true;
+		return 0;
+	case 'o':
+		if (!*arg)
+			return usage_error(ctx, "invalid --output ", arg, "");
+		opts->output = arg;
+		return 0;
+	case 'v':
+		opts->verbose++;
+		return 0;
+	case OPT_EVENTS:
+		if (evlist_parse(arg, &v32))
+			return usage_error(ctx, "invalid --events ", arg,
+					   " (comma-separated exec, fork, exit, signal, all)");
+		opts->events |= v32;
+		return 0;
+	case OPT_TREE:
+		opts->tree = true;
+		return 0;
+	case OPT_TIMELINE:
+		if (!*arg)
+			return usage_error(ctx, "invalid --timeline ", arg, "");
+		opts->timeline = arg;
+		return 0;
+	case OPT_LISTEN:
+#ifdef TRACER_WITH_SERVICE
+		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
+			return usage_error(ctx, "invalid --listen ", arg,
+					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
+		opts->listen = true;
+		return 0;
+#else
+		return usage_error(
+			ctx,
+			"--listen: this tracer was built without service mode (TRACER_SERVICE=OFF)",
+			NULL, "");
+#endif
+	case OPT_STORE:
+		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
+				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
+	case 'q':
+		opts->quiet = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* --help, --usage, --version: print, and exit 0. */
+static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state *state)
+{
+	switch (key) {
+	case 'h':
+		print_help(ctx->out, state->root_argp,
+			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
+		break;
+	case OPT_USAGE:
+		print_help(ctx->out, state->root_argp, ARGP_HELP_USAGE);
+		break;
+	case 'V':
+		fputs("tracer " TRACER_VERSION "\n", ctx->out);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	ctx->exit_code = TRACER_EXIT_OK;
+	return ECANCELED;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *ctx = state->input;
-	struct tracer_opts *opts = ctx->opts;
-	uint64_t v;
-	uint32_t v32;
 	error_t err;
 
 	/* Options and arguments; the special keys start at ARGP_KEY_END. */
@@ -439,120 +589,22 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			return usage_error(ctx, "invalid pid ", arg,
 					   " (to run a command: tracer [OPTIONS] -- COMMAND)");
 		return add_pid(ctx, arg);
-	case 'p':
-		return add_pid(ctx, arg);
-	case 't':
-		return add_tty(ctx, arg);
-	case OPT_ALL:
-		opts->all = true;
-		return 0;
-	case OPT_EXCLUDE:
-		err = exclude_add_path(&opts->exclude, arg);
-		if (err == -ENAMETOOLONG)
-			return usage_error(ctx, "invalid --exclude ", arg,
-					   " (paths of 256 bytes or more cannot be excluded)");
-		if (err)
-			return usage_error(ctx, "invalid --exclude ", arg, "");
-		return 0;
-	case OPT_EXCLUDE_COMM:
-		if (exclude_add_comm(&opts->exclude, arg))
-			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
-		return 0;
-	case OPT_EXCLUDE_FROM:
-		return read_exclusions(ctx, arg);
-	case OPT_LISTEN:
-		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
-			return usage_error(ctx, "invalid --listen ", arg,
-					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
-		opts->listen = true;
-		return 0;
-	case OPT_STORE:
-		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
-				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
-	case 'q':
-		opts->quiet = true;
-		return 0;
-	case OPT_NO_WATCH_CHILDREN:
-		opts->watch_children = false;
-		return 0;
-	case 'j':
-		opts->json = true;
-		return 0;
-	case 'o':
-		if (!*arg)
-			return usage_error(ctx, "invalid --output ", arg, "");
-		opts->output = arg;
-		return 0;
-	case 'v':
-		opts->verbose++;
-		return 0;
-	case 'u':
-		if (!*arg)
-			return usage_error(ctx, "invalid --user ", arg, "");
-		opts->user = arg;
-		return 0;
-	case OPT_FOLLOW_ALL:
-		opts->follow_all = true;
-		return 0;
-	case OPT_MAX_ARGS:
-		err = parse_limit(ctx, arg, false, 1, TRACER_ARGS_HARD_MAX, "invalid --max-args ",
-				  " (1-" STR(TRACER_ARGS_HARD_MAX) ")", &v);
-		if (!err)
-			opts->max_args = (unsigned int)v;
-		return err;
-	case OPT_MAX_ARG_BYTES:
-		err = parse_limit(ctx, arg, true, 1, TRACER_ARGBYTES_HARD_MAX,
-				  "invalid --max-arg-bytes ",
-				  " (1-" STR(TRACER_ARGBYTES_HARD_MAX) ")", &v);
-		if (!err)
-			opts->max_arg_bytes = (unsigned int)v;
-		return err;
-	case OPT_RINGBUF_SIZE:
-		err = parse_limit(ctx, arg, true, RINGBUF_MIN, RINGBUF_MAX,
-				  "invalid --ringbuf-size ", " (4K-1G)", &v);
-		if (!err)
-			opts->ringbuf_bytes = round_up_pow2(v);
-		return err;
-	case OPT_MAX_PROCS:
-		return parse_limit(ctx, arg, false, 0, PID_MAX, "invalid --max-procs ",
-				   " (0-" STR(PID_MAX) ")", &opts->max_procs);
-	case OPT_EVENTS:
-		if (evlist_parse(arg, &v32))
-			return usage_error(ctx, "invalid --events ", arg,
-					   " (comma-separated exec, fork, exit, signal, all)");
-		opts->events |= v32;
-		return 0;
-	case OPT_TREE:
-		opts->tree = true;
-		return 0;
-	case OPT_TIMELINE:
-		if (!*arg)
-			return usage_error(ctx, "invalid --timeline ", arg, "");
-		opts->timeline = arg;
-		return 0;
-	case 'h':
-		print_help(ctx->out, state->root_argp,
-			   ARGP_HELP_SHORT_USAGE | ARGP_HELP_LONG | ARGP_HELP_DOC);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
-	case OPT_USAGE:
-		print_help(ctx->out, state->root_argp, ARGP_HELP_USAGE);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
-	case 'V':
-		fputs("tracer " TRACER_VERSION "\n", ctx->out);
-		ctx->exit_code = TRACER_EXIT_OK;
-		return ECANCELED;
 	case ARGP_KEY_END:
-		if (!opts->events)
-			opts->events = EVLIST_DEFAULT;
+		if (!ctx->opts->events)
+			ctx->opts->events = EVLIST_DEFAULT;
 		return check_end(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;
 		return 0;
-	default:
-		return ARGP_ERR_UNKNOWN;
 	}
+	err = parse_scope_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_limit_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_output_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_info_opt(ctx, key, state);
+	return err;
 }
 
 static const struct argp_option *find_short(int key)
@@ -673,9 +725,9 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 
 	memset(opts, 0, sizeof(*opts));
 	opts->watch_children = true;
-	opts->max_args = TRACER_ARGS_DEFAULT;
-	opts->max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
-	opts->ringbuf_bytes = RINGBUF_DEFAULT;
+	opts->max_args = TRACER_MAX_ARGS_DEFAULT;
+	opts->max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT;
+	opts->ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT;
 	opts->max_procs = 0;
 	opts->store_size = TRACER_STORE_DEFAULT;
 

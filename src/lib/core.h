@@ -9,7 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "event.h"
+#include <tracer/tracer.h>
 
 struct tracer_core;
 

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -14,6 +13,7 @@
 #include "tracer.skel.h"
 #include "core.h"
 #include "decode.h"
+#include "errmsg.h"
 #include "scope.h"
 #include "sysinfo.h"
 
@@ -55,14 +55,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int report_lost(struct tracer_core *core, uint32_t cpu, uint64_t upto, uint64_t ts)
 {
 	uint64_t count;
@@ -89,7 +81,7 @@ static int read_cpu_stats(struct tracer_core *core)
 /* Losses that no record has carried yet, reported now. */
 static int report_pending_losses(struct tracer_core *core)
 {
-	uint64_t ts = now_ns();
+	uint64_t ts = sys_now_ns();
 	int cpu, ret;
 
 	if (read_cpu_stats(core))
@@ -125,15 +117,6 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Which records the kernel sends; the signal program is not even attached when unused. */
 static void set_events(struct tracer_bpf *skel, uint32_t events)
 {
@@ -143,7 +126,7 @@ static void set_events(struct tracer_bpf *skel, uint32_t events)
 	skel->rodata->send_fork = events & TRACER_EVENT_BIT(TRACER_EVENT_FORK);
 	skel->rodata->send_exit = events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	skel->rodata->send_signal = events & TRACER_EVENT_BIT(TRACER_EVENT_SIGNAL);
-	bpf_program__set_autoload(skel->progs.on_signal, skel->rodata->send_signal);
+	bpf_program__set_autoload(skel->progs.handle_signal_generate, skel->rodata->send_signal);
 }
 
 /* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
@@ -155,17 +138,24 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		struct bpf_link **link;
 		bool optional;
 	} progs[] = {
-		{ skel->progs.on_fork, &skel->links.on_fork, false },
-		{ skel->progs.on_exit, &skel->links.on_exit, false },
-		{ skel->progs.tp_enter_execve, &skel->links.tp_enter_execve, false },
-		{ skel->progs.tp_enter_execveat, &skel->links.tp_enter_execveat, false },
-		{ skel->progs.tp_exit_execve, &skel->links.tp_exit_execve, false },
-		{ skel->progs.tp_exit_execveat, &skel->links.tp_exit_execveat, false },
-		{ skel->progs.kp_remove_arg_zero, &skel->links.kp_remove_arg_zero, true },
-		{ skel->progs.on_prepare_exec, &skel->links.on_prepare_exec, true },
-		{ skel->progs.on_exec, &skel->links.on_exec, false },
-		{ skel->progs.on_signal, &skel->links.on_signal, false },
-		{ skel->progs.seed_tasks, &skel->links.seed_tasks, false },
+		{ skel->progs.handle_sched_process_fork, &skel->links.handle_sched_process_fork,
+		  false },
+		{ skel->progs.handle_sched_process_exit, &skel->links.handle_sched_process_exit,
+		  false },
+		{ skel->progs.handle_sys_enter_execve, &skel->links.handle_sys_enter_execve,
+		  false },
+		{ skel->progs.handle_sys_enter_execveat, &skel->links.handle_sys_enter_execveat,
+		  false },
+		{ skel->progs.handle_sys_exit_execve, &skel->links.handle_sys_exit_execve, false },
+		{ skel->progs.handle_sys_exit_execveat, &skel->links.handle_sys_exit_execveat,
+		  false },
+		{ skel->progs.handle_remove_arg_zero, &skel->links.handle_remove_arg_zero, true },
+		{ skel->progs.handle_sched_prepare_exec, &skel->links.handle_sched_prepare_exec,
+		  true },
+		{ skel->progs.handle_sched_process_exec, &skel->links.handle_sched_process_exec,
+		  false },
+		{ skel->progs.handle_signal_generate, &skel->links.handle_signal_generate, false },
+		{ skel->progs.handle_iter_task, &skel->links.handle_iter_task, false },
 	};
 	size_t i;
 
@@ -183,8 +173,8 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 					bpf_program__name(progs[i].prog), strerror(errno));
 			continue;
 		}
-		set_err(err, errlen, "cannot attach BPF program %s: %s",
-			bpf_program__name(progs[i].prog), strerror(errno));
+		errmsg_set(err, errlen, "cannot attach BPF program %s: %s",
+			   bpf_program__name(progs[i].prog), strerror(errno));
 		return -errno ? -errno : -EINVAL;
 	}
 	return 0;
@@ -215,21 +205,29 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	set_err(err, errlen, "cannot set up the exclusion filters: %s", strerror(errno));
+	errmsg_set(err, errlen, "cannot set up the exclusion filters: %s", strerror(errno));
 	return -errno;
 }
 
-int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
-		     struct tracer_core **out, char *err, size_t errlen)
+static void core_free(struct tracer_core *core)
+{
+	if (core->cfg.verbose)
+		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
+	free(core->argv_buf);
+	free(core->cpu_stats);
+	free(core->reported_lost);
+	free(core);
+}
+
+/* The handle and its per-CPU and per-record buffers; nothing of the kernel yet. */
+static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+		      struct tracer_core **out, char *err, size_t errlen)
 {
 	struct tracer_core *core;
-	struct tracer_bpf *skel;
-	size_t i;
-	int ret;
 
 	core = calloc(1, sizeof(*core));
 	if (!core) {
-		set_err(err, errlen, "out of memory");
+		errmsg_set(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	core->cfg = *cfg;
@@ -238,35 +236,32 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 		__atomic_fetch_add(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	core->ncpus = libbpf_num_possible_cpus();
 	if (core->ncpus <= 0) {
-		set_err(err, errlen, "cannot count CPUs");
-		ret = -EINVAL;
-		goto err_free;
+		errmsg_set(err, errlen, "cannot count CPUs");
+		core_free(core);
+		return -EINVAL;
 	}
 	core->reported_lost = calloc(core->ncpus, sizeof(*core->reported_lost));
 	core->cpu_stats = calloc(core->ncpus, sizeof(*core->cpu_stats));
 	core->argv_cap = cfg->max_args + 1;
 	core->argv_buf = calloc(core->argv_cap, sizeof(*core->argv_buf));
 	if (!core->reported_lost || !core->cpu_stats || !core->argv_buf) {
-		set_err(err, errlen, "out of memory");
-		ret = -ENOMEM;
-		goto err_free;
+		errmsg_set(err, errlen, "out of memory");
+		core_free(core);
+		return -ENOMEM;
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
 	if (cfg->system_wide)
 		core->proc_capacity = 1; /* the state map is not used */
+	*out = core;
+	return 0;
+}
 
-	libbpf_set_print(libbpf_print);
+/* Filters and sizes, fixed before load. */
+static void configure(struct tracer_core *core)
+{
+	const struct tracer_core_config *cfg = &core->cfg;
+	struct tracer_bpf *skel = core->skel;
 
-	/* Open BPF application */
-	skel = tracer_bpf__open();
-	if (!skel) {
-		ret = -errno;
-		set_err(err, errlen, "cannot open the BPF object: %s", strerror(errno));
-		goto err_free;
-	}
-	core->skel = skel;
-
-	/* Filters and sizes, fixed before load */
 	skel->rodata->system_wide = cfg->system_wide;
 	skel->rodata->tty_scope = cfg->n_ttys > 0;
 	skel->rodata->watch_children = cfg->watch_children;
@@ -290,45 +285,70 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	 */
 	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0 &&
 	    !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
-		bpf_program__set_autoload(skel->progs.kp_remove_arg_zero, false);
+		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
 	else
-		bpf_program__set_autoload(skel->progs.on_prepare_exec, false);
+		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
+}
 
-	/* Load & verify BPF programs */
-	ret = tracer_bpf__load(skel);
-	if (ret) {
-		if (ret == -EPERM)
-			set_err(err, errlen,
-				"permission denied loading BPF programs: run as root "
-				"(CAP_BPF and CAP_PERFMON are needed)");
-		else
-			set_err(err, errlen,
-				"cannot load BPF programs: %s (-v shows the "
-				"verifier's log)",
-				strerror(-ret));
-		goto err_destroy;
-	}
+static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_core_config *cfg = &core->cfg;
+	__u8 one = 1;
+	size_t i;
 
 	for (i = 0; i < cfg->n_ttys; i++) {
-		__u8 one = 1;
-
-		if (bpf_map__update_elem(skel->maps.tty_set, &cfg->ttys[i], sizeof(cfg->ttys[i]),
-					 &one, sizeof(one), BPF_ANY)) {
-			ret = -errno;
-			set_err(err, errlen, "cannot set up terminal filter: %s", strerror(errno));
-			goto err_destroy;
+		if (bpf_map__update_elem(core->skel->maps.tty_set, &cfg->ttys[i],
+					 sizeof(cfg->ttys[i]), &one, sizeof(one), BPF_ANY)) {
+			errmsg_set(err, errlen, "cannot set up terminal filter: %s",
+				   strerror(errno));
+			return -errno;
 		}
 	}
+	return 0;
+}
 
-	ret = fill_exclusions(core, err, errlen);
+int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+		     struct tracer_core **out, char *err, size_t errlen)
+{
+	struct tracer_core *core;
+	int ret;
+
+	ret = core_alloc(cfg, cb, &core, err, errlen);
+	if (ret)
+		return ret;
+	libbpf_set_print(libbpf_print);
+
+	/* Open BPF application */
+	core->skel = tracer_bpf__open();
+	if (!core->skel) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto err_free;
+	}
+	configure(core);
+
+	/* Load & verify BPF programs */
+	ret = tracer_bpf__load(core->skel);
+	if (ret) {
+		if (ret == -EPERM)
+			errmsg_set(err, errlen, ERRMSG_EPERM);
+		else
+			errmsg_set(err, errlen,
+				   "cannot load BPF programs: %s (-v shows the verifier's log)",
+				   strerror(-ret));
+		goto err_destroy;
+	}
+	ret = fill_ttys(core, err, errlen);
+	if (!ret)
+		ret = fill_exclusions(core, err, errlen);
 	if (ret)
 		goto err_destroy;
 
 	/* Set up ring buffer polling */
-	core->rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_record, core, NULL);
+	core->rb = ring_buffer__new(bpf_map__fd(core->skel->maps.events), on_record, core, NULL);
 	if (!core->rb) {
 		ret = -errno;
-		set_err(err, errlen, "cannot set up the ring buffer: %s", strerror(errno));
+		errmsg_set(err, errlen, "cannot set up the ring buffer: %s", strerror(errno));
 		goto err_destroy;
 	}
 
@@ -339,8 +359,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 
 	if (cfg->verbose)
 		fprintf(stderr,
-			"tracer: attached; state map for %llu processes, %llu-byte ring buffer, "
-			"%d CPUs\n",
+			"tracer: attached; state map for %llu processes, %llu-byte ring buffer, %d CPUs\n",
 			(unsigned long long)core->proc_capacity,
 			(unsigned long long)cfg->ringbuf_bytes, core->ncpus);
 	*out = core;
@@ -348,14 +367,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 
 err_destroy:
 	ring_buffer__free(core->rb);
-	tracer_bpf__destroy(skel);
+	tracer_bpf__destroy(core->skel);
 err_free:
-	if (cfg->verbose)
-		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
-	free(core->argv_buf);
-	free(core->cpu_stats);
-	free(core->reported_lost);
-	free(core);
+	core_free(core);
 	return ret;
 }
 
@@ -368,7 +382,7 @@ static int snapshot(struct tracer_core *core, struct scope_task **tasks, size_t 
 	ssize_t r;
 	int fd, ret = 0;
 
-	fd = bpf_iter_create(bpf_link__fd(core->skel->links.seed_tasks));
+	fd = bpf_iter_create(bpf_link__fd(core->skel->links.handle_iter_task));
 	if (fd < 0)
 		return -errno;
 	for (;;) {
@@ -470,6 +484,99 @@ static void drop_dead(struct tracer_core *core, const struct seeded *ins, size_t
 	}
 }
 
+/* What the passes of one seeding share. */
+struct seeding {
+	struct scope_task *tasks; /* the last snapshot */
+	size_t n_tasks;
+	struct scope_member *members; /* what the last pass found new */
+	struct seeded *ins; /* every process this seeding made watched */
+	uint32_t *already; /* their pids, for scope_select() */
+	size_t n_ins, cap_ins;
+};
+
+static void mark_found_roots(const struct seeding *sd, const uint32_t *roots, size_t n_roots,
+			     bool *found_roots)
+{
+	size_t i, j;
+
+	for (i = 0; i < sd->n_tasks; i++)
+		for (j = 0; j < n_roots; j++)
+			if (sd->tasks[i].pid == roots[j])
+				found_roots[j] = true;
+}
+
+/* Room for more entries in ins and already. */
+static int seeding_reserve(struct seeding *sd, size_t more)
+{
+	struct seeded *tmp_ins;
+	uint32_t *tmp_al;
+	size_t cap;
+
+	if (sd->n_ins + more <= sd->cap_ins)
+		return 0;
+	cap = (sd->n_ins + more) * 2;
+	tmp_ins = realloc(sd->ins, cap * sizeof(*sd->ins));
+	if (tmp_ins)
+		sd->ins = tmp_ins;
+	tmp_al = realloc(sd->already, cap * sizeof(*sd->already));
+	if (tmp_al)
+		sd->already = tmp_al;
+	if (!tmp_ins || !tmp_al)
+		return -ENOMEM;
+	sd->cap_ins = cap;
+	return 0;
+}
+
+/* Watches the n members the last pass found. */
+static int seeding_insert(struct tracer_core *core, struct seeding *sd, size_t n, char *err,
+			  size_t errlen)
+{
+	const struct scope_member *m;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		m = &sd->members[i];
+		ret = insert_member(core, m);
+		if (ret < 0) {
+			errmsg_set(err, errlen, "cannot watch process %u: %s (--max-procs?)",
+				   m->pid, strerror(-ret));
+			return ret;
+		}
+		/* Whether we or a fork inserted it, its children are covered. */
+		sd->already[sd->n_ins] = m->pid;
+		sd->ins[sd->n_ins].pid = m->pid;
+		sd->ins[sd->n_ins].start_time = ret ? m->start_time : 0;
+		sd->n_ins++;
+	}
+	return 0;
+}
+
+/* One pass: a snapshot, and what is newly in scope in it. Returns how many, or -errno. */
+static int seeding_pass(struct tracer_core *core, struct seeding *sd, const struct scope_spec *spec,
+			char *err, size_t errlen)
+{
+	int ret;
+
+	free(sd->tasks);
+	sd->tasks = NULL;
+	ret = snapshot(core, &sd->tasks, &sd->n_tasks);
+	if (ret) {
+		errmsg_set(err, errlen, "cannot list processes (iter/task): %s", strerror(-ret));
+		return ret;
+	}
+	free(sd->members);
+	sd->members = calloc(sd->n_tasks ? sd->n_tasks : 1, sizeof(*sd->members));
+	if (!sd->members) {
+		errmsg_set(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = scope_select(sd->tasks, sd->n_tasks, spec, sd->already, sd->n_ins, sd->members);
+	if (ret < 0)
+		errmsg_set(err, errlen, "out of memory");
+	return ret;
+}
+
 int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
 		     bool *found_roots, char *err, size_t errlen)
 {
@@ -480,84 +587,40 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 		.n_ttys = core->cfg.n_ttys,
 		.watch_children = core->cfg.watch_children,
 	};
-	struct scope_task *tasks = NULL;
-	struct scope_member *members = NULL;
-	struct seeded *ins = NULL, *tmp_ins;
-	uint32_t *already = NULL, *tmp_al;
-	size_t n_tasks = 0, n_ins = 0, cap_ins = 0, i, j;
+	struct seeding sd = {};
 	int pass, n, ret = 0;
 
 	if (found_roots)
 		memset(found_roots, 0, n_roots * sizeof(*found_roots));
 	for (pass = 0; pass < SEED_MAX_PASSES; pass++) {
-		free(tasks);
-		tasks = NULL;
-		ret = snapshot(core, &tasks, &n_tasks);
-		if (ret) {
-			set_err(err, errlen, "cannot list processes (iter/task): %s",
-				strerror(-ret));
-			goto out;
-		}
-		if (pass == 0 && found_roots) {
-			for (i = 0; i < n_tasks; i++)
-				for (j = 0; j < n_roots; j++)
-					if (tasks[i].pid == roots[j])
-						found_roots[j] = true;
-		}
-		free(members);
-		members = calloc(n_tasks ? n_tasks : 1, sizeof(*members));
-		if (!members) {
-			ret = -ENOMEM;
-			set_err(err, errlen, "out of memory");
-			goto out;
-		}
-		n = scope_select(tasks, n_tasks, &spec, already, n_ins, members);
+		n = seeding_pass(core, &sd, &spec, err, errlen);
 		if (n < 0) {
 			ret = n;
-			set_err(err, errlen, "out of memory");
 			goto out;
 		}
+		if (pass == 0 && found_roots)
+			mark_found_roots(&sd, roots, n_roots, found_roots);
 		if (core->cfg.verbose)
 			fprintf(stderr,
 				"tracer: seeding pass %d: %zu live processes, %d new in scope\n",
-				pass + 1, n_tasks, n);
+				pass + 1, sd.n_tasks, n);
 		if (n == 0)
 			break;
-		if (n_ins + n > cap_ins) {
-			cap_ins = (n_ins + n) * 2;
-			tmp_ins = realloc(ins, cap_ins * sizeof(*ins));
-			tmp_al = realloc(already, cap_ins * sizeof(*already));
-			if (tmp_ins)
-				ins = tmp_ins;
-			if (tmp_al)
-				already = tmp_al;
-			if (!tmp_ins || !tmp_al) {
-				ret = -ENOMEM;
-				set_err(err, errlen, "out of memory");
-				goto out;
-			}
+		ret = seeding_reserve(&sd, n);
+		if (ret) {
+			errmsg_set(err, errlen, "out of memory");
+			goto out;
 		}
-		for (i = 0; i < (size_t)n; i++) {
-			ret = insert_member(core, &members[i]);
-			if (ret < 0) {
-				set_err(err, errlen, "cannot watch process %u: %s (--max-procs?)",
-					members[i].pid, strerror(-ret));
-				goto out;
-			}
-			/* Whether we or a fork inserted it, its children are covered. */
-			already[n_ins] = members[i].pid;
-			ins[n_ins].pid = members[i].pid;
-			ins[n_ins].start_time = ret ? members[i].start_time : 0;
-			n_ins++;
-		}
-		ret = 0;
+		ret = seeding_insert(core, &sd, n, err, errlen);
+		if (ret)
+			goto out;
 	}
-	drop_dead(core, ins, n_ins, tasks, n_tasks);
+	drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
 out:
-	free(tasks);
-	free(members);
-	free(ins);
-	free(already);
+	free(sd.tasks);
+	free(sd.members);
+	free(sd.ins);
+	free(sd.already);
 	return ret;
 }
 

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* CLOCK_MONOTONIC in nanoseconds: the clock of the kernel's event timestamps. */
+uint64_t sys_now_ns(void);
 /* How many processes the machine can have at once: min(pid_max, threads-max). */
 uint64_t sys_max_procs(void);
 /* The process (thread-group id) that pid belongs to. -ESRCH when there is none. */

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "event.h"
+#include <tracer/tracer.h>
 
 /* What is printed without --events. */
 #define EVLIST_DEFAULT TRACER_EVENT_BIT(TRACER_EVENT_EXEC)

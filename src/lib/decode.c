@@ -180,6 +180,7 @@ int tracer_decode(const void *rec, size_t size, const struct tracer_decode_limit
 	struct tracer_rec_hdr hdr;
 
 	memset(ev, 0, sizeof(*ev));
+	ev->sz = sizeof(*ev);
 	if (!rec || size < sizeof(hdr))
 		return -EINVAL;
 	memcpy(&hdr, rec, sizeof(hdr));

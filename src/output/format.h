@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "event.h"
+#include <tracer/tracer.h>
 
 /* ts is seconds since tracer started. Return 0, or -1 when the write failed. */
 int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e);

@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <linux/types.h>
 
-#include "tracer.h"
 #include "format.h"
 #include "tree.h"
 
@@ -46,7 +44,7 @@ static const struct tree_mark *killer(const struct tree_proc *p, int sig)
 		const struct tree_mark *m = &p->marks[i];
 
 		if (m->kind == TREE_MARK_SIGNAL_IN && m->sig == sig &&
-		    m->result != TRACER_SIG_IGNORED)
+		    m->result != TRACER_SIGNAL_IGNORED)
 			return m;
 	}
 	return NULL;

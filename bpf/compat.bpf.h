@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * What vmlinux.h does not carry, and what differs between kernels: the one
+ * place to look when tracer meets a kernel it was not tested on.
+ *
+ * vmlinux.h has the kernel's types but none of its macros: the constants
+ * below are the kernel's, under the kernel's names, from the header named.
+ *
+ * Kernel versions (tracer needs 5.15: tp_btf, task storage, iter/task,
+ * bpf_task_pt_regs; 6.1 for the ring-buffer dynptr):
+ * - 6.10 added sched_prepare_exec, the exec's point of no return with the
+ *   caller's memory still mapped. Before it, a successful exec is reported
+ *   from sched_process_exec (the new image's argument area), and argv[0] of
+ *   an interpreted exec is saved by a kprobe on remove_arg_zero. Userspace
+ *   picks the path (src/core.c); both stay built and tested.
+ * - Before 6.4, a map helper called from BPF returns an int that the verifier
+ *   does not sign-extend: a result compared with a negative errno should be
+ *   held in an int.
+ * - The syscall number of an exec with no syscall tracepoint (the 32-bit
+ *   int $0x80 entry) is read from pt_regs: x86_64 only.
+ */
+#ifndef TRACER_COMPAT_BPF_H
+#define TRACER_COMPAT_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include <asm-generic/errno-base.h>
+#include "tracer.h"
+
+/* include/linux/sched/signal.h */
+#define SIGNAL_GROUP_EXIT 0x00000004
+
+/* include/uapi/asm-generic/siginfo.h */
+#define SI_USER 0
+#define SI_KERNEL 0x80
+#define SI_QUEUE -1
+#define SI_TKILL -6
+
+/* include/linux/sched/signal.h: not pointers, the siginfo of in-kernel senders */
+#define SEND_SIG_NOINFO ((struct kernel_siginfo *)0)
+#define SEND_SIG_PRIV ((struct kernel_siginfo *)1)
+
+/* The x86_64 number of an exec syscall, or 0 when nr is not one (ia32 numbers included). */
+static __always_inline __u32 exec_syscall_nr(__u64 nr)
+{
+	switch (nr) {
+	case TRACER_NR_EXECVE:
+	case TRACER_NR_EXECVEAT:
+		return nr;
+	case TRACER_NR_IA32_EXECVE:
+		return TRACER_NR_EXECVE;
+	case TRACER_NR_IA32_EXECVEAT:
+		return TRACER_NR_EXECVEAT;
+	}
+	return 0;
+}
+
+/*
+ * The raw number of the syscall t is in (orig_ax on x86_64: a compat int $0x80
+ * call has its ia32 number there), or -1 when its registers cannot be found.
+ */
+static __always_inline __u64 task_syscall(struct task_struct *t)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
+
+	if (!regs)
+		return -1;
+	return BPF_CORE_READ(regs, orig_ax);
+}
+
+#endif /* TRACER_COMPAT_BPF_H */

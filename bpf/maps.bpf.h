@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The state every program shares: the configuration userspace fixes before
+ * load, the maps, and the helpers that count and send records.
+ *
+ * Configuration is const volatile read-only data: the verifier sees the
+ * values userspace set and drops the branches they disable (send_fork false:
+ * no fork record code at all).
+ */
+#ifndef TRACER_MAPS_BPF_H
+#define TRACER_MAPS_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+#include "tracer.h"
+
+/* The caller's argv[0] is saved up to this size (interpreted execs only). */
+#define ARG0_MAX 4096
+
+/* Set by userspace before load. */
+const volatile bool tty_scope = false;
+/* Every process is in scope: no lookup, proc_state stays empty. */
+const volatile bool system_wide = false;
+/* Exclusion filters in use (the maps below hold the entries). */
+const volatile bool exclude_paths = false;
+const volatile bool exclude_comms = false;
+const volatile bool watch_children = true;
+const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
+const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
+/* Wake the reader only once this much is waiting; it also drains on a timer. */
+const volatile __u64 wakeup_bytes = 64 * 1024;
+/* Which records to send. */
+const volatile bool send_exec = true;
+const volatile bool send_fork = false;
+const volatile bool send_exit = true;
+const volatile bool send_signal = false;
+
+/* Processes watched now, and ever. Userspace reads them through the mmapped bss. */
+__u64 watched_now;
+__u64 watched_total;
+
+/* The scope: every watched process, keyed by tgid (scope.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 32768); /* resized by userspace from pid_max */
+	__type(key, __u32);
+	__type(value, struct tracer_proc);
+} proc_state SEC(".maps");
+
+/* Watched terminals (TRACER_TTY_DEV), for --tty. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);
+	__type(value, __u8);
+} tty_set SEC(".maps");
+
+/* Execs not reported: by filename (exactly as reported) and by the caller's comm. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_EXCL_PATH_LEN]);
+	__type(value, __u8);
+} excl_path SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized to the list's length */
+	__type(key, char[TRACER_COMM_LEN]);
+	__type(value, __u8);
+} excl_comm SEC(".maps");
+
+/* Every record of common/tracer.h but the seeder's. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tracer_cpu_stats);
+} stats SEC(".maps");
+
+/* What the syscall entry learns, kept until the exec is reported (exec.bpf.h). */
+struct exec_stage {
+	__u64 filename; /* user pointers of the caller */
+	__u64 argv;
+	__u32 tid;
+	__u32 syscall_nr;
+	__u32 uid;
+	__u32 gid;
+	__u32 tty_dev;
+	__u32 orig_argc; /* caller's argc, when an interpreter replaced argv[0] */
+	__u32 arg0_len;
+	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
+	__u32 reported; /* sched_prepare_exec has sent the record */
+	__u32 pad;
+	char comm[TRACER_COMM_LEN];
+	char tty[TRACER_TTY_LEN];
+};
+
+/*
+ * Task storage belongs to the task_struct, which goes on through an exec from
+ * a non-leader thread (de_thread() gives it the leader's pid), and is freed
+ * with the task: no entry outlives its exec, whatever path the exec takes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct exec_stage);
+} stages SEC(".maps");
+
+/* The caller's argv[0], saved only for interpreted execs (#!, binfmt_misc). */
+struct arg0_stash {
+	char buf[ARG0_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct arg0_stash);
+} arg0s SEC(".maps");
+
+/* The record's data[] is assembled in the separate buffers that follow it. */
+#pragma clang diagnostic ignored "-Wgnu-variable-sized-type-not-at-end"
+
+/*
+ * Per-CPU scratch where a record is assembled. Too big for a per-CPU array
+ * (32 KiB limit), so a plain array indexed by CPU, sized by userspace.
+ */
+struct scratch {
+	struct tracer_exec_rec rec;
+	char filename[TRACER_FILENAME_MAX];
+	char arg0[ARG0_MAX];
+	char args[TRACER_ARGBYTES_HARD_MAX + TRACER_ARG_CHUNK];
+	char path_key[TRACER_EXCL_PATH_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* resized to the number of CPUs */
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+static __always_inline struct tracer_cpu_stats *cpu_stats(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
+/* Adds one to this CPU's counter field of struct tracer_cpu_stats. */
+#define stat_inc(field)                                        \
+	({                                                     \
+		struct tracer_cpu_stats *__cs = cpu_stats();   \
+                                                               \
+		if (__cs)                                      \
+			__sync_fetch_and_add(&__cs->field, 1); \
+	})
+
+static __always_inline struct scratch *get_scratch(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&scratch_map, &cpu);
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * Stamps a record: its type, this CPU, the time, and how many reservations
+ * have failed on this CPU so far (userspace reports the growth as lost).
+ */
+static __always_inline void fill_hdr(struct tracer_rec_hdr *hdr, __u32 type)
+{
+	struct tracer_cpu_stats *cs = cpu_stats();
+
+	hdr->type = type;
+	hdr->cpu = bpf_get_smp_processor_id();
+	hdr->ts = bpf_ktime_get_ns();
+	hdr->cpu_lost = cs ? cs->lost : 0;
+}
+
+/*
+ * A fixed-size record of the given type, stamped, or NULL (counted as lost)
+ * when the ring buffer is full. Sent with rec_submit().
+ */
+static __always_inline void *rec_reserve(__u64 size, __u32 type)
+{
+	struct tracer_rec_hdr *hdr = bpf_ringbuf_reserve(&events, size, 0);
+
+	if (!hdr) {
+		stat_inc(lost);
+		return NULL;
+	}
+	fill_hdr(hdr, type);
+	return hdr;
+}
+
+static __always_inline void rec_submit(void *rec)
+{
+	bpf_ringbuf_submit(rec, wakeup_flags());
+}
+
+/* Controlling terminal of t as TRACER_TTY_DEV, 0 when none; its name into name. */
+static __always_inline __u32 task_tty(struct task_struct *t, char *name)
+{
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	int major, minor;
+
+	if (!tty)
+		return 0;
+	major = BPF_CORE_READ(tty, driver, major);
+	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	if (name)
+		bpf_probe_read_kernel_str(name, TRACER_TTY_LEN, &tty->name);
+	return TRACER_TTY_DEV(major, minor);
+}
+
+/* Tells a process from an earlier one with the same pid. */
+static __always_inline __u64 leader_start_time(struct task_struct *t)
+{
+	return BPF_CORE_READ(t, group_leader, start_time);
+}
+
+#endif /* TRACER_MAPS_BPF_H */

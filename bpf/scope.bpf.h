@@ -1,0 +1,164 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The scope: which processes are watched. proc_state holds one entry per
+ * watched process, keyed by tgid: userspace puts the roots in (and the
+ * processes the seeder found below them), a fork under a root watched with
+ * children adds the child, an exec on a watched terminal adds the caller,
+ * and the exit of the last thread takes the process out. Threads are not
+ * processes: they share their process's entry.
+ *
+ * An entry carries the group leader's start time: a pid the kernel has
+ * reused names another process, and the entry found under it is dropped.
+ */
+#ifndef TRACER_SCOPE_BPF_H
+#define TRACER_SCOPE_BPF_H
+
+#include "maps.bpf.h"
+#include "compat.bpf.h"
+
+/*
+ * The watched entry of t's process, or NULL. An entry whose start time is not
+ * the process's belonged to an earlier process with the same pid: drop it.
+ */
+static __always_inline struct tracer_proc *proc_lookup(struct task_struct *t, __u32 tgid)
+{
+	struct tracer_proc *p = bpf_map_lookup_elem(&proc_state, &tgid);
+
+	if (!p)
+		return NULL;
+	if (p->start_time != leader_start_time(t)) {
+		if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
+			__sync_fetch_and_sub(&watched_now, 1);
+		return NULL;
+	}
+	return p;
+}
+
+/* Whether t's process is in scope: always with --all, else when it has an entry. */
+static __always_inline bool proc_watched(struct task_struct *t, __u32 tgid)
+{
+	return system_wide || proc_lookup(t, tgid);
+}
+
+/* Starts watching a process. An entry already there for that pid is stale. */
+static __always_inline void proc_insert(__u32 tgid, __u64 start_time, __u32 flags, __u32 tty_dev)
+{
+	struct tracer_proc v = {
+		.start_time = start_time,
+		.flags = flags,
+		.tty_dev = tty_dev,
+	};
+	long err;
+
+	/* Not sign-extended before 6.4 (compat.bpf.h); left as is here. */
+	err = bpf_map_update_elem(&proc_state, &tgid, &v, BPF_NOEXIST);
+	if (err == -EEXIST) {
+		bpf_map_update_elem(&proc_state, &tgid, &v, BPF_EXIST);
+		return;
+	}
+	if (err) {
+		stat_inc(insert_fail);
+		return;
+	}
+	__sync_fetch_and_add(&watched_now, 1);
+	__sync_fetch_and_add(&watched_total, 1);
+}
+
+static __always_inline void emit_fork(struct task_struct *parent, struct task_struct *child)
+{
+	struct tracer_fork_rec *r = rec_reserve(sizeof(*r), TRACER_REC_FORK);
+
+	if (!r)
+		return;
+	r->pid = child->tgid;
+	r->ppid = parent->tgid;
+	r->parent_tid = parent->pid;
+	r->pad = 0;
+	r->start_time = child->start_time;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	rec_submit(r);
+}
+
+/*
+ * A new process whose parent is watched with children is watched; the fork
+ * of a watched process is reported. Threads are not processes.
+ */
+static __always_inline int scope_fork(struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+	struct tracer_proc *ps;
+
+	if (ctgid == ptgid)
+		return 0;
+	if (system_wide) {
+		if (send_fork)
+			emit_fork(parent, child);
+		return 0;
+	}
+	ps = proc_lookup(parent, ptgid);
+	if (!ps)
+		return 0;
+	if (ps->flags & TRACER_WATCH_CHILDREN)
+		proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
+			    ps->tty_dev);
+	if (send_fork)
+		emit_fork(parent, child);
+	return 0;
+}
+
+/*
+ * Its status is the one wait(2) reports: the group exit code when the process
+ * was ended as a whole (exit_group, a fatal signal, with 0x80 once a core was
+ * dumped), else the leader's own exit code.
+ */
+static __always_inline void emit_exit(struct task_struct *p, struct signal_struct *sig, __u32 tgid)
+{
+	struct task_struct *leader;
+	struct tracer_exit_rec *r;
+
+	r = rec_reserve(sizeof(*r), TRACER_REC_EXIT);
+	if (!r)
+		return;
+	leader = p->group_leader;
+	r->pid = tgid;
+	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
+	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)
+		r->exit_code = BPF_CORE_READ(sig, group_exit_code);
+	else
+		r->exit_code = BPF_CORE_READ(leader, exit_code);
+	r->pad = 0;
+	r->start_time = BPF_CORE_READ(leader, start_time);
+	BPF_CORE_READ_STR_INTO(&r->comm, leader, comm);
+	rec_submit(r);
+}
+
+/* A process leaves the scope, and is reported, only when its last thread is gone. */
+static __always_inline int scope_exit(struct task_struct *p)
+{
+	struct signal_struct *sig = p->signal;
+	struct tracer_proc *ps;
+	bool stale;
+	__u32 tgid;
+
+	if (BPF_CORE_READ(sig, live.counter) != 0)
+		return 0;
+	tgid = p->tgid;
+	if (system_wide) {
+		if (send_exit)
+			emit_exit(p, sig, tgid);
+		return 0;
+	}
+	ps = bpf_map_lookup_elem(&proc_state, &tgid);
+	if (!ps)
+		return 0;
+	stale = ps->start_time != leader_start_time(p);
+	if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
+		__sync_fetch_and_sub(&watched_now, 1);
+	/* An entry of an earlier process with the same pid, or no exit events asked. */
+	if (stale || !send_exit)
+		return 0;
+	emit_exit(p, sig, tgid);
+	return 0;
+}
+
+#endif /* TRACER_SCOPE_BPF_H */

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/* The library's one-line reasons for a failure. */
+#ifndef TRACER_ERRMSG_H
+#define TRACER_ERRMSG_H
+
+#include <stddef.h>
+
+/* What a refused load means, wherever the refusal is noticed. */
+#define ERRMSG_EPERM "permission denied: run as root (CAP_BPF and CAP_PERFMON are needed)"
+
+/* Writes a one-line reason into err (errlen bytes, always terminated). */
+void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* TRACER_ERRMSG_H */
