@@ -36,6 +36,7 @@ struct tracer_opts {
 	bool quiet; /* no event output */
 	bool json;
 	const char *output; /* NULL: stdout */
+	int output_fd; /* --output-fd N: events on inherited descriptor N (>= 1); 0: none */
 	int verbose;
 	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */
 	unsigned int max_arg_bytes; /* TRACER_MAX_ARG_BYTES_DEFAULT, 1.._LIMIT */

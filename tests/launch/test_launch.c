@@ -199,14 +199,19 @@ Test(launch, user_option)
 	cr_assert_str_eq(r.out, want);
 	run_free(&r);
 
-	/* -u root runs as root, even through sudo. */
+	/*
+	 * -u root runs as root, even through sudo. The events file is written
+	 * for the sudo user, who may not take over root's file: a new one.
+	 */
+	unlink(test_path("events.json"));
 	run_id("root", sudo_env);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "0\n0\n/root root root\n");
 	assert_events_ran_as(test_path("events.json"), 3, 0, 0);
 	run_free(&r);
 
-	/* Without sudo nor -u, the command runs as tracer does: root. */
+	/* Without sudo nor -u, the command runs as tracer does: root (the file is nobody's). */
+	unlink(test_path("events.json"));
 	run_id(NULL, NULL);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "0\n0\n/root root root\n");

@@ -426,8 +426,8 @@ Test(opts, missing_argument)
 	assert_usage_error("tracer: option '-t' requires an argument (see --help)\n");
 	RUN("5", "--max-args");
 	assert_usage_error("tracer: option '--max-args' requires an argument (see --help)\n");
-	RUN("5", "--out");
-	assert_usage_error("tracer: option '--out' requires an argument (see --help)\n");
+	RUN("5", "--output");
+	assert_usage_error("tracer: option '--output' requires an argument (see --help)\n");
 }
 
 Test(opts, other_getopt_errors)
