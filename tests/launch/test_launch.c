@@ -23,31 +23,31 @@
 
 static void setup(void)
 {
-	require_root();
-	test_dir();
+	h_setup();
+	H_REQUIRE();
 }
 
-TestSuite(launch, .init = setup, .fini = test_cleanup, .timeout = 60);
+TestSuite(launch, .init = setup, .fini = h_teardown, .timeout = 60);
 
-static struct run r;
+static struct h_run r;
 
 /* Runs tracer to completion (timeout in seconds). */
-static void run_tracer(const char *const *args, const struct spawn_opts *opts, double timeout)
+static void run_tracer(const char *const *args, const struct h_run_opts *opts, double timeout)
 {
-	tracer_spawn(args, opts, &r);
-	tracer_wait(&r, timeout);
+	h_run_start(args, opts, &r);
+	h_run_wait(&r, timeout);
 }
 
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* No "lost" record, and the summary says 0 lost. */
-static void assert_nothing_lost(struct json_object **ev, size_t n)
+static void assert_nothing_lost(const struct h_json *ev)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		cr_assert_str_eq(ev_str(ev[i], "type"), "exec", "%s",
-				 json_object_to_json_string(ev[i]));
+	for (i = 0; i < ev->n; i++)
+		cr_assert_str_eq(h_json_str(ev->ev[i], "type"), "exec", "%s",
+				 json_object_to_json_string(ev->ev[i]));
 	cr_assert_not_null(strstr(r.err, " 0 lost, "), "stderr: %s", r.err);
 }
 
@@ -56,74 +56,74 @@ Test(launch, first_event_is_the_command_exec)
 	static const char *const sh_argv[] = { "/bin/sh", "-c", "/bin/true x" };
 	static const char *const true_argv[] = { "/bin/true", "x" };
 	const char *marker = "tracer-launch-control-5f3a9";
-	const char *events = test_path("events.json");
-	struct json_object **ev;
+	const char *events = h_path("events.json");
+	struct h_json ev;
 	pid_t control;
-	size_t n;
 
 	/* A process outside the scope keeps executing /bin/true during the whole run. */
-	control = control_start(marker);
+	control = h_control_loop_start(marker);
 	run_tracer(ARGS("--json", "-o", events, "--", "/bin/sh", "-c", "/bin/true x"), NULL, 30);
-	control_stop(control);
+	h_control_loop_stop(control);
 
 	cr_assert_eq(r.status, 0, "status %d, stderr: %s", r.status, r.err);
-	ev = read_events(events, &n);
-	cr_assert_eq(n, 2, "%zu events: %s", n, read_file(events));
-	assert_nothing_lost(ev, n);
+	h_json_load(&ev, events);
+	cr_assert_eq(ev.n, 2, "%zu events: %s", ev.n, h_read_file(events, NULL));
+	assert_nothing_lost(&ev);
 
 	/* The child tracer started executes /bin/sh: it is the first event. */
-	cr_assert_str_eq(ev_str(ev[0], "filename"), "/bin/sh");
-	cr_assert(ev_argv_is(ev[0], 3, sh_argv));
-	cr_assert_eq(ev_int(ev[0], "ppid"), r.pid);
-	cr_assert_str_eq(ev_str(ev[0], "comm"), "tracer");
-	cr_assert_eq(ev_int(ev[0], "ret"), 0);
-	cr_assert_eq(ev_int(ev[0], "uid"), 0);
+	cr_assert_str_eq(h_json_str(ev.ev[0], "filename"), "/bin/sh");
+	cr_assert(h_json_argv_is(ev.ev[0], 3, sh_argv));
+	cr_assert_eq(h_json_int(ev.ev[0], "ppid"), r.pid);
+	cr_assert_str_eq(h_json_str(ev.ev[0], "comm"), "tracer");
+	cr_assert_eq(h_json_int(ev.ev[0], "ret"), 0);
+	cr_assert_eq(h_json_int(ev.ev[0], "uid"), 0);
 
 	/* Then sh executes /bin/true x, as its child. */
-	cr_assert_str_eq(ev_str(ev[1], "filename"), "/bin/true");
-	cr_assert(ev_argv_is(ev[1], 2, true_argv));
-	cr_assert_eq(ev_int(ev[1], "ppid"), ev_int(ev[0], "pid"));
-	cr_assert_str_eq(ev_str(ev[1], "comm"), "sh");
-	cr_assert_eq(ev_int(ev[1], "ret"), 0);
+	cr_assert_str_eq(h_json_str(ev.ev[1], "filename"), "/bin/true");
+	cr_assert(h_json_argv_is(ev.ev[1], 2, true_argv));
+	cr_assert_eq(h_json_int(ev.ev[1], "ppid"), h_json_int(ev.ev[0], "pid"));
+	cr_assert_str_eq(h_json_str(ev.ev[1], "comm"), "sh");
+	cr_assert_eq(h_json_int(ev.ev[1], "ret"), 0);
 
-	cr_assert_not(events_mention(ev, n, marker), "the control process was traced");
+	cr_assert_not(h_json_mention(&ev, marker), "the control process was traced");
 	/* Nothing on stdout: the command printed nothing, the events are in the file. */
 	cr_assert_str_eq(r.out, "");
-	events_free(ev, n);
-	run_free(&r);
+	h_json_free(&ev);
+	h_run_free(&r);
 }
 
 Test(launch, exit_status_is_the_commands)
 {
-	run_tracer(ARGS("-o", test_path("events"), "--", "/bin/sh", "-c", "exit 7"), NULL, 30);
+	run_tracer(ARGS("-o", h_path("events"), "--", "/bin/sh", "-c", "exit 7"), NULL, 30);
 	cr_assert_eq(r.status, 7, "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 
-	run_tracer(ARGS("-o", test_path("events"), "--", "/bin/true"), NULL, 30);
+	run_tracer(ARGS("-o", h_path("events"), "--", "/bin/true"), NULL, 30);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 
 	/* Killed by SIGTERM: 128 + 15. */
-	run_tracer(ARGS("-o", test_path("events"), "--", "/bin/sh", "-c", "kill -TERM $$"), NULL,
-		   30);
+	run_tracer(ARGS("-o", h_path("events"), "--", "/bin/sh", "-c", "kill -TERM $$"), NULL, 30);
 	cr_assert_eq(r.status, 143, "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 }
 
 /* Every exec event of the file ran with uid and gid. */
 static void assert_events_ran_as(const char *path, size_t expected, long long uid, long long gid)
 {
-	struct json_object **ev;
-	size_t n, i;
+	struct h_json ev;
+	size_t i;
 
-	ev = read_events(path, &n);
-	cr_assert_eq(n, expected, "%zu events: %s", n, read_file(path));
-	for (i = 0; i < n; i++) {
-		cr_assert_eq(ev_int(ev[i], "uid"), uid, "%s", json_object_to_json_string(ev[i]));
-		cr_assert_eq(ev_int(ev[i], "gid"), gid, "%s", json_object_to_json_string(ev[i]));
-		cr_assert_eq(ev_int(ev[i], "ret"), 0);
+	h_json_load(&ev, path);
+	cr_assert_eq(ev.n, expected, "%zu events: %s", ev.n, h_read_file(path, NULL));
+	for (i = 0; i < ev.n; i++) {
+		cr_assert_eq(h_json_int(ev.ev[i], "uid"), uid, "%s",
+			     json_object_to_json_string(ev.ev[i]));
+		cr_assert_eq(h_json_int(ev.ev[i], "gid"), gid, "%s",
+			     json_object_to_json_string(ev.ev[i]));
+		cr_assert_eq(h_json_int(ev.ev[i], "ret"), 0);
 	}
-	events_free(ev, n);
+	h_json_free(&ev);
 }
 
 static const struct passwd *nobody(void)
@@ -145,12 +145,12 @@ static const char *const id_script[] = {
 static void run_id(const char *user, const char *const *env)
 {
 	const char *args[12];
-	struct spawn_opts opts = { .env = env };
+	struct h_run_opts opts = { .env = env };
 	size_t n = 0, i;
 
 	args[n++] = "--json";
 	args[n++] = "-o";
-	args[n++] = test_path("events.json");
+	args[n++] = h_path("events.json");
 	if (user) {
 		args[n++] = "-u";
 		args[n++] = user;
@@ -174,8 +174,8 @@ Test(launch, runs_as_the_sudo_user)
 		 pw->pw_name);
 	cr_assert_str_eq(r.out, want);
 	/* sh, id, id: all executed as nobody. */
-	assert_events_ran_as(test_path("events.json"), 3, NOBODY, NOBODY);
-	run_free(&r);
+	assert_events_ran_as(h_path("events.json"), 3, NOBODY, NOBODY);
+	h_run_free(&r);
 }
 
 Test(launch, user_option)
@@ -191,13 +191,13 @@ Test(launch, user_option)
 	run_id(pw->pw_name, NULL);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, want);
-	assert_events_ran_as(test_path("events.json"), 3, NOBODY, pw->pw_gid);
-	run_free(&r);
+	assert_events_ran_as(h_path("events.json"), 3, NOBODY, pw->pw_gid);
+	h_run_free(&r);
 
 	run_id("65534", NULL);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, want);
-	run_free(&r);
+	h_run_free(&r);
 
 	/*
 	 * -u root runs as root, even through sudo. The events file is written
@@ -207,39 +207,38 @@ Test(launch, user_option)
 	run_id("root", sudo_env);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "0\n0\n/root root root\n");
-	assert_events_ran_as(test_path("events.json"), 3, 0, 0);
-	run_free(&r);
+	assert_events_ran_as(h_path("events.json"), 3, 0, 0);
+	h_run_free(&r);
 
 	/* Without sudo nor -u, the command runs as tracer does: root (the file is nobody's). */
 	unlink(test_path("events.json"));
 	run_id(NULL, NULL);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "0\n0\n/root root root\n");
-	run_free(&r);
+	h_run_free(&r);
 
 	run_tracer(ARGS("-u", "tracer-no-such-user-x", "--", "/bin/true"), NULL, 30);
 	cr_assert_eq(r.status, 2);
 	cr_assert_str_eq(r.err, "tracer: unknown user 'tracer-no-such-user-x'\n");
-	run_free(&r);
+	h_run_free(&r);
 }
 
 Test(launch, stdin_and_stdout_belong_to_the_command)
 {
-	const struct spawn_opts in = { .stdin_data = "hi\n" };
-	const char *events = test_path("events.json");
-	struct json_object **ev;
-	size_t n;
+	const struct h_run_opts in = { .stdin_data = "hi\n" };
+	const char *events = h_path("events.json");
+	struct h_json ev;
 
 	/* printf 'hi\n' | tracer -o F -- cat: the events are in F, stdout holds hi. */
 	run_tracer(ARGS("--json", "-o", events, "--", "cat"), &in, 30);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "hi\n");
-	ev = read_events(events, &n);
-	cr_assert_eq(n, 1);
+	h_json_load(&ev, events);
+	cr_assert_eq(ev.n, 1);
 	/* Found through PATH by tracer: a single exec of the resolved path. */
-	cr_assert_str_eq(ev_str(ev[0], "filename"), "/usr/bin/cat");
-	events_free(ev, n);
-	run_free(&r);
+	cr_assert_str_eq(h_json_str(ev.ev[0], "filename"), "/usr/bin/cat");
+	h_json_free(&ev);
+	h_run_free(&r);
 
 	/* Without -o, the events go to stderr: stdout still holds only hi. */
 	run_tracer(ARGS("--", "cat"), &in, 30);
@@ -247,22 +246,21 @@ Test(launch, stdin_and_stdout_belong_to_the_command)
 	cr_assert_str_eq(r.out, "hi\n");
 	cr_assert_not_null(strstr(r.err, " filename=\"/usr/bin/cat\" "), "stderr: %s", r.err);
 	cr_assert_not_null(strstr(r.err, "tracer: 1 event, 0 lost, "), "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 }
 
 Test(launch, command_not_found)
 {
-	const char *events = test_path("events.json");
+	const char *events = h_path("events.json");
 	char *text;
 
 	run_tracer(ARGS("--json", "-o", events, "--", "tracer-no-such-command-x", "arg"), NULL, 30);
 	cr_assert_eq(r.status, 127);
 	cr_assert_str_eq(r.err, "tracer: tracer-no-such-command-x: command not found\n");
 	/* Not executed at all: no event. */
-	text = read_file(events);
+	text = h_read_file(events, NULL);
 	cr_assert_str_eq(text, "");
-	free(text);
-	run_free(&r);
+	h_run_free(&r);
 
 	/* A path that does not exist: the exec is tried, and fails with ENOENT. */
 	run_tracer(ARGS("--json", "-o", events, "--", "/nonexistent/tracer-x"), NULL, 30);
@@ -270,17 +268,16 @@ Test(launch, command_not_found)
 	cr_assert_not_null(strstr(r.err,
 				  "tracer: /nonexistent/tracer-x: No such file or directory\n"),
 			   "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 }
 
 Test(launch, command_not_executable)
 {
-	const char *events = test_path("events.json");
-	const char *script = test_path("not-executable");
+	const char *events = h_path("events.json");
+	const char *script = h_path("not-executable");
 	const char *words[2] = { script, "a" };
-	struct json_object **ev;
+	struct h_json ev;
 	char msg[512];
-	size_t n;
 	int fd;
 
 	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -295,37 +292,36 @@ Test(launch, command_not_executable)
 	cr_assert_str_eq(r.out, "");
 
 	/* The failed exec is reported, as it happened. */
-	ev = read_events(events, &n);
-	cr_assert_eq(n, 1, "%s", read_file(events));
-	cr_assert_str_eq(ev_str(ev[0], "filename"), script);
-	cr_assert(ev_argv_is(ev[0], 2, words));
-	cr_assert_eq(ev_int(ev[0], "ret"), -EACCES);
-	cr_assert_str_eq(ev_str(ev[0], "errno"), "EACCES");
-	events_free(ev, n);
-	run_free(&r);
+	h_json_load(&ev, events);
+	cr_assert_eq(ev.n, 1, "%s", h_read_file(events, NULL));
+	cr_assert_str_eq(h_json_str(ev.ev[0], "filename"), script);
+	cr_assert(h_json_argv_is(ev.ev[0], 2, words));
+	cr_assert_eq(h_json_int(ev.ev[0], "ret"), -EACCES);
+	cr_assert_str_eq(h_json_str(ev.ev[0], "errno"), "EACCES");
+	h_json_free(&ev);
+	h_run_free(&r);
 
 	/* A directory. */
 	run_tracer(ARGS("-o", events, "--", "/"), NULL, 30);
 	cr_assert_eq(r.status, 126);
 	cr_assert_not_null(strstr(r.err, "tracer: /: Is a directory\n"), "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 }
 
 Test(launch, no_watch_children)
 {
-	const char *events = test_path("events.json");
-	struct json_object **ev;
-	size_t n;
+	const char *events = h_path("events.json");
+	struct h_json ev;
 
 	run_tracer(ARGS("--json", "--no-watch-children", "-o", events, "--", "/bin/sh", "-c",
 			"/bin/true x; /bin/true y"),
 		   NULL, 30);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-	ev = read_events(events, &n);
-	cr_assert_eq(n, 1, "%s", read_file(events));
-	cr_assert_str_eq(ev_str(ev[0], "filename"), "/bin/sh");
-	events_free(ev, n);
-	run_free(&r);
+	h_json_load(&ev, events);
+	cr_assert_eq(ev.n, 1, "%s", h_read_file(events, NULL));
+	cr_assert_str_eq(h_json_str(ev.ev[0], "filename"), "/bin/sh");
+	h_json_free(&ev);
+	h_run_free(&r);
 }
 
 /* A daemon-like child outlives the command: "(sleep 2; echo late-MARK) & exit 5". */
@@ -334,9 +330,9 @@ static const char *const background[] = { "/bin/sh", "-c",
 
 Test(launch, stops_when_the_command_exits)
 {
-	const char *events = test_path("events.json");
-	struct json_object **ev;
-	size_t n, i;
+	const char *events = h_path("events.json");
+	struct h_json ev;
+	size_t i;
 	pid_t sleeper = 0;
 
 	run_tracer(ARGS("--json", "-o", events, "--", background[0], background[1], background[2]),
@@ -344,25 +340,25 @@ Test(launch, stops_when_the_command_exits)
 	cr_assert_eq(r.status, 5, "stderr: %s", r.err);
 	/* Promptly: long before the background sleep is over. */
 	cr_assert_lt(r.elapsed, 1.8, "took %.2f s", r.elapsed);
-	ev = read_events(events, &n);
-	for (i = 0; i < n; i++) {
-		cr_assert_str_neq(ev_str(ev[i], "filename"), "/bin/echo");
-		if (strcmp(ev_str(ev[i], "filename"), "/bin/sleep") == 0)
-			sleeper = (pid_t)ev_int(ev[i], "ppid");
+	h_json_load(&ev, events);
+	for (i = 0; i < ev.n; i++) {
+		cr_assert_str_neq(h_json_str(ev.ev[i], "filename"), "/bin/echo");
+		if (strcmp(h_json_str(ev.ev[i], "filename"), "/bin/sleep") == 0)
+			sleeper = (pid_t)h_json_int(ev.ev[i], "ppid");
 	}
-	events_free(ev, n);
+	h_json_free(&ev);
 	/* The subshell is not tracer's to stop: let it finish. */
 	if (sleeper > 0)
-		process_gone(sleeper, 5);
-	run_free(&r);
+		h_process_gone(sleeper, 5);
+	h_run_free(&r);
 }
 
 Test(launch, follow_all_waits_for_every_descendant)
 {
-	const char *events = test_path("events.json");
+	const char *events = h_path("events.json");
 	static const char *const late[] = { "/bin/echo", "late-7c1e" };
-	struct json_object **ev;
-	size_t n, i;
+	struct h_json ev;
+	size_t i;
 	bool seen = false;
 
 	run_tracer(ARGS("--json", "--follow-all", "-o", events, "--", background[0], background[1],
@@ -371,28 +367,29 @@ Test(launch, follow_all_waits_for_every_descendant)
 	/* The command's status, not the last descendant's. */
 	cr_assert_eq(r.status, 5, "stderr: %s", r.err);
 	cr_assert_geq(r.elapsed, 2.0, "took %.2f s", r.elapsed);
-	ev = read_events(events, &n);
-	assert_nothing_lost(ev, n);
-	for (i = 0; i < n; i++)
-		seen |= ev_argv_is(ev[i], 2, late);
-	cr_assert(seen, "no late echo in %s", read_file(events));
+	h_json_load(&ev, events);
+	assert_nothing_lost(&ev);
+	for (i = 0; i < ev.n; i++)
+		seen |= h_json_argv_is(ev.ev[i], 2, late);
+	cr_assert(seen, "no late echo in %s", h_read_file(events, NULL));
 	cr_assert_str_eq(r.out, "late-7c1e\n");
-	events_free(ev, n);
-	run_free(&r);
+	h_json_free(&ev);
+	h_run_free(&r);
 }
 
 /* Starts tracer on "sh -c 'sleep 30; :'" and waits until the sleep runs; returns its pid. */
-static pid_t start_sleeper(const struct spawn_opts *opts)
+static pid_t start_sleeper(const struct h_run_opts *opts)
 {
 	struct json_object *sleep_ev;
 	pid_t pid;
 
-	tracer_spawn(ARGS("--json", "-o", test_path("events.json"), "--", "/bin/sh", "-c",
-			  "/bin/sleep 30; :"),
-		     opts, &r);
-	sleep_ev = wait_event(test_path("events.json"), "/bin/sleep", 10);
-	cr_assert_not_null(sleep_ev, "no sleep event: %s", read_file(test_path("events.json")));
-	pid = (pid_t)ev_int(sleep_ev, "pid");
+	h_run_start(ARGS("--json", "-o", h_path("events.json"), "--", "/bin/sh", "-c",
+			 "/bin/sleep 30; :"),
+		    opts, &r);
+	sleep_ev = h_json_wait(h_path("events.json"), "/bin/sleep", 10000);
+	cr_assert_not_null(sleep_ev, "no sleep event: %s",
+			   h_read_file(h_path("events.json"), NULL));
+	pid = (pid_t)h_json_int(sleep_ev, "pid");
 	json_object_put(sleep_ev);
 	return pid;
 }
@@ -403,90 +400,90 @@ Test(launch, sigint_to_the_process_group)
 
 	/* What Ctrl-C does: SIGINT to the whole foreground process group. */
 	cr_assert_eq(kill(-r.pid, SIGINT), 0);
-	tracer_wait(&r, 10);
+	h_run_wait(&r, 10);
 	/* tracer outlived the command, and exits with its status. */
 	cr_assert_not(r.signaled, "tracer was killed by signal %d", r.status - 128);
 	cr_assert_eq(r.status, 130, "stderr: %s", r.err);
 	cr_assert_lt(r.elapsed, 10);
 	/* tracer drained and said so, and nothing is left behind. */
 	cr_assert_not_null(strstr(r.err, "tracer: 2 events, 0 lost, "), "stderr: %s", r.err);
-	cr_assert(process_gone(sleeper, 2), "sleep %d still runs", (int)sleeper);
-	run_free(&r);
+	cr_assert(h_process_gone(sleeper, 2), "sleep %d still runs", (int)sleeper);
+	h_run_free(&r);
 }
 
 Test(launch, ctrl_c_on_a_terminal)
 {
-	const struct spawn_opts opts = { .pty = true };
-	struct json_object **ev;
+	const struct h_run_opts opts = { .pty = true };
+	struct h_json ev;
 	pid_t sleeper;
-	size_t n, i;
+	size_t i;
 
 	sleeper = start_sleeper(&opts);
 	/* The terminal's own Ctrl-C: the kernel signals the foreground process group. */
 	cr_assert_eq(write(r.master, "\x03", 1), 1);
-	tracer_wait(&r, 10);
+	h_run_wait(&r, 10);
 	cr_assert_not(r.signaled, "tracer was killed by signal %d", r.status - 128);
 	cr_assert_eq(r.status, 130, "terminal: %s", r.out);
-	cr_assert(process_gone(sleeper, 2), "sleep %d still runs", (int)sleeper);
+	cr_assert(h_process_gone(sleeper, 2), "sleep %d still runs", (int)sleeper);
 	cr_assert_not_null(strstr(r.out, "tracer: 2 events, 0 lost, "), "terminal: %s", r.out);
 	/* The command kept the terminal: the events carry it. */
-	ev = read_events(test_path("events.json"), &n);
-	cr_assert_eq(n, 2);
-	for (i = 0; i < n; i++)
-		cr_assert_str_eq(ev_str(ev[i], "tty"), r.pts);
-	events_free(ev, n);
-	run_free(&r);
+	h_json_load(&ev, h_path("events.json"));
+	cr_assert_eq(ev.n, 2);
+	for (i = 0; i < ev.n; i++)
+		cr_assert_str_eq(h_json_str(ev.ev[i], "tty"), r.pts);
+	h_json_free(&ev);
+	h_run_free(&r);
 }
 
 Test(launch, sigterm_to_tracer_is_forwarded)
 {
 	struct json_object *ev;
 
-	tracer_spawn(ARGS("--json", "-o", test_path("events.json"), "--", "/bin/sleep", "30"), NULL,
-		     &r);
-	ev = wait_event(test_path("events.json"), "/bin/sleep", 10);
+	h_run_start(ARGS("--json", "-o", h_path("events.json"), "--", "/bin/sleep", "30"), NULL,
+		    &r);
+	ev = h_json_wait(h_path("events.json"), "/bin/sleep", 10000);
 	cr_assert_not_null(ev);
 	json_object_put(ev);
 	/* Sent to tracer alone: passed on to the command, which dies of it. */
 	cr_assert_eq(kill(r.pid, SIGTERM), 0);
-	tracer_wait(&r, 10);
+	h_run_wait(&r, 10);
 	cr_assert_not(r.signaled, "tracer was killed by signal %d", r.status - 128);
 	cr_assert_eq(r.status, 143, "stderr: %s", r.err);
-	run_free(&r);
+	h_run_free(&r);
 }
 
 Test(launch, adds_up_with_pid)
 {
 	static const char *const cmd[] = { "/bin/sleep", "1" };
-	const char *events = test_path("events.json");
+	const char *events = h_path("events.json");
 	const char *mark_in = "tracer-launch-pid-91d2", *mark_out = "tracer-launch-control-91d2";
-	struct json_object **ev;
+	struct h_json ev;
 	pid_t tree, control;
 	char pid[16];
-	size_t n, i;
+	size_t i;
 	bool cmd_seen = false, tree_seen = false;
 
 	/* Two trees alike; the first is given with --pid, the other is not. */
-	tree = control_start(mark_in);
-	control = control_start(mark_out);
+	tree = h_control_loop_start(mark_in);
+	control = h_control_loop_start(mark_out);
 	snprintf(pid, sizeof(pid), "%d", (int)tree);
 	run_tracer(ARGS("--json", "-o", events, "--pid", pid, "--", "/bin/sleep", "1"), NULL, 30);
-	control_stop(tree);
-	control_stop(control);
+	h_control_loop_stop(tree);
+	h_control_loop_stop(control);
 
 	/* It stops with the command, although the --pid tree still runs. */
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
-	ev = read_events(events, &n);
-	assert_nothing_lost(ev, n);
-	for (i = 0; i < n; i++) {
-		if (ev_argv_is(ev[i], 2, cmd) && ev_int(ev[i], "ppid") == r.pid)
+	h_json_load(&ev, events);
+	assert_nothing_lost(&ev);
+	for (i = 0; i < ev.n; i++) {
+		if (h_json_argv_is(ev.ev[i], 2, cmd) && h_json_int(ev.ev[i], "ppid") == r.pid)
 			cmd_seen = true;
-		if (ev_int(ev[i], "ppid") == tree && events_mention(&ev[i], 1, mark_in))
+		if (h_json_int(ev.ev[i], "ppid") == tree && h_json_argv_holds(ev.ev[i], mark_in))
 			tree_seen = true;
 	}
-	cr_assert(cmd_seen, "no command exec in %s", read_file(events));
-	cr_assert(tree_seen, "no exec of the --pid tree in %s", read_file(events));
-	cr_assert_not(events_mention(ev, n, mark_out), "the control process was traced");
-	events_free(ev, n);
-	run_free(&r);
+	cr_assert(cmd_seen, "no command exec in %s", h_read_file(events, NULL));
+	cr_assert(tree_seen, "no exec of the --pid tree in %s", h_read_file(events, NULL));
+	cr_assert_not(h_json_mention(&ev, mark_out), "the control process was traced");
+	h_json_free(&ev);
+	h_run_free(&r);
 }

@@ -32,12 +32,11 @@ static void write_file(const char *path, const char *s)
 /* Cores go into the test's directory for the time of the test. */
 static void point_cores_to_tmpdir(void)
 {
-	char *old = lc_slurp(CORE_PATTERN, NULL);
+	const char *old = h_read_file(CORE_PATTERN, NULL);
 	char pattern[512];
 
 	snprintf(saved_core_pattern, sizeof(saved_core_pattern), "%s", old);
-	free(old);
-	snprintf(pattern, sizeof(pattern), "%s/core.%%p", lc_tmpdir());
+	snprintf(pattern, sizeof(pattern), "%s/core.%%p", h_dir());
 	write_file(CORE_PATTERN, pattern);
 }
 
@@ -55,10 +54,10 @@ static void fini(void)
 		write_file(CORE_PATTERN, saved_core_pattern);
 		saved_core_pattern[0] = '\0';
 	}
-	lc_cleanup();
+	h_teardown();
 }
 
-TestSuite(lifecycle_events, .fini = fini, .timeout = 120);
+TestSuite(lifecycle_events, .init = h_setup, .fini = fini, .timeout = 120);
 
 struct child {
 	char name[32];
@@ -66,17 +65,20 @@ struct child {
 	int status;
 };
 
-/* What wait(2) said about each child, as the workload wrote it. */
-static size_t read_results(const char *path, struct child *out, size_t cap, int *threads,
+/* What wait(2) said about each child, as the workload (ended) reported it. */
+static size_t read_results(const struct h_proc *wl, struct child *out, size_t cap, int *threads,
 			   size_t *n_threads, int *forker)
 {
-	char *text = lc_slurp(path, NULL), *line, *save = NULL;
+	char *text = strdup(wl->rep), *line, *save = NULL;
 	size_t n = 0;
 
+	cr_assert_not_null(text);
 	*n_threads = 0;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		int tid;
 
+		if (line[0] == '#') /* taken by h_report() */
+			continue;
 		if (sscanf(line, "thread %d", &tid) == 1) {
 			threads[(*n_threads)++] = tid;
 			continue;
@@ -106,28 +108,28 @@ static const struct child *find_child(const struct child *c, size_t n, const cha
 }
 
 /* The exit event of pid says what wait(2) said. */
-static void expect_exit_matches_wait(const struct lc_events *ev, const struct child *c, int ppid)
+static void expect_exit_matches_wait(const struct h_json *ev, const struct child *c, int ppid)
 {
-	json_object *x = lc_one(ev, "exit", "pid", c->pid);
+	json_object *x = h_json_one(ev, "exit", "pid", c->pid);
 
-	cr_expect_eq(lc_int(x, "ppid"), ppid, "%s", c->name);
+	cr_expect_eq(h_json_int(x, "ppid"), ppid, "%s", c->name);
 	if (WIFEXITED(c->status)) {
-		cr_expect_eq(lc_int(x, "exit_code"), WEXITSTATUS(c->status), "%s", c->name);
-		cr_expect(lc_is_null(x, "signal"), "%s", c->name);
+		cr_expect_eq(h_json_int(x, "exit_code"), WEXITSTATUS(c->status), "%s", c->name);
+		cr_expect(h_json_is_null(x, "signal"), "%s", c->name);
 	} else {
 		cr_assert(WIFSIGNALED(c->status), "%s", c->name);
-		cr_expect(lc_is_null(x, "exit_code"), "%s", c->name);
-		cr_expect_eq(lc_int(x, "signal"), WTERMSIG(c->status), "%s", c->name);
-		cr_expect_eq(json_object_get_boolean(lc_get(x, "core_dumped")),
+		cr_expect(h_json_is_null(x, "exit_code"), "%s", c->name);
+		cr_expect_eq(h_json_int(x, "signal"), WTERMSIG(c->status), "%s", c->name);
+		cr_expect_eq(json_object_get_boolean(h_json_get(x, "core_dumped")),
 			     WCOREDUMP(c->status) != 0, "%s", c->name);
 	}
-	cr_expect_not(json_object_get_boolean(lc_get(x, "started_before")), "%s", c->name);
-	cr_expect(json_object_get_double(lc_get(x, "lifetime")) > 0, "%s", c->name);
-	cr_expect(json_object_get_double(lc_get(x, "lifetime")) < 30, "%s", c->name);
+	cr_expect_not(json_object_get_boolean(h_json_get(x, "started_before")), "%s", c->name);
+	cr_expect(json_object_get_double(h_json_get(x, "lifetime")) > 0, "%s", c->name);
+	cr_expect(json_object_get_double(h_json_get(x, "lifetime")) < 30, "%s", c->name);
 }
 
 /* The one signal event with these number, target and sender. */
-static json_object *find_signal(const struct lc_events *ev, int sig, int target, int sender)
+static json_object *find_signal(const struct h_json *ev, int sig, int target, int sender)
 {
 	json_object *found = NULL;
 	size_t i, n = 0;
@@ -135,8 +137,9 @@ static json_object *find_signal(const struct lc_events *ev, int sig, int target,
 	for (i = 0; i < ev->n; i++) {
 		json_object *o = ev->ev[i];
 
-		if (strcmp(lc_str(o, "type"), "signal") != 0 || lc_int(o, "signal") != sig ||
-		    lc_int(o, "target_pid") != target || lc_int(o, "sender_pid") != sender)
+		if (strcmp(h_json_str(o, "type"), "signal") != 0 ||
+		    h_json_int(o, "signal") != sig || h_json_int(o, "target_pid") != target ||
+		    h_json_int(o, "sender_pid") != sender)
 			continue;
 		found = o;
 		n++;
@@ -146,23 +149,34 @@ static json_object *find_signal(const struct lc_events *ev, int sig, int target,
 	return found;
 }
 
-static void expect_sigchld(const struct lc_events *ev, const struct child *c, int parent,
+static void expect_sigchld(const struct h_json *ev, const struct child *c, int parent,
 			   const char *code)
 {
 	json_object *s = find_signal(ev, SIGCHLD, parent, c->pid);
 
-	cr_expect_str_eq(lc_str(s, "origin"), "kernel", "%s", c->name);
-	cr_expect_str_eq(lc_str(s, "code_name"), code, "%s", c->name);
-	cr_expect_str_eq(lc_str(s, "target_comm"), "lc-workload", "%s", c->name);
+	cr_expect_str_eq(h_json_str(s, "origin"), "kernel", "%s", c->name);
+	cr_expect_str_eq(h_json_str(s, "code_name"), code, "%s", c->name);
+	cr_expect_str_eq(h_json_str(s, "target_comm"), "lc-workload", "%s", c->name);
 }
 
-static void start_workload(const char *mode, const char *results, pid_t *pid, int *release)
+/* Started at its gate, once it has named itself (so that tracer attaches after that exec). */
+static void start_workload(const char *mode, struct h_proc *wl)
 {
-	char *argv[] = { getenv("LC_WORKLOAD"), (char *)mode, (char *)results, NULL };
+	H_SPAWN(wl, WL_LIFECYCLE, mode);
+	cr_assert_eq(h_report(wl, "ready"), wl->pid);
+}
 
-	cr_assert_not_null(argv[0], "LC_WORKLOAD is not set");
-	*pid = lc_spawn_blocked(argv, release);
-	lc_wait_comm(*pid, "lc-workload");
+/* Starts tracer and waits for its ready line. */
+static void start_tracer(struct h_tracer *tr, pid_t pid, const char *out)
+{
+	H_TRACER_RUN(tr, "--json", "--events", "all", "--pid", h_str("%d", (int)pid), "-o", out);
+}
+
+/* Waits until tracer exits by itself, as every watched process has ended. */
+static void wait_tracer(struct h_tracer *tr, int timeout_ms)
+{
+	cr_assert_neq(h_tracer_wait_exit(tr, timeout_ms), -1,
+		      "tracer did not exit by itself within %d ms: %s", timeout_ms, tr->err);
 }
 
 /*
@@ -174,39 +188,36 @@ static void start_workload(const char *mode, const char *results, pid_t *pid, in
  */
 Test(lifecycle_events, codes_signals_forks)
 {
-	const char *out = lc_path(0, "events.jsonl"), *results = lc_path(1, "results");
-	char marker[16], *outside_argv[4], pid_text[16];
+	const char *out = h_path("events.jsonl");
+	char marker[16];
 	struct child c[16];
-	struct lc_tracer tr;
-	struct lc_events ev;
-	int release, out_release, threads[8], forker = 0;
+	struct h_tracer tr;
+	struct h_json ev;
+	struct h_proc wl_proc, outside_proc;
+	int threads[8], forker = 0;
 	size_t n, n_threads, i;
 	pid_t wl, outside;
 	json_object *s;
 
-	lc_require_root();
+	H_REQUIRE();
 	point_cores_to_tmpdir();
 	snprintf(marker, sizeof(marker), "lcout%d", (int)getpid() % 100000);
-	outside_argv[0] = getenv("LC_WORKLOAD");
-	outside_argv[1] = "outside";
-	outside_argv[2] = marker;
-	outside_argv[3] = NULL;
-	outside = lc_spawn_blocked(outside_argv, &out_release);
-	start_workload("codes", results, &wl, &release);
+	H_SPAWN(&outside_proc, WL_LIFECYCLE, "outside", marker);
+	outside = outside_proc.pid;
+	start_workload("codes", &wl_proc);
+	wl = wl_proc.pid;
 
-	snprintf(pid_text, sizeof(pid_text), "%d", (int)wl);
-	lc_tracer_start(&tr, (const char *const[]){ "--json", "--events", "all", "--pid", pid_text,
-						    "-o", out, NULL });
-	lc_release(out_release);
-	lc_release(release);
-	cr_assert_eq(lc_wait(wl, 60), 0, "the workload failed");
-	cr_assert_eq(lc_wait(outside, 60), 0, "the outside workload failed");
-	lc_tracer_wait(&tr, 30);
+	start_tracer(&tr, wl, out);
+	h_gate_all(&outside_proc);
+	h_gate_all(&wl_proc);
+	cr_assert_eq(h_proc_wait(&wl_proc, 60000), 0, "the workload failed");
+	cr_assert_eq(h_proc_wait(&outside_proc, 60000), 0, "the outside workload failed");
+	wait_tracer(&tr, 30000);
 	cr_assert(WIFEXITED(tr.status) && WEXITSTATUS(tr.status) == 0, "tracer: %s", tr.err);
 
-	n = read_results(results, c, 16, threads, &n_threads, &forker);
+	n = read_results(&wl_proc, c, 16, threads, &n_threads, &forker);
 	cr_assert_eq(n, 9);
-	lc_read_events(&ev, out);
+	h_json_load(&ev, out);
 
 	/* The kernel's answers, and what each child was made to do */
 	cr_expect_eq(find_child(c, n, "exit0")->status, 0);
@@ -225,63 +236,63 @@ Test(lifecycle_events, codes_signals_forks)
 
 	/* One fork, one exit per child, with what wait(2) says; SIGCHLD for each */
 	for (i = 0; i < n; i++) {
-		json_object *f = lc_one(&ev, "fork", "pid", c[i].pid);
+		json_object *f = h_json_one(&ev, "fork", "pid", c[i].pid);
 		const char *code = "CLD_EXITED";
 
-		cr_expect_eq(lc_int(f, "ppid"), wl, "%s", c[i].name);
-		cr_expect_eq(lc_int(f, "parent_tid"), wl, "%s", c[i].name);
-		cr_expect_str_eq(lc_str(f, "comm"), "lc-workload", "%s", c[i].name);
+		cr_expect_eq(h_json_int(f, "ppid"), wl, "%s", c[i].name);
+		cr_expect_eq(h_json_int(f, "parent_tid"), wl, "%s", c[i].name);
+		cr_expect_str_eq(h_json_str(f, "comm"), "lc-workload", "%s", c[i].name);
 		expect_exit_matches_wait(&ev, &c[i], wl);
 		if (WIFSIGNALED(c[i].status))
 			code = WCOREDUMP(c[i].status) ? "CLD_DUMPED" : "CLD_KILLED";
 		expect_sigchld(&ev, &c[i], wl, code);
 	}
-	cr_expect_str_eq(lc_str(lc_one(&ev, "exit", "pid", find_child(c, n, "grpexit")->pid),
-				"comm"),
-			 "lc-grpexit");
+	cr_expect_str_eq(
+		h_json_str(h_json_one(&ev, "exit", "pid", find_child(c, n, "grpexit")->pid),
+			   "comm"),
+		"lc-grpexit");
 
 	/* SIGTERM: from the killer, to the victim */
 	s = find_signal(&ev, SIGTERM, find_child(c, n, "victim")->pid,
 			find_child(c, n, "killer")->pid);
-	cr_expect_str_eq(lc_str(s, "sender_comm"), "lc-killer");
-	cr_expect_str_eq(lc_str(s, "target_comm"), "lc-victim");
-	cr_expect_str_eq(lc_str(s, "origin"), "user");
-	cr_expect_str_eq(lc_str(s, "code_name"), "SI_USER");
-	cr_expect_str_eq(lc_str(s, "result"), "delivered");
-	cr_expect(json_object_get_boolean(lc_get(s, "group")));
-	cr_expect_not(json_object_get_boolean(lc_get(s, "blocked")));
+	cr_expect_str_eq(h_json_str(s, "sender_comm"), "lc-killer");
+	cr_expect_str_eq(h_json_str(s, "target_comm"), "lc-victim");
+	cr_expect_str_eq(h_json_str(s, "origin"), "user");
+	cr_expect_str_eq(h_json_str(s, "code_name"), "SI_USER");
+	cr_expect_str_eq(h_json_str(s, "result"), "delivered");
+	cr_expect(json_object_get_boolean(h_json_get(s, "group")));
+	cr_expect_not(json_object_get_boolean(h_json_get(s, "blocked")));
 
 	/* SIGSEGV: from the kernel, at the faulting process */
 	for (i = 0; i < 2; i++) {
 		const struct child *k = find_child(c, n, i ? "core" : "segv");
 
 		s = find_signal(&ev, SIGSEGV, k->pid, k->pid);
-		cr_expect_str_eq(lc_str(s, "origin"), "kernel");
-		cr_expect_str_eq(lc_str(s, "code_name"), "SEGV_MAPERR");
-		cr_expect_str_eq(lc_str(s, "target_comm"), i ? "lc-core" : "lc-segv");
-		cr_expect_str_eq(lc_str(s, "result"), "delivered");
-		cr_expect_not(json_object_get_boolean(lc_get(s, "group")));
+		cr_expect_str_eq(h_json_str(s, "origin"), "kernel");
+		cr_expect_str_eq(h_json_str(s, "code_name"), "SEGV_MAPERR");
+		cr_expect_str_eq(h_json_str(s, "target_comm"), i ? "lc-core" : "lc-segv");
+		cr_expect_str_eq(h_json_str(s, "result"), "delivered");
+		cr_expect_not(json_object_get_boolean(h_json_get(s, "group")));
 	}
 
 	/* The workload itself: older than tracer */
-	s = lc_one(&ev, "exit", "pid", wl);
-	cr_expect_eq(lc_int(s, "exit_code"), 0);
-	cr_expect(json_object_get_boolean(lc_get(s, "started_before")));
+	s = h_json_one(&ev, "exit", "pid", wl);
+	cr_expect_eq(h_json_int(s, "exit_code"), 0);
+	cr_expect(json_object_get_boolean(h_json_get(s, "started_before")));
 
 	/* Nothing else: no exec, only these processes, nothing outside the scope */
-	cr_expect_eq(lc_count(&ev, "exec", NULL, 0), 0);
-	cr_expect_eq(lc_count(&ev, "fork", NULL, 0), n);
-	cr_expect_eq(lc_count(&ev, "exit", NULL, 0), n + 1);
-	cr_expect_eq(lc_count(&ev, "lost", NULL, 0), 0);
-	cr_expect_eq(lc_count(&ev, "signal", NULL, 0), n + 3, "SIGCHLDs, SIGTERM, 2 SIGSEGVs:\n%s",
-		     ev.text);
+	cr_expect_eq(h_json_count(&ev, "exec", NULL, 0), 0);
+	cr_expect_eq(h_json_count(&ev, "fork", NULL, 0), n);
+	cr_expect_eq(h_json_count(&ev, "exit", NULL, 0), n + 1);
+	cr_expect_eq(h_json_count(&ev, "lost", NULL, 0), 0);
+	cr_expect_eq(h_json_count(&ev, "signal", NULL, 0), n + 3,
+		     "SIGCHLDs, SIGTERM, 2 SIGSEGVs:\n%s", ev.text);
 	cr_expect_null(strstr(ev.text, marker), "the outside process leaked in:\n%s", ev.text);
-	cr_expect_eq(lc_count(&ev, "fork", "ppid", outside), 0);
-	cr_expect_eq(lc_count(&ev, "signal", "sender_pid", outside), 0);
-	cr_expect_eq(lc_count(&ev, "signal", "target_pid", outside), 0);
+	cr_expect_eq(h_json_count(&ev, "fork", "ppid", outside), 0);
+	cr_expect_eq(h_json_count(&ev, "signal", "sender_pid", outside), 0);
+	cr_expect_eq(h_json_count(&ev, "signal", "target_pid", outside), 0);
 
-	lc_free_events(&ev);
-	lc_tracer_free(&tr);
+	h_json_free(&ev);
 }
 
 /*
@@ -291,49 +302,49 @@ Test(lifecycle_events, codes_signals_forks)
  */
 Test(lifecycle_events, threads_are_not_processes)
 {
-	const char *out = lc_path(0, "events.jsonl"), *results = lc_path(1, "results");
+	const char *out = h_path("events.jsonl");
 	struct child c[4];
-	struct lc_tracer tr;
-	struct lc_events ev;
-	int release, threads[8], forker = 0;
+	struct h_tracer tr;
+	struct h_json ev;
+	struct h_proc wl_proc;
+	int threads[8], forker = 0;
 	size_t n, n_threads, i;
-	char pid_text[16];
 	json_object *f;
 	pid_t wl;
 
-	lc_require_root();
-	start_workload("threads", results, &wl, &release);
-	snprintf(pid_text, sizeof(pid_text), "%d", (int)wl);
-	lc_tracer_start(&tr, (const char *const[]){ "--json", "--events", "all", "--pid", pid_text,
-						    "-o", out, NULL });
-	lc_release(release);
-	cr_assert_eq(lc_wait(wl, 60), 0, "the workload failed");
-	lc_tracer_wait(&tr, 30);
+	H_REQUIRE();
+	start_workload("threads", &wl_proc);
+	wl = wl_proc.pid;
+	start_tracer(&tr, wl, out);
+	h_gate_all(&wl_proc);
+	cr_assert_eq(h_proc_wait(&wl_proc, 60000), 0, "the workload failed");
+	wait_tracer(&tr, 30000);
 	cr_assert(WIFEXITED(tr.status) && WEXITSTATUS(tr.status) == 0, "tracer: %s", tr.err);
 
-	n = read_results(results, c, 4, threads, &n_threads, &forker);
+	n = read_results(&wl_proc, c, 4, threads, &n_threads, &forker);
 	cr_assert_eq(n, 1);
 	cr_assert_eq(n_threads, 5);
 	cr_assert_neq(forker, 0);
-	lc_read_events(&ev, out);
+	h_json_load(&ev, out);
 
-	cr_expect_eq(lc_count(&ev, "fork", NULL, 0), 1, "%s", ev.text);
-	f = lc_one(&ev, "fork", "pid", c[0].pid);
-	cr_expect_eq(lc_int(f, "ppid"), wl, "the parent is the process, not the thread");
-	cr_expect_eq(lc_int(f, "parent_tid"), forker, "the thread that forked");
+	cr_expect_eq(h_json_count(&ev, "fork", NULL, 0), 1, "%s", ev.text);
+	f = h_json_one(&ev, "fork", "pid", c[0].pid);
+	cr_expect_eq(h_json_int(f, "ppid"), wl, "the parent is the process, not the thread");
+	cr_expect_eq(h_json_int(f, "parent_tid"), forker, "the thread that forked");
 	cr_expect_neq(forker, wl);
 
-	cr_expect_eq(lc_count(&ev, "exit", NULL, 0), 2, "%s", ev.text);
+	cr_expect_eq(h_json_count(&ev, "exit", NULL, 0), 2, "%s", ev.text);
 	expect_exit_matches_wait(&ev, &c[0], wl);
-	cr_expect_eq(lc_int(lc_one(&ev, "exit", "pid", wl), "exit_code"), 0);
+	cr_expect_eq(h_json_int(h_json_one(&ev, "exit", "pid", wl), "exit_code"), 0);
 	for (i = 0; i < n_threads; i++) {
-		cr_expect_eq(lc_count(&ev, "fork", "pid", threads[i]), 0, "thread %d", threads[i]);
-		cr_expect_eq(lc_count(&ev, "exit", "pid", threads[i]), 0, "thread %d", threads[i]);
+		cr_expect_eq(h_json_count(&ev, "fork", "pid", threads[i]), 0, "thread %d",
+			     threads[i]);
+		cr_expect_eq(h_json_count(&ev, "exit", "pid", threads[i]), 0, "thread %d",
+			     threads[i]);
 	}
 	expect_sigchld(&ev, &c[0], wl, "CLD_EXITED");
-	cr_expect_eq(lc_count(&ev, "exec", NULL, 0), 0);
-	cr_expect_eq(lc_count(&ev, "lost", NULL, 0), 0);
+	cr_expect_eq(h_json_count(&ev, "exec", NULL, 0), 0);
+	cr_expect_eq(h_json_count(&ev, "lost", NULL, 0), 0);
 
-	lc_free_events(&ev);
-	lc_tracer_free(&tr);
+	h_json_free(&ev);
 }

@@ -20,7 +20,7 @@
 
 #include "harness.h"
 
-TestSuite(lifecycle_pictures, .fini = lc_cleanup, .timeout = 120);
+TestSuite(lifecycle_pictures, .init = h_setup, .fini = h_teardown, .timeout = 120);
 
 /* The lines of the tree in tracer's stderr: from its header to the summary. */
 static char *tree_of(const char *err)
@@ -55,15 +55,6 @@ static char *mask_durations(const char *s)
 	return out;
 }
 
-static void release_fifo(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-	cr_assert_geq(fd, 0, "%s: %s", path, strerror(errno));
-	cr_assert_eq(write(fd, "go\n", 3), 3);
-	close(fd);
-}
-
 /* The complete event ("ph":"X") of track tid. */
 static json_object *span_of(json_object *events, int64_t tid)
 {
@@ -73,7 +64,7 @@ static json_object *span_of(json_object *events, int64_t tid)
 	for (i = 0; i < json_object_array_length(events); i++) {
 		json_object *e = json_object_array_get_idx(events, i);
 
-		if (strcmp(lc_str(e, "ph"), "X") == 0 && lc_int(e, "tid") == tid) {
+		if (strcmp(h_json_str(e, "ph"), "X") == 0 && h_json_int(e, "tid") == tid) {
 			found = e;
 			n++;
 		}
@@ -84,7 +75,7 @@ static json_object *span_of(json_object *events, int64_t tid)
 
 static double num(json_object *o, const char *key)
 {
-	json_object *v = lc_get(o, key);
+	json_object *v = h_json_get(o, key);
 
 	cr_assert(json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int),
 		  "\"%s\" is not a number", key);
@@ -98,7 +89,7 @@ static size_t count_phase(json_object *events, const char *ph, const char *cat)
 	for (i = 0; i < json_object_array_length(events); i++) {
 		json_object *e = json_object_array_get_idx(events, i), *c;
 
-		if (strcmp(lc_str(e, "ph"), ph) != 0)
+		if (strcmp(h_json_str(e, "ph"), ph) != 0)
 			continue;
 		if (cat && (!json_object_object_get_ex(e, "cat", &c) ||
 			    strcmp(json_object_get_string(c), cat) != 0))
@@ -108,16 +99,16 @@ static size_t count_phase(json_object *events, const char *ph, const char *cat)
 	return n;
 }
 
-static void check_timeline(const char *path, const struct lc_events *ev, pid_t root)
+static void check_timeline(const char *path, const struct h_json *ev, pid_t root)
 {
-	char *text = lc_slurp(path, NULL);
+	const char *text = h_read_file(path, NULL);
 	enum json_tokener_error jerr;
 	json_object *doc = json_tokener_parse_verbose(text, &jerr), *events, *root_span;
 	size_t i, n_exits = 0;
 
 	cr_assert_not_null(doc, "the timeline is not JSON (%s):\n%s", json_tokener_error_desc(jerr),
 			   text);
-	events = lc_get(doc, "traceEvents");
+	events = h_json_get(doc, "traceEvents");
 	cr_assert(json_object_is_type(events, json_type_array));
 	root_span = span_of(events, root);
 
@@ -126,78 +117,74 @@ static void check_timeline(const char *path, const struct lc_events *ev, pid_t r
 		double lifetime_us, ts, dur;
 		int64_t pid;
 
-		if (strcmp(lc_str(x, "type"), "exit") != 0)
+		if (strcmp(h_json_str(x, "type"), "exit") != 0)
 			continue;
 		n_exits++;
-		pid = lc_int(x, "pid");
+		pid = h_json_int(x, "pid");
 		span = span_of(events, pid);
-		args = lc_get(span, "args");
+		args = h_json_get(span, "args");
 		ts = num(span, "ts");
 		dur = num(span, "dur");
 		/* One trace process per tree: every track is in the root's */
-		cr_expect_eq(lc_int(span, "pid"), root);
-		cr_expect_eq(lc_int(args, "pid"), pid);
-		cr_expect_str_eq(lc_str(span, "cat"), "process");
+		cr_expect_eq(h_json_int(span, "pid"), root);
+		cr_expect_eq(h_json_int(args, "pid"), pid);
+		cr_expect_str_eq(h_json_str(span, "cat"), "process");
 		/* As long as the exit event says, and ending when it happened (µs, rounded) */
-		lifetime_us = json_object_get_double(lc_get(x, "lifetime")) * 1e6;
+		lifetime_us = json_object_get_double(h_json_get(x, "lifetime")) * 1e6;
 		cr_expect(fabs(dur - lifetime_us) <= 1.0, "pid %lld: dur %f, lifetime %f us",
 			  (long long)pid, dur, lifetime_us);
-		cr_expect(fabs(ts + dur - json_object_get_double(lc_get(x, "ts")) * 1e6) <= 1.5,
+		cr_expect(fabs(ts + dur - json_object_get_double(h_json_get(x, "ts")) * 1e6) <= 1.5,
 			  "pid %lld: span ends at %f", (long long)pid, ts + dur);
 		/* Nested in its parent's span, which outlives it */
 		if (pid != root) {
-			cr_expect_eq(lc_int(args, "ppid"), root);
-			cr_expect_eq(lc_int(args, "depth"), 1);
+			cr_expect_eq(h_json_int(args, "ppid"), root);
+			cr_expect_eq(h_json_int(args, "depth"), 1);
 			cr_expect_geq(ts, num(root_span, "ts"), "pid %lld", (long long)pid);
 			cr_expect_leq(ts + dur, num(root_span, "ts") + num(root_span, "dur"),
 				      "pid %lld", (long long)pid);
 		}
 	}
 	cr_expect_eq(count_phase(events, "X", NULL), n_exits);
-	cr_expect_eq(count_phase(events, "i", "exec"), lc_count(ev, "exec", NULL, 0));
-	cr_expect_eq(count_phase(events, "i", "signal"), lc_count(ev, "signal", NULL, 0));
+	cr_expect_eq(count_phase(events, "i", "exec"), h_json_count(ev, "exec", NULL, 0));
+	cr_expect_eq(count_phase(events, "i", "signal"), h_json_count(ev, "signal", NULL, 0));
 	/* A name for the trace process, and for each track */
 	cr_expect_eq(count_phase(events, "M", NULL), 2 + 2 * n_exits);
 	json_object_put(doc);
-	free(text);
 }
 
 Test(lifecycle_pictures, tree_and_timeline)
 {
-	const char *out = lc_path(0, "events.jsonl"), *fifo = lc_path(1, "fifo");
-	const char *timeline = lc_path(2, "timeline.json");
-	const char *dir = getenv("LC_SCRIPT_DIR");
-	char script[512], pid_text[16], *tree, *masked, want[2048];
-	char *argv[] = { script, (char *)fifo, NULL };
+	const char *out = h_path("events.jsonl");
+	const char *timeline = h_path("timeline.json");
+	char *tree, *masked, want[2048];
 	int64_t kids[5];
-	struct lc_tracer tr;
-	struct lc_events ev;
+	struct h_tracer tr;
+	struct h_json ev;
+	struct h_proc script;
 	size_t i, n = 0;
 	pid_t sh;
 
-	lc_require_root();
-	cr_assert_not_null(dir, "LC_SCRIPT_DIR is not set");
-	snprintf(script, sizeof(script), "%s/tree-demo.sh", dir);
-	cr_assert_eq(mkfifo(fifo, 0600), 0);
-	sh = lc_spawn(argv);
-	lc_wait_comm(sh, "tree-demo.sh");
-	snprintf(pid_text, sizeof(pid_text), "%d", (int)sh);
-	lc_tracer_start(&tr,
-			(const char *const[]){ "--json", "--events", "all", "--tree", "--timeline",
-					       timeline, "--pid", pid_text, "-o", out, NULL });
-	release_fifo(fifo);
-	cr_assert_eq(lc_wait(sh, 60), 0, "the script failed");
-	lc_tracer_wait(&tr, 30);
+	H_REQUIRE();
+	H_SPAWN(&script, WL_TREE_DEMO);
+	sh = script.pid;
+	/* Said once it runs as tree-demo.sh: tracer attaches after that exec. */
+	cr_assert_eq(h_report(&script, "ready"), sh);
+	H_TRACER_RUN(&tr, "--json", "--events", "all", "--tree", "--timeline", timeline, "--pid",
+		     h_str("%d", (int)sh), "-o", out);
+	h_gate_all(&script);
+	cr_assert_eq(h_proc_wait(&script, 60000), 0, "the script failed");
+	cr_assert_neq(h_tracer_wait_exit(&tr, 30000), -1,
+		      "tracer did not exit by itself within 30 s: %s", tr.err);
 	cr_assert(WIFEXITED(tr.status) && WEXITSTATUS(tr.status) == 0, "tracer: %s", tr.err);
-	lc_read_events(&ev, out);
+	h_json_load(&ev, out);
 
 	/* The children, in the order they were forked */
 	for (i = 0; i < ev.n; i++) {
-		if (strcmp(lc_str(ev.ev[i], "type"), "fork") != 0)
+		if (strcmp(h_json_str(ev.ev[i], "type"), "fork") != 0)
 			continue;
 		cr_assert_lt(n, 5, "%s", ev.text);
-		cr_expect_eq(lc_int(ev.ev[i], "ppid"), sh);
-		kids[n++] = lc_int(ev.ev[i], "pid");
+		cr_expect_eq(h_json_int(ev.ev[i], "ppid"), sh);
+		kids[n++] = h_json_int(ev.ev[i], "pid");
 	}
 	cr_assert_eq(n, 5, "%s", ev.text);
 
@@ -223,6 +210,5 @@ Test(lifecycle_pictures, tree_and_timeline)
 
 	free(masked);
 	free(tree);
-	lc_free_events(&ev);
-	lc_tracer_free(&tr);
+	h_json_free(&ev);
 }

@@ -17,11 +17,11 @@
 
 TestSuite(stress, .init = h_setup, .fini = h_teardown, .timeout = 300);
 
-/* Starts the storm workload (see st_storm.c), waiting at its first gate. */
+/* Starts the storm workload (see wl_storm.c), waiting at its first gate. */
 static void storm_spawn(struct h_proc *w, const char *m, int phases, long forks, long execs,
 			long threads, long pad)
 {
-	H_SPAWN(w, ST_STORM, m, h_str("%d", phases), h_str("%ld", forks), h_str("%ld", execs),
+	H_SPAWN(w, WL_STORM, m, h_str("%d", phases), h_str("%ld", forks), h_str("%ld", execs),
 		h_str("%ld", threads), h_str("%ld", pad));
 }
 

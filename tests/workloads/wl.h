@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * Shared by the workload helpers: fd 3 is the gate (one byte per opening,
- * EOF opens them all), fd 4 takes "key value" report lines.
+ * The workload protocol, shared by every program the kernel tests run
+ * (started by the harness's h_spawn()): fd 3 is the gate (one byte per
+ * opening, EOF opens them all), fd 4 takes "key value" report lines, which
+ * the test reads with h_report().
  */
-#ifndef TRACER_E2E_WL_H
-#define TRACER_E2E_WL_H
+#ifndef TRACER_TEST_WL_H
+#define TRACER_TEST_WL_H
 
 #include <errno.h>
 #include <stdarg.h>
@@ -51,4 +53,4 @@ static inline __attribute__((noreturn)) void wl_die(const char *what)
 	_exit(111);
 }
 
-#endif /* TRACER_E2E_WL_H */
+#endif /* TRACER_TEST_WL_H */

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* Running tracer in launch mode from the end-to-end tests. */
+/*
+ * Running tracer to completion, as a user's shell would: launch mode
+ * (tracer -- COMMAND) with chosen standard streams, environment or terminal,
+ * waited for with a deadline; and a busy process tree outside its scope.
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -7,102 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include <criterion/criterion.h>
-
 #include "harness.h"
+#include "internal.h"
 
 extern char **environ;
 
-static char dir[64];
-
-/* Process groups started by the test, killed by test_cleanup() if still there. */
-static pid_t groups[16];
-static size_t n_groups;
-
-static void track_group(pid_t pgid)
-{
-	if (n_groups < sizeof(groups) / sizeof(groups[0]))
-		groups[n_groups++] = pgid;
-}
-
-const char *test_dir(void)
-{
-	if (!dir[0]) {
-		strcpy(dir, "/tmp/tracer-launch-XXXXXX");
-		cr_assert_not_null(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	}
-	return dir;
-}
-
-const char *test_path(const char *name)
-{
-	static char bufs[16][256];
-	static unsigned int slot;
-	char *buf = bufs[slot++ % 16];
-
-	snprintf(buf, sizeof(bufs[0]), "%s/%s", test_dir(), name);
-	return buf;
-}
-
-/* Where tracer's stdout (which 1) or stderr (2) go: kept apart from test_path()'s slots. */
-static const char *std_path(int which)
-{
-	static char bufs[3][256];
-
-	snprintf(bufs[which], sizeof(bufs[0]), "%s/std%s", test_dir(), which == 1 ? "out" : "err");
-	return bufs[which];
-}
-
-void test_cleanup(void)
-{
-	char cmd[128];
-
-	/* A test that failed half-way leaves nothing running. */
-	while (n_groups > 0) {
-		pid_t pgid = groups[--n_groups];
-
-		if (kill(-pgid, SIGKILL) == 0 || kill(pgid, SIGKILL) == 0)
-			waitpid(pgid, NULL, WNOHANG);
-	}
-
-	if (!dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-	dir[0] = '\0';
-}
-
-const char *tracer_bin(void)
-{
-	const char *bin = getenv("TRACER_BIN");
-
-	cr_assert(bin && *bin, "TRACER_BIN is not set (run through ctest)");
-	return bin;
-}
-
-void require_root(void)
-{
-	if (geteuid() != 0)
-		cr_skip_test("end-to-end tests load BPF programs: run them as root");
-}
-
-double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-char *read_file(const char *path)
+/* The whole file (malloc'ed), "" when it cannot be read (not written yet, a process gone). */
+static char *read_or_empty(const char *path)
 {
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
@@ -159,7 +80,7 @@ static char **make_env(const char *const *extra)
 	return env;
 }
 
-static int open_pty(struct run *r, char *slave, size_t len)
+static int open_pty(struct h_run *r, char *slave, size_t len)
 {
 	int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	int n;
@@ -173,10 +94,11 @@ static int open_pty(struct run *r, char *slave, size_t len)
 	return m;
 }
 
-void tracer_spawn(const char *const *args, const struct spawn_opts *opts, struct run *r)
+void h_run_start(const char *const *args, const struct h_run_opts *opts, struct h_run *r)
 {
-	static const struct spawn_opts none;
-	const char *bin = tracer_bin();
+	static const struct h_run_opts none;
+	static int serial;
+	const char *bin = TRACER_BIN;
 	char **argv, **env, slave[64] = "";
 	int in[2] = { -1, -1 }, out_fd, err_fd;
 	size_t n = 0, i;
@@ -185,6 +107,8 @@ void tracer_spawn(const char *const *args, const struct spawn_opts *opts, struct
 		opts = &none;
 	memset(r, 0, sizeof(*r));
 	r->master = -1;
+	r->out_path = h_path(h_str("launch-stdout-%d", serial));
+	r->err_path = h_path(h_str("launch-stderr-%d", serial++));
 	while (args[n])
 		n++;
 	argv = calloc(n + 2, sizeof(*argv));
@@ -198,11 +122,11 @@ void tracer_spawn(const char *const *args, const struct spawn_opts *opts, struct
 		r->master = open_pty(r, slave, sizeof(slave));
 	else if (opts->stdin_data)
 		cr_assert_eq(pipe2(in, O_CLOEXEC), 0);
-	out_fd = open(std_path(1), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	err_fd = open(std_path(2), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	out_fd = open(r->out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	err_fd = open(r->err_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	cr_assert(out_fd >= 0 && err_fd >= 0);
 
-	r->start = now_s();
+	r->start = h_now_s();
 	r->pid = fork();
 	cr_assert_geq(r->pid, 0);
 	if (r->pid == 0) {
@@ -239,7 +163,7 @@ void tracer_spawn(const char *const *args, const struct spawn_opts *opts, struct
 	}
 	if (!opts->pty)
 		setpgid(r->pid, r->pid); /* also here: no race with a kill(-pid) */
-	track_group(r->pid);
+	track(r->pid);
 	close(out_fd);
 	close(err_fd);
 	if (opts->stdin_data) {
@@ -254,7 +178,7 @@ void tracer_spawn(const char *const *args, const struct spawn_opts *opts, struct
 }
 
 /* Reads what the terminal shows, so that nothing blocks on a full pty. */
-static void drain_master(struct run *r, char **acc, size_t *len)
+static void drain_master(struct h_run *r, char **acc, size_t *len)
 {
 	char buf[4096];
 	ssize_t got;
@@ -273,7 +197,7 @@ static void drain_master(struct run *r, char **acc, size_t *len)
 	}
 }
 
-void tracer_wait(struct run *r, double timeout)
+void h_run_wait(struct h_run *r, double timeout)
 {
 	double deadline = r->start + timeout;
 	char *tty_out = NULL;
@@ -286,25 +210,28 @@ void tracer_wait(struct run *r, double timeout)
 	for (;;) {
 		drain_master(r, &tty_out, &tty_len);
 		got = waitpid(r->pid, &wstatus, WNOHANG);
-		if (got == r->pid)
+		if (got == r->pid) {
+			untrack(r->pid);
 			break;
+		}
 		cr_assert_eq(got, 0, "waitpid: %s", strerror(errno));
-		if (now_s() > deadline) {
+		if (h_now_s() > deadline) {
 			kill(-r->pid, SIGKILL);
 			waitpid(r->pid, &wstatus, 0);
+			untrack(r->pid);
 			cr_assert_fail("tracer did not exit within %.0f s", timeout);
 		}
 		usleep(5000);
 	}
-	r->elapsed = now_s() - r->start;
+	r->elapsed = h_now_s() - r->start;
 	drain_master(r, &tty_out, &tty_len);
 	r->signaled = WIFSIGNALED(wstatus);
 	r->status = r->signaled ? 128 + WTERMSIG(wstatus) : WEXITSTATUS(wstatus);
-	r->out = r->master >= 0 ? (tty_out ? tty_out : strdup("")) : read_file(std_path(1));
-	r->err = read_file(std_path(2));
+	r->out = r->master >= 0 ? (tty_out ? tty_out : strdup("")) : read_or_empty(r->out_path);
+	r->err = read_or_empty(r->err_path);
 }
 
-void run_free(struct run *r)
+void h_run_free(struct h_run *r)
 {
 	if (r->master >= 0)
 		close(r->master);
@@ -314,121 +241,7 @@ void run_free(struct run *r)
 	r->master = -1;
 }
 
-struct json_object **read_events(const char *path, size_t *n)
-{
-	struct json_object **ev = NULL;
-	char *text = read_file(path), *line, *save = NULL;
-	size_t cnt = 0;
-
-	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct json_object *o = json_tokener_parse(line);
-
-		cr_assert_not_null(o, "not JSON: %s", line);
-		ev = realloc(ev, (cnt + 1) * sizeof(*ev));
-		cr_assert_not_null(ev);
-		ev[cnt++] = o;
-	}
-	free(text);
-	*n = cnt;
-	return ev;
-}
-
-void events_free(struct json_object **ev, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		json_object_put(ev[i]);
-	free(ev);
-}
-
-const char *ev_str(struct json_object *ev, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(ev, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
-long long ev_int(struct json_object *ev, const char *key)
-{
-	struct json_object *v;
-
-	cr_assert(json_object_object_get_ex(ev, key, &v), "no %s in %s", key,
-		  json_object_to_json_string(ev));
-	return (long long)json_object_get_int64(v);
-}
-
-static struct json_object *ev_argv(struct json_object *ev)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(ev, "argv", &v) || !json_object_is_type(v, json_type_array))
-		return NULL;
-	return v;
-}
-
-bool ev_argv_is(struct json_object *ev, size_t n, const char *const *words)
-{
-	struct json_object *argv = ev_argv(ev);
-	size_t i;
-
-	if (!argv || json_object_array_length(argv) != n)
-		return false;
-	for (i = 0; i < n; i++) {
-		const char *s = json_object_get_string(json_object_array_get_idx(argv, i));
-
-		if (!s || strcmp(s, words[i]) != 0)
-			return false;
-	}
-	return true;
-}
-
-bool events_mention(struct json_object **ev, size_t n, const char *needle)
-{
-	size_t i, j;
-
-	for (i = 0; i < n; i++) {
-		struct json_object *argv = ev_argv(ev[i]);
-
-		for (j = 0; argv && j < json_object_array_length(argv); j++) {
-			const char *s = json_object_get_string(json_object_array_get_idx(argv, j));
-
-			if (s && strstr(s, needle))
-				return true;
-		}
-	}
-	return false;
-}
-
-struct json_object *wait_event(const char *path, const char *argv0, double timeout)
-{
-	double deadline = now_s() + timeout;
-
-	/* Polling the file: tracer writes and flushes it every 20 ms at most. */
-	do {
-		struct json_object **ev, *found = NULL;
-		size_t n, i;
-
-		ev = read_events(path, &n);
-		for (i = 0; i < n && !found; i++) {
-			struct json_object *argv = ev_argv(ev[i]);
-
-			if (argv && json_object_array_length(argv) > 0 &&
-			    strcmp(json_object_get_string(json_object_array_get_idx(argv, 0)),
-				   argv0) == 0)
-				found = json_object_get(ev[i]);
-		}
-		events_free(ev, n);
-		if (found)
-			return found;
-		usleep(10000);
-	} while (now_s() < deadline);
-	return NULL;
-}
-
-pid_t control_start(const char *marker)
+pid_t h_control_loop_start(const char *marker)
 {
 	char script[256];
 	pid_t pid;
@@ -449,14 +262,15 @@ pid_t control_start(const char *marker)
 		_exit(127);
 	}
 	setpgid(pid, pid);
-	track_group(pid);
+	track(pid);
 	return pid;
 }
 
-void control_stop(pid_t pid)
+void h_control_loop_stop(pid_t pid)
 {
 	kill(-pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+	untrack(pid);
 }
 
 static bool gone_now(pid_t pid)
@@ -467,19 +281,19 @@ static bool gone_now(pid_t pid)
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if (access(path, F_OK) != 0)
 		return true;
-	stat = read_file(path);
+	stat = read_or_empty(path);
 	paren = strrchr(stat, ')');
 	gone = !paren || paren[1] == '\0' || paren[2] == 'Z' || paren[2] == 'X';
 	free(stat);
 	return gone;
 }
 
-bool process_gone(pid_t pid, double timeout)
+bool h_process_gone(pid_t pid, double timeout)
 {
-	double deadline = now_s() + timeout;
+	double deadline = h_now_s() + timeout;
 
 	while (!gone_now(pid)) {
-		if (now_s() > deadline)
+		if (h_now_s() > deadline)
 			return false;
 		usleep(10000);
 	}

@@ -1,15 +1,28 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * End-to-end test harness: runs the real tracer binary as a child, runs
- * workloads (helper programs) that block on a gate until the test releases
- * them, parses tracer's output and checks the events.
+ * The harness of every kernel test (tests/e2e, launch, lifecycle, stress):
+ * runs the real tracer binary as a child, runs workloads (helper programs,
+ * tests/workloads) that block on a gate until the test releases them, reads
+ * tracer's output back and checks the events.
  *
- * Conventions shared with the helpers (tests/e2e/helpers/wl.h): a workload
- * reads one byte from fd 3 for each "gate" (EOF releases every gate), and
- * writes "key value" lines to fd 4.
+ *   core.c      memory, files and children that live as long as the test; main()
+ *   tracer.c    tracer as a long-lived child: ready line, exit, summary
+ *   launch.c    tracer run to completion as a shell would (launch mode)
+ *   events.c    exec records parsed byte-exact, checked field by field
+ *   json.c      records of any type as json-c objects
+ *   workload.c  workloads, gates and reports; the negative controls
+ *   bpf.c       the BPF objects a process holds
+ *   text.c      the text output parsed back
+ *
+ * Binary paths come from the environment (set by ctest, see
+ * tests/CMakeLists.txt): TRACER_BIN and one WL_* per workload.
+ *
+ * The workload protocol (tests/workloads/wl.h): a workload reads one byte
+ * from fd 3 for each "gate" (EOF releases every gate), and writes
+ * "key value" lines to fd 4.
  */
-#ifndef TRACER_E2E_HARNESS_H
-#define TRACER_E2E_HARNESS_H
+#ifndef TRACER_TEST_HARNESS_H
+#define TRACER_TEST_HARNESS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -17,6 +30,20 @@
 #include <sys/types.h>
 
 #include <criterion/criterion.h>
+#include <json-c/json.h>
+
+/* The path of a binary under test, from the environment variable name (fails if unset). */
+const char *h_bin(const char *name);
+#define TRACER_BIN h_bin("TRACER_BIN")
+#define WL_EXEC h_bin("WL_EXEC")
+#define WL_TREE h_bin("WL_TREE")
+#define WL_FRESH h_bin("WL_FRESH")
+#define WL_REWRITE h_bin("WL_REWRITE")
+#define WL_CHAIN h_bin("WL_CHAIN")
+#define WL_COMPAT h_bin("WL_COMPAT")
+#define WL_LIFECYCLE h_bin("WL_LIFECYCLE")
+#define WL_STORM h_bin("WL_STORM")
+#define WL_TREE_DEMO h_bin("WL_TREE_DEMO")
 
 /* Time limits (ms). Generous: the sanitized build is several times slower. */
 #define H_READY_TIMEOUT 60000
@@ -37,7 +64,10 @@ const char *h_skip_reason(void);
 		}                                             \
 	} while (0)
 
-/* Suite hooks: .init = h_setup, .fini = h_teardown. */
+/*
+ * Suite hooks: .init = h_setup, .fini = h_teardown (which kills and reaps
+ * what the test started and frees what the harness gave it).
+ */
 void h_setup(void);
 void h_teardown(void);
 
@@ -53,6 +83,7 @@ const char *h_path(const char *name);
 char *h_read_file(const char *path, size_t *len);
 void h_write_file(const char *path, const void *data, size_t len, mode_t mode);
 uint64_t h_now_ns(void);
+double h_now_s(void);
 
 /* ---- Byte strings ---- */
 struct h_bytes {
@@ -119,7 +150,74 @@ bool h_is_summary_line(const char *line);
 /* The lines of stderr, for messages. */
 const char *h_tracer_stderr(struct h_tracer *t);
 
-/* ---- JSON events ---- */
+/* ---- tracer run to completion (launch mode) ---- */
+struct h_run_opts {
+	const char *stdin_data; /* written to a pipe on stdin; NULL: /dev/null */
+	const char *const *env; /* NAME=VALUE set on top of a clean environment */
+	bool pty; /* stdin, stdout and stderr on a new terminal, its controlling one */
+};
+
+struct h_run {
+	pid_t pid; /* tracer, leader of its own process group */
+	int master; /* pty mode: the terminal's master side, else -1 */
+	char pts[32]; /* pty mode: the terminal's kernel name, "ptsN" */
+	const char *out_path, *err_path;
+	double start; /* seconds, monotonic */
+	double elapsed; /* from spawn to exit */
+	int status; /* exit code, or 128+N after signal N */
+	bool signaled; /* tracer itself was killed by a signal */
+	char *out; /* stdout (pty mode: everything written on the terminal) */
+	char *err; /* stderr */
+};
+
+/*
+ * Starts tracer with args (NULL-terminated, tracer's own argv[0] not
+ * included), in its own process group, cwd "/", PATH=/usr/bin:/bin and no
+ * SUDO_* variables unless opts->env sets them.
+ */
+void h_run_start(const char *const *args, const struct h_run_opts *opts, struct h_run *r);
+/* Waits for tracer's exit, fails the test after timeout seconds. Fills status, out, err. */
+void h_run_wait(struct h_run *r, double timeout);
+void h_run_free(struct h_run *r);
+
+/* A process tree outside tracer's scope that keeps executing /bin/true marker. */
+pid_t h_control_loop_start(const char *marker);
+void h_control_loop_stop(pid_t pid);
+
+/* Whether pid is gone (or a zombie), waiting up to timeout seconds. */
+bool h_process_gone(pid_t pid, double timeout);
+
+/* ---- JSON Lines records of any type, as json-c objects ---- */
+struct h_json {
+	json_object **ev;
+	size_t n;
+	char *text; /* the whole file */
+};
+
+/* Reads a JSON Lines file: every line must be a JSON object. */
+void h_json_load(struct h_json *e, const char *path);
+void h_json_free(struct h_json *e);
+
+/* The records of a type, with an integer field equal to value (field NULL: all of the type). */
+size_t h_json_count(const struct h_json *e, const char *type, const char *field, int64_t value);
+/* The one such record: the test fails unless there is exactly one. */
+json_object *h_json_one(const struct h_json *e, const char *type, const char *field, int64_t value);
+
+/* Field accessors: the test fails when the key is missing or of another type. */
+json_object *h_json_get(json_object *o, const char *key);
+int64_t h_json_int(json_object *o, const char *key);
+const char *h_json_str(json_object *o, const char *key); /* NULL for JSON null */
+bool h_json_is_null(json_object *o, const char *key);
+/* Whether ev's argv is exactly the n strings words. */
+bool h_json_argv_is(json_object *ev, size_t n, const char *const *words);
+/* Whether an argument of ev holds needle. */
+bool h_json_argv_holds(json_object *ev, const char *needle);
+/* Whether any argument of any record holds needle. */
+bool h_json_mention(const struct h_json *e, const char *needle);
+/* Waits up to timeout_ms for an exec record whose argv[0] is argv0 (a new reference), or NULL. */
+json_object *h_json_wait(const char *path, const char *argv0, int timeout_ms);
+
+/* ---- Exec records, byte-exact ---- */
 struct h_event {
 	bool lost; /* a {"type":"lost"} marker, else an exec */
 	double ts;
@@ -204,8 +302,10 @@ struct h_proc {
 };
 
 /*
- * Starts argv[0] (a path) with argv. In the child: fd 3 is the gate, fd 4
- * the report pipe, setsid() unless H_NO_SETSID, then pre(arg) if not NULL.
+ * Starts argv[0] (a path) with argv. In the child: fd 0 is /dev/null, fd 3
+ * the gate, fd 4 the report pipe, no core dumps (soft RLIMIT_CORE 0; the
+ * workload may raise it), setsid() unless H_NO_SETSID, then pre(arg) if
+ * not NULL.
  */
 void h_spawn(struct h_proc *p, unsigned int flags, void (*pre)(void *), void *arg,
 	     const char *const *argv);
@@ -285,4 +385,4 @@ void h_shell_words(const char *words, const char *lc_all, char **out, size_t *le
 /* Asserts the line holds no control character and is valid UTF-8 without bidi controls. */
 void h_assert_clean_line(const char *line, size_t len);
 
-#endif /* TRACER_E2E_HARNESS_H */
+#endif /* TRACER_TEST_HARNESS_H */

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * Workloads for the lifecycle end-to-end tests. Each waits until a byte
- * arrives on fd 0 (so that tracer can attach first), then does its part and
- * writes what wait(2) said about each child to RESULTS, one line each:
+ * Workloads for the lifecycle end-to-end tests (protocol: wl.h). Each waits
+ * at its gate (so that tracer can attach first), then does its part and
+ * reports what wait(2) said about each child, one line each:
  * "NAME PID STATUS" (STATUS as wait(2) status, decimal), plus "thread TID"
- * lines for the threads it created.
+ * lines for the threads it created. "ready PID" says it has named itself.
  *
- *   lc_workload codes RESULTS     children that end in every way a process can
- *   lc_workload threads RESULTS   threads, one of which forks a process
- *   lc_workload outside MARKER    a busy process tree that is not traced
+ *   wl_lifecycle codes     children that end in every way a process can
+ *   wl_lifecycle threads   threads, one of which forks a process
+ *   wl_lifecycle outside MARKER   a busy process tree that is not traced
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,26 +23,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static FILE *results;
-
-static void die(const char *what)
-{
-	fprintf(stderr, "lc_workload: %s: %s\n", what, strerror(errno));
-	exit(100);
-}
+#include "wl.h"
 
 static void set_name(const char *name)
 {
 	prctl(PR_SET_NAME, name, 0, 0, 0);
-}
-
-static void wait_for_go(void)
-{
-	char c;
-
-	while (read(0, &c, 1) < 0)
-		if (errno != EINTR)
-			die("read");
 }
 
 static void record(const char *name, pid_t pid)
@@ -50,9 +35,8 @@ static void record(const char *name, pid_t pid)
 	int status;
 
 	if (waitpid(pid, &status, 0) != pid)
-		die("waitpid");
-	fprintf(results, "%s %d %d\n", name, (int)pid, status);
-	fflush(results);
+		wl_die("waitpid");
+	wl_report("%s %d %d", name, (int)pid, status);
 }
 
 /* Forks a child named name that runs fn(arg); returns its pid. */
@@ -61,7 +45,7 @@ static pid_t spawn(const char *name, void (*fn)(void *), void *arg)
 	pid_t pid = fork();
 
 	if (pid < 0)
-		die("fork");
+		wl_die("fork");
 	if (pid == 0) {
 		set_name(name);
 		fn(arg);
@@ -163,10 +147,10 @@ static int codes(void)
 	record("exit42", pid);
 
 	if (pipe(ready))
-		die("pipe");
+		wl_die("pipe");
 	victim_pid = spawn("lc-victim", victim, (void *)(long)ready[1]);
 	if (read(ready[0], &c, 1) != 1)
-		die("read ready");
+		wl_die("read ready");
 	pid = spawn("lc-killer", killer, (void *)(long)victim_pid);
 	record("killer", pid);
 	record("victim", victim_pid);
@@ -184,8 +168,7 @@ static int codes(void)
 
 static void *idle_thread(void *arg)
 {
-	fprintf(results, "thread %ld\n", (long)gettid());
-	fflush(results);
+	wl_report("thread %ld", (long)gettid());
 	usleep((useconds_t)(long)arg);
 	return NULL;
 }
@@ -206,9 +189,8 @@ static void *forking_thread(void *arg)
 	pid_t pid;
 
 	(void)arg;
-	fprintf(results, "thread %ld\n", (long)gettid());
-	fprintf(results, "forker %ld\n", (long)gettid());
-	fflush(results);
+	wl_report("thread %ld", (long)gettid());
+	wl_report("forker %ld", (long)gettid());
 	pid = spawn("lc-thrchild", child_with_thread, NULL);
 	record("thrchild", pid);
 	return NULL;
@@ -221,9 +203,9 @@ static int threads(void)
 
 	for (i = 0; i < 3; i++)
 		if (pthread_create(&t[i], NULL, idle_thread, (void *)20000L))
-			die("pthread_create");
+			wl_die("pthread_create");
 	if (pthread_create(&t[3], NULL, forking_thread, NULL))
-		die("pthread_create");
+		wl_die("pthread_create");
 	for (i = 0; i < 4; i++)
 		pthread_join(t[i], NULL);
 	return 0;
@@ -246,10 +228,10 @@ static int outside(const char *marker)
 		pid = spawn(marker, i % 2 ? outside_child : exit_with, (void *)marker);
 		waitpid(pid, NULL, 0);
 		if (pipe(ready))
-			die("pipe");
+			wl_die("pipe");
 		pid = spawn(marker, victim, (void *)(long)ready[1]);
 		if (read(ready[0], &c, 1) != 1)
-			die("read ready");
+			wl_die("read ready");
 		kill(pid, SIGTERM);
 		waitpid(pid, NULL, 0);
 		close(ready[0]);
@@ -260,20 +242,18 @@ static int outside(const char *marker)
 
 int main(int argc, char **argv)
 {
-	if (argc != 3) {
-		fprintf(stderr, "usage: lc_workload codes|threads RESULTS | outside MARKER\n");
-		return 2;
-	}
-	if (strcmp(argv[1], "outside") == 0) {
+	if (argc == 3 && strcmp(argv[1], "outside") == 0) {
 		set_name(argv[2]);
-		wait_for_go();
+		wl_gate();
 		return outside(argv[2]);
 	}
-	results = fopen(argv[2], "w");
-	if (!results)
-		die(argv[2]);
+	if (argc != 2) {
+		fprintf(stderr, "usage: wl_lifecycle codes|threads | outside MARKER\n");
+		return 2;
+	}
 	set_name("lc-workload");
-	wait_for_go();
+	wl_report("ready %d", (int)getpid());
+	wl_gate();
 	if (strcmp(argv[1], "codes") == 0)
 		return codes();
 	if (strcmp(argv[1], "threads") == 0)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * The stress workload: st_storm MARKER PHASES FORKS EXECS THREADS PAD
+ * The stress workload: wl_storm MARKER PHASES FORKS EXECS THREADS PAD
  *
  * PHASES times: waits for the gate (fd 3), then forks FORKS children that
  * _exit at once, forks EXECS children that exec "/bin/true MARKER P.I [PAD
@@ -97,7 +97,7 @@ int main(int argc, char **argv)
 	int phases;
 
 	if (argc != 7) {
-		fprintf(stderr, "usage: st_storm MARKER PHASES FORKS EXECS THREADS PAD\n");
+		fprintf(stderr, "usage: wl_storm MARKER PHASES FORKS EXECS THREADS PAD\n");
 		return 2;
 	}
 	phases = atoi(argv[2]);
