@@ -16,6 +16,7 @@
 #include "opts.h"
 #include "outfile.h"
 #include "sysinfo.h"
+#include "unixlisten.h"
 #ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
@@ -46,6 +47,7 @@ struct app {
 	int output_fd; /* --output-fd, taken over (close-on-exec); -1: none */
 	struct outfile_tmp timeline; /* --timeline, renamed into place at the end */
 	bool timeline_open;
+	struct unixlisten unix_listen; /* --listen unix:PATH */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -151,6 +153,31 @@ static void publish_stats(struct app *app, struct tracer *t)
 	service_set_stats(app->svc, &ss);
 }
 
+/* --listen unix:PATH: a socket only the invoking user can connect to. */
+static int start_unix_service(struct app *app, const char *path)
+{
+	char err[512];
+	int ret, fd;
+
+	ret = unixlisten_open(&app->unix_listen, path, &app->owner, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return ret;
+	}
+	/* libmicrohttpd closes its own copy. */
+	fd = fcntl(app->unix_listen.fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		fprintf(stderr, "tracer: %s\n", strerror(errno));
+		return -errno;
+	}
+	ret = service_start_fd(app->store, fd, &app->svc, err, sizeof(err));
+	if (ret) {
+		close(fd);
+		fprintf(stderr, "tracer: %s\n", err);
+	}
+	return ret;
+}
+
 /* --listen: the store and the HTTP server, started before anything is loaded. */
 static int start_service(struct app *app, const struct tracer_opts *opts)
 {
@@ -163,6 +190,11 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
+	if (opts->listen_unix)
+		return start_unix_service(app, opts->listen_unix);
+	if (opts->listen_addr >> 24 != 127)
+		fprintf(stderr,
+			"tracer: warning: --listen on an address other than loopback: whoever can reach it reads every user's command lines; prefer unix:PATH\n");
 	if (service_start(app->store, opts->listen_addr, opts->listen_port, &app->svc, err,
 			  sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -174,6 +206,7 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 static void stop_service(struct app *app)
 {
 	service_stop(app->svc);
+	unixlisten_close(&app->unix_listen);
 	store_free(app->store);
 	if (app->jsonf)
 		fclose(app->jsonf);
@@ -538,7 +571,7 @@ int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
 	struct launch *launch = NULL;
-	struct app app = { .out = stdout, .output_fd = -1 };
+	struct app app = { .out = stdout, .output_fd = -1, .unix_listen = { .fd = -1 } };
 	struct tracer *t = NULL;
 	int ret;
 

@@ -139,9 +139,10 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
-	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT|unix:PATH", 0,
 	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
-	  "ADDR (default 127.0.0.1); tracer then runs until SIGINT or SIGTERM",
+	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
+	  "only you can read it); tracer then runs until SIGINT or SIGTERM",
 	  2 },
 	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
 	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
@@ -541,6 +542,14 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 		return 0;
 	case OPT_LISTEN:
 #ifdef TRACER_WITH_SERVICE
+		if (!strncmp(arg, "unix:", 5)) {
+			if (!arg[5] || strlen(arg + 5) >= 108)
+				return usage_error(ctx, "invalid --listen ", arg,
+						   " (unix:PATH, PATH under 108 bytes)");
+			opts->listen_unix = arg + 5;
+			opts->listen = true;
+			return 0;
+		}
 		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
 			return usage_error(ctx, "invalid --listen ", arg,
 					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");

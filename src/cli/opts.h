@@ -32,6 +32,7 @@ struct tracer_opts {
 	bool listen;
 	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */
 	uint16_t listen_port;
+	const char *listen_unix; /* --listen unix:PATH: the socket's path; NULL: TCP */
 	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
 	bool quiet; /* no event output */
 	bool json;
