@@ -213,6 +213,25 @@ int ptyrelay_signal(struct ptyrelay *r, int sig)
 	return kill(-pgrp, sig) ? -errno : 0;
 }
 
+/*
+ * The suspend character (^Z) typed for the command: the command leads a
+ * session whose parent is in another one, so its process group is orphaned
+ * and the kernel discards the SIGTSTP its terminal would send. The relay
+ * stops the command's foreground group with SIGSTOP instead (tracer then
+ * stops with it, see ptyrelay_stopped()), and drops the input as the line
+ * discipline would. Returns the number of bytes of buf still to relay.
+ */
+static size_t take_suspend(struct ptyrelay *r, const char *buf, size_t len)
+{
+	struct termios t;
+
+	if (tcgetattr(r->master, &t) || !(t.c_lflag & ISIG) || t.c_cc[VSUSP] == _POSIX_VDISABLE ||
+	    !memchr(buf, t.c_cc[VSUSP], len))
+		return len;
+	ptyrelay_signal(r, SIGSTOP);
+	return 0;
+}
+
 static void *relay(void *arg)
 {
 	struct ptyrelay *r = arg;
@@ -265,7 +284,7 @@ static void *relay(void *arg)
 			if (n > 0) {
 				r->in_bytes += (uint64_t)n;
 				in_off = 0;
-				in_len = (size_t)n;
+				in_len = take_suspend(r, in_buf, (size_t)n);
 			} else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 				/* The terminal hung up: the command hears it as from its own. */
 				in_fd = -1;
@@ -326,6 +345,8 @@ void ptyrelay_stopped(struct ptyrelay *r, pid_t child)
 	if (was_raw && tcgetpgrp(r->tty_fd) == getpgrp())
 		make_raw(r);
 	copy_winsize(r);
+	/* The group the relay stopped, and the command itself. */
+	ptyrelay_signal(r, SIGCONT);
 	kill(child, SIGCONT);
 }
 
