@@ -71,8 +71,17 @@ static void shell_main(const char *pts, char *const *argv)
 	}
 	setpgid(job, job);
 	tcsetpgrp(0, job);
-	if (job < 0 || waitpid(job, &st, 0) != job)
-		_exit(122);
+	/* Job control: a stopped job is reported and continued in the foreground (fg). */
+	for (;;) {
+		if (job < 0 || waitpid(job, &st, WUNTRACED) != job)
+			_exit(122);
+		if (!WIFSTOPPED(st))
+			break;
+		tcsetpgrp(0, getpgrp());
+		dprintf(1, "\nshell: job stopped\n");
+		tcsetpgrp(0, job);
+		kill(-job, SIGCONT);
+	}
 	/* Says the job's pid and status, as a shell's $? would, on the terminal. */
 	dprintf(1, "\nshell: job %d status %d\n", (int)job,
 		WIFSIGNALED(st) ? 128 + WTERMSIG(st) : WEXITSTATUS(st));
@@ -146,7 +155,10 @@ static void run_on_terminal(char **argv, size_t argc, struct term_run *tr)
 	cr_assert(h_now_s() < deadline, "the job did not end; terminal: %s",
 		  h_show(tr->out, tr->out_len));
 	drain(master, tr, 100);
-	p = strstr(tr->out, "shell: job ");
+	/* The last line the shell wrote: "shell: job PID status N". */
+	for (p = strstr(tr->out, "shell: job "); p && (p[11] < '0' || p[11] > '9');
+	     p = strstr(p + 1, "shell: job "))
+		;
 	cr_assert_not_null(p, "no job status; terminal: %s", h_show(tr->out, tr->out_len));
 	cr_assert_eq(sscanf(p, "shell: job %d status %d", &tr->job, &tr->status), 2);
 	cr_assert_eq(tcgetattr(keep, &tr->after), 0);
