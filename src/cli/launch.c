@@ -27,9 +27,10 @@
  * it (TIOCSTI) or take its foreground (tcsetpgrp) and read what root types
  * next. With no terminal on 0-2 but a controlling terminal, the command only
  * leaves it (a session of its own, no relay needed). Terminal signals then
- * reach the command through its pty (^C, ^Z: ptyrelay_stopped() suspends
- * tracer with it); in its own session without a pty, tracer forwards the
- * terminal's SIGINT, SIGQUIT and SIGHUP to it.
+ * reach the command through its pty (^C, ^\; not ^Z, see ptyrelay.h; a
+ * command stopped otherwise suspends tracer with it, ptyrelay_stopped()); in
+ * its own session without a pty, tracer forwards the terminal's SIGINT,
+ * SIGQUIT and SIGHUP to it.
  *
  * Signals, otherwise: the command stays in tracer's process group, so it keeps the
  * terminal, and the terminal's signals reach both. While the command runs,

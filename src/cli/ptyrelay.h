@@ -19,7 +19,10 @@
  *
  * Job control: ^C, ^\ and ^Z are plain bytes on the raw invoking terminal;
  * they reach the command's pty, whose line discipline signals the command's
- * foreground process group. When the command stops, ptyrelay_stopped() does
+ * foreground process group. The kernel discards the SIGTSTP of ^Z, though:
+ * the command leads a session whose parent is in another one, so its process
+ * group is orphaned (sudo keeps a monitor process in that session; not done
+ * here yet). When the command stops (kill -STOP), ptyrelay_stopped() does
  * what sudo does: restores the terminal's modes, stops tracer itself with
  * SIGTSTP (the shell sees the job stopped), and on fg puts the terminal back
  * in raw mode and continues the command. After bg, tracer reading the
