@@ -20,7 +20,19 @@
  * they stuck) before it looks for COMMAND, so that the search and the exec
  * see what that user sees. tracer itself stays root.
  *
- * Signals: the command stays in tracer's process group, so it keeps the
+ * A terminal of its own: when the command runs as a user other than root and
+ * one of tracer's standard descriptors is a terminal, the command runs on a
+ * new pty in a session of its own, and tracer relays between the two
+ * (ptyrelay.h): sharing root's terminal, the command could push input into
+ * it (TIOCSTI) or take its foreground (tcsetpgrp) and read what root types
+ * next. With no terminal on 0-2 but a controlling terminal, the command only
+ * leaves it (a session of its own, no relay needed). Terminal signals then
+ * reach the command through its pty (^C, ^\; not ^Z, see ptyrelay.h; a
+ * command stopped otherwise suspends tracer with it, ptyrelay_stopped()); in
+ * its own session without a pty, tracer forwards the terminal's SIGINT,
+ * SIGQUIT and SIGHUP to it.
+ *
+ * Signals, otherwise: the command stays in tracer's process group, so it keeps the
  * terminal, and the terminal's signals reach both. While the command runs,
  * tracer ignores the signals that come from the terminal (si_code SI_KERNEL:
  * Ctrl-C, Ctrl-\, hangup): the command receives them itself, and tracer
@@ -37,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +63,7 @@
 #include "cmdpath.h"
 #include "identity.h"
 #include "launch.h"
+#include "ptyrelay.h"
 
 /* What the child reports on the status pipe. */
 enum launch_stage {
@@ -57,6 +71,7 @@ enum launch_stage {
 	STAGE_IDENTITY, /* could not take the command's identity */
 	STAGE_NOT_FOUND, /* COMMAND is not in PATH */
 	STAGE_EXEC, /* the exec failed */
+	STAGE_TERMINAL, /* could not take a terminal or session of its own */
 };
 
 struct launch_status {
@@ -75,6 +90,9 @@ struct launch {
 	int wstatus;
 	int exec_err; /* errno of a failed exec, 0 if none */
 	bool stop; /* a signal asked to stop after the command exited */
+	bool use_pty; /* the command runs on pty, relayed to tracer's terminal */
+	bool own_session; /* no terminal on 0-2, but a controlling one: the command leaves it */
+	struct ptyrelay pty;
 };
 
 /* The signals tracer handles in launch mode, and those it had at start-up. */
@@ -188,6 +206,13 @@ static void child_main(struct launch *l, const struct identity *id, int status_f
 	int err;
 
 	restore_signals(mask);
+	if (l->use_pty || l->own_session) {
+		err = l->use_pty ? ptyrelay_child(&l->pty) : setsid() < 0 ? -errno : 0;
+		if (err) {
+			report(status_fd, STAGE_TERMINAL, -err);
+			_exit(TRACER_EXIT_FAILURE);
+		}
+	}
 	if (id->change) {
 		err = identity_become(id);
 		if (err) {
@@ -255,6 +280,8 @@ static int exit_status(int wstatus)
 
 static void free_launch(struct launch *l)
 {
+	if (l->use_pty)
+		ptyrelay_finish(&l->pty);
 	if (l->status_fd >= 0)
 		close(l->status_fd);
 	if (l->go_fd >= 0)
@@ -278,6 +305,10 @@ static int wait_ready(struct launch *l, const struct identity *id)
 		fprintf(stderr, "tracer: cannot run the command as user %s (uid %u): %s\n",
 			id->name, id->uid, strerror(st.err));
 		return TRACER_EXIT_FAILURE;
+	case STAGE_TERMINAL:
+		fprintf(stderr, "tracer: cannot give the command a terminal of its own: %s\n",
+			strerror(st.err));
+		return TRACER_EXIT_FAILURE;
 	case STAGE_NOT_FOUND:
 		print_command_error(l->argv[0], "command not found");
 		return 127;
@@ -285,6 +316,55 @@ static int wait_ready(struct launch *l, const struct identity *id)
 		print_command_error(l->argv[0], strerror(st.err));
 		return cmdpath_exit_code(st.err);
 	}
+}
+
+/* Whether tracer has a controlling terminal. */
+static bool has_ctty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/*
+ * A command that runs as another user than root gets a terminal of its own
+ * (ptyrelay.h), or at least leaves tracer's session. Returns 0 or -1 (said).
+ */
+static int separate_terminal(struct launch *l, const struct identity *id)
+{
+	uid_t uid = id->change ? id->uid : getuid();
+	char err[256];
+	int ret;
+
+	if (uid == 0)
+		return 0;
+	ret = ptyrelay_open(&l->pty, uid, err, sizeof(err));
+	if (ret < 0) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	l->use_pty = ret == 1;
+	l->own_session = !l->use_pty && has_ctty();
+	return 0;
+}
+
+/* The relay's thread takes no signal: they are the main loop's. */
+static int start_relay(struct launch *l)
+{
+	sigset_t all, old;
+	char err[256];
+	int ret;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = ptyrelay_start(&l->pty, err, sizeof(err));
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (ret)
+		fprintf(stderr, "tracer: %s\n", err);
+	return ret;
 }
 
 int launch_start(const struct tracer_opts *opts, struct launch **out)
@@ -312,6 +392,8 @@ int launch_start(const struct tracer_opts *opts, struct launch **out)
 	l->verbose = opts->verbose > 0;
 	l->status_fd = -1;
 	l->go_fd = -1;
+	if (separate_terminal(l, &id))
+		goto err_free;
 
 	ret = install_signals();
 	if (ret || pipe2(status_pipe, O_CLOEXEC)) {
@@ -346,6 +428,13 @@ int launch_start(const struct tracer_opts *opts, struct launch **out)
 	}
 
 	ret = wait_ready(l, &id);
+	if (!ret && l->use_pty && start_relay(l)) {
+		/* No go: the child exits without executing anything. */
+		close(l->go_fd);
+		l->go_fd = -1;
+		wait_child(l->pid, &l->wstatus);
+		ret = TRACER_EXIT_FAILURE;
+	}
 	if (ret) {
 		identity_free(&id);
 		free_launch(l);
@@ -389,13 +478,16 @@ static void handle_signals(struct launch *l)
 			sig_by_process[sig] = 0;
 			if (l->exited)
 				l->stop = true;
-			else if (!in_own_group(sender))
+			else if (l->use_pty || l->own_session || !in_own_group(sender))
 				kill(l->pid, sig);
 		}
 		if (sig_by_kernel[sig]) {
 			sig_by_kernel[sig] = 0;
 			if (l->exited)
 				l->stop = true;
+			else if (l->own_session)
+				kill(l->pid,
+				     sig); /* the terminal's signal, which it no longer gets */
 		}
 	}
 }
@@ -433,9 +525,21 @@ static void check_exec(struct launch *l)
 /* One waitpid(): a signal interrupts a blocking one, so that it can be forwarded. */
 static void reap(struct launch *l, int flags)
 {
+	if (l->use_pty)
+		flags |= WUNTRACED;
 	if (l->exited || waitpid(l->pid, &l->wstatus, flags) != l->pid)
 		return;
+	if (WIFSTOPPED(l->wstatus)) {
+		/* ^Z on its pty: tracer stops too, until fg. */
+		ptyrelay_stopped(&l->pty, l->pid);
+		return;
+	}
 	l->exited = true;
+	/* Its last output relayed, the terminal's modes back, before tracer's summary. */
+	if (l->use_pty) {
+		ptyrelay_finish(&l->pty);
+		l->use_pty = false;
+	}
 	if (l->verbose)
 		fprintf(stderr, "tracer: the command exited with status %d\n",
 			exit_status(l->wstatus));

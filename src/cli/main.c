@@ -15,7 +15,9 @@
 #include "launch.h"
 #include "lifecycle.h"
 #include "opts.h"
+#include "outfile.h"
 #include "sysinfo.h"
+#include "unixlisten.h"
 #ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
@@ -42,6 +44,12 @@ struct app {
 	size_t json_size;
 	bool quiet;
 	uint64_t store_failed;
+	/* The files tracer writes, and who for (see outfile.h) */
+	struct outfile_owner owner;
+	int output_fd; /* --output-fd, taken over (close-on-exec); -1: none */
+	struct outfile_tmp timeline; /* --timeline, renamed into place at the end */
+	bool timeline_open;
+	struct unixlisten unix_listen; /* --listen unix:PATH */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -142,6 +150,31 @@ static void publish_stats(struct app *app, struct tracer *t)
 	service_set_stats(app->svc, &ss);
 }
 
+/* --listen unix:PATH: a socket only the invoking user can connect to. */
+static int start_unix_service(struct app *app, const char *path)
+{
+	char err[512];
+	int ret, fd;
+
+	ret = unixlisten_open(&app->unix_listen, path, &app->owner, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return ret;
+	}
+	/* libmicrohttpd closes its own copy. */
+	fd = fcntl(app->unix_listen.fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0) {
+		fprintf(stderr, "tracer: %s\n", strerror(errno));
+		return -errno;
+	}
+	ret = service_start_fd(app->store, fd, &app->svc, err, sizeof(err));
+	if (ret) {
+		close(fd);
+		fprintf(stderr, "tracer: %s\n", err);
+	}
+	return ret;
+}
+
 /* --listen: the store and the HTTP server, started before anything is loaded. */
 static int start_service(struct app *app, const struct tracer_opts *opts)
 {
@@ -154,6 +187,11 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
+	if (opts->listen_unix)
+		return start_unix_service(app, opts->listen_unix);
+	if (opts->listen_addr >> 24 != 127)
+		fprintf(stderr,
+			"tracer: warning: --listen on an address other than loopback: whoever can reach it reads every user's command lines; prefer unix:PATH\n");
 	if (service_start(app->store, opts->listen_addr, opts->listen_port, &app->svc, err,
 			  sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -165,6 +203,7 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 static void stop_service(struct app *app)
 {
 	service_stop(app->svc);
+	unixlisten_close(&app->unix_listen);
 	store_free(app->store);
 	if (app->jsonf)
 		fclose(app->jsonf);
@@ -210,19 +249,79 @@ static int start_failure(struct tracer *t, int err)
 	return TRACER_EXIT_FAILURE;
 }
 
-static FILE *open_output(const char *path)
+/* A stream on fd, which it owns; NULL (fd closed) on failure. */
+static FILE *stream_of(int fd)
 {
-	FILE *f;
-	int fd;
+	FILE *f = fdopen(fd, "w");
 
-	/* Arguments can hold secrets: the file is the user's alone. */
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return NULL;
-	f = fdopen(fd, "w");
 	if (!f)
 		close(fd);
 	return f;
+}
+
+/*
+ * --output-fd N: a descriptor the caller opened for writing. tracer takes it
+ * over (close-on-exec, N closed), so that a COMMAND cannot write to it.
+ */
+static int take_output_fd(struct app *app, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0) {
+		fprintf(stderr, "tracer: --output-fd %d: not an open descriptor\n", fd);
+		return -EBADF;
+	}
+	if ((fl & O_ACCMODE) == O_RDONLY) {
+		fprintf(stderr, "tracer: --output-fd %d: not open for writing\n", fd);
+		return -EBADF;
+	}
+	app->output_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (app->output_fd < 0) {
+		fprintf(stderr, "tracer: --output-fd %d: %s\n", fd, strerror(errno));
+		return -errno;
+	}
+	close(fd);
+	return 0;
+}
+
+/*
+ * Before anything is opened, created, truncated or attached: the output
+ * files are checked (another user's symlink, file or FIFO is refused, see
+ * outfile.h) and -o and --timeline must be different files. Returns -1, or
+ * the exit status.
+ */
+static int check_outputs(struct app *app, const struct tracer_opts *opts)
+{
+	char err[512];
+	int ret;
+
+	app->output_fd = -1;
+	if (outfile_owner_from_env(&app->owner, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return TRACER_EXIT_FAILURE;
+	}
+	if (opts->output && opts->timeline) {
+		ret = outfile_same(opts->output, opts->timeline);
+		if (ret) {
+			if (ret > 0)
+				fprintf(stderr, "tracer: -o and --timeline name the same file\n");
+			else
+				fprintf(stderr, "tracer: %s: %s\n", opts->output, strerror(-ret));
+			return ret > 0 ? TRACER_EXIT_USAGE : TRACER_EXIT_FAILURE;
+		}
+	}
+	if (opts->output &&
+	    outfile_check(opts->output, &app->owner, OUTFILE_ALLOW_SPECIAL, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return TRACER_EXIT_FAILURE;
+	}
+	if (opts->timeline && outfile_check(opts->timeline, &app->owner, 0, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return TRACER_EXIT_FAILURE;
+	}
+	if (opts->output_fd && take_output_fd(app, opts->output_fd))
+		return TRACER_EXIT_FAILURE;
+	return -1;
 }
 
 static void install_signals(void)
@@ -266,24 +365,78 @@ static void print_summary(const struct app *app, struct tracer *t)
 			(unsigned long long)st.malformed);
 }
 
-/* Where the events go: --output, standard error with a COMMAND, else standard output. */
-static int open_events_output(struct app *app, const struct tracer_opts *opts)
+/*
+ * Where the events go: --output, --output-fd, standard error with a COMMAND,
+ * else standard output. And the --timeline file. Opened once the scope is
+ * known to exist: a wrong --pid leaves an existing file as it was.
+ */
+static int open_outputs(struct app *app, const struct tracer_opts *opts)
 {
-	app->out = stdout;
+	char err[512];
+	FILE *tl = NULL;
+	int fd;
+
 	if (opts->output) {
-		app->out = open_output(opts->output);
-		if (!app->out) {
-			fprintf(stderr, "tracer: cannot open %s: %s\n", opts->output,
-				strerror(errno));
+		fd = outfile_open(opts->output, &app->owner, OUTFILE_ALLOW_SPECIAL, err,
+				  sizeof(err));
+		if (fd < 0) {
+			fprintf(stderr, "tracer: %s\n", err);
 			return -1;
 		}
+		app->out = stream_of(fd);
+	} else if (app->output_fd >= 0) {
+		app->out = stream_of(app->output_fd);
+		app->output_fd = -1;
 	} else if (opts->command) {
 		/* Standard output is the command's. */
 		app->out = launch_open_stderr();
-		if (!app->out) {
-			fprintf(stderr, "tracer: %s\n", strerror(errno));
+	} else {
+		app->out = stdout;
+	}
+	if (!app->out) {
+		app->out = stdout;
+		fprintf(stderr, "tracer: %s\n", strerror(errno));
+		return -1;
+	}
+	if (opts->timeline) {
+		if (outfile_open_tmp(opts->timeline, &app->owner, 0600, &app->timeline, err,
+				     sizeof(err))) {
+			fprintf(stderr, "tracer: %s\n", err);
 			return -1;
 		}
+		app->timeline_open = true;
+		fd = dup(app->timeline.fd);
+		tl = fd < 0 ? NULL : stream_of(fd);
+		if (!tl) {
+			fprintf(stderr, "tracer: %s: %s\n", opts->timeline, strerror(errno));
+			return -1;
+		}
+	}
+	if (lifecycle_open(&(struct lifecycle_config){ .tree = opts->tree,
+						       .timeline = tl,
+						       .timeline_name = opts->timeline },
+			   &app->lc, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The timeline replaces the file of that name only when it is whole. */
+static int close_timeline(struct app *app, bool complete)
+{
+	char err[512];
+
+	if (!app->timeline_open)
+		return 0;
+	app->timeline_open = false;
+	if (!complete) {
+		outfile_abort(&app->timeline);
+		return 0;
+	}
+	if (outfile_commit(&app->timeline, err, sizeof(err))) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return -1;
 	}
 	return 0;
 }
@@ -375,6 +528,8 @@ static int finish(struct app *app, struct tracer *t, int ret)
 		fprintf(stderr, "tracer: %s\n", err);
 		lifecycle_failed = true;
 	}
+	if (close_timeline(app, !lifecycle_failed))
+		lifecycle_failed = true;
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
 		return TRACER_EXIT_FAILURE;
@@ -418,9 +573,8 @@ int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
 	struct launch *launch = NULL;
-	struct app app = {};
+	struct app app = { .out = stdout, .output_fd = -1, .unix_listen = { .fd = -1 } };
 	struct tracer *t = NULL;
-	char err[256] = "";
 	int ret;
 
 	ret = opts_parse(argc, argv, &opts, stdout, stderr);
@@ -437,15 +591,9 @@ int main(int argc, char **argv)
 			return TRACER_EXIT_FAILURE;
 		}
 	}
-	if (open_events_output(&app, &opts))
-		return TRACER_EXIT_FAILURE;
-	if (lifecycle_open(&(struct lifecycle_config){ .tree = opts.tree,
-						       .timeline = opts.timeline },
-			   &app.lc, err, sizeof(err))) {
-		fprintf(stderr, "tracer: %s\n", err);
-		ret = TRACER_EXIT_FAILURE;
+	ret = check_outputs(&app, &opts);
+	if (ret >= 0)
 		goto out_close_output;
-	}
 	app.start_ns = sys_now_ns();
 	if (opts.command) {
 		/* Started now, held before its first exec until it is watched. */
@@ -459,6 +607,11 @@ int main(int argc, char **argv)
 	ret = start_tracer(&app, &opts, launch, &t);
 	if (ret >= 0)
 		goto out_close_tracer;
+	/* The scope exists: now the files may be created or truncated. */
+	if (open_outputs(&app, &opts)) {
+		ret = TRACER_EXIT_FAILURE;
+		goto out_close_tracer;
+	}
 	if (launch)
 		launch_release(launch);
 	ret = finish(&app, t, run(&app, t, &opts, launch));
@@ -472,11 +625,14 @@ out_close_tracer:
 			launch_finish(launch);
 	}
 out_close_output:
+	close_timeline(&app, false);
 	stop_service(&app);
 	lifecycle_close(app.lc);
 	if (app.out != stdout)
 		fclose(app.out);
 	envdiff_free(app.env);
+	if (app.output_fd >= 0)
+		close(app.output_fd);
 	opts_free(&opts);
 	return ret;
 }

@@ -58,6 +58,11 @@ enum {
 	OPT_TIMELINE,
 };
 
+/* Keys of the options that keep what tracer writes apart from the traced (issue 12). */
+enum {
+	OPT_OUTPUT_FD = 0x300,
+};
+
 static const char doc[] =
 	"Report every program executed inside a process tree or on a terminal: the processes "
 	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
@@ -138,6 +143,10 @@ static const struct argp_option options[] = {
 	{ "no-redact", OPT_NO_REDACT, NULL, 0,
 	  "With --env, keep the values of the variables whose names look secret", 2 },
 	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
+	{ "output-fd", OPT_OUTPUT_FD, "N", 0,
+	  "Write the events to descriptor N (1 or more, open for writing, inherited from the "
+	  "caller; a COMMAND does not get it)",
+	  2 },
 	{ "verbose", 'v', NULL, 0, "Print more diagnostics (repeatable)", 2 },
 	{ "events", OPT_EVENTS, "LIST", 0,
 	  "Report these events: comma-separated exec, fork, exit, signal, or all (default exec)",
@@ -148,9 +157,10 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
-	{ "listen", OPT_LISTEN, "[ADDR:]PORT", 0,
+	{ "listen", OPT_LISTEN, "[ADDR:]PORT|unix:PATH", 0,
 	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
-	  "ADDR (default 127.0.0.1); tracer then runs until SIGINT or SIGTERM",
+	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
+	  "only you can read it); tracer then runs until SIGINT or SIGTERM",
 	  2 },
 	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
 	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
@@ -376,6 +386,8 @@ static error_t check_end(struct parse_ctx *ctx)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
 	if (opts->keep_secrets && !opts->capture_env)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
+	if (opts->output && opts->output_fd)
+		return usage_error(ctx, "--output and --output-fd: give one of them", NULL, "");
 	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
 				   "--all traces every process: it takes no --pid, --tty or "
@@ -512,6 +524,7 @@ static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
 static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 {
 	struct tracer_opts *opts = ctx->opts;
+	uint64_t v64;
 	uint32_t v32;
 
 	switch (key) {
@@ -539,6 +552,12 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 			return usage_error(ctx, "invalid --output ", arg, "");
 		opts->output = arg;
 		return 0;
+	case OPT_OUTPUT_FD:
+		if (parse_dec(arg, strlen(arg), INT32_MAX, &v64) || v64 == 0)
+			return usage_error(ctx, "invalid --output-fd ", arg,
+					   " (a descriptor number, 1 or more)");
+		opts->output_fd = (int)v64;
+		return 0;
 	case 'v':
 		opts->verbose++;
 		return 0;
@@ -558,6 +577,14 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 		return 0;
 	case OPT_LISTEN:
 #ifdef TRACER_WITH_SERVICE
+		if (!strncmp(arg, "unix:", 5)) {
+			if (!arg[5] || strlen(arg + 5) >= 108)
+				return usage_error(ctx, "invalid --listen ", arg,
+						   " (unix:PATH, PATH under 108 bytes)");
+			opts->listen_unix = arg + 5;
+			opts->listen = true;
+			return 0;
+		}
 		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
 			return usage_error(ctx, "invalid --listen ", arg,
 					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");

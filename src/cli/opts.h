@@ -33,12 +33,14 @@ struct tracer_opts {
 	bool listen;
 	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */
 	uint16_t listen_port;
+	const char *listen_unix; /* --listen unix:PATH: the socket's path; NULL: TCP */
 	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
 	bool quiet; /* no event output */
 	enum format_kind format; /* --format, -j: default FORMAT_TEXT */
 	bool capture_env; /* --env */
 	bool keep_secrets; /* --no-redact */
 	const char *output; /* NULL: stdout */
+	int output_fd; /* --output-fd N: events on inherited descriptor N (>= 1); 0: none */
 	int verbose;
 	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */
 	unsigned int max_arg_bytes; /* TRACER_MAX_ARG_BYTES_DEFAULT, 1.._LIMIT */

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* --tree and --timeline: the tree is fed every event, whatever --events prints. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lifecycle.h"
 #include "timeline.h"
@@ -22,33 +20,21 @@ int lifecycle_open(const struct lifecycle_config *cfg, struct lifecycle **out, c
 		   size_t errlen)
 {
 	struct lifecycle *lc;
-	int fd, ret;
 
 	*out = NULL;
 	if (!cfg->tree && !cfg->timeline)
 		return 0;
 	lc = calloc(1, sizeof(*lc));
 	if (!lc) {
+		if (cfg->timeline)
+			fclose(cfg->timeline);
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	tree_init(&lc->tree);
 	lc->print_tree = cfg->tree;
-	if (cfg->timeline) {
-		lc->timeline_path = cfg->timeline;
-		fd = open(cfg->timeline, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-		if (fd >= 0) {
-			lc->timeline = fdopen(fd, "w");
-			if (!lc->timeline)
-				close(fd);
-		}
-		if (!lc->timeline) {
-			ret = -errno;
-			snprintf(err, errlen, "cannot open %s: %s", cfg->timeline, strerror(errno));
-			free(lc);
-			return ret;
-		}
-	}
+	lc->timeline = cfg->timeline;
+	lc->timeline_path = cfg->timeline_name ? cfg->timeline_name : "the timeline";
 	*out = lc;
 	return 0;
 }

@@ -18,14 +18,19 @@ struct lifecycle;
 /* What to draw at the end of the run. */
 struct lifecycle_config {
 	bool tree; /* the process tree, on tree_out */
-	const char *timeline; /* a Chrome trace-event file to write; NULL: none */
+	/*
+	 * Where to write the Chrome trace-event timeline, already opened by the
+	 * caller (the command line checks who owns the file and what it is, see
+	 * src/cli/outfile.h); NULL: none. The lifecycle owns it from
+	 * lifecycle_open() on, even when that fails.
+	 */
+	FILE *timeline;
+	const char *timeline_name; /* for messages */
 };
 
 /*
  * Sets up what cfg asks for: *out stays NULL without a tree and a timeline.
- * The timeline file is created now (mode 0600: command lines can hold
- * secrets), so that a bad path fails before anything is traced. Returns 0, or
- * a negative errno with a one-line reason in err.
+ * Returns 0, or a negative errno with a one-line reason in err.
  */
 int lifecycle_open(const struct lifecycle_config *cfg, struct lifecycle **out, char *err,
 		   size_t errlen);

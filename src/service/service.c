@@ -2,7 +2,8 @@
 /*
  * The HTTP API over libmicrohttpd: its internal polling thread accepts and
  * serves every connection, so a slow client never touches the event loop.
- * Connections are limited in number and time out.
+ * Connections are limited in number and time out: after 10 s idle
+ * (libmicrohttpd), and after 10 s whatever they do (conndeadline.h).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -16,16 +17,20 @@
 #include <string.h>
 #include <microhttpd.h>
 #include <tracer/tracer.h>
+#include "conndeadline.h"
 #include "service.h"
 
 #define MAX_CONNECTIONS 64
 #define CONNECTION_TIMEOUT_S 10
+/* The whole connection, however busy (conndeadline.h): an answer from memory needs far less. */
+#define CONNECTION_DEADLINE_S 10
 #define MAX_URL_LEN 2048
 #define CONNECTION_MEMORY (16 * 1024)
 #define DEFAULT_LIMIT 500
 
 struct service {
 	struct MHD_Daemon *daemon;
+	struct conn_deadlines *deadlines;
 	struct store *store;
 	pthread_mutex_t lock; /* guards stats */
 	struct service_stats stats;
@@ -246,6 +251,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	return route(svc, conn, url, method);
 }
 
+/* sa: the address to listen on, or NULL with listen_fd a listening socket. */
+static struct service *start(struct store *store, const struct sockaddr_in *sa, int listen_fd)
+{
+	struct service *svc;
+
+	svc = calloc(1, sizeof(*svc));
+	if (!svc)
+		return NULL;
+	svc->store = store;
+	svc->deadlines = conn_deadlines_start(CONNECTION_DEADLINE_S);
+	if (!svc->deadlines) {
+		free(svc);
+		return NULL;
+	}
+	pthread_mutex_init(&svc->lock, NULL);
+	/*
+	 * One internal thread (epoll) serves every connection; requests larger
+	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
+	 */
+	if (sa)
+		svc->daemon = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
+			on_request, svc, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+			(unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+			(unsigned int)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+			(size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION,
+			conn_deadlines_notify, svc->deadlines, MHD_OPTION_END);
+	else
+		svc->daemon = MHD_start_daemon(
+			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
+			on_request, svc, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+			MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
+			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
+			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
+			MHD_OPTION_NOTIFY_CONNECTION, conn_deadlines_notify, svc->deadlines,
+			MHD_OPTION_END);
+	if (!svc->daemon) {
+		conn_deadlines_stop(svc->deadlines);
+		conn_deadlines_free(svc->deadlines);
+		pthread_mutex_destroy(&svc->lock);
+		free(svc);
+		return NULL;
+	}
+	return svc;
+}
+
 int service_start(struct store *store, uint32_t addr, uint16_t port, struct service **out,
 		  char *err, size_t errlen)
 {
@@ -254,36 +305,26 @@ int service_start(struct store *store, uint32_t addr, uint16_t port, struct serv
 		.sin_port = htons(port),
 		.sin_addr.s_addr = htonl(addr),
 	};
-	struct service *svc;
 	char host[INET_ADDRSTRLEN];
 
-	svc = calloc(1, sizeof(*svc));
-	if (!svc) {
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	svc->store = store;
-	pthread_mutex_init(&svc->lock, NULL);
-	/*
-	 * One internal thread (epoll) serves every connection; requests larger
-	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
-	 */
-	svc->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY,
-				       0, NULL, NULL, on_request, svc, MHD_OPTION_SOCK_ADDR, &sa,
-				       MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-				       MHD_OPTION_CONNECTION_TIMEOUT,
-				       (unsigned int)CONNECTION_TIMEOUT_S,
-				       MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-				       (size_t)CONNECTION_MEMORY, MHD_OPTION_END);
-	if (!svc->daemon) {
+	*out = start(store, &sa, -1);
+	if (!*out) {
 		inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
 		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address here?)",
 			 host, port);
-		pthread_mutex_destroy(&svc->lock);
-		free(svc);
 		return -EADDRINUSE;
 	}
-	*out = svc;
+	return 0;
+}
+
+int service_start_fd(struct store *store, int listen_fd, struct service **out, char *err,
+		     size_t errlen)
+{
+	*out = start(store, NULL, listen_fd);
+	if (!*out) {
+		snprintf(err, errlen, "cannot serve the HTTP API on the listening socket");
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -298,7 +339,9 @@ void service_stop(struct service *svc)
 {
 	if (!svc)
 		return;
+	conn_deadlines_stop(svc->deadlines);
 	MHD_stop_daemon(svc->daemon);
+	conn_deadlines_free(svc->deadlines);
 	pthread_mutex_destroy(&svc->lock);
 	free(svc);
 }

@@ -30,6 +30,13 @@ struct service_stats {
  */
 int service_start(struct store *store, uint32_t addr, uint16_t port, struct service **out,
 		  char *err, size_t errlen);
+/*
+ * Serves from store on listen_fd, a socket already listening (--listen
+ * unix:PATH), which libmicrohttpd closes when the service stops. Returns 0 or a negative errno,
+ * with a reason in err.
+ */
+int service_start_fd(struct store *store, int listen_fd, struct service **out, char *err,
+		     size_t errlen);
 void service_set_stats(struct service *svc, const struct service_stats *st);
 void service_stop(struct service *svc);
 

@@ -426,8 +426,8 @@ Test(opts, missing_argument)
 	assert_usage_error("tracer: option '-t' requires an argument (see --help)\n");
 	RUN("5", "--max-args");
 	assert_usage_error("tracer: option '--max-args' requires an argument (see --help)\n");
-	RUN("5", "--out");
-	assert_usage_error("tracer: option '--out' requires an argument (see --help)\n");
+	RUN("5", "--output");
+	assert_usage_error("tracer: option '--output' requires an argument (see --help)\n");
 }
 
 Test(opts, other_getopt_errors)
@@ -858,4 +858,34 @@ Test(opts, help_shows_formats_and_env)
 	cr_assert_not_null(strstr(r.out, "tracer --format sh -- make"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "tracer --env --json"), "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "--no-redact"), "%s", r.out);
+}
+
+/* Issue 12: --output-fd and --listen unix:PATH. */
+Test(opts, output_fd_and_unix_listen)
+{
+	RUN("--output-fd", "3", "--", "make");
+	assert_ok();
+	cr_assert_eq(r.opts.output_fd, 3);
+	cr_assert_null(r.opts.output);
+
+	RUN("1");
+	assert_ok();
+	cr_assert_eq(r.opts.output_fd, 0);
+
+	RUN("--output-fd", "0", "1");
+	assert_usage_error("tracer: invalid --output-fd '0' (a descriptor number, 1 or more)\n");
+	RUN("--output-fd", "3x", "1");
+	assert_usage_error("tracer: invalid --output-fd '3x' (a descriptor number, 1 or more)\n");
+	RUN("--output-fd", "3", "-o", "f", "1");
+	assert_usage_error("tracer: --output and --output-fd: give one of them\n");
+
+	RUN("--all", "--listen", "unix:/run/tracer.sock");
+	assert_ok();
+	cr_assert(r.opts.listen);
+	cr_assert_str_eq(r.opts.listen_unix, "/run/tracer.sock");
+	RUN("--all", "--listen", "9000");
+	assert_ok();
+	cr_assert_null(r.opts.listen_unix);
+	RUN("--all", "--listen", "unix:");
+	assert_usage_error("tracer: invalid --listen 'unix:' (unix:PATH, PATH under 108 bytes)\n");
 }

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* Whole-connection deadlines for the HTTP API (see conndeadline.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+#include <sys/socket.h>
+
+#include "conndeadline.h"
+
+struct conn_record {
+	struct conn_record *prev, *next;
+	int fd;
+	uint64_t start_ns;
+	bool cut; /* shut down once already */
+};
+
+struct conn_deadlines {
+	pthread_mutex_t lock; /* guards the list and stop */
+	pthread_cond_t wake;
+	pthread_t thread;
+	bool stop;
+	uint64_t deadline_ns;
+	struct conn_record head; /* a circular list */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void *sweep(void *arg)
+{
+	struct conn_deadlines *d = arg;
+	struct conn_record *r;
+	struct timespec until;
+
+	pthread_mutex_lock(&d->lock);
+	while (!d->stop) {
+		uint64_t now = now_ns();
+
+		for (r = d->head.next; r != &d->head; r = r->next) {
+			if (!r->cut && now - r->start_ns > d->deadline_ns) {
+				/* libmicrohttpd sees the end of the connection and closes it. */
+				shutdown(r->fd, SHUT_RDWR);
+				r->cut = true;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&d->wake, &d->lock, &until);
+	}
+	pthread_mutex_unlock(&d->lock);
+	return NULL;
+}
+
+struct conn_deadlines *conn_deadlines_start(unsigned int seconds)
+{
+	struct conn_deadlines *d = calloc(1, sizeof(*d));
+	pthread_condattr_t attr;
+
+	if (!d)
+		return NULL;
+	d->deadline_ns = (uint64_t)seconds * 1000000000u;
+	d->head.next = d->head.prev = &d->head;
+	pthread_mutex_init(&d->lock, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&d->wake, &attr);
+	pthread_condattr_destroy(&attr);
+	if (pthread_create(&d->thread, NULL, sweep, d)) {
+		pthread_cond_destroy(&d->wake);
+		pthread_mutex_destroy(&d->lock);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void conn_deadlines_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
+			   enum MHD_ConnectionNotificationCode code)
+{
+	struct conn_deadlines *d = cls;
+	const union MHD_ConnectionInfo *info;
+	struct conn_record *r;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		r = info ? calloc(1, sizeof(*r)) : NULL;
+		*socket_context = r;
+		if (!r)
+			return; /* out of memory: only the idle timeout for this one */
+		r->fd = info->connect_fd;
+		r->start_ns = now_ns();
+		pthread_mutex_lock(&d->lock);
+		r->next = &d->head;
+		r->prev = d->head.prev;
+		d->head.prev->next = r;
+		d->head.prev = r;
+		pthread_mutex_unlock(&d->lock);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
+		r = *socket_context;
+		pthread_mutex_lock(&d->lock);
+		r->prev->next = r->next;
+		r->next->prev = r->prev;
+		pthread_mutex_unlock(&d->lock);
+		free(r);
+		*socket_context = NULL;
+	}
+}
+
+void conn_deadlines_stop(struct conn_deadlines *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&d->lock);
+	d->stop = true;
+	pthread_cond_signal(&d->wake);
+	pthread_mutex_unlock(&d->lock);
+	pthread_join(d->thread, NULL);
+}
+
+void conn_deadlines_free(struct conn_deadlines *d)
+{
+	struct conn_record *r, *next;
+
+	if (!d)
+		return;
+	for (r = d->head.next; r != &d->head; r = next) {
+		next = r->next;
+		free(r);
+	}
+	pthread_cond_destroy(&d->wake);
+	pthread_mutex_destroy(&d->lock);
+	free(d);
+}

@@ -1,0 +1,60 @@
+#!/bin/bash
+# SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#
+# Issue 12, finding 7: in launch mode the events share stderr with the
+# command, which can print lines that look exactly like events. With
+# --output-fd N the events go to a descriptor of their own, which the
+# command does not inherit: a command (run as nobody) that prints a fake
+# event on stderr and tries descriptor N too leaves only real events there.
+# Needs root; TRACER_BIN is set by ctest.
+set -u
+
+if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
+	echo "SKIP: needs root and kernel BTF"
+	exit 77
+fi
+
+TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+fail()
+{
+	printf 'FAIL: %s\n' "$*" >&2
+	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	failures=$((failures + 1))
+}
+
+# The forgery is assembled at run time: the real event's argv holds only its recipe.
+FORGE='f=FORGED; printf "[0.000001] pid=1 tid=1 uid=0 gid=0 syscall_id=59 comm=\"cron\" filename=\"/bin/rm\" ppid=0 ret=0 tty=- argv: rm %s-EVENT\n" "$f" >&2; printf "{\"type\":\"exec\",\"argv\":[\"%s-JSON\"]}\n" "$f" >&2; echo "$f-FD" >&3; exit 7'
+
+for mode in text json; do
+	json=()
+	[[ $mode == json ]] && json=(--json)
+	timeout 60 "$TRACER_BIN" "${json[@]}" --output-fd 3 -u nobody -- /bin/sh -c "$FORGE" \
+		3>"$TMP/events" 2>"$TMP/err"
+	rc=$?
+	[[ $rc -eq 7 ]] || fail "$mode: exit $rc, want the command's 7"
+	# The control: the forgery did reach stderr, where it would pass for an event.
+	grep -q 'FORGED-EVENT' "$TMP/err" || fail "$mode: the command's forged line is not on stderr"
+	grep -q 'FORGED-' "$TMP/events" && fail "$mode: a forged line is among the events"
+	grep -q '/bin/sh' "$TMP/events" || fail "$mode: the real exec of /bin/sh is missing"
+	[[ $(wc -l <"$TMP/events") -eq 1 ]] || fail "$mode: $(wc -l <"$TMP/events") lines, want 1"
+done
+
+# Validation: 0 is a usage error; a closed or read-only descriptor, a clear error.
+"$TRACER_BIN" --output-fd 0 -- /bin/true 2>"$TMP/err"
+[[ $? -eq 2 ]] || fail "--output-fd 0 accepted"
+"$TRACER_BIN" --output-fd 9 -- /bin/true 9>&- 2>"$TMP/err"
+[[ $? -eq 1 ]] || fail "--output-fd 9 (closed): not refused"
+grep -q 'not an open descriptor' "$TMP/err" || fail "--output-fd 9 (closed): no message"
+"$TRACER_BIN" --output-fd 3 -- /bin/true 3</dev/null 2>"$TMP/err"
+[[ $? -eq 1 ]] || fail "--output-fd 3 (read-only): not refused"
+grep -q 'not open for writing' "$TMP/err" || fail "--output-fd 3 (read-only): no message"
+"$TRACER_BIN" --output-fd 3 -o "$TMP/x" -- /bin/true 3>/dev/null 2>"$TMP/err"
+[[ $? -eq 2 ]] || fail "--output-fd with -o: not a usage error"
+
+if ((failures)); then
+	echo "$failures checks failed"
+	exit 1
+fi
+echo "PASS"
