@@ -516,7 +516,8 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	total = end > start ? end - start : 0;
 	r->args_total = total;
 	src.args_area = start;
-	src.args_keep = total < max_arg_bytes ? total : max_arg_bytes;
+	/* Cut, the last string kept fits the limit with the NUL it lacks, as above. */
+	src.args_keep = total <= max_arg_bytes ? total : max_arg_bytes - 1;
 	if (src.args_keep < total)
 		r->flags |= TRACER_EXEC_ARGS_CUT;
 	r->env_total = 0;
@@ -530,7 +531,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 		r->env_total = total;
 		r->envc = BPF_CORE_READ(bprm, envc);
 		src.env_area = start;
-		src.env_keep = total < max_arg_bytes ? total : max_arg_bytes;
+		src.env_keep = total <= max_arg_bytes ? total : max_arg_bytes - 1;
 		if (src.env_keep < total)
 			r->flags |= TRACER_EXEC_ENV_CUT;
 	}

@@ -103,7 +103,9 @@ static long measure_one(__u32 i, void *data)
 		return 0;
 	}
 	if (m->keep + size > m->limit) {
-		m->keep = m->limit;
+		/* A prefix of this one, that fits the limit with the NUL it lacks. */
+		if (m->limit > m->keep + 1)
+			m->keep = m->limit - 1;
 		m->flags |= TRACER_EXEC_ARGS_CUT;
 		return 0;
 	}

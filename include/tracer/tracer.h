@@ -61,8 +61,10 @@ extern "C" {
  * tracer_options.max_arg_bytes: 1..TRACER_MAX_ARG_BYTES_LIMIT bytes of
  * arguments per exec (the sum of each argument's length + 1), and as many of
  * environment with capture_env. The limit is the kernel's ARG_MAX with an
- * 8 MiB stack. The ring buffer is grown to hold at least four of the largest
- * records these limits allow.
+ * 8 MiB stack. The default ring buffer (TRACER_RINGBUF_BYTES_DEFAULT) is
+ * grown to hold at least four of the largest records these limits allow; a
+ * size set by the caller is kept, and a record that does not fit is lost
+ * (counted and reported as TRACER_EVENT_LOST).
  */
 #define TRACER_MAX_ARG_BYTES_DEFAULT (256u << 10)
 #define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)

@@ -316,9 +316,11 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 }
 
 /*
- * The ring buffer holds at least four of the largest exec records the limits
- * allow (argv and environment at the byte limit, every path at its longest),
- * so that one 2 MiB argv does not leave the others no room.
+ * The default ring buffer grows to hold at least four of the largest exec
+ * records the limits allow (argv and environment at the byte limit, every
+ * path at its longest), so that one 2 MiB argv does not leave the others no
+ * room. A size the caller chose is kept: a record larger than it is counted
+ * as lost.
  */
 static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 {
@@ -327,6 +329,8 @@ static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 			   7 * 2 * (TRACER_PATH_MAX + 1);
 	uint64_t size = cfg->ringbuf_bytes;
 
+	if (size != TRACER_RINGBUF_BYTES_DEFAULT)
+		return size;
 	while (size < 4 * largest && size < TRACER_RINGBUF_BYTES_MAX)
 		size *= 2;
 	return size;
