@@ -38,6 +38,12 @@ struct tracer_core {
 	struct tracer_bytes *argv_buf;
 	size_t argv_cap;
 	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
+	/*
+	 * A record whose loss report the callback stopped at: libbpf has
+	 * consumed it already, so it is kept here and delivered first next time.
+	 */
+	void *pending;
+	size_t pending_len, pending_cap;
 	bool detached;
 };
 
@@ -94,6 +100,22 @@ static int report_pending_losses(struct tracer_core *core)
 	return 0;
 }
 
+static int keep_pending(struct tracer_core *core, const void *data, size_t size)
+{
+	void *tmp;
+
+	if (size > core->pending_cap) {
+		tmp = realloc(core->pending, size);
+		if (!tmp)
+			return -ENOMEM;
+		core->pending = tmp;
+		core->pending_cap = size;
+	}
+	memmove(core->pending, data, size);
+	core->pending_len = size;
+	return 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer_core *core = ctx;
@@ -110,11 +132,23 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	ret = report_lost(core, ev.cpu, ev.cpu_lost, ev.ts_ns);
 	if (ret)
-		return -ECANCELED;
+		return keep_pending(core, data, size) ?: -ECANCELED;
 	core->delivered++;
 	if (core->cb.on_event && core->cb.on_event(core->cb.ctx, &ev))
 		return -ECANCELED;
 	return 0;
+}
+
+/* The record kept by keep_pending(), delivered: 1 if the callback stopped again. */
+static int deliver_pending(struct tracer_core *core)
+{
+	size_t len = core->pending_len;
+
+	if (!len)
+		return 0;
+	core->pending_len = 0;
+	/* Its loss is reported already: only the record itself is left. */
+	return on_record(core, core->pending, len) == -ECANCELED;
 }
 
 /* Which records the kernel sends; the signal program is not even attached when unused. */
@@ -626,7 +660,13 @@ out:
 
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
-	int ret = ring_buffer__poll(core->rb, timeout_ms);
+	bool had_pending = core->pending_len;
+	int ret;
+
+	if (deliver_pending(core))
+		return 1;
+	/* Something was delivered: what else is there is taken without waiting. */
+	ret = ring_buffer__poll(core->rb, had_pending ? 0 : timeout_ms);
 
 	/*
 	 * The kernel wakes the reader only once wakeup_bytes are waiting, and
@@ -652,7 +692,11 @@ void tracer_core_detach(struct tracer_core *core)
 
 int tracer_core_drain(struct tracer_core *core)
 {
-	int ret = ring_buffer__consume(core->rb);
+	int ret;
+
+	if (deliver_pending(core))
+		return 1;
+	ret = ring_buffer__consume(core->rb);
 
 	if (ret == -ECANCELED)
 		return 1;
@@ -777,6 +821,7 @@ void tracer_core_close(struct tracer_core *core)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
+	free(core->pending);
 	free(core->argv_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
