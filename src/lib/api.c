@@ -179,6 +179,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	tracer_core_print_hold(); /* released by tracer_destroy() */
 	t->opts = *o;
 	/* The scope is resolved at start: the caller's arrays need not outlive this call. */
 	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
@@ -443,6 +444,7 @@ void tracer_destroy(struct tracer *t)
 	free(t->tty_devs);
 	exclude_free(&t->excl);
 	free(t);
+	tracer_core_print_release();
 }
 
 const char *tracer_strerror(int err)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* The tracing core: the only place that touches libbpf and the skeleton. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +60,33 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		return 0;
 	(void)level;
 	return vfprintf(stderr, fmt, args);
+}
+
+/* The handles that hold libbpf's print callback, and the program's callback before. */
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long print_holders;
+static libbpf_print_fn_t print_before;
+
+void tracer_core_print_hold(void)
+{
+	pthread_mutex_lock(&print_lock);
+	if (print_holders++ == 0)
+		print_before = libbpf_set_print(libbpf_print);
+	pthread_mutex_unlock(&print_lock);
+}
+
+void tracer_core_print_release(void)
+{
+	libbpf_print_fn_t now;
+
+	pthread_mutex_lock(&print_lock);
+	if (print_holders && --print_holders == 0) {
+		now = libbpf_set_print(print_before);
+		/* Set by the program after ours: its own, to keep. */
+		if (now != libbpf_print)
+			libbpf_set_print(now);
+	}
+	pthread_mutex_unlock(&print_lock);
 }
 
 static int report_lost(struct tracer_core *core, uint32_t cpu, uint64_t upto, uint64_t ts)
@@ -350,7 +378,6 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	ret = core_alloc(cfg, cb, &core, err, errlen);
 	if (ret)
 		return ret;
-	libbpf_set_print(libbpf_print);
 
 	/* Open BPF application */
 	core->skel = tracer_bpf__open();
