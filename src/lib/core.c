@@ -220,6 +220,7 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		{ skel->progs.handle_iter_task, &skel->links.handle_iter_task, false },
 	};
 	size_t i;
+	int ret;
 
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		if (!bpf_program__autoload(progs[i].prog))
@@ -227,17 +228,18 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		*progs[i].link = bpf_program__attach(progs[i].prog);
 		if (*progs[i].link)
 			continue;
+		ret = errno ? -errno : -EINVAL; /* before anything else can change errno */
 		if (progs[i].optional) {
 			if (core->cfg.verbose)
 				fprintf(stderr,
 					"tracer: %s not attached (%s): argv[0] of "
 					"scripts will be reported as unreadable\n",
-					bpf_program__name(progs[i].prog), strerror(errno));
+					bpf_program__name(progs[i].prog), strerror(-ret));
 			continue;
 		}
 		errmsg_set(err, errlen, "cannot attach BPF program %s: %s",
-			   bpf_program__name(progs[i].prog), strerror(errno));
-		return -errno ? -errno : -EINVAL;
+			   bpf_program__name(progs[i].prog), strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -250,6 +252,7 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	char comm[TRACER_COMM_LEN];
 	__u8 one = 1;
 	size_t i;
+	int ret;
 
 	for (i = 0; i < cfg->n_exclude_paths; i++) {
 		memset(path, 0, sizeof(path));
@@ -267,8 +270,9 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	errmsg_set(err, errlen, "cannot set up the exclusion filters: %s", strerror(errno));
-	return -errno;
+	ret = -errno;
+	errmsg_set(err, errlen, "cannot set up the exclusion filters: %s", strerror(-ret));
+	return ret;
 }
 
 static void core_free(struct tracer_core *core)
@@ -357,13 +361,15 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 	const struct tracer_core_config *cfg = &core->cfg;
 	__u8 one = 1;
 	size_t i;
+	int ret;
 
 	for (i = 0; i < cfg->n_ttys; i++) {
 		if (bpf_map__update_elem(core->skel->maps.tty_set, &cfg->ttys[i],
 					 sizeof(cfg->ttys[i]), &one, sizeof(one), BPF_ANY)) {
+			ret = -errno;
 			errmsg_set(err, errlen, "cannot set up terminal filter: %s",
-				   strerror(errno));
-			return -errno;
+				   strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;

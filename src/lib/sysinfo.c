@@ -74,9 +74,11 @@ int sys_ensure_tracefs(char *err, size_t errlen)
 	if (access(TRACEFS EXECVE_TP, R_OK) == 0 || access(DEBUGFS_TRACING EXECVE_TP, R_OK) == 0)
 		return 0;
 	if (mount("nodev", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY) {
+		int saved = errno; /* before snprintf() and strerror() run */
+
 		snprintf(err, errlen, "tracefs is not mounted at %s and could not be mounted: %s",
-			 TRACEFS, strerror(errno));
-		return -errno;
+			 TRACEFS, strerror(saved));
+		return -saved;
 	}
 	if (access(TRACEFS EXECVE_TP, R_OK)) {
 		snprintf(err, errlen,
