@@ -644,6 +644,33 @@ static int seeding_pass(struct tracer_core *core, struct seeding *sd, const stru
 	return ret;
 }
 
+/*
+ * The task iterator does not list every live process on every kernel (pid 1
+ * on 6.18 here): a root it missed but /proc shows alive is there all the
+ * same. Its descendants are in scope by their parent's pid; the root itself
+ * cannot be watched without the start time only the kernel's listing gives.
+ */
+static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
+				 bool *found_roots)
+{
+	size_t i;
+	int state;
+
+	for (i = 0; i < n_roots; i++) {
+		if (found_roots[i])
+			continue;
+		state = sys_pid_state(roots[i]);
+		if (state < 0 || state == 'Z' || state == 'X')
+			continue;
+		found_roots[i] = true;
+		if (core->cfg.verbose)
+			fprintf(stderr,
+				"tracer: process %u is not in the kernel's task listing: its "
+				"descendants are watched, its own execs and forks are not\n",
+				roots[i]);
+	}
+}
+
 int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
 		     bool *found_roots, char *err, size_t errlen)
 {
@@ -683,6 +710,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 			goto out;
 	}
 	drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
+	if (found_roots)
+		check_unlisted_roots(core, roots, n_roots, found_roots);
 out:
 	free(sd.tasks);
 	free(sd.members);

@@ -64,6 +64,26 @@ int sys_pid_tgid(uint32_t pid, uint32_t *tgid)
 	return ret;
 }
 
+int sys_pid_state(uint32_t pid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	/* "pid (comm) S ...": the comm can hold anything, ')' included. */
+	paren = strrchr(buf, ')');
+	if (!paren || paren[1] != ' ' || !paren[2])
+		return -EINVAL;
+	return (unsigned char)paren[2];
+}
+
 int sys_check_btf(void)
 {
 	return access("/sys/kernel/btf/vmlinux", R_OK) ? -ENOENT : 0;
