@@ -111,6 +111,13 @@ static int resolve_pids(struct tracer *t)
 			set_err(t, "no such process: %u", t->pids[i]);
 			return -ESRCH;
 		}
+		if (sys_pid_state(tgid) == 'Z') {
+			set_err(t,
+				"process %u is a zombie: it has exited, its parent has not "
+				"reaped it yet",
+				tgid);
+			return -ESRCH;
+		}
 		if (tgid != t->pids[i] && t->opts.verbose)
 			fprintf(stderr, "tracer: %u is a thread of process %u: watching %u\n",
 				t->pids[i], tgid, tgid);
@@ -126,6 +133,7 @@ static int resolve_pids(struct tracer *t)
 
 static int resolve_ttys(struct tracer *t)
 {
+	char own[64];
 	size_t i;
 	int ret;
 
@@ -135,6 +143,14 @@ static int resolve_ttys(struct tracer *t)
 		ret = tty_resolve(name, &t->tty_devs[i]);
 		if (ret == -ENOENT)
 			set_err(t, "no such terminal: %s", name);
+		else if (ret == -ENOTTY && tty_is_own_alias(name) && tty_own_path(own, sizeof(own)))
+			set_err(t,
+				"%s stands for this process's own controlling terminal, and it has none: name the terminal to watch (e.g. /dev/pts/3)",
+				name);
+		else if (ret == -ENOTTY && tty_is_own_alias(name))
+			set_err(t,
+				"%s stands for this process's own controlling terminal: name it (%s)",
+				name, own);
 		else if (ret == -ENOTTY)
 			set_err(t, "not a terminal: %s", name);
 		else if (ret == -EINVAL)

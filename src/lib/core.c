@@ -605,6 +605,14 @@ static int seeding_insert(struct tracer_core *core, struct seeding *sd, size_t n
 	for (i = 0; i < n; i++) {
 		m = &sd->members[i];
 		ret = insert_member(core, m);
+		if (ret == -E2BIG) {
+			/* The state map is full: E2BIG's own text says nothing of it. */
+			errmsg_set(
+				err, errlen,
+				"more than %llu processes in scope: raise --max-procs (max_procs)",
+				(unsigned long long)core->proc_capacity);
+			return ret;
+		}
 		if (ret < 0) {
 			errmsg_set(err, errlen, "cannot watch process %u: %s (--max-procs?)",
 				   m->pid, strerror(-ret));
