@@ -42,7 +42,6 @@ struct tracer {
 	size_t n_ttys;
 	struct exclude_list excl; /* copies of the options' exclusions */
 	struct tracer_core *core; /* NULL until started */
-	bool stopped;
 	char err[256];
 };
 
@@ -337,7 +336,6 @@ int tracer_start(struct tracer *t)
 		ret = -ESRCH;
 		goto err_close;
 	}
-	t->stopped = false;
 	goto out;
 
 err_close:
@@ -420,7 +418,6 @@ int tracer_stop(struct tracer *t)
 	if (ret)
 		return ret;
 	tracer_core_detach(t->core);
-	t->stopped = true;
 	return tracer_core_drain(t->core);
 }
 
