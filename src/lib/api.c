@@ -110,7 +110,7 @@ static int resolve_pids(struct tracer *t)
 			set_err(t, "no such process: %u", t->pids[i]);
 			return -ESRCH;
 		}
-		if (sys_pid_state(tgid) == 'Z') {
+		if (sys_process_dead(tgid)) {
 			set_err(t,
 				"process %u is a zombie: it has exited, its parent has not "
 				"reaped it yet",

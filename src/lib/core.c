@@ -662,13 +662,9 @@ static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots
 				 bool *found_roots)
 {
 	size_t i;
-	int state;
 
 	for (i = 0; i < n_roots; i++) {
-		if (found_roots[i])
-			continue;
-		state = sys_pid_state(roots[i]);
-		if (state < 0 || state == 'Z' || state == 'X')
+		if (found_roots[i] || sys_process_dead(roots[i]))
 			continue;
 		found_roots[i] = true;
 		if (core->cfg.verbose)

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -82,6 +83,29 @@ int sys_pid_state(uint32_t pid)
 	if (!paren || paren[1] != ' ' || !paren[2])
 		return -EINVAL;
 	return (unsigned char)paren[2];
+}
+
+bool sys_process_dead(uint32_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	bool dead = true;
+	DIR *dir;
+	int state;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return true;
+	/* A leader that has exited is a zombie while its other threads run on. */
+	while (dead && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		state = sys_pid_state((uint32_t)strtoul(d->d_name, NULL, 10));
+		dead = state < 0 || state == 'Z' || state == 'X';
+	}
+	closedir(dir);
+	return dead;
 }
 
 int sys_check_btf(void)
