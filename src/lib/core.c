@@ -752,6 +752,15 @@ void tracer_core_detach(struct tracer_core *core)
 {
 	if (core->detached)
 		return;
+	/*
+	 * sched_process_exec first: it reports the execs that no syscall entry
+	 * staged, with the new program's comm. Detached after the entry
+	 * programs, it would report every exec of that window so; detached
+	 * first, an exec is still reported exactly (sched_prepare_exec, syscall
+	 * exit), or, once the entry programs are gone too, not at all.
+	 */
+	bpf_link__destroy(core->skel->links.handle_sched_process_exec);
+	core->skel->links.handle_sched_process_exec = NULL;
 	tracer_bpf__detach(core->skel);
 	core->detached = true;
 }
