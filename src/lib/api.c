@@ -112,8 +112,7 @@ static int resolve_pids(struct tracer *t)
 		}
 		if (sys_process_dead(tgid)) {
 			set_err(t,
-				"process %u is a zombie: it has exited, its parent has not "
-				"reaped it yet",
+				"process %u is a zombie: it has exited, its parent has not reaped it yet",
 				tgid);
 			return -ESRCH;
 		}

@@ -669,8 +669,7 @@ static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots
 		found_roots[i] = true;
 		if (core->cfg.verbose)
 			fprintf(stderr,
-				"tracer: process %u is not in the kernel's task listing: its "
-				"descendants are watched, its own execs and forks are not\n",
+				"tracer: process %u is not in the kernel's task listing: its descendants are watched, its own execs and forks are not\n",
 				roots[i]);
 	}
 }
