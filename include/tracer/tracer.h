@@ -24,8 +24,10 @@
  * from one thread at a time. The one process-wide setting is libbpf's print
  * callback (libbpf has a single one): tracer_create() installs one that
  * writes libbpf's messages to standard error while some handle created with
- * verbose set exists, and drops them otherwise. A program with its own
- * libbpf print callback sets it again after tracer_create().
+ * verbose set exists, and drops them otherwise; when the last handle is
+ * destroyed, the callback from before the first tracer_create() is back. A
+ * program with its own libbpf print callback sets it again after
+ * tracer_create(); the library then leaves it in place.
  *
  * Loading needs root, or CAP_BPF with CAP_PERFMON, a kernel with BTF, and
  * tracefs (mounted by tracer_start() when missing, which needs CAP_SYS_ADMIN).

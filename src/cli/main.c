@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
 #include "envdiff.h"
@@ -569,6 +570,37 @@ static int start_tracer(struct app *app, const struct tracer_opts *opts, struct 
 	return -1;
 }
 
+/* tracer ends when what it watches has ended: watching itself, it would never end. */
+static bool names_itself(const struct tracer_opts *opts)
+{
+	uint32_t self = (uint32_t)getpid();
+	size_t i;
+
+	for (i = 0; i < opts->n_pids; i++) {
+		if (opts->pids[i] == self) {
+			fprintf(stderr,
+				"tracer: --pid %u is tracer itself: it would wait for its own end\n",
+				self);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Maps, programs and links are descriptors (about 45): a low soft limit
+ * makes the load fail. The COMMAND, forked already, keeps the caller's.
+ */
+static void raise_nofile_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
@@ -580,6 +612,10 @@ int main(int argc, char **argv)
 	ret = opts_parse(argc, argv, &opts, stdout, stderr);
 	if (ret >= 0)
 		return ret;
+	if (names_itself(&opts)) {
+		opts_free(&opts);
+		return TRACER_EXIT_USAGE;
+	}
 
 	app.format = opts.format;
 	app.printed = opts.events;
@@ -604,6 +640,7 @@ int main(int argc, char **argv)
 		install_signals();
 	}
 
+	raise_nofile_limit();
 	ret = start_tracer(&app, &opts, launch, &t);
 	if (ret >= 0)
 		goto out_close_tracer;

@@ -42,7 +42,6 @@ struct tracer {
 	size_t n_ttys;
 	struct exclude_list excl; /* copies of the options' exclusions */
 	struct tracer_core *core; /* NULL until started */
-	bool stopped;
 	char err[256];
 };
 
@@ -111,6 +110,12 @@ static int resolve_pids(struct tracer *t)
 			set_err(t, "no such process: %u", t->pids[i]);
 			return -ESRCH;
 		}
+		if (sys_process_dead(tgid)) {
+			set_err(t,
+				"process %u is a zombie: it has exited, its parent has not reaped it yet",
+				tgid);
+			return -ESRCH;
+		}
 		if (tgid != t->pids[i] && t->opts.verbose)
 			fprintf(stderr, "tracer: %u is a thread of process %u: watching %u\n",
 				t->pids[i], tgid, tgid);
@@ -126,6 +131,7 @@ static int resolve_pids(struct tracer *t)
 
 static int resolve_ttys(struct tracer *t)
 {
+	char own[64];
 	size_t i;
 	int ret;
 
@@ -135,6 +141,14 @@ static int resolve_ttys(struct tracer *t)
 		ret = tty_resolve(name, &t->tty_devs[i]);
 		if (ret == -ENOENT)
 			set_err(t, "no such terminal: %s", name);
+		else if (ret == -ENOTTY && tty_is_own_alias(name) && tty_own_path(own, sizeof(own)))
+			set_err(t,
+				"%s stands for this process's own controlling terminal, and it has none: name the terminal to watch (e.g. /dev/pts/3)",
+				name);
+		else if (ret == -ENOTTY && tty_is_own_alias(name))
+			set_err(t,
+				"%s stands for this process's own controlling terminal: name it (%s)",
+				name, own);
 		else if (ret == -ENOTTY)
 			set_err(t, "not a terminal: %s", name);
 		else if (ret == -EINVAL)
@@ -179,6 +193,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
+	tracer_core_print_hold(); /* released by tracer_destroy() */
 	t->opts = *o;
 	/* The scope is resolved at start: the caller's arrays need not outlive this call. */
 	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
@@ -322,7 +337,6 @@ int tracer_start(struct tracer *t)
 		ret = -ESRCH;
 		goto err_close;
 	}
-	t->stopped = false;
 	goto out;
 
 err_close:
@@ -405,7 +419,6 @@ int tracer_stop(struct tracer *t)
 	if (ret)
 		return ret;
 	tracer_core_detach(t->core);
-	t->stopped = true;
 	return tracer_core_drain(t->core);
 }
 
@@ -445,6 +458,7 @@ void tracer_destroy(struct tracer *t)
 	free(t->tty_devs);
 	exclude_free(&t->excl);
 	free(t);
+	tracer_core_print_release();
 }
 
 const char *tracer_strerror(int err)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* The tracing core: the only place that touches libbpf and the skeleton. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,6 +43,12 @@ struct tracer_core {
 	char *redact_buf;
 	size_t redact_cap;
 	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
+	/*
+	 * A record whose loss report the callback stopped at: libbpf has
+	 * consumed it already, so it is kept here and delivered first next time.
+	 */
+	void *pending;
+	size_t pending_len, pending_cap;
 	bool detached;
 };
 
@@ -57,6 +64,33 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		return 0;
 	(void)level;
 	return vfprintf(stderr, fmt, args);
+}
+
+/* The handles that hold libbpf's print callback, and the program's callback before. */
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long print_holders;
+static libbpf_print_fn_t print_before;
+
+void tracer_core_print_hold(void)
+{
+	pthread_mutex_lock(&print_lock);
+	if (print_holders++ == 0)
+		print_before = libbpf_set_print(libbpf_print);
+	pthread_mutex_unlock(&print_lock);
+}
+
+void tracer_core_print_release(void)
+{
+	libbpf_print_fn_t now;
+
+	pthread_mutex_lock(&print_lock);
+	if (print_holders && --print_holders == 0) {
+		now = libbpf_set_print(print_before);
+		/* Set by the program after ours: its own, to keep. */
+		if (now != libbpf_print)
+			libbpf_set_print(now);
+	}
+	pthread_mutex_unlock(&print_lock);
 }
 
 static int report_lost(struct tracer_core *core, uint32_t cpu, uint64_t upto, uint64_t ts)
@@ -144,6 +178,22 @@ static int make_room(struct tracer_core *core, const void *data, size_t size)
 	return 0;
 }
 
+static int keep_pending(struct tracer_core *core, const void *data, size_t size)
+{
+	void *tmp;
+
+	if (size > core->pending_cap) {
+		tmp = realloc(core->pending, size);
+		if (!tmp)
+			return -ENOMEM;
+		core->pending = tmp;
+		core->pending_cap = size;
+	}
+	memmove(core->pending, data, size);
+	core->pending_len = size;
+	return 0;
+}
+
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer_core *core = ctx;
@@ -167,11 +217,23 @@ static int on_record(void *ctx, void *data, size_t size)
 	}
 	ret = report_lost(core, ev.cpu, ev.cpu_lost, ev.ts_ns);
 	if (ret)
-		return -ECANCELED;
+		return keep_pending(core, data, size) ?: -ECANCELED;
 	core->delivered++;
 	if (core->cb.on_event && core->cb.on_event(core->cb.ctx, &ev))
 		return -ECANCELED;
 	return 0;
+}
+
+/* The record kept by keep_pending(), delivered: 1 if the callback stopped again. */
+static int deliver_pending(struct tracer_core *core)
+{
+	size_t len = core->pending_len;
+
+	if (!len)
+		return 0;
+	core->pending_len = 0;
+	/* Its loss is reported already: only the record itself is left. */
+	return on_record(core, core->pending, len) == -ECANCELED;
 }
 
 /* Which records the kernel sends; the signal program is not even attached when unused. */
@@ -215,6 +277,7 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		{ skel->progs.handle_iter_task, &skel->links.handle_iter_task, false },
 	};
 	size_t i;
+	int ret;
 
 	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
 		if (!bpf_program__autoload(progs[i].prog))
@@ -222,17 +285,18 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		*progs[i].link = bpf_program__attach(progs[i].prog);
 		if (*progs[i].link)
 			continue;
+		ret = errno ? -errno : -EINVAL; /* before anything else can change errno */
 		if (progs[i].optional) {
 			if (core->cfg.verbose)
 				fprintf(stderr,
 					"tracer: %s not attached (%s): argv[0] of "
 					"scripts will be reported as unreadable\n",
-					bpf_program__name(progs[i].prog), strerror(errno));
+					bpf_program__name(progs[i].prog), strerror(-ret));
 			continue;
 		}
 		errmsg_set(err, errlen, "cannot attach BPF program %s: %s",
-			   bpf_program__name(progs[i].prog), strerror(errno));
-		return -errno ? -errno : -EINVAL;
+			   bpf_program__name(progs[i].prog), strerror(-ret));
+		return ret;
 	}
 	return 0;
 }
@@ -245,6 +309,7 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	char comm[TRACER_COMM_LEN];
 	__u8 one = 1;
 	size_t i;
+	int ret;
 
 	for (i = 0; i < cfg->n_exclude_paths; i++) {
 		memset(path, 0, sizeof(path));
@@ -262,8 +327,9 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	}
 	return 0;
 fail:
-	errmsg_set(err, errlen, "cannot set up the exclusion filters: %s", strerror(errno));
-	return -errno;
+	ret = -errno;
+	errmsg_set(err, errlen, "cannot set up the exclusion filters: %s", strerror(-ret));
+	return ret;
 }
 
 static void core_free(struct tracer_core *core)
@@ -378,13 +444,15 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 	const struct tracer_core_config *cfg = &core->cfg;
 	__u8 one = 1;
 	size_t i;
+	int ret;
 
 	for (i = 0; i < cfg->n_ttys; i++) {
 		if (bpf_map__update_elem(core->skel->maps.tty_set, &cfg->ttys[i],
 					 sizeof(cfg->ttys[i]), &one, sizeof(one), BPF_ANY)) {
+			ret = -errno;
 			errmsg_set(err, errlen, "cannot set up terminal filter: %s",
-				   strerror(errno));
-			return -errno;
+				   strerror(-ret));
+			return ret;
 		}
 	}
 	return 0;
@@ -399,7 +467,6 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	ret = core_alloc(cfg, cb, &core, err, errlen);
 	if (ret)
 		return ret;
-	libbpf_set_print(libbpf_print);
 
 	/* Open BPF application */
 	core->skel = tracer_bpf__open();
@@ -621,6 +688,14 @@ static int seeding_insert(struct tracer_core *core, struct seeding *sd, size_t n
 	for (i = 0; i < n; i++) {
 		m = &sd->members[i];
 		ret = insert_member(core, m);
+		if (ret == -E2BIG) {
+			/* The state map is full: E2BIG's own text says nothing of it. */
+			errmsg_set(
+				err, errlen,
+				"more than %llu processes in scope: raise --max-procs (max_procs)",
+				(unsigned long long)core->proc_capacity);
+			return ret;
+		}
 		if (ret < 0) {
 			errmsg_set(err, errlen, "cannot watch process %u: %s (--max-procs?)",
 				   m->pid, strerror(-ret));
@@ -658,6 +733,28 @@ static int seeding_pass(struct tracer_core *core, struct seeding *sd, const stru
 	if (ret < 0)
 		errmsg_set(err, errlen, "out of memory");
 	return ret;
+}
+
+/*
+ * The task iterator does not list every live process on every kernel (pid 1
+ * on 6.18 here): a root it missed but /proc shows alive is there all the
+ * same. Its descendants are in scope by their parent's pid; the root itself
+ * cannot be watched without the start time only the kernel's listing gives.
+ */
+static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
+				 bool *found_roots)
+{
+	size_t i;
+
+	for (i = 0; i < n_roots; i++) {
+		if (found_roots[i] || sys_process_dead(roots[i]))
+			continue;
+		found_roots[i] = true;
+		if (core->cfg.verbose)
+			fprintf(stderr,
+				"tracer: process %u is not in the kernel's task listing: its descendants are watched, its own execs and forks are not\n",
+				roots[i]);
+	}
 }
 
 int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
@@ -699,6 +796,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 			goto out;
 	}
 	drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
+	if (found_roots)
+		check_unlisted_roots(core, roots, n_roots, found_roots);
 out:
 	free(sd.tasks);
 	free(sd.members);
@@ -709,7 +808,13 @@ out:
 
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
-	int ret = ring_buffer__poll(core->rb, timeout_ms);
+	bool had_pending = core->pending_len;
+	int ret;
+
+	if (deliver_pending(core))
+		return 1;
+	/* Something was delivered: what else is there is taken without waiting. */
+	ret = ring_buffer__poll(core->rb, had_pending ? 0 : timeout_ms);
 
 	/*
 	 * The kernel wakes the reader only once wakeup_bytes are waiting, and
@@ -729,13 +834,26 @@ void tracer_core_detach(struct tracer_core *core)
 {
 	if (core->detached)
 		return;
+	/*
+	 * sched_process_exec first: it reports the execs that no syscall entry
+	 * staged, with the new program's comm. Detached after the entry
+	 * programs, it would report every exec of that window so; detached
+	 * first, an exec is still reported exactly (sched_prepare_exec, syscall
+	 * exit), or, once the entry programs are gone too, not at all.
+	 */
+	bpf_link__destroy(core->skel->links.handle_sched_process_exec);
+	core->skel->links.handle_sched_process_exec = NULL;
 	tracer_bpf__detach(core->skel);
 	core->detached = true;
 }
 
 int tracer_core_drain(struct tracer_core *core)
 {
-	int ret = ring_buffer__consume(core->rb);
+	int ret;
+
+	if (deliver_pending(core))
+		return 1;
+	ret = ring_buffer__consume(core->rb);
 
 	if (ret == -ECANCELED)
 		return 1;
@@ -860,6 +978,7 @@ void tracer_core_close(struct tracer_core *core)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
+	free(core->pending);
 	free(core->argv_buf);
 	free(core->env_buf);
 	free(core->redact_buf);

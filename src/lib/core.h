@@ -61,6 +61,14 @@ struct tracer_core_stats {
 };
 
 /*
+ * libbpf's one print callback: the core's from the first hold to the last
+ * release (one per handle, tracer_create() to tracer_destroy()), then the
+ * program's again, unless the program has set another in between.
+ */
+void tracer_core_print_hold(void);
+void tracer_core_print_release(void);
+
+/*
  * Opens, loads and attaches the BPF programs. On failure returns a negative
  * errno and writes a one-line reason into err.
  */

@@ -8,7 +8,7 @@
 /* What a refused load means, wherever the refusal is noticed. */
 #define ERRMSG_EPERM "permission denied: run as root (CAP_BPF and CAP_PERFMON are needed)"
 
-/* Writes a one-line reason into err (errlen bytes, always terminated). */
+/* Writes a one-line reason into err (errlen bytes, always terminated); errno is kept. */
 void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

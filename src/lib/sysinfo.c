@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+#include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -64,6 +65,49 @@ int sys_pid_tgid(uint32_t pid, uint32_t *tgid)
 	return ret;
 }
 
+int sys_pid_state(uint32_t pid)
+{
+	char path[64], buf[512], *paren;
+	ssize_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ESRCH : -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n > 0 ? n : 0] = '\0';
+	/* "pid (comm) S ...": the comm can hold anything, ')' included. */
+	paren = strrchr(buf, ')');
+	if (!paren || paren[1] != ' ' || !paren[2])
+		return -EINVAL;
+	return (unsigned char)paren[2];
+}
+
+bool sys_process_dead(uint32_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	bool dead = true;
+	DIR *dir;
+	int state;
+
+	snprintf(path, sizeof(path), "/proc/%" PRIu32 "/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return true;
+	/* A leader that has exited is a zombie while its other threads run on. */
+	while (dead && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		state = sys_pid_state((uint32_t)strtoul(d->d_name, NULL, 10));
+		dead = state < 0 || state == 'Z' || state == 'X';
+	}
+	closedir(dir);
+	return dead;
+}
+
 int sys_check_btf(void)
 {
 	return access("/sys/kernel/btf/vmlinux", R_OK) ? -ENOENT : 0;
@@ -74,9 +118,11 @@ int sys_ensure_tracefs(char *err, size_t errlen)
 	if (access(TRACEFS EXECVE_TP, R_OK) == 0 || access(DEBUGFS_TRACING EXECVE_TP, R_OK) == 0)
 		return 0;
 	if (mount("nodev", TRACEFS, "tracefs", 0, NULL) && errno != EBUSY) {
+		int saved = errno; /* before snprintf() and strerror() run */
+
 		snprintf(err, errlen, "tracefs is not mounted at %s and could not be mounted: %s",
-			 TRACEFS, strerror(errno));
-		return -errno;
+			 TRACEFS, strerror(saved));
+		return -saved;
 	}
 	if (access(TRACEFS EXECVE_TP, R_OK)) {
 		snprintf(err, errlen,

@@ -4,6 +4,7 @@
 #define TRACER_SYSINFO_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the kernel's event timestamps. */
@@ -12,6 +13,10 @@ uint64_t sys_now_ns(void);
 uint64_t sys_max_procs(void);
 /* The process (thread-group id) that pid belongs to. -ESRCH when there is none. */
 int sys_pid_tgid(uint32_t pid, uint32_t *tgid);
+/* The state letter of /proc/PID/stat ('R', 'S', 'Z' for a zombie...), or -ESRCH. */
+int sys_pid_state(uint32_t pid);
+/* Whether every thread of process pid has exited (a zombie, or gone). */
+bool sys_process_dead(uint32_t pid);
 /* 0 when the kernel's BTF is present, else -ENOENT. */
 int sys_check_btf(void);
 /* Mounts tracefs at /sys/kernel/tracing when syscall tracepoints are not visible. */

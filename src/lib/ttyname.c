@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -174,4 +175,50 @@ int tty_resolve(const char *name, uint32_t *dev)
 
 	*dev = TRACER_TTY_DEV(major(st.st_rdev), minor(st.st_rdev));
 	return 0;
+}
+
+bool tty_is_own_alias(const char *name)
+{
+	char path[PATH_MAX];
+
+	return tty_normalize(name, path, sizeof(path)) == 0 && strcmp(path, "/dev/tty") == 0;
+}
+
+int tty_nr_path(uint32_t tty_nr, char *path, size_t size)
+{
+	unsigned int maj = (tty_nr >> 8) & 0xfff;
+	unsigned int min = (tty_nr & 0xff) | ((tty_nr >> 12) & 0xfff00);
+
+	if (!tty_nr)
+		return -ENOTTY;
+	/* include/uapi/linux/major.h: UNIX98_PTY_SLAVE_MAJOR, 8 majors; TTY_MAJOR. */
+	if (maj >= 136 && maj < 144)
+		snprintf(path, size, "/dev/pts/%u", (maj - 136) * 256 + min);
+	else if (maj == TTY_MAJOR && min >= 1 && min < 64)
+		snprintf(path, size, "/dev/tty%u", min);
+	else if (maj == TTY_MAJOR && min >= 64)
+		snprintf(path, size, "/dev/ttyS%u", min - 64);
+	else
+		snprintf(path, size, "device %u:%u", maj, min);
+	return 0;
+}
+
+int tty_own_path(char *path, size_t size)
+{
+	char buf[512], *p;
+	unsigned int tty_nr;
+	size_t n;
+	FILE *f;
+
+	f = fopen("/proc/self/stat", "re");
+	if (!f)
+		return -errno;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) state ppid pgrp session tty_nr": comm may hold ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %*d %*d %*d %u", &tty_nr) != 1)
+		return -EINVAL;
+	return tty_nr_path(tty_nr, path, size);
 }

@@ -3,6 +3,7 @@
 #ifndef TRACER_TTYNAME_H
 #define TRACER_TTYNAME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,18 @@ int tty_normalize(const char *name, char *path, size_t size);
  * device, -ENOTTY when it exists but is not a terminal, -EINVAL for a bad name.
  */
 int tty_resolve(const char *name, uint32_t *dev);
+
+/* Whether name spells /dev/tty, the alias of the caller's own controlling terminal. */
+bool tty_is_own_alias(const char *name);
+
+/*
+ * The device path of a terminal from its tty_nr (/proc/PID/stat's encoding):
+ * /dev/pts/N, /dev/ttyN, /dev/ttySN, else "device MAJ:MIN". -ENOTTY for 0
+ * (no terminal).
+ */
+int tty_nr_path(uint32_t tty_nr, char *path, size_t size);
+
+/* The path of the calling process's controlling terminal; -ENOTTY without one. */
+int tty_own_path(char *path, size_t size);
 
 #endif /* TRACER_TTYNAME_H */

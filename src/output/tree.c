@@ -411,10 +411,12 @@ static int cmp_by_pid(const void *a, const void *b)
 {
 	const struct tree_proc *x = &sort_tree->procs[*(const size_t *)a];
 	const struct tree_proc *y = &sort_tree->procs[*(const size_t *)b];
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+	/* The same pid twice (reused): in arrival order; an element equals itself. */
+	return (ia > ib) - (ia < ib);
 }
 
 static int cmp_by_start(const void *a, const void *b)

@@ -165,9 +165,6 @@ static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *c
 		     "# HELP tracer_watched_processes_total Processes watched since the start.\n"
 		     "# TYPE tracer_watched_processes_total counter\n"
 		     "tracer_watched_processes_total %llu\n"
-		     "# HELP tracer_state_map_entries Entries in use in the process state map.\n"
-		     "# TYPE tracer_state_map_entries gauge\n"
-		     "tracer_state_map_entries %llu\n"
 		     "# HELP tracer_state_map_capacity Capacity of the process state map.\n"
 		     "# TYPE tracer_state_map_capacity gauge\n"
 		     "tracer_state_map_capacity %llu\n"
@@ -182,9 +179,9 @@ static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *c
 		     "tracer_http_requests_total %llu\n",
 		     (unsigned long long)st.events, (unsigned long long)st.lost,
 		     (unsigned long long)st.excluded, (unsigned long long)st.watched_now,
-		     (unsigned long long)st.watched_total, (unsigned long long)st.watched_now,
-		     (unsigned long long)st.proc_capacity, store_size(svc->store),
-		     store_capacity(svc->store), (unsigned long long)requests);
+		     (unsigned long long)st.watched_total, (unsigned long long)st.proc_capacity,
+		     store_size(svc->store), store_capacity(svc->store),
+		     (unsigned long long)requests);
 	if (n < 0)
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	return reply(conn, MHD_HTTP_OK, "text/plain; version=0.0.4", body, (size_t)n, true);

@@ -4,8 +4,10 @@
  * Each gives an error, never a crash. Nothing here loads BPF programs.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <tracer/tracer.h>
 
@@ -200,4 +202,52 @@ Test(api_misuse, version)
 	cr_assert_str_eq(tracer_version(), expect);
 	/* The header's macros and the build's version agree. */
 	cr_assert_str_eq(tracer_version(), TRACER_EXPECTED_VERSION);
+}
+
+static int mine(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+static int set_later(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	return mine(level, fmt, args);
+}
+
+/* The callback libbpf has now (libbpf can only swap it). */
+static libbpf_print_fn_t current_print(void)
+{
+	libbpf_print_fn_t cur = libbpf_set_print(NULL);
+
+	libbpf_set_print(cur);
+	return cur;
+}
+
+/*
+ * libbpf's print callback is the library's from tracer_create() until the
+ * last handle is destroyed, then the program's again; one that the program
+ * set in between stays.
+ */
+Test(api_misuse, the_libbpf_print_callback_from_create_to_destroy)
+{
+	struct tracer *t, *u;
+	libbpf_print_fn_t ours;
+
+	libbpf_set_print(mine);
+	t = created();
+	ours = current_print();
+	cr_assert(ours != mine, "tracer_create() did not install its print callback");
+	u = created();
+	tracer_destroy(t);
+	cr_assert(current_print() == ours, "removed while a handle still exists");
+	tracer_destroy(u);
+	cr_assert(current_print() == mine, "the program's callback was not restored");
+
+	t = created();
+	libbpf_set_print(set_later);
+	tracer_destroy(t);
+	cr_assert(current_print() == set_later, "the callback set after tracer_create() was lost");
 }

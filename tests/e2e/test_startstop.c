@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -360,4 +361,135 @@ Test(startstop, tracefs_not_mounted)
 	cr_expect(access("/sys/kernel/tracing/events/syscalls/sys_enter_execve", F_OK) == 0,
 		  "tracefs is not mounted at /sys/kernel/tracing after tracer ran");
 	h_control_absent(&c, &evs, t.out_path);
+}
+
+/* tracer started with args fails with exit status code and a stderr holding what. */
+static void expect_refusal(const char *const *args, int code, const char *what)
+{
+	struct h_tracer t;
+	int st;
+
+	h_tracer_start(&t, 0, args);
+	st = h_tracer_wait_exit(&t, 30000);
+	cr_assert(st != -1, "tracer --%s: still running after 30 s", args[0]);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == code, "%s %s: status 0x%x; stderr: %s",
+		  args[0], args[1], st, h_tracer_stderr(&t));
+	cr_expect(strstr(h_tracer_stderr(&t), what), "%s %s: stderr without \"%s\": %s", args[0],
+		  args[1], what, h_tracer_stderr(&t));
+}
+
+/* Refusals that say what is wrong, not an errno's text (issue 13). */
+Test(startstop, clear_messages)
+{
+	const char *m = h_marker("msg");
+	const char *err_path = h_path("self-stderr");
+	struct h_proc z, tree;
+	long long zpid, root;
+	pid_t pid;
+	int st, fd, i;
+
+	H_REQUIRE();
+	H_SPAWN(&z, WL_EXEC, "zombie", "gate");
+	zpid = h_report(&z, "zombie");
+	expect_refusal((const char *const[]){ "--pid", h_str("%lld", zpid), NULL }, 2,
+		       "is a zombie");
+	h_gate(&z);
+	h_proc_done(&z);
+
+	expect_refusal((const char *const[]){ "--tty", "/dev/tty", NULL }, 2,
+		       "own controlling terminal");
+
+	/* Three processes in scope, room for two. */
+	H_SPAWN(&tree, WL_TREE, m);
+	root = h_report(&tree, "R");
+	h_report(&tree, "G");
+	expect_refusal((const char *const[]){ "--max-procs", "2", "--pid", h_str("%lld", root),
+					      NULL },
+		       1, "raise --max-procs");
+	h_gate_all(&tree);
+	h_report(&tree, "G2");
+	h_proc_done(&tree);
+
+	/* Its own pid, which only tracer itself can know: it would never end. */
+	pid = fork();
+	cr_assert_geq(pid, 0);
+	if (pid == 0) {
+		fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		execl(TRACER_BIN, "tracer", "--pid", h_str("%d", getpid()), (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 300 && waitpid(pid, &st, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (i == 300) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+		cr_assert_fail("tracer --pid <itself> still running after 30 s");
+	}
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 2, "tracer --pid <itself>: status 0x%x", st);
+	cr_expect(strstr(h_read_file(err_path, NULL), "is tracer itself"), "stderr: %s",
+		  h_read_file(err_path, NULL));
+}
+
+/* A soft descriptor limit below what tracer needs is raised up to the hard one. */
+Test(startstop, low_soft_nofile_limit)
+{
+	struct rlimit before, low;
+	struct h_tracer t;
+	struct h_proc w;
+
+	H_REQUIRE();
+	cr_assert_eq(getrlimit(RLIMIT_NOFILE, &before), 0);
+	if (before.rlim_max < 256)
+		cr_skip_test("hard RLIMIT_NOFILE %llu: nothing to raise to",
+			     (unsigned long long)before.rlim_max);
+	H_SPAWN(&w, WL_EXEC, "gate", "exec", "2", "/bin/true", "true", "nofile");
+	/* Inherited by tracer only: restored as soon as it is started. */
+	low = before;
+	low.rlim_cur = 32;
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	H_TRACER_START(&t, 0, "--json", "--pid", h_str("%d", w.pid));
+	cr_assert_eq(setrlimit(RLIMIT_NOFILE, &before), 0);
+	h_tracer_wait_ready(&t);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+}
+
+/*
+ * Execs made while tracer shuts down are reported exactly or not at all:
+ * never with the new program's comm, which is what sched_process_exec
+ * reports for an exec no syscall entry staged (the entry programs detached
+ * first). Several stops in the middle of an exec storm.
+ */
+Test(startstop, execs_during_shutdown)
+{
+	const char *m = h_marker("shutdown");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_events evs;
+	size_t i, round, seen = 0;
+
+	H_REQUIRE();
+	for (round = 0; round < 4; round++) {
+		/* Started once tracer is ready: an exec racing the start-up is another matter. */
+		H_SPAWN(&w, WL_EXEC, "gate", "burst", "1000000", "2", "0", h_path("burst-log"), m);
+		H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", w.pid));
+		h_gate(&w);
+		usleep(300000);
+		cr_assert(WIFEXITED(h_tracer_stop(&t, SIGINT)), "stderr: %s", h_tracer_stderr(&t));
+		kill(w.pid, SIGKILL);
+		h_events_load(&evs, t.out_path);
+		for (i = 0; i < evs.n; i++) {
+			if (evs.ev[i].lost)
+				continue;
+			seen++;
+			cr_expect(h_bytes_eqs(&evs.ev[i].comm, "wl_exec"),
+				  "round %zu, line %zu: comm \"%s\", expected the caller's", round,
+				  evs.ev[i].line_no,
+				  h_show(evs.ev[i].comm.ptr, evs.ev[i].comm.len));
+		}
+	}
+	cr_assert_gt(seen, 0, "no exec reported: nothing tested");
 }

@@ -13,6 +13,7 @@
  *   workload.c  workloads, gates and reports; the negative controls
  *   bpf.c       the BPF objects a process holds
  *   text.c      the text output parsed back
+ *   kernel.c    what the running kernel offers, how fast it runs
  *
  * Binary paths come from the environment (set by ctest, see
  * tests/CMakeLists.txt): TRACER_BIN and one WL_* per workload.
@@ -84,6 +85,24 @@ char *h_read_file(const char *path, size_t *len);
 void h_write_file(const char *path, const void *data, size_t len, mode_t mode);
 uint64_t h_now_ns(void);
 double h_now_s(void);
+
+/* ---- The kernel under test ---- */
+/* Whether the running kernel's release (uname -r) is at least major.minor. */
+bool h_kernel_at_least(int major, int minor);
+/* Whether the kernel has sched_prepare_exec (6.10 on): tracer then reports execs there. */
+bool h_has_prepare_exec(void);
+/*
+ * Whether a kprobe on func can be attached here, as libbpf would attach it
+ * (no kprobe PMU nor kprobe_events here; Debian's 6.1 and 6.12 have both).
+ */
+bool h_kprobe_attaches(const char *func);
+/*
+ * Under scripts/vmtest (TRACER_VMTEST=1), qemu's TCG runs the tests 5-15
+ * times slower than natively (doc/vmtest.md): a bound made for native speed
+ * is multiplied by h_slowdown(), H_VMTEST_SLOWDOWN there and 1 elsewhere.
+ */
+#define H_VMTEST_SLOWDOWN 10.0
+double h_slowdown(void);
 
 /* ---- Byte strings ---- */
 struct h_bytes {

@@ -128,11 +128,15 @@ expect 200 "/metrics"
 grep -vE '^(# (HELP|TYPE) [a-z_]+ .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [0-9.eE+-]+)$' \
 	"$TMP/body" && fail "lines above are not Prometheus text"
 for m in tracer_events_total tracer_events_lost_total tracer_events_excluded_total \
-	tracer_watched_processes tracer_state_map_entries tracer_state_map_capacity \
+	tracer_watched_processes tracer_state_map_capacity \
 	tracer_store_events tracer_store_capacity; do
 	grep -q "^# TYPE $m " "$TMP/body" || fail "no TYPE for $m"
 	grep -qE "^$m [0-9]+$" "$TMP/body" || fail "no $m"
 done
+# Each count once, under one name (the watched count was also tracer_state_map_entries).
+grep -q '^tracer_state_map_entries' "$TMP/body" && fail "the watched count twice"
+dups=$(grep -v '^#' "$TMP/body" | awk '{ print $1 }' | sort | uniq -d)
+[[ -z "$dups" ]] || fail "metrics reported twice: $dups"
 grep -qx 'tracer_store_capacity 20000' "$TMP/body" || fail "store capacity"
 grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
 ex=$(awk '$1 == "tracer_events_excluded_total" { print $2 }' "$TMP/body")

@@ -243,3 +243,33 @@ Test(tty_resolve, bad_names)
 	cr_assert_eq(tty_resolve("../dev/null", &dev), -EINVAL);
 	cr_assert_eq(dev, 42);
 }
+
+/* /proc/PID/stat's tty_nr: major in bits 8-19, minor in bits 0-7 and 20-31. */
+Test(tty_nr_path, encodings)
+{
+	char path[64];
+
+	cr_assert_eq(tty_nr_path(0, path, sizeof(path)), -ENOTTY);
+	cr_assert_eq(tty_nr_path((136 << 8) | 3, path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/dev/pts/3");
+	/* pts 300: major 137, minor 44 */
+	cr_assert_eq(tty_nr_path((137 << 8) | 44, path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/dev/pts/300");
+	/* minor 256 + 2 of major 136 (the high minor bits) */
+	cr_assert_eq(tty_nr_path((136 << 8) | 2 | (1 << 20), path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/dev/pts/258");
+	cr_assert_eq(tty_nr_path((4 << 8) | 1, path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/dev/tty1");
+	cr_assert_eq(tty_nr_path((4 << 8) | 64, path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "/dev/ttyS0");
+	cr_assert_eq(tty_nr_path((204 << 8) | 64, path, sizeof(path)), 0);
+	cr_assert_str_eq(path, "device 204:64");
+}
+
+Test(tty_is_own_alias, spellings)
+{
+	cr_assert(tty_is_own_alias("/dev/tty"));
+	cr_assert(tty_is_own_alias("tty"));
+	cr_assert(!tty_is_own_alias("tty1"));
+	cr_assert(!tty_is_own_alias("/dev/pts/0"));
+}

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * What the running kernel offers, and how fast it runs, for tests whose
+ * exact expectation depends on it (scripts/vmtest runs them on 6.1 and 6.12).
+ */
+#define _GNU_SOURCE
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <linux/perf_event.h>
+
+#include "harness.h"
+
+bool h_kernel_at_least(int major, int minor)
+{
+	struct utsname u;
+	int ma, mi;
+
+	cr_assert(uname(&u) == 0);
+	cr_assert(sscanf(u.release, "%d.%d", &ma, &mi) == 2, "kernel release %s", u.release);
+	return ma > major || (ma == major && mi >= minor);
+}
+
+bool h_has_prepare_exec(void)
+{
+	/* The test tracer itself uses (src/lib/core.c). */
+	return libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0;
+}
+
+bool h_kprobe_attaches(const char *func)
+{
+	struct perf_event_attr attr;
+	unsigned int type;
+	FILE *f;
+	int fd;
+
+	/*
+	 * libbpf attaches a kprobe through the kprobe PMU, or without it through
+	 * tracefs's kprobe_events, which this kernel then has to offer.
+	 */
+	f = fopen("/sys/bus/event_source/devices/kprobe/type", "r");
+	if (!f)
+		return access("/sys/kernel/tracing/kprobe_events", W_OK) == 0 ||
+		       access("/sys/kernel/debug/tracing/kprobe_events", W_OK) == 0;
+	if (fscanf(f, "%u", &type) != 1)
+		type = 0;
+	fclose(f);
+	if (!type)
+		return false;
+	/* Created as libbpf does (any process, CPU 0); the function may be missing. */
+	memset(&attr, 0, sizeof(attr));
+	attr.size = sizeof(attr);
+	attr.type = type;
+	attr.config1 = (uint64_t)(uintptr_t)func;
+	fd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+double h_slowdown(void)
+{
+	const char *v = getenv("TRACER_VMTEST");
+
+	return v && strcmp(v, "1") == 0 ? H_VMTEST_SLOWDOWN : 1.0;
+}
