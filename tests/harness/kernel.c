@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <linux/perf_event.h>
@@ -64,9 +66,37 @@ bool h_kprobe_attaches(const char *func)
 	return true;
 }
 
+/* How much slower than H_FORK_REFERENCE_NS a fork, _exit and wait is on this machine. */
+static double fork_slowdown(void)
+{
+	const int n = 200;
+	struct timespec a, b;
+	double per_fork, f;
+	pid_t pid;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0 || waitpid(pid, NULL, 0) != pid)
+			return 1.0;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	per_fork = ((double)(b.tv_sec - a.tv_sec) * 1e9 + (double)(b.tv_nsec - a.tv_nsec)) / n;
+	f = per_fork / H_FORK_REFERENCE_NS;
+	return f < 1.0 ? 1.0 : f > H_FORK_SLOWDOWN_MAX ? H_FORK_SLOWDOWN_MAX : f;
+}
+
 double h_slowdown(void)
 {
-	const char *v = getenv("TRACER_VMTEST");
+	static double factor;
+	const char *v;
 
-	return v && strcmp(v, "1") == 0 ? H_VMTEST_SLOWDOWN : 1.0;
+	if (factor == 0.0) {
+		v = getenv("TRACER_VMTEST");
+		factor = (v && strcmp(v, "1") == 0 ? H_VMTEST_SLOWDOWN : 1.0) * fork_slowdown();
+	}
+	return factor;
 }
