@@ -178,20 +178,52 @@ static bool legacy_tiocsti(void)
 	return s && s[0] == '1';
 }
 
+/*
+ * A copy of the attacker that user nobody can execute wherever the checkout
+ * lives (CI's private clone, a 0750 home directory): in a 0755 directory of
+ * its own, which remove_attacker() removes.
+ */
+static char *attacker_for_nobody(void)
+{
+	char dir_tmpl[] = "/tmp/tracer-sec-bin.XXXXXX";
+	const char *dir, *copy;
+	size_t len;
+	char *bin;
+	int fd;
+
+	dir = mkdtemp(dir_tmpl);
+	cr_assert_not_null(dir, "mkdtemp: %s", strerror(errno));
+	cr_assert_eq(chmod(dir, 0755), 0, "chmod %s: %s", dir, strerror(errno));
+	copy = h_str("%s/sec_tty_attacker", dir);
+	bin = h_read_file(h_bin("SEC_TTY_ATTACKER"), &len);
+	fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+	cr_assert(fd >= 0, "open %s: %s", copy, strerror(errno));
+	cr_assert_eq(write(fd, bin, len), (ssize_t)len, "write %s: %s", copy, strerror(errno));
+	close(fd);
+	return (char *)copy;
+}
+
+static void remove_attacker(const char *copy)
+{
+	char *dir = strdup(copy);
+
+	cr_assert_not_null(dir);
+	unlink(copy);
+	*strrchr(dir, '/') = '\0';
+	rmdir(dir);
+	free(dir);
+}
+
 Test(terminal, command_cannot_use_the_invoking_terminal)
 {
 	const char *events = h_path("events.log");
-	char *argv[12] = { (char *)TRACER_BIN,
-			   "-u",
-			   "nobody",
-			   "-o",
-			   (char *)events,
-			   "--",
-			   (char *)h_bin("SEC_TTY_ATTACKER") };
+	char *argv[12] = { (char *)TRACER_BIN, "-u", "nobody", "-o", (char *)events, "--", NULL };
 	struct term_run tr;
 
 	H_REQUIRE();
+	argv[6] = attacker_for_nobody();
 	run_on_terminal(argv, 7, &tr);
+	remove_attacker(argv[6]);
 	cr_assert_not_null(strstr(tr.out, "attacker injected="), "the attacker did not run: %s",
 			   h_show(tr.out, tr.out_len));
 	/* tracer's exit status is the command's. */
@@ -225,11 +257,13 @@ Test(terminal, control_attack_on_a_shared_terminal)
 			   "/bin/sh",
 			   "-c",
 			   "\"$0\" \"$@\"; exit $?",
-			   (char *)h_bin("SEC_TTY_ATTACKER") };
+			   NULL };
 	struct term_run tr;
 
 	H_REQUIRE();
+	argv[8] = attacker_for_nobody();
 	run_on_terminal(argv, 9, &tr);
+	remove_attacker(argv[8]);
 	cr_assert_eq(tr.status, 42, "status %d; terminal: %s", tr.status,
 		     h_show(tr.out, tr.out_len));
 	cr_assert_neq(tr.fg_during, tr.job, "the attacker could not take the terminal: %s",
