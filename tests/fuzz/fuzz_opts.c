@@ -49,9 +49,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret == -1) {
 		FUZZ_ASSERT(opts.n_pids > 0 || opts.n_ttys > 0 || opts.command || opts.all);
 		FUZZ_ASSERT(opts.n_pids <= TRACER_MAX_ROOTS && opts.n_ttys <= TRACER_MAX_TTYS);
-		FUZZ_ASSERT(opts.max_args >= 1 && opts.max_args <= TRACER_ARGS_HARD_MAX);
+		/* max_args 0: no count cap (the default). */
+		FUZZ_ASSERT(opts.max_args <= TRACER_MAX_ARGS_LIMIT);
 		FUZZ_ASSERT(opts.max_arg_bytes >= 1 &&
-			    opts.max_arg_bytes <= TRACER_ARGBYTES_HARD_MAX);
+			    opts.max_arg_bytes <= TRACER_MAX_ARG_BYTES_LIMIT);
 		FUZZ_ASSERT(opts.ringbuf_bytes >= 4096 &&
 			    (opts.ringbuf_bytes & (opts.ringbuf_bytes - 1)) == 0);
 		for (size_t i = 0; i < opts.n_pids; i++)
