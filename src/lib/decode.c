@@ -125,29 +125,16 @@ static struct tracer_path take_path(const char **p, uint32_t len, uint32_t flags
 	return out;
 }
 
+/* The wire's fd kinds are the public ones, number for number. */
+_Static_assert(TRACER_FDK_UNKNOWN == TRACER_FD_UNKNOWN && TRACER_FDK_CLOSED == TRACER_FD_CLOSED &&
+		       TRACER_FDK_PATH == TRACER_FD_PATH && TRACER_FDK_PIPE == TRACER_FD_PIPE &&
+		       TRACER_FDK_SOCKET == TRACER_FD_SOCKET && TRACER_FDK_ANON == TRACER_FD_ANON,
+	       "fd kinds");
+
 static void take_fd(const char **p, const struct tracer_fd_rec *fr, struct tracer_fd *fd)
 {
 	memset(fd, 0, sizeof(*fd));
-	switch (fr->kind) {
-	case TRACER_FDK_CLOSED:
-		fd->kind = TRACER_FD_CLOSED;
-		break;
-	case TRACER_FDK_PATH:
-		fd->kind = TRACER_FD_PATH;
-		break;
-	case TRACER_FDK_PIPE:
-		fd->kind = TRACER_FD_PIPE;
-		break;
-	case TRACER_FDK_SOCKET:
-		fd->kind = TRACER_FD_SOCKET;
-		break;
-	case TRACER_FDK_ANON:
-		fd->kind = TRACER_FD_ANON;
-		break;
-	default:
-		fd->kind = TRACER_FD_UNKNOWN;
-		break;
-	}
+	fd->kind = fr->kind <= TRACER_FDK_ANON ? (enum tracer_fd_kind)fr->kind : TRACER_FD_UNKNOWN;
 	fd->ino = fr->ino;
 	fd->path = take_path(p, fr->len, fr->flags);
 }
