@@ -10,6 +10,7 @@
  *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2
  *   signal.bpf.h  the signal record
  *   seed.bpf.h    the iter/task seeder
+ *   stop.bpf.h    --stop-at: stop a matching exec before its first instruction
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes
@@ -34,6 +35,7 @@
 #include "exec.bpf.h"
 #include "signal.bpf.h"
 #include "seed.bpf.h"
+#include "stop.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -92,7 +94,8 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return exec_from_image(p, old_pid, bprm);
+	exec_from_image(p, old_pid, bprm);
+	return stop_at_exec(p, bprm);
 }
 
 /* execve(2) exit: a failure returns here with the caller's image intact. */
