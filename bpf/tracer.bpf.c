@@ -88,7 +88,8 @@ int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_b
  * exec_binprm(): the new image is loaded, the task runs it (with the
  * leader's pid after an exec from another thread, old_pid being the
  * caller's tid). Reports what sched_prepare_exec did not, from the new
- * image's argument area; frees the stage.
+ * image's argument area; frees the stage. Then --stop-at: a matching process
+ * is sent SIGSTOP here, which it takes before its first instruction.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,

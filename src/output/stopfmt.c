@@ -53,8 +53,9 @@ int format_stop_text(FILE *out, double ts, const struct tracer_stop_event *e)
 			return -1;
 	} else if (fprintf(out,
 			   " -- stopped before its first instruction: gdb -p %" PRIu32
-			   " to debug it, kill -CONT %" PRIu32 " to let it run",
-			   e->pid, e->pid) < 0) {
+			   " (then: shell kill -CONT %" PRIu32 ", continue), or kill -CONT %" PRIu32
+			   " to let it run",
+			   e->pid, e->pid, e->pid) < 0) {
 		return -1;
 	}
 	if (fputc('\n', out) == EOF || ferror(out))

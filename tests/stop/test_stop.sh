@@ -30,9 +30,9 @@ for tool in gdb jq readelf od; do
 	fi
 done
 
-# Hang guards: generous, and ten times more under qemu (scripts/vmtest).
+# Hang guards: generous, and more under qemu (scripts/vmtest).
 LIMIT=30
-[[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=300
+[[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=120
 
 TMP=$(mktemp -d /tmp/tracer-stop.XXXXXX)
 chmod 755 "$TMP"
@@ -74,6 +74,22 @@ wait_until()
 
 has_stop() { grep -q '"type":"stop"' "$1" 2>/dev/null; }
 
+# wait_alive PID CMD...: polls CMD while PID (tracer) runs: false at once once it has exited.
+wait_alive()
+{
+	local end=$((SECONDS + LIMIT)) pid=$1
+	shift
+
+	until "$@"; do
+		kill -0 "$pid" 2>/dev/null || return 1
+		((SECONDS < end)) || return 1
+		sleep 0.05
+	done
+}
+
+# Waits for a stop event in $1 while tracer ($2) runs.
+wait_stop() { wait_alive "$2" has_stop "$1"; }
+
 # The pid of the first stop event in $1 (JSON Lines).
 stop_pid() { jq -r 'select(.type == "stop") | .pid' "$1" | head -n 1; }
 
@@ -108,7 +124,7 @@ static_case()
 		sh -c "$TMP/runs-freely $TMP/free; $TMP/stopme-static $TMP/created; exit 7" \
 		2>"$TMP/err" &
 	tpid=$!
-	if ! wait_until has_stop "$TMP/ev"; then
+	if ! wait_stop "$TMP/ev" "$tpid"; then
 		fail "$label: no stop event"
 		kill "$tpid"
 		wait "$tpid"
@@ -154,7 +170,7 @@ rm -f "$TMP/created" "$TMP/ev" "$TMP/err"
 timeout $((2 * LIMIT)) "$TRACER_BIN" --json -o "$TMP/ev" --stop-at "$TMP/stopme-dynamic" -- \
 	sh -c "$TMP/stopme-dynamic $TMP/created; exit 0" 2>"$TMP/err" &
 tpid=$!
-if wait_until has_stop "$TMP/ev"; then
+if wait_stop "$TMP/ev" "$tpid"; then
 	pid=$(stop_pid "$TMP/ev")
 	pids_to_free+=("$pid")
 	interp=$(readelf -l "$TMP/stopme-dynamic" |
@@ -199,9 +215,9 @@ root=$!
 timeout $((2 * LIMIT)) "$TRACER_BIN" --json -o "$TMP/ev" --stop-at 'stopme-static' \
 	--pid "$root" 2>"$TMP/err" &
 tpid=$!
-wait_until grep -q 'ready' "$TMP/err" || fail "--pid: tracer not ready"
+wait_alive "$tpid" grep -q 'ready' "$TMP/err" || fail "--pid: tracer not ready"
 touch "$TMP/go"
-if wait_until has_stop "$TMP/ev"; then
+if wait_stop "$TMP/ev" "$tpid"; then
 	pid=$(stop_pid "$TMP/ev")
 	pids_to_free+=("$pid")
 	[[ $pid == "$root" ]] || fail "--pid: stopped $pid, want $root (it executed in place)"
@@ -220,7 +236,7 @@ wait "$root"
 rm -f "$TMP/created" "$TMP/ev" "$TMP/err"
 setsid timeout $((2 * LIMIT)) "$TRACER_BIN" --json -o "$TMP/ev" --stop-at 'stopme-static' -- \
 	sh -c "$TMP/stopme-static $TMP/created; exit 0" 2>"$TMP/err" &
-if wait_until has_stop "$TMP/ev"; then
+if wait_stop "$TMP/ev" "$!"; then
 	pid=$(stop_pid "$TMP/ev")
 	pids_to_free+=("$pid")
 	kill -TERM "$(pgrep -f "^$TRACER_BIN --json -o $TMP/ev")"
