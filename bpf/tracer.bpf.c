@@ -10,6 +10,7 @@
  *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2
  *   signal.bpf.h  the signal record
  *   seed.bpf.h    the iter/task seeder
+ *   stop.bpf.h    --stop-at: stop a matching exec before its first instruction
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes
@@ -34,6 +35,7 @@
 #include "exec.bpf.h"
 #include "signal.bpf.h"
 #include "seed.bpf.h"
+#include "stop.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -86,13 +88,15 @@ int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_b
  * exec_binprm(): the new image is loaded, the task runs it (with the
  * leader's pid after an exec from another thread, old_pid being the
  * caller's tid). Reports what sched_prepare_exec did not, from the new
- * image's argument area; frees the stage.
+ * image's argument area; frees the stage. Then --stop-at: a matching process
+ * is sent SIGSTOP here, which it takes before its first instruction.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	return exec_from_image(p, old_pid, bprm);
+	exec_from_image(p, old_pid, bprm);
+	return stop_at_exec(p, bprm);
 }
 
 /* execve(2) exit: a failure returns here with the caller's image intact. */

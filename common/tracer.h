@@ -49,6 +49,7 @@ enum tracer_rec_type {
 	TRACER_REC_EXIT = 2,
 	TRACER_REC_FORK = 3,
 	TRACER_REC_SIGNAL = 4,
+	TRACER_REC_STOP = 5,
 };
 
 /* proc_state flags; every entry has TRACER_WATCH_SELF (it is in scope). */
@@ -231,6 +232,42 @@ struct tracer_signal_rec {
 	char target_comm[TRACER_COMM_LEN];
 };
 
+/*
+ * --stop-at: a watched process whose exec matched a pattern, stopped by the
+ * BPF program before its first instruction (bpf/stop.bpf.h). A fixed-size
+ * record: the paths and arguments sit at fixed places in data[], each with
+ * its length (no NUL): the executed file's resolved path at
+ * TRACER_STOP_EXE_OFF, the filename the kernel was given (bprm->filename: a
+ * #! script's own path) at TRACER_STOP_FILENAME_OFF, and up to
+ * TRACER_STOP_ARGS_MAX bytes of the new image's NUL-separated arguments at
+ * TRACER_STOP_ARGS_OFF.
+ */
+#define TRACER_STOP_EXE_OFF 0
+#define TRACER_STOP_FILENAME_OFF 4096
+#define TRACER_STOP_ARGS_OFF 8192
+#define TRACER_STOP_ARGS_MAX 4096
+#define TRACER_STOP_DATA (TRACER_STOP_ARGS_OFF + TRACER_STOP_ARGS_MAX)
+
+struct tracer_stop_rec {
+	struct tracer_rec_hdr hdr;
+	__u32 pid; /* tgid (the exec made the caller its leader) */
+	__u32 tid;
+	__u32 ppid; /* real parent's tgid */
+	__u32 uid; /* real and effective ids after the exec */
+	__u32 euid;
+	__s32 err; /* 0: SIGSTOP sent; else bpf_send_signal()'s error, not stopped */
+	__u32 pattern; /* index of the first pattern that matched */
+	__u32 exe_len;
+	__u32 exe_flags; /* TRACER_PATHF_* */
+	__u32 filename_len;
+	__u32 args_size;
+	__u32 args_total; /* the new image's whole argument area */
+	__u64 start_time; /* group leader's task->start_time (CLOCK_MONOTONIC ns) */
+	__u64 start_boottime; /* the same in CLOCK_BOOTTIME, as /proc/PID/stat counts it */
+	char comm[TRACER_COMM_LEN]; /* the new program's */
+	char data[TRACER_STOP_DATA];
+};
+
 /* Value of the proc_state map, keyed by tgid. */
 struct tracer_proc {
 	__u64 start_time; /* group leader's task->start_time: tells a reused pid */
@@ -306,6 +343,12 @@ TRACER_ASSERT_OFFSET(struct tracer_signal_rec, flags, 36);
 TRACER_ASSERT_OFFSET(struct tracer_signal_rec, target_tid, 52);
 TRACER_ASSERT_OFFSET(struct tracer_signal_rec, sender_comm, 56);
 TRACER_ASSERT_OFFSET(struct tracer_signal_rec, target_comm, 72);
+
+TRACER_ASSERT_LAYOUT(struct tracer_stop_rec, 104 + TRACER_STOP_DATA);
+TRACER_ASSERT_OFFSET(struct tracer_stop_rec, err, 44);
+TRACER_ASSERT_OFFSET(struct tracer_stop_rec, start_time, 72);
+TRACER_ASSERT_OFFSET(struct tracer_stop_rec, comm, 88);
+TRACER_ASSERT_OFFSET(struct tracer_stop_rec, data, 104);
 
 TRACER_ASSERT_LAYOUT(struct tracer_proc, 16);
 TRACER_ASSERT_OFFSET(struct tracer_proc, flags, 8);

@@ -76,6 +76,9 @@ extern "C" {
 #define TRACER_RINGBUF_BYTES_MAX (1ull << 30)
 /* The largest pid (the kernel's PID_MAX_LIMIT on 64-bit), and of tracer_options.max_procs. */
 #define TRACER_PID_MAX 4194304
+/* tracer_options.stop_at: at most this many patterns, each 1..TRACER_STOP_PATTERN_MAX bytes. */
+#define TRACER_STOP_PATTERNS_MAX 8
+#define TRACER_STOP_PATTERN_MAX 255
 
 /* ---- Events ---- */
 
@@ -85,6 +88,7 @@ enum tracer_event_type {
 	TRACER_EVENT_FORK = 3, /* a process created a process (not a thread) */
 	TRACER_EVENT_SIGNAL = 4, /* a signal was generated */
 	TRACER_EVENT_LOST = 5, /* records the kernel could not write (buffer full) */
+	TRACER_EVENT_STOP = 6, /* a process stopped at its exec (tracer_options.stop_at) */
 };
 
 /* A set of event types, as a bit mask (tracer_options.events). */
@@ -221,6 +225,32 @@ struct tracer_signal_event {
 	struct tracer_bytes target_comm;
 };
 
+/*
+ * A watched process whose exec matched one of tracer_options.stop_at: the
+ * kernel has sent it SIGSTOP right after the exec succeeded, so it is stopped
+ * before the new program's first instruction (a debugger that attaches sees
+ * the entry point). It goes on when sent SIGCONT. Sent whatever
+ * tracer_options.events says.
+ */
+struct tracer_stop_event {
+	uint32_t pid, tid, ppid;
+	uint32_t uid, euid; /* after the exec */
+	int32_t error; /* 0: stopped; else -errno: the kernel could not stop it */
+	uint32_t pattern_index; /* into tracer_options.stop_at */
+	const char *pattern; /* that pattern */
+	struct tracer_bytes comm; /* the new program's */
+	/* The file executed, resolved (a #! script: its interpreter, which is what runs). */
+	struct tracer_path exe;
+	/* The filename the kernel was given: a #! script's own path, as the caller named it. */
+	struct tracer_bytes filename;
+	uint32_t argc;
+	struct tracer_bytes *argv; /* the new image's, at most 4096 bytes of them */
+	bool argv_truncated;
+	uint64_t start_ns; /* the process's start, CLOCK_MONOTONIC like ts_ns */
+	/* The same in CLOCK_BOOTTIME ns: /proc/PID/stat's starttime, in clock ticks, is this. */
+	uint64_t start_boottime_ns;
+};
+
 /* Records lost on one CPU, reported where the loss was noticed. */
 struct tracer_lost_event {
 	uint64_t count;
@@ -247,6 +277,7 @@ struct tracer_event {
 		struct tracer_fork_event fork;
 		struct tracer_signal_event signal;
 		struct tracer_lost_event lost;
+		struct tracer_stop_event stop;
 	};
 };
 
@@ -321,6 +352,18 @@ struct tracer_options {
 	 */
 	bool capture_env;
 	bool keep_secrets;
+	/*
+	 * Stop at exec (TRACER_EVENT_STOP): a watched process whose exec
+	 * succeeds is stopped by the kernel before its first instruction when
+	 * one of these glob patterns (fnmatch(3) without flags, in the C locale:
+	 * '*', '?', [...] with '!' or '^', backslash escapes; no [:class:]) matches
+	 * the resolved path of the file executed, the filename the kernel was
+	 * given (a script's own path), or the basename of either. At most
+	 * TRACER_STOP_PATTERNS_MAX patterns of at most TRACER_STOP_PATTERN_MAX
+	 * bytes. The library does not resume them: the caller does (SIGCONT).
+	 */
+	const char *const *stop_at;
+	size_t n_stop_at;
 };
 
 /*

@@ -15,6 +15,7 @@
 #include "format.h"
 #include "launch.h"
 #include "lifecycle.h"
+#include "onstop.h"
 #include "opts.h"
 #include "outfile.h"
 #include "sysinfo.h"
@@ -51,6 +52,7 @@ struct app {
 	struct outfile_tmp timeline; /* --timeline, renamed into place at the end */
 	bool timeline_open;
 	struct unixlisten unix_listen; /* --listen unix:PATH */
+	struct onstop stops; /* --stop-at's stopped processes, --on-stop */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -94,6 +96,26 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 }
 #endif
 
+/*
+ * --stop-at: a process stopped at its exec. Always printed (whatever
+ * --events says, even with --quiet: someone must know it waits), then held
+ * and handed to --on-stop.
+ */
+static int on_stop_event(struct app *app, const struct tracer_event *ev)
+{
+	int ret = 0;
+
+	if (!app->write_failed) {
+		ret = format_event_as(app->out, app->format, NULL, rel_seconds(app, ev->ts_ns), ev);
+		if (ret || fflush(app->out))
+			write_failure(app);
+		else
+			app->events++;
+	}
+	onstop_event(&app->stops, &ev->stop, stderr);
+	return 0;
+}
+
 static int on_event(void *ctx, const struct tracer_event *ev)
 {
 	struct app *app = ctx;
@@ -103,6 +125,8 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
 #endif
+	if (ev->type == TRACER_EVENT_STOP)
+		return on_stop_event(app, ev);
 	if (app->quiet) {
 		if (ev->type != TRACER_EVENT_LOST) {
 			lifecycle_add(app->lc, ev);
@@ -474,6 +498,8 @@ static void library_options(const struct tracer_opts *opts, struct app *app, uin
 	topts->epoch_ns = app->start_ns;
 	topts->on_event = on_event;
 	topts->ctx = app;
+	topts->stop_at = opts->stop_at;
+	topts->n_stop_at = opts->n_stop_at;
 }
 
 static void print_ready(const struct tracer_opts *opts, const struct launch *launch,
@@ -500,6 +526,7 @@ static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts
 		if (ret)
 			break;
 		publish_stats(app, t);
+		onstop_reap(&app->stops);
 		if (fflush(app->out)) {
 			write_failure(app);
 			break;
@@ -520,7 +547,8 @@ static int finish(struct app *app, struct tracer *t, int ret)
 	bool lifecycle_failed = false;
 	char err[256];
 
-	/* Detach, then deliver what is still buffered */
+	/* Detach, then deliver what is still buffered; stops found now are only resumed. */
+	app->stops.ending = true;
 	tracer_stop(t);
 	if (fflush(app->out))
 		write_failure(app);
@@ -619,6 +647,7 @@ int main(int argc, char **argv)
 
 	app.format = opts.format;
 	app.printed = opts.events;
+	onstop_init(&app.stops, opts.on_stop, opts.verbose > 0);
 	if (opts.capture_env && opts.format == FORMAT_TEXT) {
 		app.env = envdiff_new();
 		if (!app.env) {
@@ -653,6 +682,8 @@ int main(int argc, char **argv)
 		launch_release(launch);
 	ret = finish(&app, t, run(&app, t, &opts, launch));
 out_close_tracer:
+	/* Nothing stays frozen behind tracer (but what a debugger holds). */
+	onstop_resume_all(&app.stops, stderr);
 	tracer_destroy(t);
 	if (launch) {
 		/* tracer's own failure first, else the command's status. */
@@ -668,6 +699,7 @@ out_close_output:
 	if (app.out != stdout)
 		fclose(app.out);
 	envdiff_free(app.env);
+	onstop_free(&app.stops);
 	if (app.output_fd >= 0)
 		close(app.output_fd);
 	opts_free(&opts);

@@ -21,6 +21,7 @@
 #include "listen.h"
 #endif
 #include "opts.h"
+#include "stopglob.h"
 #include "ttyname.h"
 
 #ifndef TRACER_VERSION
@@ -63,6 +64,12 @@ enum {
 	OPT_OUTPUT_FD = 0x300,
 };
 
+/* Keys of the stop-at-exec options (issue 16). */
+enum {
+	OPT_STOP_AT = 0x400,
+	OPT_ON_STOP,
+};
+
 static const char doc[] =
 	"Report every program executed inside a process tree or on a terminal: the processes "
 	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
@@ -88,6 +95,7 @@ static const char doc[] =
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
 	"    tracer -o execs.log -- ./install.sh\n"
 	"    tracer -u alice -- id\n"
+	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
 	"\n"
@@ -107,6 +115,7 @@ _Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 2 << 20 && TRACER_MAX_ARG_BYTES_DEF
 	       "update --help");
 _Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 16 << 20,
 	       "update --help");
+_Static_assert(TRACER_STOP_PATTERNS_MAX == 8 && TRACER_STOP_PATTERN_MAX == 255, "update --help");
 
 static const struct argp_option options[] = {
 	{ NULL, 0, NULL, 0, "What to trace:", 1 },
@@ -179,6 +188,18 @@ static const struct argp_option options[] = {
 	  "Run COMMAND as USER (name or uid; default: the user who ran sudo, or root)", 4 },
 	{ "follow-all", OPT_FOLLOW_ALL, NULL, 0,
 	  "Keep tracing after COMMAND exits, until every process it started has gone", 4 },
+	{ NULL, 0, NULL, 0, "Stopping a program at exec, for a debugger:", 5 },
+	{ "stop-at", OPT_STOP_AT, "PATTERN", 0,
+	  "Stop each traced process whose exec matches the glob PATTERN (its resolved path, the "
+	  "name it was run by, or the basename of either) before its first instruction, and say "
+	  "so (a stop event: gdb -p PID, kill -CONT PID). Repeatable, up to 8 patterns of at "
+	  "most 255 bytes; when tracer ends, it resumes those still stopped and not held by a "
+	  "debugger",
+	  5 },
+	{ "on-stop", OPT_ON_STOP, "CMD", 0,
+	  "Run CMD with /bin/sh -c for each stop, {pid} replaced by the stopped pid (as root, "
+	  "with tracer's standard input, output and error), e.g. --on-stop 'gdb -p {pid}'",
+	  5 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },
@@ -384,6 +405,8 @@ static error_t check_end(struct parse_ctx *ctx)
 	}
 	if (opts->quiet && !opts->listen)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
+	if (opts->on_stop && !opts->n_stop_at)
+		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
 	if (opts->keep_secrets && !opts->capture_env)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
@@ -607,6 +630,34 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 	}
 }
 
+/* --stop-at, --on-stop: the patterns are checked here, before anything is attached. */
+static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+	const char *why = "";
+	char post[160];
+
+	switch (key) {
+	case OPT_STOP_AT:
+		if (opts->n_stop_at == TRACER_STOP_PATTERNS_MAX)
+			return usage_error(ctx, "too many --stop-at patterns (at most 8): ", arg,
+					   "");
+		if (glob_compile(arg, NULL, &why)) {
+			snprintf(post, sizeof(post), ": %s", why);
+			return usage_error(ctx, "invalid --stop-at ", arg, post);
+		}
+		opts->stop_at[opts->n_stop_at++] = arg;
+		return 0;
+	case OPT_ON_STOP:
+		if (!*arg)
+			return usage_error(ctx, "invalid --on-stop ", arg, " (a shell command)");
+		opts->on_stop = arg;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 /* --help, --usage, --version: print, and exit 0. */
 static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state *state)
 {
@@ -664,6 +715,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		err = parse_limit_opt(ctx, key, arg);
 	if (err == ARGP_ERR_UNKNOWN)
 		err = parse_output_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_stop_opt(ctx, key, arg);
 	if (err == ARGP_ERR_UNKNOWN)
 		err = parse_info_opt(ctx, key, state);
 	return err;

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <tracer/tracer.h>
 #include "exclude.h"
 #include "format.h"
 
@@ -55,6 +56,10 @@ struct tracer_opts {
 	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
 	bool tree; /* print the process tree at the end */
 	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
+	/* Stop at exec (--stop-at, --on-stop; see onstop.h) */
+	const char *stop_at[TRACER_STOP_PATTERNS_MAX]; /* valid glob patterns */
+	size_t n_stop_at;
+	const char *on_stop; /* shell command run for each stop, {pid} replaced; NULL: none */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */

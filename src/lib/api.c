@@ -15,6 +15,8 @@
 #include "core.h"
 #include "errmsg.h"
 #include "exclude.h"
+#include "stopglob.h"
+#include "tracer_glob.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 
@@ -32,6 +34,9 @@ _Static_assert((int)TRACER_SIGNAL_DELIVERED == (int)TRACER_SIG_DELIVERED &&
 		       (int)TRACER_SIGNAL_QUEUE_FULL == (int)TRACER_SIG_OVERFLOW_FAIL &&
 		       (int)TRACER_SIGNAL_INFO_LOST == (int)TRACER_SIG_LOSE_INFO,
 	       "signal verdicts");
+_Static_assert(TRACER_STOP_PATTERNS_MAX == TRACER_STOP_MAX &&
+		       TRACER_STOP_PATTERN_MAX == TRACER_GLOB_MAX,
+	       "stop_at limits");
 
 struct tracer {
 	struct tracer_options opts; /* pids and ttys point into the copies below */
@@ -41,6 +46,8 @@ struct tracer {
 	uint32_t *tty_devs;
 	size_t n_ttys;
 	struct exclude_list excl; /* copies of the options' exclusions */
+	char **stop_at; /* copies of the options' --stop-at patterns */
+	size_t n_stop_at;
 	struct tracer_core *core; /* NULL until started */
 	char err[256];
 };
@@ -77,6 +84,7 @@ static bool is_pow2(uint64_t v)
 static int check_options(const struct tracer_options *o)
 {
 	const uint32_t known = TRACER_EVENTS_ALL | TRACER_EVENT_BIT(TRACER_EVENT_LOST);
+	size_t i;
 
 	/* Every process, or a scope: not both. */
 	if (o->system_wide && (o->n_pids || o->n_ttys))
@@ -96,6 +104,11 @@ static int check_options(const struct tracer_options *o)
 		return -EINVAL;
 	if (o->max_procs > TRACER_PID_MAX)
 		return -EINVAL;
+	if (o->n_stop_at > TRACER_STOP_PATTERNS_MAX || (o->n_stop_at && !o->stop_at))
+		return -EINVAL;
+	for (i = 0; i < o->n_stop_at; i++)
+		if (glob_compile(o->stop_at[i], NULL, NULL))
+			return -EINVAL;
 	return 0;
 }
 
@@ -175,6 +188,21 @@ static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
 	return ret;
 }
 
+static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
+{
+	if (!o->n_stop_at)
+		return 0;
+	t->stop_at = calloc(o->n_stop_at, sizeof(*t->stop_at));
+	if (!t->stop_at)
+		return -ENOMEM;
+	for (t->n_stop_at = 0; t->n_stop_at < o->n_stop_at; t->n_stop_at++) {
+		t->stop_at[t->n_stop_at] = strdup(o->stop_at[t->n_stop_at]);
+		if (!t->stop_at[t->n_stop_at])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int tracer_create(const struct tracer_options *caller, struct tracer **out)
 {
 	struct tracer_options opts, *o = &opts;
@@ -214,6 +242,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 		}
 	}
 	ret = copy_exclusions(t, o);
+	if (!ret)
+		ret = copy_stop_at(t, o);
 	if (ret) {
 		tracer_destroy(t);
 		return ret;
@@ -222,6 +252,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t->opts.ttys = NULL;
 	t->opts.exclude_paths = NULL;
 	t->opts.exclude_comms = NULL;
+	t->opts.stop_at = NULL;
 	if (!t->opts.events)
 		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	if (!t->opts.epoch_ns)
@@ -233,7 +264,16 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 static int deliver_event(void *ctx, const struct tracer_event *ev)
 {
 	struct tracer *t = ctx;
+	struct tracer_event stop;
 
+	if (ev->type == TRACER_EVENT_STOP) {
+		/* The pattern's text is the library's copy. */
+		stop = *ev;
+		stop.stop.pattern = ev->stop.pattern_index < t->n_stop_at ?
+					    t->stop_at[ev->stop.pattern_index] :
+					    "";
+		ev = &stop;
+	}
 	return t->opts.on_event ? t->opts.on_event(t->opts.ctx, ev) : 0;
 }
 
@@ -317,6 +357,8 @@ int tracer_start(struct tracer *t)
 	cfg.verbose = t->opts.verbose;
 	cfg.events = t->opts.events & TRACER_EVENTS_ALL;
 	cfg.epoch_ns = t->opts.epoch_ns;
+	cfg.stop_at = t->stop_at;
+	cfg.n_stop_at = t->n_stop_at;
 	cb.ctx = t;
 
 	ret = tracer_core_open(&cfg, &cb, &t->core, t->err, sizeof(t->err));
@@ -457,6 +499,9 @@ void tracer_destroy(struct tracer *t)
 	free(t->pids);
 	free(t->tty_devs);
 	exclude_free(&t->excl);
+	for (i = 0; i < t->n_stop_at; i++)
+		free(t->stop_at[i]);
+	free(t->stop_at);
 	free(t);
 	tracer_core_print_release();
 }

@@ -11,12 +11,14 @@
 #include <bpf/libbpf.h>
 #include <linux/types.h>
 #include "tracer.h"
+#include "tracer_glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
 #include "core.h"
 #include "decode.h"
 #include "errmsg.h"
 #include "scope.h"
 #include "sysinfo.h"
+#include "stopglob.h"
 
 /* A start-up seeding pass that finds nothing new ends the seeding. */
 #define SEED_MAX_PASSES 16
@@ -161,6 +163,9 @@ static int make_room(struct tracer_core *core, const void *data, size_t size)
 	if (size < sizeof(r))
 		return 0;
 	memcpy(&r, data, sizeof(r));
+	if (r.hdr.type == TRACER_REC_STOP)
+		return grow((void **)&core->argv_buf, &core->argv_cap, TRACER_STOP_ARGS_MAX + 1,
+			    sizeof(*core->argv_buf));
 	if (r.hdr.type != TRACER_REC_EXEC)
 		return 0;
 	nargs = (size_t)r.args_size + 2;
@@ -402,6 +407,21 @@ static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 	return size;
 }
 
+/* --stop-at: the patterns, compiled (checked by the library already), into read-only data. */
+static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_core_config *cfg)
+{
+	struct tracer_glob g;
+	size_t i;
+
+	skel->rodata->stop_count = 0;
+	for (i = 0; i < cfg->n_stop_at && i < TRACER_STOP_MAX; i++) {
+		if (glob_compile(cfg->stop_at[i], &g, NULL))
+			break;
+		memcpy((void *)&skel->rodata->stop_globs[i], &g, sizeof(g));
+		skel->rodata->stop_count = i + 1;
+	}
+}
+
 /* Filters and sizes, fixed before load. */
 static void configure(struct tracer_core *core)
 {
@@ -427,6 +447,7 @@ static void configure(struct tracer_core *core)
 		bpf_map__set_max_entries(skel->maps.excl_path, cfg->n_exclude_paths);
 	if (cfg->n_exclude_comms)
 		bpf_map__set_max_entries(skel->maps.excl_comm, cfg->n_exclude_comms);
+	set_stop_patterns(skel, cfg);
 	/*
 	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
 	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.

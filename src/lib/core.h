@@ -38,6 +38,9 @@ struct tracer_core_config {
 	size_t n_exclude_comms;
 	/* tracer's start (CLOCK_MONOTONIC ns): exit lifetimes count from it at the earliest */
 	uint64_t epoch_ns;
+	/* --stop-at glob patterns, valid (stopglob.h), at most TRACER_STOP_PATTERNS_MAX */
+	char *const *stop_at;
+	size_t n_stop_at;
 };
 
 struct tracer_core_callbacks {

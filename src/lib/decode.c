@@ -316,6 +316,61 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	return 0;
 }
 
+/*
+ * A stop record: fixed size, its strings at fixed places. The pattern's text
+ * is the library's to fill in (pattern_index).
+ */
+static int decode_stop(const unsigned char *rec, size_t size, struct tracer_bytes *argv_buf,
+		       size_t argv_cap, struct tracer_event *ev)
+{
+	struct tracer_stop_event *x = &ev->stop;
+	const char *data = (const char *)rec + offsetof(struct tracer_stop_rec, data);
+	const char *p, *end, *nul;
+	struct tracer_stop_rec r;
+	size_t n = 0;
+
+	if (size < sizeof(r))
+		return -EINVAL;
+	memcpy(&r, rec, offsetof(struct tracer_stop_rec, data));
+	if (r.exe_len > TRACER_PATH_MAX || r.filename_len > TRACER_PATH_MAX ||
+	    r.args_size > TRACER_STOP_ARGS_MAX)
+		return -EINVAL;
+	x->pid = r.pid;
+	x->tid = r.tid;
+	x->ppid = r.ppid;
+	x->uid = r.uid;
+	x->euid = r.euid;
+	x->error = r.err;
+	x->pattern_index = r.pattern;
+	x->comm = cut_at_nul((const char *)rec + offsetof(struct tracer_stop_rec, comm),
+			     TRACER_COMM_LEN);
+	p = data + TRACER_STOP_EXE_OFF;
+	x->exe = take_path(&p, r.exe_len, r.exe_flags);
+	x->filename.ptr = data + TRACER_STOP_FILENAME_OFF;
+	x->filename.len = r.filename_len;
+	x->start_ns = r.start_time;
+	x->start_boottime_ns = r.start_boottime;
+	p = data + TRACER_STOP_ARGS_OFF;
+	end = p + r.args_size;
+	x->argv_truncated = r.args_size < r.args_total;
+	while (p < end) {
+		nul = memchr(p, '\0', (size_t)(end - p));
+		if (!nul)
+			x->argv_truncated = true;
+		if (n < argv_cap) {
+			argv_buf[n].ptr = p;
+			argv_buf[n].len = nul ? (size_t)(nul - p) : (size_t)(end - p);
+			n++;
+		} else {
+			x->argv_truncated = true;
+		}
+		p = nul ? nul + 1 : end;
+	}
+	x->argc = (uint32_t)n;
+	x->argv = argv_buf;
+	return 0;
+}
+
 int tracer_decode(const void *rec, size_t size, const struct tracer_decode_limits *lim,
 		  struct tracer_bytes *argv_buf, size_t argv_cap, struct tracer_event *ev)
 {
@@ -342,6 +397,9 @@ int tracer_decode(const void *rec, size_t size, const struct tracer_decode_limit
 	case TRACER_REC_SIGNAL:
 		ev->type = TRACER_EVENT_SIGNAL;
 		return decode_signal(rec, size, ev);
+	case TRACER_REC_STOP:
+		ev->type = TRACER_EVENT_STOP;
+		return decode_stop(rec, size, argv_buf, argv_cap, ev);
 	default:
 		return -EINVAL;
 	}

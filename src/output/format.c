@@ -612,6 +612,9 @@ int format_event_as(FILE *out, enum format_kind kind, struct envdiff *env, doubl
 			return format_exec_sh(out, ev);
 		if (ev->type == TRACER_EVENT_LOST)
 			return format_lost_sh(out, ev->lost.count, ev->cpu);
+		/* A stopped process waits for the user: said as a comment. */
+		if (ev->type == TRACER_EVENT_STOP)
+			return fputs("# ", out) == EOF ? -1 : format_stop_text(out, 0, &ev->stop);
 		return 0;
 	}
 	if (ev->type == TRACER_EVENT_EXIT)
@@ -631,6 +634,9 @@ int format_event_as(FILE *out, enum format_kind kind, struct envdiff *env, doubl
 	case TRACER_EVENT_LOST:
 		return json ? format_lost_json(out, ts, ev->lost.count, ev->cpu) :
 			      format_lost_text(out, ts, ev->lost.count, ev->cpu);
+	case TRACER_EVENT_STOP:
+		return json ? format_stop_json(out, finite_ts(ts), &ev->stop) :
+			      format_stop_text(out, finite_ts(ts), &ev->stop);
 	}
 	return 0;
 }

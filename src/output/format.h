@@ -33,6 +33,9 @@ int format_fork_text(FILE *out, double ts, const struct tracer_fork_event *e);
 int format_fork_json(FILE *out, double ts, const struct tracer_fork_event *e);
 int format_signal_text(FILE *out, double ts, const struct tracer_signal_event *e);
 int format_signal_json(FILE *out, double ts, const struct tracer_signal_event *e);
+/* A process stopped at its exec (--stop-at); the text says what to do next. */
+int format_stop_text(FILE *out, double ts, const struct tracer_stop_event *e);
+int format_stop_json(FILE *out, double ts, const struct tracer_stop_event *e);
 /* Any event, as text or JSON (no environment memory). */
 int format_event(FILE *out, bool json, double ts, const struct tracer_event *ev);
 /*

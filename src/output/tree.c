@@ -398,6 +398,7 @@ int tree_add(struct tree *t, const struct tracer_event *ev)
 	case TRACER_EVENT_SIGNAL:
 		return add_signal(t, ev);
 	case TRACER_EVENT_LOST:
+	case TRACER_EVENT_STOP:
 		break;
 	}
 	return 0;

@@ -65,6 +65,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			check_inside(rec, size, ev.signal.sender_comm);
 			check_inside(rec, size, ev.signal.target_comm);
 			break;
+		case TRACER_EVENT_STOP:
+			check_inside(rec, size, ev.stop.comm);
+			check_inside(rec, size, ev.stop.filename);
+			check_inside(rec, size, ev.stop.exe.path);
+			FUZZ_ASSERT(ev.stop.argc <= FUZZ_ARGV_CAP);
+			for (uint32_t i = 0; i < ev.stop.argc; i++)
+				check_inside(rec, size, ev.stop.argv[i]);
+			break;
 		default:
 			FUZZ_ASSERT(!"unexpected event type");
 		}

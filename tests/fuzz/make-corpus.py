@@ -44,6 +44,15 @@ def signal_rec(sig=15, code=0, flags=1 | 8):
             + fixed(b'kill', 16) + fixed(b'sleep\n\x1b[31m', 16))
 
 
+def stop_rec(exe=b'/usr/bin/parse', filename=b'./parse', args=(b'./parse', b'--strict\n'),
+             err=0):
+    raw = b''.join(a + b'\0' for a in args)
+    body = struct.pack('<5IiI5I2Q', 100, 100, 1, 1000, 0, err, 0, len(exe), 0, len(filename),
+                       min(len(raw), 4096), len(raw), 5, 6)
+    data = fixed(exe, 4096) + fixed(filename, 4096) + fixed(raw, 4096)
+    return hdr(5) + body + fixed(b'parse', 16) + data
+
+
 def records():
     yield 'exec-simple', exec_rec(b'/bin/ls', [b'ls', b'-l', b'/tmp'])
     yield 'exec-nasty', exec_rec(b'/bin/e\xff\ncho', [b'a b', b'"q"', b'\x1b]0;x\x07',
@@ -57,6 +66,8 @@ def records():
     yield 'fork', fork_rec()
     yield 'signal', signal_rec()
     yield 'signal-kernel', signal_rec(sig=11, code=1, flags=2 | 4 | 8)
+    yield 'stop', stop_rec()
+    yield 'stop-refused', stop_rec(exe=b'/e\xff\x1b[31m', args=(b'x' * 5000,), err=-1)
 
 
 def write(name, files):

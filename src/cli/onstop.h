@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The processes --stop-at stopped: each held by a pidfd taken when its stop
+ * event arrives (so that a pid reused later is never signalled), the
+ * --on-stop command run for each, and, when tracer ends, SIGCONT for every
+ * one still stopped that no debugger holds.
+ *
+ * --on-stop CMD runs as "/bin/sh -c CMD" with every "{pid}" replaced by the
+ * stopped process's pid (and TRACER_STOP_PID set to it), as tracer's own user
+ * (root) in tracer's working directory, with tracer's standard input, output
+ * and error (an interactive gdb can use the terminal), default signal
+ * dispositions and an empty signal mask. tracer does not wait for it: it
+ * goes on reporting events, and reaps the command when it ends.
+ */
+#ifndef TRACER_ONSTOP_H
+#define TRACER_ONSTOP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <tracer/tracer.h>
+
+struct onstop_proc {
+	pid_t pid;
+	int pidfd;
+};
+
+struct onstop {
+	const char *cmd; /* --on-stop; NULL: none */
+	bool verbose;
+	bool ending; /* tracer is ending: no more --on-stop commands */
+	struct onstop_proc *procs;
+	size_t n_procs, cap_procs;
+	pid_t *running; /* --on-stop commands not reaped yet */
+	size_t n_running, cap_running;
+};
+
+void onstop_init(struct onstop *s, const char *cmd, bool verbose);
+
+/* A stop event: hold the process, run --on-stop. Messages (failures) go to err. */
+void onstop_event(struct onstop *s, const struct tracer_stop_event *e, FILE *err);
+
+/* Reaps the --on-stop commands that have ended (never blocks). */
+void onstop_reap(struct onstop *s);
+
+/*
+ * tracer ends: sends SIGCONT to every process held that is still stopped
+ * ('T' in /proc/PID/stat) and not traced (TracerPid 0), says so on err, and
+ * lets them all go. Returns how many were resumed.
+ */
+size_t onstop_resume_all(struct onstop *s, FILE *err);
+
+void onstop_free(struct onstop *s);
+
+/*
+ * CMD with each "{pid}" replaced by pid, into buf (size bytes). Returns the
+ * length, or -1 when it does not fit.
+ */
+int onstop_expand(const char *cmd, pid_t pid, char *buf, size_t size);
+
+#endif /* TRACER_ONSTOP_H */
