@@ -454,7 +454,7 @@ struct tracer_stats {
 	uint64_t watched_now; /* processes watched at this moment */
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
-	uint64_t excluded; /* execs dropped by exclude_paths and exclude_comms */
+	uint64_t excluded; /* execs dropped by exclude_paths, exclude_callers and exclude_comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

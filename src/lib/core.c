@@ -53,6 +53,7 @@ struct tracer_core {
 	bool detached;
 	/* The excluded files, held open: their inodes cannot be freed and reused. */
 	int *excl_fds;
+	uint8_t *excl_kinds; /* TRACER_EXCL_* of each */
 	size_t n_excl_fds;
 };
 
@@ -305,42 +306,41 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
-/* Opens the excluded files (held until close) and has the kernel name them. */
-static int fill_file_exclusions(struct tracer_core *core, char *err, size_t errlen)
+/*
+ * Opens the excluded files, held until close, before anything is loaded: a
+ * missing one fails the start with nothing done.
+ */
+static int open_excluded_files(struct tracer_core *core, char *err, size_t errlen)
 {
 	const struct tracer_core_config *cfg = &core->cfg;
 	size_t n = cfg->n_exclude_paths + cfg->n_exclude_callers, i;
 	const char *path, *why;
-	uint8_t *kinds;
-	int fd, ret;
+	int fd;
 
+	if (!n)
+		return 0;
 	core->excl_fds = calloc(n, sizeof(*core->excl_fds));
-	kinds = calloc(n, sizeof(*kinds));
-	if (!core->excl_fds || !kinds) {
-		free(kinds);
+	core->excl_kinds = calloc(n, sizeof(*core->excl_kinds));
+	if (!core->excl_fds || !core->excl_kinds) {
 		errmsg_set(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
 		if (i < cfg->n_exclude_paths) {
 			path = cfg->exclude_paths[i];
-			kinds[i] = TRACER_EXCL_EXEC;
+			core->excl_kinds[i] = TRACER_EXCL_EXEC;
 		} else {
 			path = cfg->exclude_callers[i - cfg->n_exclude_paths];
-			kinds[i] = TRACER_EXCL_CALLER;
+			core->excl_kinds[i] = TRACER_EXCL_CALLER;
 		}
 		fd = exclfile_open(path, &why);
 		if (fd < 0) {
 			errmsg_set(err, errlen, "cannot exclude %s: %s", path, why);
-			free(kinds);
 			return fd;
 		}
 		core->excl_fds[core->n_excl_fds++] = fd;
 	}
-	ret = exclfile_fill(core->skel->progs.handle_iter_task_file, core->skel->maps.excl_file,
-			    core->excl_fds, kinds, n, err, errlen);
-	free(kinds);
-	return ret;
+	return 0;
 }
 
 /* Zero-padded keys, as the BPF side builds them. */
@@ -352,8 +352,11 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 	size_t i;
 	int ret;
 
-	if (cfg->n_exclude_paths || cfg->n_exclude_callers) {
-		ret = fill_file_exclusions(core, err, errlen);
+	if (core->n_excl_fds) {
+		/* The kernel's names for the files, learnt from the kernel (exclfile.h). */
+		ret = exclfile_fill(core->skel->progs.handle_iter_task_file,
+				    core->skel->maps.excl_file, core->excl_fds, core->excl_kinds,
+				    core->n_excl_fds, err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -378,6 +381,7 @@ static void core_free(struct tracer_core *core)
 	for (i = 0; i < core->n_excl_fds; i++)
 		close(core->excl_fds[i]);
 	free(core->excl_fds);
+	free(core->excl_kinds);
 	if (core->cfg.verbose)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	free(core->argv_buf);
@@ -515,6 +519,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	ret = core_alloc(cfg, cb, &core, err, errlen);
 	if (ret)
 		return ret;
+	ret = open_excluded_files(core, err, errlen);
+	if (ret)
+		goto err_free;
 
 	/* Open BPF application */
 	core->skel = tracer_bpf__open();
