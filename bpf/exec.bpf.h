@@ -25,6 +25,7 @@
 #include "scope.bpf.h"
 #include "strings.bpf.h"
 #include "path.bpf.h"
+#include "exclude.bpf.h"
 
 /* Frees t's stage, and its saved argv[0] when arg0_state says there is one. */
 static __always_inline void stage_drop(struct task_struct *t, __u32 arg0_state)
@@ -54,6 +55,7 @@ static __always_inline void stage_fill(struct exec_stage *st, struct task_struct
 	bpf_get_current_comm(st->comm, sizeof(st->comm));
 	st->tty[0] = 0;
 	st->tty_dev = task_tty(task, st->tty);
+	st->caller_excluded = caller_excluded(task);
 }
 
 /*
@@ -129,27 +131,6 @@ static __always_inline int exec_save_arg0(struct linux_binprm *bprm)
 	st->arg0_len = n - 1;
 	st->arg0_state = 1;
 	return 0;
-}
-
-/*
- * Whether --exclude (the filename as it is reported, compared exactly) or
- * --exclude-comm (the caller's comm, as reported) drops this exec; counted.
- */
-static __always_inline bool excluded(struct scratch *s, __u64 fn_len)
-{
-	if (exclude_comms && bpf_map_lookup_elem(&excl_comm, s->rec.comm))
-		goto drop;
-	if (exclude_paths && fn_len < TRACER_EXCL_PATH_LEN) {
-		__builtin_memset(s->path_key, 0, sizeof(s->path_key));
-		bpf_probe_read_kernel(s->path_key, fn_len & (TRACER_EXCL_PATH_LEN - 1),
-				      s->filename);
-		if (bpf_map_lookup_elem(&excl_path, s->path_key))
-			goto drop;
-	}
-	return false;
-drop:
-	stat_inc(excluded);
-	return true;
 }
 
 /* Where the strings of the record come from: user vectors or the new image's area. */
@@ -507,7 +488,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
-	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+	if (exec_excluded(&e, bprm))
 		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
 
@@ -583,7 +564,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
-	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
+	if (exec_excluded(st, bprm))
 		return;
 
 	vec_measure(s, &am, st->argv, max_arg_bytes, max_args, true);

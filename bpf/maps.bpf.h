@@ -22,9 +22,6 @@
 const volatile bool tty_scope = false;
 /* Every process is in scope: no lookup, proc_state stays empty. */
 const volatile bool system_wide = false;
-/* Exclusion filters in use (the maps below hold the entries). */
-const volatile bool exclude_paths = false;
-const volatile bool exclude_comms = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
@@ -59,21 +56,6 @@ struct {
 	__type(value, __u8);
 } tty_set SEC(".maps");
 
-/* Execs not reported: by filename (exactly as reported) and by the caller's comm. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1); /* resized to the list's length */
-	__type(key, char[TRACER_EXCL_PATH_LEN]);
-	__type(value, __u8);
-} excl_path SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1); /* resized to the list's length */
-	__type(key, char[TRACER_COMM_LEN]);
-	__type(value, __u8);
-} excl_comm SEC(".maps");
-
 /* Every record of common/tracer.h but the seeder's. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -101,7 +83,7 @@ struct exec_stage {
 	__u32 arg0_len;
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
 	__u32 reported; /* sched_prepare_exec has sent the record */
-	__u32 pad;
+	__u32 caller_excluded; /* the caller runs a file of --exclude-caller (exclude.bpf.h) */
 	char comm[TRACER_COMM_LEN];
 	char tty[TRACER_TTY_LEN];
 };
@@ -202,7 +184,6 @@ struct scratch {
 	char chunk[TRACER_ARG_CHUNK];
 	/* A short argv, read once: the measuring pass leaves it here. */
 	char stage[STAGE_MAX + TRACER_ARG_CHUNK];
-	char path_key[TRACER_EXCL_PATH_LEN];
 	__u32 path_pos[NSLOTS]; /* where each slot's path starts */
 	__u32 slot_of[NSLOTS]; /* the slot holding it (fds 1 and 2 can share fd 0's) */
 	__u32 exe_slot_len; /* the exe slot's own length (exe_rel: without cwd and '/') */

@@ -11,6 +11,7 @@
  *   signal.bpf.h  the signal record
  *   seed.bpf.h    the iter/task seeder
  *   stop.bpf.h    --stop-at: stop a matching exec before its first instruction
+ *   exclude.bpf.h execs not reported: by file, by the caller's file, by comm
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes
@@ -36,6 +37,7 @@
 #include "signal.bpf.h"
 #include "seed.bpf.h"
 #include "stop.bpf.h"
+#include "exclude.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 
@@ -151,4 +153,14 @@ SEC("iter/task")
 int handle_iter_task(struct bpf_iter__task *ctx)
 {
 	return seed_task(ctx->meta->seq, ctx->task);
+}
+
+/*
+ * Read once by userspace at start-up, when files are excluded: how the kernel
+ * names the files it has opened (exclude.bpf.h).
+ */
+SEC("iter/task_file")
+int handle_iter_task_file(struct bpf_iter__task_file *ctx)
+{
+	return excl_identify(ctx->meta->seq, ctx->task, ctx->fd, ctx->file);
 }

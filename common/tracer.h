@@ -16,8 +16,9 @@
 #define TRACER_COMM_LEN 16
 #define TRACER_TTY_LEN 32
 #define TRACER_FILENAME_MAX 4096
-/* Key of the excluded-path map: a filename shorter than this, zero-padded. */
-#define TRACER_EXCL_PATH_LEN 256
+/* What an excluded file is excluded as (the bits of the excl_file map's value). */
+#define TRACER_EXCL_EXEC 1u /* --exclude: execs that run it */
+#define TRACER_EXCL_CALLER 2u /* --exclude-caller: execs made by a process running it */
 
 /*
  * Argument capture limits: 0 arguments means no count limit; the byte limit
@@ -285,6 +286,25 @@ struct tracer_task_rec {
 	char comm[TRACER_COMM_LEN];
 };
 
+/*
+ * A file as the kernel names it: its inode's number and its superblock's
+ * s_dev, in the kernel's encoding (major << 20 | minor), which is neither
+ * glibc's st_dev nor, on btrfs or overlayfs, even the same device. Key of
+ * the excl_file map; userspace learns it from the kernel (tracer_fd_id_rec).
+ */
+struct tracer_file_id {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+/* One record of the iter/task_file identifier: an open file of tracer's own process. */
+struct tracer_fd_id_rec {
+	__u32 fd;
+	__u32 pad;
+	struct tracer_file_id id;
+};
+
 /* Per-CPU counters. */
 struct tracer_cpu_stats {
 	__u64 lost; /* ring buffer reservations that failed */
@@ -357,6 +377,11 @@ TRACER_ASSERT_OFFSET(struct tracer_proc, tty_dev, 12);
 TRACER_ASSERT_LAYOUT(struct tracer_task_rec, 40);
 TRACER_ASSERT_OFFSET(struct tracer_task_rec, start_time, 16);
 TRACER_ASSERT_OFFSET(struct tracer_task_rec, comm, 24);
+
+TRACER_ASSERT_LAYOUT(struct tracer_file_id, 16);
+TRACER_ASSERT_OFFSET(struct tracer_file_id, dev, 8);
+TRACER_ASSERT_LAYOUT(struct tracer_fd_id_rec, 24);
+TRACER_ASSERT_OFFSET(struct tracer_fd_id_rec, id, 8);
 
 /* Read per CPU by userspace as an array of these. */
 TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 32);

@@ -79,6 +79,12 @@ extern "C" {
 /* tracer_options.stop_at: at most this many patterns, each 1..TRACER_STOP_PATTERN_MAX bytes. */
 #define TRACER_STOP_PATTERNS_MAX 8
 #define TRACER_STOP_PATTERN_MAX 255
+/*
+ * Files excluded (exclude_paths and exclude_callers together): each is held
+ * open while tracing, so that its inode cannot be freed and its number given
+ * to another file.
+ */
+#define TRACER_EXCLUDE_FILES_MAX 1024
 
 /* ---- Events ---- */
 
@@ -334,11 +340,20 @@ struct tracer_options {
 	void *ctx;
 	/*
 	 * Execs dropped in the kernel, before they reach the ring buffer (and
-	 * counted in tracer_stats.excluded): those whose filename, exactly as
-	 * reported (what the caller passed to exec, not resolved: /bin/ls and
-	 * /usr/bin/ls differ), is one of exclude_paths (each shorter than 256
-	 * bytes), and those whose caller's comm (as reported) is one of
-	 * exclude_comms (cut to 15 bytes, as the kernel cuts comm). Any number.
+	 * counted in tracer_stats.excluded):
+	 * - exclude_paths: those that run one of these files (the file the
+	 *   kernel loads; for a #! script, its interpreter);
+	 * - exclude_callers (below): those made by a process that runs one of
+	 *   these files (its executable, /proc/PID/exe);
+	 * - exclude_comms: those whose caller's comm (as reported) is one of
+	 *   these names (cut to 15 bytes, as the kernel cuts comm). Any process
+	 *   can take any comm: a convenience, not a boundary.
+	 * Files are opened by tracer_start() and compared in the kernel by
+	 * device and inode: a symlink or hard link to the file is the file, a
+	 * copy is not. Each must be a regular file, not a script (a script's
+	 * process runs its interpreter), TRACER_EXCLUDE_FILES_MAX in all. A
+	 * failed exec runs no file: exclude_paths does not drop it. Only exec
+	 * events are dropped; fork, exit and signal events are not.
 	 */
 	const char *const *exclude_paths;
 	size_t n_exclude_paths;
@@ -364,6 +379,9 @@ struct tracer_options {
 	 */
 	const char *const *stop_at;
 	size_t n_stop_at;
+	/* See exclude_paths. */
+	const char *const *exclude_callers;
+	size_t n_exclude_callers;
 };
 
 /*
@@ -410,7 +428,8 @@ struct tracer;
  * Checks the options and allocates a handle; nothing is loaded and the
  * options' arrays are copied (they need not outlive the call). Errors:
  * -EINVAL bad options or NULL (system_wide with pids or ttys, an empty
- * exclusion), -ENAMETOOLONG an excluded path of 256 bytes or more, -ENOMEM. On error
+ * exclusion), -ENAMETOOLONG an excluded path of PATH_MAX bytes or more,
+ * -E2BIG more than TRACER_EXCLUDE_FILES_MAX excluded files, -ENOMEM. On error
  * *out is NULL.
  */
 TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out);
@@ -421,8 +440,9 @@ TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out
  * return on, every event in scope is recorded. Errors, in the order they are
  * checked: -EINVAL NULL; -EALREADY started before; -ESRCH a pid names no
  * process; -ENOENT no such terminal (or a malformed name); -ENOTTY not a
- * terminal; -EPERM not privileged; -ENOSYS no kernel BTF; what loading or
- * attaching failed with; -ESRCH again when every pid named exited during the
+ * terminal; -EPERM not privileged; -ENOSYS no kernel BTF; an excluded
+ * file that cannot be opened (its errno), or is not a regular file or is a
+ * script (-EINVAL); what loading or attaching failed with; -ESRCH again when every pid named exited during the
  * start (and no terminal was given). After a failure the handle can be
  * started again or destroyed.
  */
@@ -477,7 +497,7 @@ struct tracer_stats {
 	uint64_t watched_now; /* processes watched at this moment */
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
-	uint64_t excluded; /* execs dropped by exclude_paths and exclude_comms */
+	uint64_t excluded; /* execs dropped by exclude_paths, exclude_callers and exclude_comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

@@ -484,6 +484,8 @@ static void library_options(const struct tracer_opts *opts, struct app *app, uin
 	topts->n_exclude_paths = opts->exclude.n_paths;
 	topts->exclude_comms = (const char *const *)opts->exclude.comms;
 	topts->n_exclude_comms = opts->exclude.n_comms;
+	topts->exclude_callers = (const char *const *)opts->exclude.callers;
+	topts->n_exclude_callers = opts->exclude.n_callers;
 	topts->max_args = opts->max_args;
 	topts->max_arg_bytes = opts->max_arg_bytes;
 	topts->ringbuf_bytes = opts->ringbuf_bytes;

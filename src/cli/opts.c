@@ -13,10 +13,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tracer/tracer.h>
 
 #include "evlist.h"
+#include "exclfile.h"
 #ifdef TRACER_WITH_SERVICE
 #include "listen.h"
 #endif
@@ -62,6 +64,7 @@ enum {
 /* Keys of the options that keep what tracer writes apart from the traced (issue 12). */
 enum {
 	OPT_OUTPUT_FD = 0x300,
+	OPT_EXCLUDE_CALLER,
 };
 
 /* Keys of the stop-at-exec options (issue 16). */
@@ -131,13 +134,21 @@ static const struct argp_option options[] = {
 	  "descendants",
 	  1 },
 	{ "exclude", OPT_EXCLUDE, "PATH", 0,
-	  "Do not report execs of PATH (the filename exactly as passed to exec, under 256 bytes; "
-	  "repeatable)",
+	  "Do not report execs that run the file PATH (compared by device and inode: a symlink or "
+	  "hard link to it is the same file, a copy is not; repeatable)",
+	  1 },
+	{ "exclude-caller", OPT_EXCLUDE_CALLER, "PATH", 0,
+	  "Do not report execs made by a process that runs the file PATH (its /proc/PID/exe, "
+	  "compared by device and inode; repeatable)",
 	  1 },
 	{ "exclude-comm", OPT_EXCLUDE_COMM, "NAME", 0,
-	  "Do not report execs by a process whose command name (comm) is NAME (repeatable)", 1 },
+	  "Do not report execs by a process whose command name (comm) is NAME (repeatable; any "
+	  "process can take any name: a convenience, not a security boundary)",
+	  1 },
 	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", 0,
-	  "Read exclusions from FILE, one per line: /paths, else command names; # comments", 1 },
+	  "Read exclusions from FILE, one per line: /path (as --exclude), caller /path (as "
+	  "--exclude-caller), else a command name; # comments",
+	  1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0,
 	  "Write the events as text (default: one line per event), json (JSON Lines: one object "
@@ -424,6 +435,46 @@ static error_t check_end(struct parse_ctx *ctx)
 	return 0;
 }
 
+/* Every excluded file exists and is of the right kind, before anything is loaded. */
+static error_t check_excluded_files(struct parse_ctx *ctx)
+{
+	const struct exclude_list *l = &ctx->opts->exclude;
+	const char *path, *why;
+	char post[160];
+	size_t i;
+	int fd;
+
+	for (i = 0; i < l->n_paths + l->n_callers; i++) {
+		path = i < l->n_paths ? l->paths[i] : l->callers[i - l->n_paths];
+		fd = exclfile_open(path, &why);
+		if (fd < 0) {
+			snprintf(post, sizeof(post), ": %s", why);
+			return usage_error(ctx, "cannot exclude ", path, post);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
+static error_t add_excluded_file(struct parse_ctx *ctx, int key, const char *arg)
+{
+	const char *what = key == OPT_EXCLUDE ? "invalid --exclude " : "invalid --exclude-caller ";
+	struct exclude_list *l = &ctx->opts->exclude;
+	int err;
+
+	err = key == OPT_EXCLUDE ? exclude_add_path(l, arg) : exclude_add_caller(l, arg);
+	if (err == -E2BIG)
+		return usage_error(ctx,
+				   "too many excluded files (--exclude and --exclude-caller "
+				   "together: max " STR(TRACER_EXCLUDE_FILES_MAX) ")",
+				   NULL, "");
+	if (err == -ENAMETOOLONG)
+		return usage_error(ctx, what, arg, ": path too long");
+	if (err)
+		return usage_error(ctx, what, arg, "");
+	return 0;
+}
+
 static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
 {
 	char where[64];
@@ -440,7 +491,10 @@ static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
 		return 0;
 	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
 	if (ret == -ENAMETOOLONG)
-		snprintf(where, sizeof(where), ", line %zu: path of 256 bytes or more", line);
+		snprintf(where, sizeof(where), ", line %zu: path too long", line);
+	if (ret == -E2BIG)
+		snprintf(where, sizeof(where), ", line %zu: too many excluded files (max %d)", line,
+			 TRACER_EXCLUDE_FILES_MAX);
 	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
 }
 
@@ -468,7 +522,6 @@ static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
 static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 {
 	struct tracer_opts *opts = ctx->opts;
-	error_t err;
 
 	switch (key) {
 	case 'p':
@@ -482,13 +535,8 @@ static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 		opts->watch_children = false;
 		return 0;
 	case OPT_EXCLUDE:
-		err = exclude_add_path(&opts->exclude, arg);
-		if (err == -ENAMETOOLONG)
-			return usage_error(ctx, "invalid --exclude ", arg,
-					   " (paths of 256 bytes or more cannot be excluded)");
-		if (err)
-			return usage_error(ctx, "invalid --exclude ", arg, "");
-		return 0;
+	case OPT_EXCLUDE_CALLER:
+		return add_excluded_file(ctx, key, arg);
 	case OPT_EXCLUDE_COMM:
 		if (exclude_add_comm(&opts->exclude, arg))
 			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
@@ -705,7 +753,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!ctx->opts->events)
 			ctx->opts->events = EVLIST_DEFAULT;
-		return check_end(ctx);
+		return check_end(ctx) ?: check_excluded_files(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;
 		return 0;

@@ -29,7 +29,7 @@ struct tracer_opts {
 	size_t n_ttys;
 	bool watch_children; /* default true */
 	bool all; /* --all: every process of the machine */
-	struct exclude_list exclude; /* --exclude, --exclude-comm, --exclude-from */
+	struct exclude_list exclude; /* --exclude, --exclude-caller, --exclude-comm, --exclude-from */
 	/* Service mode: --listen [ADDR:]PORT (HTTP API), --store N, --quiet */
 	bool listen;
 	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */

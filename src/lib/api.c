@@ -91,7 +91,9 @@ static int check_options(const struct tracer_options *o)
 		return -EINVAL;
 	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys))
 		return -EINVAL;
-	if ((o->n_exclude_paths && !o->exclude_paths) || (o->n_exclude_comms && !o->exclude_comms))
+	if ((o->n_exclude_paths && !o->exclude_paths) ||
+	    (o->n_exclude_comms && !o->exclude_comms) ||
+	    (o->n_exclude_callers && !o->exclude_callers))
 		return -EINVAL;
 	if (o->events & ~known)
 		return -EINVAL;
@@ -182,6 +184,9 @@ static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
 	for (i = 0; !ret && i < o->n_exclude_paths; i++)
 		ret = o->exclude_paths[i] ? exclude_add_path(&t->excl, o->exclude_paths[i]) :
 					    -EINVAL;
+	for (i = 0; !ret && i < o->n_exclude_callers; i++)
+		ret = o->exclude_callers[i] ? exclude_add_caller(&t->excl, o->exclude_callers[i]) :
+					      -EINVAL;
 	for (i = 0; !ret && i < o->n_exclude_comms; i++)
 		ret = o->exclude_comms[i] ? exclude_add_comm(&t->excl, o->exclude_comms[i]) :
 					    -EINVAL;
@@ -253,6 +258,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t->opts.exclude_paths = NULL;
 	t->opts.exclude_comms = NULL;
 	t->opts.stop_at = NULL;
+	t->opts.exclude_callers = NULL;
 	if (!t->opts.events)
 		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	if (!t->opts.epoch_ns)
@@ -343,6 +349,8 @@ int tracer_start(struct tracer *t)
 	cfg.system_wide = t->opts.system_wide;
 	cfg.exclude_paths = t->excl.paths;
 	cfg.n_exclude_paths = t->excl.n_paths;
+	cfg.exclude_callers = t->excl.callers;
+	cfg.n_exclude_callers = t->excl.n_callers;
 	cfg.exclude_comms = t->excl.comms;
 	cfg.n_exclude_comms = t->excl.n_comms;
 	cfg.ttys = t->tty_devs;

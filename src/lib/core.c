@@ -16,6 +16,7 @@
 #include "core.h"
 #include "decode.h"
 #include "errmsg.h"
+#include "exclfile.h"
 #include "scope.h"
 #include "sysinfo.h"
 #include "stopglob.h"
@@ -52,6 +53,10 @@ struct tracer_core {
 	void *pending;
 	size_t pending_len, pending_cap;
 	bool detached;
+	/* The excluded files, held open: their inodes cannot be freed and reused. */
+	int *excl_fds;
+	uint8_t *excl_kinds; /* TRACER_EXCL_* of each */
+	size_t n_excl_fds;
 };
 
 /*
@@ -306,22 +311,59 @@ static int attach_all(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Opens the excluded files, held until close, before anything is loaded: a
+ * missing one fails the start with nothing done.
+ */
+static int open_excluded_files(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_core_config *cfg = &core->cfg;
+	size_t n = cfg->n_exclude_paths + cfg->n_exclude_callers, i;
+	const char *path, *why;
+	int fd;
+
+	if (!n)
+		return 0;
+	core->excl_fds = calloc(n, sizeof(*core->excl_fds));
+	core->excl_kinds = calloc(n, sizeof(*core->excl_kinds));
+	if (!core->excl_fds || !core->excl_kinds) {
+		errmsg_set(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		if (i < cfg->n_exclude_paths) {
+			path = cfg->exclude_paths[i];
+			core->excl_kinds[i] = TRACER_EXCL_EXEC;
+		} else {
+			path = cfg->exclude_callers[i - cfg->n_exclude_paths];
+			core->excl_kinds[i] = TRACER_EXCL_CALLER;
+		}
+		fd = exclfile_open(path, &why);
+		if (fd < 0) {
+			errmsg_set(err, errlen, "cannot exclude %s: %s", path, why);
+			return fd;
+		}
+		core->excl_fds[core->n_excl_fds++] = fd;
+	}
+	return 0;
+}
+
 /* Zero-padded keys, as the BPF side builds them. */
 static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 {
 	const struct tracer_core_config *cfg = &core->cfg;
-	char path[TRACER_EXCL_PATH_LEN];
 	char comm[TRACER_COMM_LEN];
 	__u8 one = 1;
 	size_t i;
 	int ret;
 
-	for (i = 0; i < cfg->n_exclude_paths; i++) {
-		memset(path, 0, sizeof(path));
-		strncpy(path, cfg->exclude_paths[i], sizeof(path) - 1);
-		if (bpf_map__update_elem(core->skel->maps.excl_path, path, sizeof(path), &one,
-					 sizeof(one), BPF_ANY))
-			goto fail;
+	if (core->n_excl_fds) {
+		/* The kernel's names for the files, learnt from the kernel (exclfile.h). */
+		ret = exclfile_fill(core->skel->progs.handle_iter_task_file,
+				    core->skel->maps.excl_file, core->excl_fds, core->excl_kinds,
+				    core->n_excl_fds, err, errlen);
+		if (ret)
+			return ret;
 	}
 	for (i = 0; i < cfg->n_exclude_comms; i++) {
 		memset(comm, 0, sizeof(comm));
@@ -339,6 +381,12 @@ fail:
 
 static void core_free(struct tracer_core *core)
 {
+	size_t i;
+
+	for (i = 0; i < core->n_excl_fds; i++)
+		close(core->excl_fds[i]);
+	free(core->excl_fds);
+	free(core->excl_kinds);
 	if (core->cfg.verbose)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	free(core->argv_buf);
@@ -441,10 +489,14 @@ static void configure(struct tracer_core *core)
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
-	skel->rodata->exclude_paths = cfg->n_exclude_paths > 0;
+	skel->rodata->exclude_execs = cfg->n_exclude_paths > 0;
+	skel->rodata->exclude_callers = cfg->n_exclude_callers > 0;
 	skel->rodata->exclude_comms = cfg->n_exclude_comms > 0;
-	if (cfg->n_exclude_paths)
-		bpf_map__set_max_entries(skel->maps.excl_path, cfg->n_exclude_paths);
+	if (cfg->n_exclude_paths + cfg->n_exclude_callers)
+		bpf_map__set_max_entries(skel->maps.excl_file,
+					 cfg->n_exclude_paths + cfg->n_exclude_callers);
+	else
+		bpf_program__set_autoload(skel->progs.handle_iter_task_file, false);
 	if (cfg->n_exclude_comms)
 		bpf_map__set_max_entries(skel->maps.excl_comm, cfg->n_exclude_comms);
 	set_stop_patterns(skel, cfg);
@@ -488,6 +540,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	ret = core_alloc(cfg, cb, &core, err, errlen);
 	if (ret)
 		return ret;
+	ret = open_excluded_files(core, err, errlen);
+	if (ret)
+		goto err_free;
 
 	/* Open BPF application */
 	core->skel = tracer_bpf__open();
@@ -995,15 +1050,8 @@ void tracer_core_close(struct tracer_core *core)
 {
 	if (!core)
 		return;
-	if (core->cfg.verbose)
-		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 	free(core->pending);
-	free(core->argv_buf);
-	free(core->env_buf);
-	free(core->redact_buf);
-	free(core->cpu_stats);
-	free(core->reported_lost);
-	free(core);
+	core_free(core);
 }

@@ -31,9 +31,14 @@ struct tracer_core_config {
 	 * exec and exit. Others cost nothing: they are not even sent.
 	 */
 	uint32_t events;
-	/* Exclusion filters, fixed-size keys in kernel hash maps sized from the lists. */
+	/*
+	 * Exclusion filters, in kernel hash maps sized from the lists: files
+	 * (opened at open and held until close) and comms.
+	 */
 	char *const *exclude_paths;
 	size_t n_exclude_paths;
+	char *const *exclude_callers;
+	size_t n_exclude_callers;
 	char *const *exclude_comms;
 	size_t n_exclude_comms;
 	/* tracer's start (CLOCK_MONOTONIC ns): exit lifetimes count from it at the earliest */

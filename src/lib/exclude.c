@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* Exclusion lists: what --exclude, --exclude-comm and --exclude-from give. */
+/* Exclusion lists: what --exclude, --exclude-caller, --exclude-comm and --exclude-from give. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/types.h>
+#include <tracer/tracer.h>
 #include "exclude.h"
 #include "tracer.h"
 
@@ -25,16 +27,28 @@ static int append(char ***arr, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
-int exclude_add_path(struct exclude_list *l, const char *path)
+/* The files are opened and held while tracing: their number is bounded. */
+static int add_file(struct exclude_list *l, char ***arr, size_t *n, const char *path)
 {
 	size_t len = strlen(path);
 
 	if (!len)
 		return -EINVAL;
-	/* The kernel compares fixed-size, zero-padded keys. */
-	if (len >= TRACER_EXCL_PATH_LEN)
+	if (len >= PATH_MAX)
 		return -ENAMETOOLONG;
-	return append(&l->paths, &l->n_paths, path, len);
+	if (l->n_paths + l->n_callers >= TRACER_EXCLUDE_FILES_MAX)
+		return -E2BIG;
+	return append(arr, n, path, len);
+}
+
+int exclude_add_path(struct exclude_list *l, const char *path)
+{
+	return add_file(l, &l->paths, &l->n_paths, path);
+}
+
+int exclude_add_caller(struct exclude_list *l, const char *path)
+{
+	return add_file(l, &l->callers, &l->n_callers, path);
 }
 
 int exclude_add_comm(struct exclude_list *l, const char *comm)
@@ -72,7 +86,14 @@ int exclude_read(struct exclude_list *l, FILE *f, size_t *line)
 			ret = -EINVAL;
 			break;
 		}
-		ret = *s == '/' ? exclude_add_path(l, s) : exclude_add_comm(l, s);
+		if (*s == '/')
+			ret = exclude_add_path(l, s);
+		else if (!strncmp(s, "caller", 6) && (s[6] == ' ' || s[6] == '\t'))
+			ret = s[6 + strspn(s + 6, " \t")] == '/' ?
+				      exclude_add_caller(l, s + 6 + strspn(s + 6, " \t")) :
+				      -EINVAL;
+		else
+			ret = exclude_add_comm(l, s);
 		if (ret)
 			break;
 	}
@@ -90,9 +111,12 @@ void exclude_free(struct exclude_list *l)
 
 	for (i = 0; i < l->n_paths; i++)
 		free(l->paths[i]);
+	for (i = 0; i < l->n_callers; i++)
+		free(l->callers[i]);
 	for (i = 0; i < l->n_comms; i++)
 		free(l->comms[i]);
 	free(l->paths);
+	free(l->callers);
 	free(l->comms);
 	memset(l, 0, sizeof(*l));
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * Exclusion lists (--exclude, --exclude-comm, --exclude-from). Pure: the
- * kernel side is filled from them by the library.
+ * Exclusion lists (--exclude, --exclude-caller, --exclude-comm,
+ * --exclude-from). Pure: the files are opened and the kernel side filled
+ * from these lists by the library (exclfile.h).
  */
 #ifndef TRACER_EXCLUDE_H
 #define TRACER_EXCLUDE_H
@@ -10,21 +11,30 @@
 #include <stdio.h>
 
 struct exclude_list {
-	char **paths; /* exact filenames, shorter than TRACER_EXCL_PATH_LEN */
+	char **paths; /* --exclude: files whose execs are dropped */
 	size_t n_paths;
+	char **callers; /* --exclude-caller: files whose processes' execs are dropped */
+	size_t n_callers;
 	char **comms; /* command names, cut to 15 bytes as the kernel cuts comm */
 	size_t n_comms;
 };
 
-/* Adds a copy. Returns 0, -EINVAL (empty), -ENAMETOOLONG (path), -ENOMEM. */
+/*
+ * Adds a copy. Returns 0, -EINVAL (empty), -ENAMETOOLONG (a path of PATH_MAX
+ * bytes or more), -E2BIG (more than TRACER_EXCLUDE_FILES_MAX paths and
+ * callers together), -ENOMEM.
+ */
 int exclude_add_path(struct exclude_list *l, const char *path);
+int exclude_add_caller(struct exclude_list *l, const char *path);
 int exclude_add_comm(struct exclude_list *l, const char *comm);
 
 /*
- * Reads one entry per line: a line starting with '/' is a path, any other a
- * command name; blank lines and lines starting with '#' are skipped, and so
- * is the space around an entry. Returns 0 or a negative errno, with the
- * number of the faulty line in *line (0 for a read error).
+ * Reads one entry per line: a line starting with '/' is a path (as
+ * --exclude), one starting with "caller /" a caller's file (as
+ * --exclude-caller), any other a command name; blank lines and lines
+ * starting with '#' are skipped, and so is the space around an entry.
+ * Returns 0 or a negative errno, with the number of the faulty line in
+ * *line (0 for a read error).
  */
 int exclude_read(struct exclude_list *l, FILE *f, size_t *line);
 

@@ -682,3 +682,80 @@ Test(api, system_wide_sees_any_process_and_excludes_in_the_kernel)
 	cr_assert_eq(st.watched_now, 0, "system-wide keeps no process table");
 	tracer_destroy(t);
 }
+
+/* A copy of /bin/dash in a directory of its own: a file /bin/dash is not. */
+static void copy_dash(char *dir, char *copy, size_t len)
+{
+	char cmd[256];
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(copy, len, "%s/dash-copy", dir);
+	snprintf(cmd, sizeof(cmd), "cp /bin/dash '%s'", copy);
+	cr_assert_eq(system(cmd), 0);
+}
+
+Test(api, exclude_callers_by_file)
+{
+	char dir[] = "/tmp/tracer-api-excl.XXXXXX", copy[64];
+	const char *callers[1] = { copy };
+	struct tracer_options o;
+	struct tracer_stats st;
+	struct tracer *t;
+	uint64_t end;
+	int ret;
+
+	copy_dash(dir, copy, sizeof(copy));
+	/* Each shell execs /bin/true in place: two execs per pid. */
+	char *argv_a[] = { copy, "-c", "exec /bin/true excluded-caller", NULL };
+	char *argv_b[] = { "/bin/dash", "-c", "exec /bin/true not-excluded", NULL };
+	struct held a = spawn_held(argv_a), b = spawn_held(argv_b);
+	struct two w = { .a = a.pid, .b = b.pid };
+	uint32_t pids[2] = { (uint32_t)a.pid, (uint32_t)b.pid };
+
+	tracer_options_init(&o);
+	o.pids = pids;
+	o.n_pids = 2;
+	o.exclude_callers = callers;
+	o.n_exclude_callers = 1;
+	o.on_event = collect_two;
+	o.ctx = &w;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	ret = tracer_start(t);
+	cr_assert_eq(ret, 0, "tracer_start: %s: %s", tracer_strerror(ret), tracer_last_error(t));
+	release(&a);
+	release(&b);
+	cr_assert_eq(WEXITSTATUS(reap(&a)), 0);
+	cr_assert_eq(WEXITSTATUS(reap(&b)), 0);
+	end = now_ms() + DEADLINE_MS;
+	while (w.execs_b < 2) {
+		cr_assert_lt(now_ms(), end, "execs of %d: %zu, want 2", (int)b.pid, w.execs_b);
+		tracer_poll(t, 50);
+	}
+	cr_assert_eq(tracer_stop(t), 0);
+	/* The copy's own exec is its parent's; the copy's exec of /bin/true is dropped. */
+	cr_assert_eq(w.execs_a, 1);
+	cr_assert_eq(w.execs_b, 2);
+	cr_assert_eq(tracer_get_stats(t, &st), 0);
+	cr_assert_eq(st.excluded, 1);
+	tracer_destroy(t);
+	unlink(copy);
+	rmdir(dir);
+}
+
+/* A file that is not there fails the start, naming it; the handle can start again. */
+Test(api, exclude_missing_file)
+{
+	static const char *const missing[] = { "/nonexistent/tracer-excluded" };
+	struct tracer_options o;
+	struct tracer *t;
+
+	tracer_options_init(&o);
+	o.system_wide = true;
+	o.exclude_paths = missing;
+	o.n_exclude_paths = 1;
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_eq(tracer_start(t), -ENOENT);
+	cr_assert(strstr(tracer_last_error(t), "/nonexistent/tracer-excluded"), "%s",
+		  tracer_last_error(t));
+	tracer_destroy(t);
+}

@@ -121,6 +121,26 @@ Test(api_misuse, bad_options)
 	o.max_procs = 1ull << 40;
 	cr_assert_eq(create_with(&o), -EINVAL);
 
+	/* Exclusions: arrays given with their counts, no empty entry, a bounded number of files. */
+	static const char *const files[] = { "/bin/true" }, *const empty[] = { "" };
+	static const char *many[TRACER_EXCLUDE_FILES_MAX + 1];
+	size_t i;
+
+	tracer_options_init(&o);
+	o.n_exclude_callers = 1; /* exclude_callers NULL */
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.exclude_callers = empty;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	o.exclude_callers = files;
+	cr_assert_eq(create_with(&o), 0);
+	for (i = 0; i < TRACER_EXCLUDE_FILES_MAX + 1; i++)
+		many[i] = "/bin/true";
+	o.exclude_paths = many;
+	o.n_exclude_paths = TRACER_EXCLUDE_FILES_MAX; /* with the caller: one too many */
+	cr_assert_eq(create_with(&o), -E2BIG);
+	o.n_exclude_callers = 0;
+	cr_assert_eq(create_with(&o), 0);
+
 	/* The limits themselves are accepted. */
 	tracer_options_init(&o);
 	o.max_args = 1048576;
