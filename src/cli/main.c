@@ -23,6 +23,7 @@
 #ifdef TRACER_WITH_SERVICE
 #include "service.h"
 #include "store.h"
+#include "token.h"
 #endif
 
 /* How often the reader drains the ring buffer when the kernel does not wake it. */
@@ -41,6 +42,7 @@ struct app {
 	/* Service mode (--listen): the execs kept for the API, formatted once, here */
 	struct store *store;
 	struct service *svc;
+	char *listen_token; /* --listen-token-file, until the service has its copy */
 	FILE *jsonf; /* a memory stream the JSON of each exec is written to */
 	char *json_buf;
 	size_t json_size;
@@ -175,13 +177,15 @@ static void publish_stats(struct app *app, struct tracer *t)
 	service_set_stats(app->svc, &ss);
 }
 
-/* --listen unix:PATH: a socket only the invoking user can connect to. */
-static int start_unix_service(struct app *app, const char *path)
+/* --listen unix:PATH: a socket only the invoking user (or --listen-group) can connect to. */
+static int start_unix_service(struct app *app, const struct tracer_opts *opts, const char *token)
 {
+	gid_t group = opts->listen_group;
 	char err[512];
 	int ret, fd;
 
-	ret = unixlisten_open(&app->unix_listen, path, &app->owner, err, sizeof(err));
+	ret = unixlisten_open(&app->unix_listen, opts->listen_unix, &app->owner,
+			      opts->listen_group_set ? &group : NULL, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", err);
 		return ret;
@@ -192,7 +196,7 @@ static int start_unix_service(struct app *app, const char *path)
 		fprintf(stderr, "tracer: %s\n", strerror(errno));
 		return -errno;
 	}
-	ret = service_start_fd(app->store, fd, &app->svc, err, sizeof(err));
+	ret = service_start_fd(app->store, fd, token, &app->svc, err, sizeof(err));
 	if (ret) {
 		close(fd);
 		fprintf(stderr, "tracer: %s\n", err);
@@ -203,31 +207,45 @@ static int start_unix_service(struct app *app, const char *path)
 /* --listen: the store and the HTTP server, started before anything is loaded. */
 static int start_service(struct app *app, const struct tracer_opts *opts)
 {
-	char err[256];
+	const char *token = app->listen_token;
+	char err[512];
+	int ret;
 
 	app->quiet = opts->quiet;
-	app->store = store_new(opts->store_size);
+	app->store = store_new(opts->store_size, opts->store_bytes);
 	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
 	if (!app->store || !app->jsonf) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
 	if (opts->listen_unix)
-		return start_unix_service(app, opts->listen_unix);
+		return start_unix_service(app, opts, token);
 	if (opts->listen_addr >> 24 != 127)
 		fprintf(stderr,
 			"tracer: warning: --listen on an address other than loopback: whoever can reach it reads every user's command lines; prefer unix:PATH\n");
-	if (service_start(app->store, opts->listen_addr, opts->listen_port, &app->svc, err,
-			  sizeof(err))) {
+	ret = service_start(app->store, opts->listen_addr, opts->listen_port, token, &app->svc, err,
+			    sizeof(err));
+	if (ret)
 		fprintf(stderr, "tracer: %s\n", err);
-		return -EADDRINUSE;
-	}
-	return 0;
+	return ret;
+}
+
+/* --listen-token-file, read and checked with the other files, before anything is opened. */
+static int load_token(struct app *app, const struct tracer_opts *opts)
+{
+	char err[512];
+
+	if (!opts->listen_token_file || !token_load(opts->listen_token_file, app->owner.uid,
+						    &app->listen_token, err, sizeof(err)))
+		return 0;
+	fprintf(stderr, "tracer: %s\n", err);
+	return -1;
 }
 
 static void stop_service(struct app *app)
 {
 	service_stop(app->svc);
+	free(app->listen_token);
 	unixlisten_close(&app->unix_listen);
 	store_free(app->store);
 	if (app->jsonf)
@@ -251,6 +269,13 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 static void stop_service(struct app *app)
 {
 	(void)app;
+}
+
+static int load_token(struct app *app, const struct tracer_opts *opts)
+{
+	(void)app;
+	(void)opts;
+	return 0;
 }
 #endif
 
@@ -345,6 +370,8 @@ static int check_outputs(struct app *app, const struct tracer_opts *opts)
 		return TRACER_EXIT_FAILURE;
 	}
 	if (opts->output_fd && take_output_fd(app, opts->output_fd))
+		return TRACER_EXIT_FAILURE;
+	if (load_token(app, opts))
 		return TRACER_EXIT_FAILURE;
 	return -1;
 }

@@ -9,6 +9,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -48,6 +49,9 @@ enum {
 	OPT_EXCLUDE_FROM,
 	OPT_LISTEN,
 	OPT_STORE,
+	OPT_STORE_BYTES,
+	OPT_LISTEN_TOKEN_FILE,
+	OPT_LISTEN_GROUP,
 	OPT_QUIET,
 	OPT_FORMAT,
 	OPT_ENV,
@@ -182,7 +186,18 @@ static const struct argp_option options[] = {
 	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
 	  "only you can read it); tracer then runs until SIGINT or SIGTERM",
 	  2 },
+	{ "listen-token-file", OPT_LISTEN_TOKEN_FILE, "FILE", 0,
+	  "Answer only requests that carry the token in FILE (Authorization: Bearer TOKEN; "
+	  "/healthz excepted); FILE must be yours or root's, mode 0600 or stricter",
+	  2 },
+	{ "listen-group", OPT_LISTEN_GROUP, "GROUP", 0,
+	  "With --listen unix:PATH, make the socket 0660 for GROUP: its members can read the API",
+	  2 },
 	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
+	{ "store-bytes", OPT_STORE_BYTES, "SIZE", 0,
+	  "Keep at most SIZE bytes of execs for the HTTP API, the oldest going first (1M-64G, "
+	  "default 32M)",
+	  2 },
 	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
@@ -418,6 +433,10 @@ static error_t check_end(struct parse_ctx *ctx)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
 	if (opts->on_stop && !opts->n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
+	if (opts->listen_token_file && !opts->listen)
+		return usage_error(ctx, "--listen-token-file needs --listen", NULL, "");
+	if (opts->listen_group_set && !opts->listen_unix)
+		return usage_error(ctx, "--listen-group needs --listen unix:PATH", NULL, "");
 	if (opts->keep_secrets && !opts->capture_env)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
@@ -508,6 +527,24 @@ static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, ui
 	if (ret || v < min || v > max)
 		return usage_error(ctx, what, arg, range);
 	*val = v;
+	return 0;
+}
+
+/* --listen-group GROUP: a name, or a number. */
+static error_t parse_group(struct parse_ctx *ctx, const char *arg)
+{
+	struct group *gr;
+	uint64_t v;
+
+	if (!parse_dec(arg, strlen(arg), UINT32_MAX - 1, &v)) {
+		ctx->opts->listen_group = (uint32_t)v;
+	} else {
+		gr = *arg ? getgrnam(arg) : NULL;
+		if (!gr)
+			return usage_error(ctx, "--listen-group: no such group: ", arg, "");
+		ctx->opts->listen_group = (uint32_t)gr->gr_gid;
+	}
+	ctx->opts->listen_group_set = true;
 	return 0;
 }
 
@@ -670,6 +707,16 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 	case OPT_STORE:
 		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
 				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
+	case OPT_STORE_BYTES:
+		return parse_limit(ctx, arg, true, TRACER_STORE_BYTES_MIN, TRACER_STORE_BYTES_MAX,
+				   "invalid --store-bytes ", " (1M-64G)", &opts->store_bytes);
+	case OPT_LISTEN_TOKEN_FILE:
+		if (!*arg)
+			return usage_error(ctx, "invalid --listen-token-file ", arg, "");
+		opts->listen_token_file = arg;
+		return 0;
+	case OPT_LISTEN_GROUP:
+		return parse_group(ctx, arg);
 	case 'q':
 		opts->quiet = true;
 		return 0;
@@ -893,6 +940,7 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 	opts->ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT;
 	opts->max_procs = 0;
 	opts->store_size = TRACER_STORE_DEFAULT;
+	opts->store_bytes = TRACER_STORE_BYTES_DEFAULT;
 
 	ret = argp_parse(&argp, argc, argv,
 			 ARGP_IN_ORDER | ARGP_NO_EXIT | ARGP_NO_ERRS | ARGP_NO_HELP, NULL, &ctx);

@@ -15,6 +15,10 @@
 #define TRACER_MAX_TTYS 64
 #define TRACER_STORE_DEFAULT 10000
 #define TRACER_STORE_MAX 10000000
+/* The store's budget in bytes (--store-bytes): JSON as kept, escapes included. */
+#define TRACER_STORE_BYTES_DEFAULT (32ull << 20)
+#define TRACER_STORE_BYTES_MIN (1ull << 20)
+#define TRACER_STORE_BYTES_MAX (64ull << 30)
 
 enum tracer_exit_code {
 	TRACER_EXIT_OK = 0,
@@ -36,6 +40,10 @@ struct tracer_opts {
 	uint16_t listen_port;
 	const char *listen_unix; /* --listen unix:PATH: the socket's path; NULL: TCP */
 	uint64_t store_size; /* default TRACER_STORE_DEFAULT */
+	uint64_t store_bytes; /* --store-bytes: default TRACER_STORE_BYTES_DEFAULT */
+	const char *listen_token_file; /* --listen-token-file: NULL: no token */
+	bool listen_group_set; /* --listen-group: the socket 0660 for listen_group */
+	uint32_t listen_group;
 	bool quiet; /* no event output */
 	enum format_kind format; /* --format, -j: default FORMAT_TEXT */
 	bool capture_env; /* --env */

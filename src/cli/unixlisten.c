@@ -63,7 +63,7 @@ static int clear_path(const struct sockaddr_un *addr, const char *path,
 }
 
 int unixlisten_open(struct unixlisten *u, const char *path, const struct outfile_owner *owner,
-		    char *err, size_t errlen)
+		    const gid_t *group, char *err, size_t errlen)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	uid_t old_fsuid;
@@ -80,9 +80,9 @@ int unixlisten_open(struct unixlisten *u, const char *path, const struct outfile
 	memcpy(addr.sun_path, path, strlen(path) + 1);
 
 	/* As the owner: their permissions in the directory, the file theirs from the start. */
-	old_fsgid = (gid_t)setfsgid(owner->gid);
+	old_fsgid = (gid_t)setfsgid(group ? *group : owner->gid);
 	old_fsuid = (uid_t)setfsuid(owner->uid);
-	old_umask = umask(0177);
+	old_umask = umask(group ? 0117 : 0177);
 	ret = clear_path(&addr, path, owner, err, errlen);
 	if (ret)
 		goto out_restore;
@@ -96,6 +96,13 @@ int unixlisten_open(struct unixlisten *u, const char *path, const struct outfile
 	}
 	u->dev = st.st_dev;
 	u->ino = st.st_ino;
+	if (group && st.st_gid != *group) {
+		/* A set-group-ID directory imposes its own: the socket is not what was asked. */
+		ret = fail(
+			-EPERM, err, errlen, path,
+			"the directory gives its files its own group (set-group-ID); choose another directory for --listen-group");
+		goto out_restore;
+	}
 	u->path = strdup(path);
 	if (!u->path)
 		ret = fail(-ENOMEM, err, errlen, path, "out of memory");

@@ -12,6 +12,9 @@
  * only when it is a socket of the owner's that nobody listens on (a stale one
  * from an earlier run); a symbolic link, a regular file, anything else, or
  * another user's socket is refused.
+ *
+ * With a group (--listen-group), the socket is created 0660 and that group's
+ * from the start (setfsgid), so that its members can connect too.
  */
 #ifndef TRACER_UNIXLISTEN_H
 #define TRACER_UNIXLISTEN_H
@@ -29,11 +32,12 @@ struct unixlisten {
 };
 
 /*
- * Creates, binds and listens on path for owner. Returns 0, or a negative
- * errno with a one-line message naming the path in err.
+ * Creates, binds and listens on path for owner, mode 0600, or 0660 for *group
+ * when group is not NULL. Returns 0, or a negative errno with a one-line
+ * message naming the path in err.
  */
 int unixlisten_open(struct unixlisten *u, const char *path, const struct outfile_owner *owner,
-		    char *err, size_t errlen);
+		    const gid_t *group, char *err, size_t errlen);
 
 /* Removes the socket file if it is still the one created, closes the socket. */
 void unixlisten_close(struct unixlisten *u);

@@ -10,11 +10,16 @@
 
 #include "conndeadline.h"
 
+/* An answer from memory takes far less, unless the client does not read it. */
+#define BUSY_GRACE_NS 1000000000u
+
 struct conn_record {
 	struct conn_record *prev, *next;
 	int fd;
 	uint64_t start_ns;
 	bool cut; /* shut down once already */
+	bool busy; /* a request has come whole and is being answered */
+	uint64_t busy_ns; /* since when */
 };
 
 struct conn_deadlines {
@@ -23,7 +28,9 @@ struct conn_deadlines {
 	pthread_t thread;
 	bool stop;
 	uint64_t deadline_ns;
-	struct conn_record head; /* a circular list */
+	unsigned int cap;
+	unsigned int live; /* connections recorded and not cut */
+	struct conn_record head; /* a circular list, oldest first */
 };
 
 static uint64_t now_ns(void)
@@ -32,6 +39,34 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* libmicrohttpd sees the end of the connection and closes it. Under the lock. */
+static void cut(struct conn_deadlines *d, struct conn_record *r)
+{
+	shutdown(r->fd, SHUT_RDWR);
+	r->cut = true;
+	d->live--;
+}
+
+/*
+ * Over the cap: the oldest connection that is not being answered (a request
+ * still coming, or an idle keep-alive), or that has been answered for longer
+ * than BUSY_GRACE_NS (a slow reader), goes; else the newest one, r. Under the
+ * lock.
+ */
+static void make_room(struct conn_deadlines *d, struct conn_record *r)
+{
+	uint64_t now = now_ns();
+	struct conn_record *old;
+
+	for (old = d->head.next; old != r; old = old->next) {
+		if (!old->cut && (!old->busy || now - old->busy_ns > BUSY_GRACE_NS)) {
+			cut(d, old);
+			return;
+		}
+	}
+	cut(d, r);
 }
 
 static void *sweep(void *arg)
@@ -46,9 +81,7 @@ static void *sweep(void *arg)
 
 		for (r = d->head.next; r != &d->head; r = r->next) {
 			if (!r->cut && now - r->start_ns > d->deadline_ns) {
-				/* libmicrohttpd sees the end of the connection and closes it. */
-				shutdown(r->fd, SHUT_RDWR);
-				r->cut = true;
+				cut(d, r);
 			}
 		}
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -59,7 +92,7 @@ static void *sweep(void *arg)
 	return NULL;
 }
 
-struct conn_deadlines *conn_deadlines_start(unsigned int seconds)
+struct conn_deadlines *conn_deadlines_start(unsigned int seconds, unsigned int cap)
 {
 	struct conn_deadlines *d = calloc(1, sizeof(*d));
 	pthread_condattr_t attr;
@@ -67,6 +100,7 @@ struct conn_deadlines *conn_deadlines_start(unsigned int seconds)
 	if (!d)
 		return NULL;
 	d->deadline_ns = (uint64_t)seconds * 1000000000u;
+	d->cap = cap;
 	d->head.next = d->head.prev = &d->head;
 	pthread_mutex_init(&d->lock, NULL);
 	pthread_condattr_init(&attr);
@@ -102,16 +136,48 @@ void conn_deadlines_notify(void *cls, struct MHD_Connection *conn, void **socket
 		r->prev = d->head.prev;
 		d->head.prev->next = r;
 		d->head.prev = r;
+		if (++d->live > d->cap)
+			make_room(d, r);
 		pthread_mutex_unlock(&d->lock);
 	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context) {
 		r = *socket_context;
 		pthread_mutex_lock(&d->lock);
 		r->prev->next = r->next;
 		r->next->prev = r->prev;
+		if (!r->cut)
+			d->live--;
 		pthread_mutex_unlock(&d->lock);
 		free(r);
 		*socket_context = NULL;
 	}
+}
+
+static void set_busy(struct conn_deadlines *d, struct MHD_Connection *conn, bool busy)
+{
+	const union MHD_ConnectionInfo *info;
+	struct conn_record *r;
+
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	r = info ? info->socket_context : NULL;
+	if (!r)
+		return;
+	pthread_mutex_lock(&d->lock);
+	r->busy = busy;
+	r->busy_ns = now_ns();
+	pthread_mutex_unlock(&d->lock);
+}
+
+void conn_deadlines_request(struct conn_deadlines *d, struct MHD_Connection *conn)
+{
+	set_busy(d, conn, true);
+}
+
+void conn_deadlines_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			      enum MHD_RequestTerminationCode toe)
+{
+	(void)req_cls;
+	(void)toe;
+	set_busy(cls, conn, false);
 }
 
 void conn_deadlines_stop(struct conn_deadlines *d)

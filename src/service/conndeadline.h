@@ -12,8 +12,19 @@
  * closes the descriptor: a descriptor number is never shut down after it has
  * been reused.
  *
- * Not covered: a client that reconnects at once still takes a connection for
- * up to the deadline each time; there is no reserve per client.
+ * The same records keep room for healthy clients (a reserve for /healthz):
+ * beyond cap live connections, a new one ends the oldest connection that is
+ * not being answered (its request still coming, slowly or not at all, or an
+ * idle keep-alive) or has been answered for over a second (a client that does
+ * not read), or else, when every connection is busy with a fresh answer, the
+ * new one itself. A request that comes whole within moments (curl, a probe)
+ * is served however many slow clients hold connections; libmicrohttpd's own
+ * limit is set above cap, so that it never refuses a connection before this
+ * does.
+ *
+ * Not covered: a client that opens connections faster than a healthy one
+ * sends its request can still end that one; there is no limit per client
+ * (over loopback every local user has the same address).
  */
 #ifndef TRACER_CONNDEADLINE_H
 #define TRACER_CONNDEADLINE_H
@@ -22,12 +33,22 @@
 
 struct conn_deadlines;
 
-/* Starts the thread. NULL when out of memory or no thread could be started. */
-struct conn_deadlines *conn_deadlines_start(unsigned int seconds);
+/*
+ * Starts the thread: connections end after seconds, and at most cap of them
+ * live. NULL when out of memory or no thread could be started.
+ */
+struct conn_deadlines *conn_deadlines_start(unsigned int seconds, unsigned int cap);
 
 /* The MHD_OPTION_NOTIFY_CONNECTION callback; cls is the struct conn_deadlines. */
 void conn_deadlines_notify(void *cls, struct MHD_Connection *conn, void **socket_context,
 			   enum MHD_ConnectionNotificationCode code);
+
+/* Notes that conn's request has come whole (from the request handler). */
+void conn_deadlines_request(struct conn_deadlines *d, struct MHD_Connection *conn);
+
+/* The MHD_OPTION_NOTIFY_COMPLETED callback: the answer is sent, or abandoned. */
+void conn_deadlines_completed(void *cls, struct MHD_Connection *conn, void **req_cls,
+			      enum MHD_RequestTerminationCode toe);
 
 /* Stops the thread (before MHD_stop_daemon()). */
 void conn_deadlines_stop(struct conn_deadlines *d);

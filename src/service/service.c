@@ -2,8 +2,10 @@
 /*
  * The HTTP API over libmicrohttpd: its internal polling thread accepts and
  * serves every connection, so a slow client never touches the event loop.
- * Connections are limited in number and time out: after 10 s idle
- * (libmicrohttpd), and after 10 s whatever they do (conndeadline.h).
+ * Connections are limited in number, with room kept for healthy clients, and
+ * time out: after 10 s idle (libmicrohttpd), and after 10 s whatever they do
+ * (conndeadline.h). Answers from the store are streamed from a cursor
+ * (store.h): a client that reads slowly holds no copy of them.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -19,19 +21,25 @@
 #include <tracer/tracer.h>
 #include "conndeadline.h"
 #include "service.h"
+#include "token.h"
 
 #define MAX_CONNECTIONS 64
+/* libmicrohttpd's own limit, above ours: connections just cut still count there a moment. */
+#define MHD_CONNECTIONS (MAX_CONNECTIONS + 16)
 #define CONNECTION_TIMEOUT_S 10
 /* The whole connection, however busy (conndeadline.h): an answer from memory needs far less. */
 #define CONNECTION_DEADLINE_S 10
 #define MAX_URL_LEN 2048
 #define CONNECTION_MEMORY (16 * 1024)
 #define DEFAULT_LIMIT 500
+/* What the cursor is asked for at most at a time; the connection's memory bounds it too. */
+#define STREAM_BLOCK (8 * 1024)
 
 struct service {
 	struct MHD_Daemon *daemon;
 	struct conn_deadlines *deadlines;
 	struct store *store;
+	char *token; /* --listen-token-file: what Authorization must carry; NULL: none */
 	pthread_mutex_t lock; /* guards stats */
 	struct service_stats stats;
 	uint64_t requests; /* answered, under lock */
@@ -53,6 +61,9 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, c
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+					"Bearer realm=\"tracer\"");
 	ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -88,15 +99,44 @@ static int parse_count(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+static ssize_t read_cursor(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	ssize_t n = store_cursor_read(cls, buf, max);
+
+	(void)pos;
+	if (n == 0)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	/* An entry went while half sent: cut the answer off, the client sees it is incomplete. */
+	if (n < 0)
+		return MHD_CONTENT_READER_END_WITH_ERROR;
+	return n;
+}
+
+static void free_cursor(void *cls)
+{
+	store_cursor_free(cls);
+}
+
+/* The matching execs, streamed: no copy of them is made for the answer. */
 static enum MHD_Result reply_query(struct service *svc, struct MHD_Connection *conn,
 				   struct store_query *q)
 {
-	char *body;
-	size_t len;
+	struct store_cursor *c = store_cursor_new(svc->store, q);
+	struct MHD_Response *r;
+	enum MHD_Result ret;
 
-	if (store_query(svc->store, q, &body, &len))
+	if (!c)
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-	return reply(conn, MHD_HTTP_OK, "application/json", body, len, true);
+	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, read_cursor, c,
+					      free_cursor);
+	if (!r) {
+		store_cursor_free(c);
+		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection *conn)
@@ -104,13 +144,15 @@ static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection
 	const char *limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 	struct store_query q = { .limit = DEFAULT_LIMIT, .since = -1.0 };
+	struct store_stats st;
 	uint64_t v;
 	char *end;
 
-	if (q.limit > store_capacity(svc->store))
-		q.limit = store_capacity(svc->store);
+	store_get_stats(svc->store, &st);
+	if (q.limit > st.capacity)
+		q.limit = st.capacity;
 	if (limit) {
-		if (parse_count(limit, store_capacity(svc->store), &v))
+		if (parse_count(limit, st.capacity, &v))
 			return reply_error(conn, MHD_HTTP_BAD_REQUEST,
 					   "limit must be a number from 1 to the store's capacity");
 		q.limit = v;
@@ -127,7 +169,7 @@ static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection
 
 static enum MHD_Result get_pid(struct service *svc, struct MHD_Connection *conn, const char *pid)
 {
-	struct store_query q = { .limit = store_capacity(svc->store), .since = -1.0 };
+	struct store_query q = { .limit = SIZE_MAX, .since = -1.0 };
 	uint64_t v;
 
 	if (parse_count(pid, TRACER_PID_MAX, &v))
@@ -139,10 +181,12 @@ static enum MHD_Result get_pid(struct service *svc, struct MHD_Connection *conn,
 static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *conn)
 {
 	struct service_stats st;
+	struct store_stats ss;
 	uint64_t requests;
 	char *body;
 	int n;
 
+	store_get_stats(svc->store, &ss);
 	pthread_mutex_lock(&svc->lock);
 	st = svc->stats;
 	requests = svc->requests;
@@ -174,13 +218,23 @@ static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *c
 		     "# HELP tracer_store_capacity Exec events the store holds at most.\n"
 		     "# TYPE tracer_store_capacity gauge\n"
 		     "tracer_store_capacity %zu\n"
+		     "# HELP tracer_store_bytes Bytes the execs held for the API take.\n"
+		     "# TYPE tracer_store_bytes gauge\n"
+		     "tracer_store_bytes %zu\n"
+		     "# HELP tracer_store_bytes_budget Bytes the store holds at most "
+		     "(--store-bytes).\n"
+		     "# TYPE tracer_store_bytes_budget gauge\n"
+		     "tracer_store_bytes_budget %zu\n"
+		     "# HELP tracer_store_dropped_total Execs too large for the store's budget.\n"
+		     "# TYPE tracer_store_dropped_total counter\n"
+		     "tracer_store_dropped_total %llu\n"
 		     "# HELP tracer_http_requests_total HTTP requests answered.\n"
 		     "# TYPE tracer_http_requests_total counter\n"
 		     "tracer_http_requests_total %llu\n",
 		     (unsigned long long)st.events, (unsigned long long)st.lost,
 		     (unsigned long long)st.excluded, (unsigned long long)st.watched_now,
 		     (unsigned long long)st.watched_total, (unsigned long long)st.proc_capacity,
-		     store_size(svc->store), store_capacity(svc->store),
+		     ss.entries, ss.capacity, ss.bytes, ss.budget, (unsigned long long)ss.dropped,
 		     (unsigned long long)requests);
 	if (n < 0)
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
@@ -218,6 +272,13 @@ static enum MHD_Result route(struct service *svc, struct MHD_Connection *conn, c
 
 	if (url_length(conn, url) > MAX_URL_LEN)
 		return reply_error(conn, MHD_HTTP_URI_TOO_LONG, "URL too long");
+	/* /healthz tells nothing but that tracer runs: monitors need no token. */
+	if (svc->token && strcmp(url, "/healthz") &&
+	    !token_authorizes(svc->token,
+			      MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+							  MHD_HTTP_HEADER_AUTHORIZATION)))
+		return reply_error(conn, MHD_HTTP_UNAUTHORIZED,
+				   "a valid Authorization: Bearer token is needed");
 	if (!known)
 		return reply_error(conn, MHD_HTTP_NOT_FOUND, "no such path");
 	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
@@ -242,60 +303,66 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	/* A body is never wanted: answer at once, MHD discards the rest. */
 	*upload_data_size = 0;
 	*req_cls = NULL;
+	conn_deadlines_request(svc->deadlines, conn);
 	pthread_mutex_lock(&svc->lock);
 	svc->requests++;
 	pthread_mutex_unlock(&svc->lock);
 	return route(svc, conn, url, method);
 }
 
-/* sa: the address to listen on, or NULL with listen_fd a listening socket. */
-static struct service *start(struct store *store, const struct sockaddr_in *sa, int listen_fd)
+static void free_service(struct service *svc)
 {
+	conn_deadlines_free(svc->deadlines);
+	pthread_mutex_destroy(&svc->lock);
+	free(svc->token);
+	free(svc);
+}
+
+/* sa: the address to listen on, or NULL with listen_fd a listening socket. */
+static struct service *start(struct store *store, const struct sockaddr_in *sa, int listen_fd,
+			     const char *token)
+{
+	struct MHD_OptionItem where[] = {
+		{ MHD_OPTION_LISTEN_SOCKET, listen_fd, NULL },
+		{ MHD_OPTION_END, 0, NULL },
+	};
 	struct service *svc;
 
 	svc = calloc(1, sizeof(*svc));
 	if (!svc)
 		return NULL;
 	svc->store = store;
-	svc->deadlines = conn_deadlines_start(CONNECTION_DEADLINE_S);
-	if (!svc->deadlines) {
-		free(svc);
+	pthread_mutex_init(&svc->lock, NULL);
+	svc->token = token ? strdup(token) : NULL;
+	svc->deadlines = conn_deadlines_start(CONNECTION_DEADLINE_S, MAX_CONNECTIONS);
+	if (!svc->deadlines || (token && !svc->token)) {
+		free_service(svc);
 		return NULL;
 	}
-	pthread_mutex_init(&svc->lock, NULL);
+	if (sa)
+		where[0] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *)sa };
 	/*
 	 * One internal thread (epoll) serves every connection; requests larger
 	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
 	 */
-	if (sa)
-		svc->daemon = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
-			on_request, svc, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-			(unsigned int)MAX_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
-			(unsigned int)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-			(size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION,
-			conn_deadlines_notify, svc->deadlines, MHD_OPTION_END);
-	else
-		svc->daemon = MHD_start_daemon(
-			MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
-			on_request, svc, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
-			MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNECTIONS,
-			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)CONNECTION_TIMEOUT_S,
-			MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
-			MHD_OPTION_NOTIFY_CONNECTION, conn_deadlines_notify, svc->deadlines,
-			MHD_OPTION_END);
+	svc->daemon = MHD_start_daemon(
+		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
+		on_request, svc, MHD_OPTION_ARRAY, where, MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned int)MHD_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned int)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, conn_deadlines_notify,
+		svc->deadlines, MHD_OPTION_NOTIFY_COMPLETED, conn_deadlines_completed,
+		svc->deadlines, MHD_OPTION_END);
 	if (!svc->daemon) {
 		conn_deadlines_stop(svc->deadlines);
-		conn_deadlines_free(svc->deadlines);
-		pthread_mutex_destroy(&svc->lock);
-		free(svc);
+		free_service(svc);
 		return NULL;
 	}
 	return svc;
 }
 
-int service_start(struct store *store, uint32_t addr, uint16_t port, struct service **out,
-		  char *err, size_t errlen)
+int service_start(struct store *store, uint32_t addr, uint16_t port, const char *token,
+		  struct service **out, char *err, size_t errlen)
 {
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
@@ -304,7 +371,7 @@ int service_start(struct store *store, uint32_t addr, uint16_t port, struct serv
 	};
 	char host[INET_ADDRSTRLEN];
 
-	*out = start(store, &sa, -1);
+	*out = start(store, &sa, -1, token);
 	if (!*out) {
 		inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
 		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address here?)",
@@ -314,10 +381,10 @@ int service_start(struct store *store, uint32_t addr, uint16_t port, struct serv
 	return 0;
 }
 
-int service_start_fd(struct store *store, int listen_fd, struct service **out, char *err,
-		     size_t errlen)
+int service_start_fd(struct store *store, int listen_fd, const char *token, struct service **out,
+		     char *err, size_t errlen)
 {
-	*out = start(store, NULL, listen_fd);
+	*out = start(store, NULL, listen_fd, token);
 	if (!*out) {
 		snprintf(err, errlen, "cannot serve the HTTP API on the listening socket");
 		return -EINVAL;
@@ -338,7 +405,5 @@ void service_stop(struct service *svc)
 		return;
 	conn_deadlines_stop(svc->deadlines);
 	MHD_stop_daemon(svc->daemon);
-	conn_deadlines_free(svc->deadlines);
-	pthread_mutex_destroy(&svc->lock);
-	free(svc);
+	free_service(svc);
 }

@@ -1,21 +1,40 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * The service's store: the last N exec events as formatted JSON objects, in a
- * ring of bounded size. Thread-safe: the event loop adds, the HTTP threads
- * query; the lock is held only to copy out.
+ * The service's store: the latest exec events as formatted JSON objects,
+ * bounded in number and in bytes (issue 12, finding 4). The bytes counted are
+ * what is really kept: each entry's allocation as malloc sized it (the JSON
+ * after escaping, where a byte that is not UTF-8 takes six) and its slot in
+ * the ring. The oldest entries go to make room; an entry larger than the
+ * whole budget is dropped and counted.
+ *
+ * One thread adds (the event loop); any number read, through cursors that
+ * write the answer piece by piece into the caller's buffer (the HTTP
+ * response's, streamed). The lock is held only for a bounded step: at most
+ * STORE_STEP entries looked at and one piece copied (issue 13, defect 6), so
+ * a query of a large store never stalls store_add for long, and a reader,
+ * however slow, holds no copy of anything: N slow readers cost nothing here.
  */
 #ifndef TRACER_STORE_H
 #define TRACER_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
+
+/* Entries a cursor looks at, at most, each time it holds the lock. */
+#define STORE_STEP 256
 
 struct store;
 
-struct store *store_new(size_t capacity);
+/* At most capacity entries and budget bytes (both at least 1). NULL: out of memory. */
+struct store *store_new(size_t capacity, size_t budget);
 void store_free(struct store *s);
 
-/* Adds a copy of json (len bytes, one object); the oldest entry goes when full. -ENOMEM. */
+/*
+ * Adds a copy of json (len bytes, one object); the oldest entries go while the
+ * store is over its capacity or budget. Called from one thread only.
+ * Returns 0, -E2BIG (larger than the budget: dropped) or -ENOMEM.
+ */
 int store_add(struct store *s, double ts, uint32_t pid, const char *json, size_t len);
 
 struct store_query {
@@ -25,12 +44,36 @@ struct store_query {
 };
 
 /*
- * The matching entries as a JSON array, newest first, in a malloc'ed,
- * NUL-terminated buffer (*len bytes, without the NUL). Returns 0 or -ENOMEM.
+ * A reader of the entries that match q, as a JSON array, newest first, among
+ * those in the store when the cursor is made: entries added later are not
+ * part of it, entries evicted before the cursor reaches them are left out.
+ * NULL: out of memory.
  */
-int store_query(struct store *s, const struct store_query *q, char **body, size_t *len);
+struct store_cursor *store_cursor_new(struct store *s, const struct store_query *q);
 
-size_t store_size(struct store *s);
-size_t store_capacity(const struct store *s);
+/*
+ * Writes the next bytes of the array into buf (at most size, size > 0).
+ * Returns how many (> 0), 0 when the array is complete, or -EPIPE when an
+ * entry larger than one piece was evicted while half written: the array
+ * cannot be completed (the HTTP response is cut off, which the client sees).
+ */
+ssize_t store_cursor_read(struct store_cursor *c, char *buf, size_t size);
+void store_cursor_free(struct store_cursor *c);
+
+struct store_stats {
+	size_t entries;
+	size_t capacity;
+	size_t bytes; /* what the entries take now */
+	size_t budget;
+	uint64_t dropped; /* entries larger than the budget */
+};
+
+void store_get_stats(struct store *s, struct store_stats *st);
+
+/*
+ * For tests: fn(arg) is called each time a cursor has let go of the lock
+ * between two steps of one store_cursor_read(). Set before any reader runs.
+ */
+void store_set_step_hook(struct store *s, void (*fn)(void *arg), void *arg);
 
 #endif /* TRACER_STORE_H */

@@ -121,6 +121,14 @@ printf 'GET /executions?limit=20000 HTTP/1.1\r\nHost: x\r\n\r\n' >&5
 wait_for_arg "$M-stuck"
 exec 4<&- 5<&-
 
+# Answers are streamed (chunked), HEAD has none.
+code=$(curl -sS -o /dev/null -D "$TMP/headers" -w '%{http_code}' "$URL/executions?limit=3")
+[[ "$code" == 200 ]] || fail "GET for the headers: $code"
+grep -qi '^Transfer-Encoding: chunked' "$TMP/headers" || fail "/executions not streamed"
+grep -qi '^Content-Type: application/json' "$TMP/headers" || fail "/executions not JSON"
+code=$(curl -sS -I -o "$TMP/headers" -w '%{http_code}' "$URL/executions")
+[[ "$code" == 200 ]] || fail "HEAD /executions: $code"
+
 # /healthz and /metrics.
 expect 200 "/healthz"
 jq -e '.status == "ok"' "$TMP/body" >/dev/null || fail "healthz"
@@ -129,7 +137,8 @@ grep -vE '^(# (HELP|TYPE) [a-z_]+ .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [0-9.e
 	"$TMP/body" && fail "lines above are not Prometheus text"
 for m in tracer_events_total tracer_events_lost_total tracer_events_excluded_total \
 	tracer_watched_processes tracer_state_map_capacity \
-	tracer_store_events tracer_store_capacity; do
+	tracer_store_events tracer_store_capacity tracer_store_bytes tracer_store_bytes_budget \
+	tracer_store_dropped_total; do
 	grep -q "^# TYPE $m " "$TMP/body" || fail "no TYPE for $m"
 	grep -qE "^$m [0-9]+$" "$TMP/body" || fail "no $m"
 done
@@ -138,6 +147,11 @@ grep -q '^tracer_state_map_entries' "$TMP/body" && fail "the watched count twice
 dups=$(grep -v '^#' "$TMP/body" | awk '{ print $1 }' | sort | uniq -d)
 [[ -z "$dups" ]] || fail "metrics reported twice: $dups"
 grep -qx 'tracer_store_capacity 20000' "$TMP/body" || fail "store capacity"
+grep -qx 'tracer_store_bytes_budget 33554432' "$TMP/body" || fail "store budget (default 32M)"
+sb=$(awk '$1 == "tracer_store_bytes" { print $2 }' "$TMP/body")
+se=$(awk '$1 == "tracer_store_events" { print $2 }' "$TMP/body")
+# Each exec takes at least its JSON (over 100 bytes here), and far less than a page.
+((sb > se * 100 && sb < se * 4096)) || fail "store bytes $sb for $se execs"
 grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
 ex=$(awk '$1 == "tracer_events_excluded_total" { print $2 }' "$TMP/body")
 ((ex >= 2)) || fail "excluded: $ex"

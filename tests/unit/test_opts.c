@@ -798,6 +798,35 @@ Test(opts, service)
 			   "PORT 1-65535)\n");
 	RUN("--all", "--listen", "80", "--store", "0");
 	assert_usage_error("tracer: invalid --store '0' (1-10000000)\n");
+
+	/* Issue 12, findings 4 and 5: the store's budget in bytes, a token, a group. */
+	RUN("--all", "--listen", "80");
+	assert_ok();
+	cr_assert_eq(r.opts.store_bytes, TRACER_STORE_BYTES_DEFAULT);
+	cr_assert_eq(r.opts.store_bytes, 32u << 20);
+	cr_assert_null(r.opts.listen_token_file);
+	cr_assert_not(r.opts.listen_group_set);
+	RUN("--all", "--listen", "80", "--store-bytes", "2G", "--listen-token-file", "/etc/tok");
+	assert_ok();
+	cr_assert_eq(r.opts.store_bytes, 2ull << 30);
+	cr_assert_str_eq(r.opts.listen_token_file, "/etc/tok");
+	RUN("--all", "--listen", "80", "--store-bytes", "1023K");
+	assert_usage_error("tracer: invalid --store-bytes '1023K' (1M-64G)\n");
+	RUN("--all", "--listen", "80", "--store-bytes", "65G");
+	assert_usage_error("tracer: invalid --store-bytes '65G' (1M-64G)\n");
+	RUN("--all", "--listen-token-file", "/etc/tok");
+	assert_usage_error("tracer: --listen-token-file needs --listen\n");
+	RUN("--all", "--listen", "unix:/run/t.sock", "--listen-group", "0");
+	assert_ok();
+	cr_assert(r.opts.listen_group_set);
+	cr_assert_eq(r.opts.listen_group, 0);
+	RUN("--all", "--listen", "unix:/run/t.sock", "--listen-group", "root");
+	assert_ok();
+	cr_assert_eq(r.opts.listen_group, 0);
+	RUN("--all", "--listen", "80", "--listen-group", "0");
+	assert_usage_error("tracer: --listen-group needs --listen unix:PATH\n");
+	RUN("--all", "--listen", "unix:/run/t.sock", "--listen-group", "no-such-group-here");
+	assert_usage_error("tracer: --listen-group: no such group: 'no-such-group-here'\n");
 }
 
 Test(opts, format)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* The service's store (a ring of JSON objects) and --listen parsing. */
+/* The service's store (bounded in entries and bytes, read through cursors) and --listen parsing. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,8 @@
 #include "listen.h"
 #include "store.h"
 
+#define BIG (1ul << 30)
+
 static void add(struct store *s, double ts, uint32_t pid)
 {
 	char json[64];
@@ -18,32 +20,71 @@ static void add(struct store *s, double ts, uint32_t pid)
 	cr_assert_eq(store_add(s, ts, pid, json, (size_t)n), 0);
 }
 
+/* The whole answer of a cursor read in pieces of at most piece bytes; NULL if cut off. */
+static char *drain(struct store *s, const struct store_query *q, size_t piece)
+{
+	struct store_cursor *c = store_cursor_new(s, q);
+	size_t len = 0, cap = 64;
+	char *body = malloc(cap);
+	ssize_t n;
+
+	cr_assert_not_null(c);
+	for (;;) {
+		if (cap - len < piece + 1) {
+			cap = 2 * cap + piece;
+			body = realloc(body, cap);
+		}
+		n = store_cursor_read(c, body + len, piece);
+		if (n < 0) {
+			free(body);
+			body = NULL;
+			break;
+		}
+		cr_assert_leq((size_t)n, piece);
+		if (!n)
+			break;
+		len += (size_t)n;
+	}
+	if (body)
+		body[len] = '\0';
+	cr_assert_eq(store_cursor_read(c, body ? body : (char[1]){ 0 }, 1), body ? 0 : -EPIPE);
+	store_cursor_free(c);
+	return body;
+}
+
 static void expect(struct store *s, size_t limit, double since, uint32_t pid, const char *want)
 {
 	struct store_query q = { .limit = limit, .since = since, .pid = pid };
+	size_t pieces[] = { 1, 2, 7, 4096 };
+	size_t i;
 	char *body;
-	size_t len;
 
-	cr_assert_eq(store_query(s, &q, &body, &len), 0);
-	cr_assert_eq(len, strlen(body));
-	cr_assert_str_eq(body, want);
-	free(body);
+	/* However the answer is cut into pieces, the same bytes. */
+	for (i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		body = drain(s, &q, pieces[i]);
+		cr_assert_not_null(body);
+		cr_assert_str_eq(body, want, "in pieces of %zu", pieces[i]);
+		free(body);
+	}
 }
 
 Test(store, ring)
 {
-	struct store *s = store_new(3);
+	struct store *s = store_new(3, BIG);
+	struct store_stats st;
 
 	cr_assert_not_null(s);
 	expect(s, 10, -1, 0, "[]");
 	add(s, 1, 10);
 	add(s, 2, 20);
-	cr_assert_eq(store_size(s), 2);
+	store_get_stats(s, &st);
+	cr_assert_eq(st.entries, 2);
 	expect(s, 10, -1, 0, "[{\"ts\":2,\"pid\":20},{\"ts\":1,\"pid\":10}]");
 	add(s, 3, 10);
 	add(s, 4, 10); /* the oldest (ts 1) goes */
-	cr_assert_eq(store_size(s), 3);
-	cr_assert_eq(store_capacity(s), 3);
+	store_get_stats(s, &st);
+	cr_assert_eq(st.entries, 3);
+	cr_assert_eq(st.capacity, 3);
 	expect(s, 10, -1, 0, "[{\"ts\":4,\"pid\":10},{\"ts\":3,\"pid\":10},{\"ts\":2,\"pid\":20}]");
 	expect(s, 1, -1, 0, "[{\"ts\":4,\"pid\":10}]");
 	expect(s, 10, 2, 0, "[{\"ts\":4,\"pid\":10},{\"ts\":3,\"pid\":10}]");
@@ -51,7 +92,146 @@ Test(store, ring)
 	expect(s, 10, -1, 20, "[{\"ts\":2,\"pid\":20}]");
 	expect(s, 10, -1, 30, "[]");
 	store_free(s);
-	cr_assert_null(store_new(0));
+	cr_assert_null(store_new(0, BIG));
+	cr_assert_null(store_new(1, 0));
+}
+
+/* Entries of n bytes of JSON: a string of n - 2 x's. */
+static void add_sized(struct store *s, double ts, size_t n, int want)
+{
+	char *json = malloc(n);
+
+	memset(json, 'x', n);
+	json[0] = json[n - 1] = '"';
+	cr_assert_eq(store_add(s, ts, 1, json, n), want);
+	free(json);
+}
+
+/* Finding 4: the budget counts the bytes really kept, and the oldest go to stay within it. */
+Test(store, budget)
+{
+	size_t budget = 1 << 20, entry = 10000, i;
+	struct store *s = store_new(1000000, budget);
+	struct store_stats st;
+
+	cr_assert_not_null(s);
+	for (i = 1; i <= 1000; i++) {
+		add_sized(s, (double)i, entry, 0);
+		store_get_stats(s, &st);
+		cr_assert_leq(st.bytes, budget);
+		/* Each entry counts at least its JSON, and the allocation around it. */
+		cr_assert_geq(st.bytes, st.entries * (entry + 1));
+	}
+	store_get_stats(s, &st);
+	cr_assert_eq(st.budget, budget);
+	/* Full: within one entry of the budget, the newest kept. */
+	cr_assert_gt(st.bytes + entry + 200, budget);
+	cr_assert_eq(st.entries, budget / (st.bytes / st.entries));
+	cr_assert_eq(st.dropped, 0);
+
+	/* Larger than the whole budget: dropped and counted, nothing evicted for it. */
+	add_sized(s, 1001, budget, -E2BIG);
+	store_get_stats(s, &st);
+	cr_assert_eq(st.dropped, 1);
+	cr_assert_gt(st.entries, 0);
+
+	/* One entry of half the budget takes the place of many small ones. */
+	add_sized(s, 1002, budget / 2, 0);
+	store_get_stats(s, &st);
+	cr_assert_leq(st.bytes, budget);
+	cr_assert_leq(st.entries, budget / 2 / entry + 1);
+	store_free(s);
+}
+
+/* An entry larger than a piece, evicted while half written: the answer is cut off. */
+Test(store, evicted_while_written)
+{
+	struct store *s = store_new(2, BIG);
+	struct store_query q = { .limit = 10, .since = -1 };
+	struct store_cursor *c;
+	char buf[16];
+
+	add_sized(s, 1, 100, 0);
+	add_sized(s, 2, 100, 0);
+	c = store_cursor_new(s, &q);
+	/* [ alone: an entry is begun at the start of a piece, or when it fits whole. */
+	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), 1);
+	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), sizeof(buf)); /* 16 of ts 2 */
+	add(s, 3, 1); /* ts 1 goes */
+	add(s, 4, 1); /* ts 2 goes, half written */
+	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), -EPIPE);
+	store_cursor_free(c);
+
+	/* Not begun yet: left out, the answer complete. Entries added later are not in it. */
+	s = (store_free(s), store_new(3, BIG));
+	add(s, 1, 1);
+	add(s, 2, 1);
+	add(s, 3, 1);
+	c = store_cursor_new(s, &q);
+	cr_assert_eq(store_cursor_read(c, buf, 1), 1); /* [ */
+	add(s, 4, 1); /* ts 1 goes */
+	add(s, 5, 1); /* ts 2 goes */
+	{
+		char all[256];
+		size_t len = 0;
+		ssize_t n;
+
+		while ((n = store_cursor_read(c, all + len, 5)) > 0)
+			len += (size_t)n;
+		cr_assert_eq(n, 0);
+		all[len] = '\0';
+		cr_assert_str_eq(all, "{\"ts\":3,\"pid\":1}]");
+	}
+	store_cursor_free(c);
+	store_free(s);
+}
+
+/*
+ * Issue 13, defect 6: a query does not hold the lock for a whole scan. The
+ * hook runs each time the cursor has let go of the lock within one read; there
+ * it adds an entry from this same thread, which would deadlock (and time the
+ * test out) if the lock were still held. A scan of 100000 entries, of which
+ * none matches, lets go at least every STORE_STEP entries.
+ */
+struct hook_state {
+	struct store *s;
+	size_t calls;
+};
+
+static void add_in_hook(void *arg)
+{
+	struct hook_state *h = arg;
+
+	h->calls++;
+	add(h->s, 1e9 + (double)h->calls, 7);
+}
+
+Test(store, query_lets_go_of_the_lock, .timeout = 60)
+{
+	size_t n = 100000, i;
+	struct hook_state h = { .s = store_new(n * 2, BIG) };
+	struct store_query q = { .limit = n, .since = -1, .pid = 99 };
+	struct store_stats st;
+	char *body;
+
+	cr_assert_not_null(h.s);
+	for (i = 1; i <= n; i++)
+		add(h.s, (double)i, 1);
+	store_set_step_hook(h.s, add_in_hook, &h);
+	body = drain(h.s, &q, 4096);
+	cr_assert_str_eq(body, "[]");
+	free(body);
+	cr_assert_geq(h.calls, n / STORE_STEP - 1, "let go of the lock %zu times", h.calls);
+	/* What the hook added came in, and is not part of the answer begun before. */
+	store_get_stats(h.s, &st);
+	cr_assert_eq(st.entries, n + h.calls);
+	q.pid = 7;
+	q.limit = 1;
+	store_set_step_hook(h.s, NULL, NULL);
+	body = drain(h.s, &q, 4096);
+	cr_assert_eq(strncmp(body, "[{\"ts\":1e+09,\"pid\":7}]", 10), 0, "%s", body);
+	free(body);
+	store_free(h.s);
 }
 
 Test(listen, parse)
