@@ -12,6 +12,7 @@
 #    6.10 take (TRACER_TEST_NO_PREPARE_EXEC).
 #  - a dynamic program matched by its full path: $pc = AT_BASE + the dynamic
 #    loader's e_entry.
+#  - a #! script matched by its own name: its interpreter is stopped.
 #  - --on-stop with {pid}: it gets the pid and resumes it.
 #  - tracer interrupted (--pid and SIGINT; a COMMAND and SIGTERM) while the
 #    process is stopped: the process goes on.
@@ -190,6 +191,31 @@ if wait_stop "$TMP/ev" "$tpid"; then
 else
 	fail "dynamic: no stop event"
 	kill "$tpid"
+	wait "$tpid"
+fi
+
+# ---- A #! script, matched by its own name: its interpreter is stopped before it starts. ----
+rm -f "$TMP/created" "$TMP/ev" "$TMP/err"
+printf '#!/bin/sh\ntouch "$1"\n' >"$TMP/stopme-script.sh"
+chmod 755 "$TMP/stopme-script.sh"
+timeout $((2 * LIMIT)) "$TRACER_BIN" --json -o "$TMP/ev" --stop-at 'stopme-*.sh' -- \
+	sh -c "$TMP/stopme-script.sh $TMP/created; exit 5" 2>"$TMP/err" &
+tpid=$!
+if wait_stop "$TMP/ev" "$tpid"; then
+	pid=$(stop_pid "$TMP/ev")
+	pids_to_free+=("$pid")
+	[[ $(jq -r 'select(.type == "stop") | .filename' "$TMP/ev") == "$TMP/stopme-script.sh" &&
+		$(jq -r 'select(.type == "stop") | .exe' "$TMP/ev") == "$(readlink -f /bin/sh)" ]] ||
+		fail "script: stop event: $(jq -c 'select(.type == "stop")' "$TMP/ev")"
+	[[ $(proc_state "$pid") == T ]] || fail "script: not stopped"
+	[[ -e $TMP/created ]] && fail "script: the script has already run"
+	kill -CONT "$pid"
+	wait "$tpid"
+	rc=$?
+	[[ $rc -eq 5 ]] || fail "script: tracer exited $rc, want the command's 5"
+	[[ -e $TMP/created ]] || fail "script: after SIGCONT, the script did not run"
+else
+	fail "script: no stop event"
 	wait "$tpid"
 fi
 
