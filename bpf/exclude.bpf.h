@@ -4,7 +4,7 @@
  *
  *   --exclude PATH         the exec runs that file: bprm->file, the file the
  *                          kernel loads (for a #! script, its interpreter)
- *   --exclude-caller PATH  the calling process runs that file: its
+ *   --exclude-caller PATH  the calling process runs that file, as root: its
  *                          mm->exe_file (/proc/PID/exe), read at syscall entry
  *   --exclude-comm NAME    the caller's comm, which any process can set
  *
@@ -68,12 +68,21 @@ static __always_inline __u8 file_excluded(struct file *f)
 }
 
 /*
- * Whether t, about to exec, runs a file of --exclude-caller. Asked at syscall
- * entry: from sched_process_exec on, exe_file is the new program's.
+ * Whether t, about to exec, is a root process that runs a file of
+ * --exclude-caller. Asked at syscall entry: from sched_process_exec on,
+ * exe_file is the new program's.
+ *
+ * Root's only (real uid 0 as the kernel knows it: root in a user namespace
+ * that a user made is that user): a process of another user's can be made to
+ * exec anything by that user, who
+ * can run the excluded program with LD_PRELOAD or ptrace it; and pointing
+ * exe_file at another file (prctl PR_SET_MM_EXE_FILE, for checkpoint and
+ * restore) takes a capability an unprivileged user has only in a user
+ * namespace of their own, where their uid is still theirs.
  */
 static __always_inline __u32 caller_excluded(struct task_struct *t)
 {
-	if (!exclude_callers)
+	if (!exclude_callers || BPF_CORE_READ(t, cred, uid.val) != 0)
 		return 0;
 	return (file_excluded(BPF_CORE_READ(t, mm, exe_file)) & TRACER_EXCL_CALLER) != 0;
 }

@@ -343,8 +343,10 @@ struct tracer_options {
 	 * counted in tracer_stats.excluded):
 	 * - exclude_paths: those that run one of these files (the file the
 	 *   kernel loads; for a #! script, its interpreter);
-	 * - exclude_callers (below): those made by a process that runs one of
-	 *   these files (its executable, /proc/PID/exe);
+	 * - exclude_callers (below): those made by a root process (real uid 0)
+	 *   that runs one of these files (its executable, /proc/PID/exe); another
+	 *   user's process is not trusted: that user can steer it (LD_PRELOAD,
+	 *   ptrace);
 	 * - exclude_comms: those whose caller's comm (as reported) is one of
 	 *   these names (cut to 15 bytes, as the kernel cuts comm). Any process
 	 *   can take any comm: a convenience, not a boundary.

@@ -142,8 +142,8 @@ static const struct argp_option options[] = {
 	  "hard link to it is the same file, a copy is not; repeatable)",
 	  1 },
 	{ "exclude-caller", OPT_EXCLUDE_CALLER, "PATH", 0,
-	  "Do not report execs made by a process that runs the file PATH (its /proc/PID/exe, "
-	  "compared by device and inode; repeatable)",
+	  "Do not report execs made by a root process that runs the file PATH (its "
+	  "/proc/PID/exe, compared by device and inode; repeatable)",
 	  1 },
 	{ "exclude-comm", OPT_EXCLUDE_COMM, "NAME", 0,
 	  "Do not report execs by a process whose command name (comm) is NAME (repeatable; any "
