@@ -9,9 +9,12 @@
  *
  * What the walk cannot give whole is flagged: a path longer than
  * TRACER_PATH_MAX keeps its trailing part (CUT), an unlinked file or removed
- * directory keeps its last name (DELETED), and a walk that ends at the root
- * of a mount that is not the process's root (another mount namespace, a lazily
- * unmounted tree) is relative to that mount (DETACHED).
+ * directory keeps its last name (DELETED), and a walk that ends at the top of
+ * a tree of mounts without meeting the process's root (a cwd outside a
+ * chroot, another mount namespace, a lazily unmounted tree) is relative to
+ * that top (DETACHED). The walk's bound, TRACER_PATH_DEPTH steps, is above
+ * what TRACER_PATH_MAX bytes can hold: a callback that returns 1 ends it, so
+ * a short path does not pay for the bound.
  */
 #ifndef TRACER_PATH_BPF_H
 #define TRACER_PATH_BPF_H
