@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -289,6 +290,54 @@ Test(exec_paths, unlinked_output_file_is_deleted)
 	close(fd);
 	cr_assert_eq(c.ex.fd_kind[1], TRACER_FD_PATH);
 	assert_path(&c.ex.fd_path[1], c.ex.fd_flags[1], log, TRACER_PATH_DELETED, "stdout");
+}
+
+/*
+ * A memfd is a file with no directory at all: the kernel names it
+ * "/memfd:NAME (deleted)" (readlink of /proc/PID/exe); tracer gives the name
+ * without the suffix, flagged deleted. Running one is how a program executes
+ * code that is on no disk.
+ */
+static int memfd_with_true(const char *name)
+{
+	int in = open("/bin/true", O_RDONLY | O_CLOEXEC), fd = memfd_create(name, 0);
+	struct stat st;
+
+	cr_assert_geq(in, 0);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(fstat(in, &st), 0);
+	cr_assert_eq(sendfile(fd, in, NULL, (size_t)st.st_size), st.st_size);
+	close(in);
+	return fd;
+}
+
+Test(exec_paths, memfd_exe_is_named_and_deleted)
+{
+	static struct ctx_collector c;
+	char *argv[] = { "in-memory", NULL };
+	struct child_setup cs = { .fds = { -2, -2, -2 }, .exec_by_fd = true };
+
+	cs.exec_fd = memfd_with_true("tracer test");
+	run_exec(&c, NULL, argv, plain_env, &cs, NULL);
+	close(cs.exec_fd);
+	cr_assert_eq(c.ex.ret, 0);
+	assert_path(&c.ex.exe, c.ex.exe_flags, "/memfd:tracer test", TRACER_PATH_DELETED, "exe");
+}
+
+Test(exec_paths, memfd_output_is_named_and_deleted)
+{
+	static struct ctx_collector c;
+	char *argv[] = { "/bin/true", NULL };
+	struct child_setup cs = { .fds = { -2, -2, -2 } };
+	int fd = memfd_create("out", 0);
+
+	cr_assert_geq(fd, 0);
+	cs.fds[1] = fd;
+	run_exec(&c, "/bin/true", argv, plain_env, &cs, NULL);
+	close(fd);
+	cr_assert_eq(c.ex.fd_kind[1], TRACER_FD_PATH);
+	assert_path(&c.ex.fd_path[1], c.ex.fd_flags[1], "/memfd:out", TRACER_PATH_DELETED,
+		    "stdout");
 }
 
 /* ---- detached ---- */
