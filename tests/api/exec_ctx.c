@@ -97,6 +97,7 @@ static void ctx_exec_free(struct ctx_exec *x)
 {
 	int i;
 
+	buf_free(&x->filename);
 	buf_free(&x->argv);
 	buf_free(&x->cwd);
 	buf_free(&x->exe);
@@ -217,6 +218,7 @@ static int collect(void *ctx, const struct tracer_event *ev)
 		buf_add(&x->env, e->env[i].ptr, e->env[i].len, true);
 		buf_add(&x->all, e->env[i].ptr, e->env[i].len, true);
 	}
+	buf_add(&x->filename, e->filename.ptr, e->filename.len, false);
 	buf_add(&x->all, e->filename.ptr, e->filename.len, true);
 	return 0;
 }

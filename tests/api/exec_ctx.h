@@ -32,6 +32,7 @@ struct ctx_exec {
 	uint32_t argc, total_argc;
 	uint64_t total_argv_bytes;
 	bool argv_truncated, argv_fault;
+	struct buf filename; /* as the event gave it */
 	struct buf argv; /* each argument followed by a NUL */
 	struct buf cwd, exe, interp;
 	uint32_t cwd_flags, exe_flags, interp_flags;

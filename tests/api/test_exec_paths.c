@@ -251,14 +251,18 @@ Test(exec_paths, unlinked_exe_run_by_fd_is_deleted)
 	char *argv[] = { "gone", "-x", NULL };
 	char *prog = ctx_strf("%s/prog", ctx_tmpdir());
 	struct child_setup cs = { .fds = { -2, -2, -2 }, .exec_by_fd = true };
+	const char *fdname;
 
 	cs.exec_fd = unlinked_true(prog);
 	run_exec(&c, NULL, argv, plain_env, &cs, NULL);
-	close(cs.exec_fd);
 	cr_assert_eq(c.ex.ret, 0);
 	assert_path(&c.ex.exe, c.ex.exe_flags, prog, TRACER_PATH_DELETED, "exe");
 	cr_assert(c.ex.interp_none);
 	assert_buf_eq(&c.ex.argv, "gone\0-x\0", 8, "argv");
+	/* The kernel's name for it, which --format sh must not run (sh.c). */
+	fdname = ctx_strf("/dev/fd/%d", cs.exec_fd);
+	assert_buf_eq(&c.ex.filename, fdname, strlen(fdname), "filename");
+	close(cs.exec_fd);
 }
 
 Test(exec_paths, unlinked_exe_run_through_proc_fd_is_deleted)
