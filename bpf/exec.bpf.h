@@ -327,6 +327,9 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 		if (bprm->interp != bprm->filename) {
 			s->path_pos[SLOT_INTERP] = file_path(s, SLOT_INTERP, file, fs, &r->interp);
 			exe_from_name(s, bprm);
+			/* Made absolute against the cwd: cut, deleted or detached as it is. */
+			if (s->exe_rel)
+				r->exe.flags = r->cwd.flags;
 		} else {
 			s->path_pos[SLOT_EXE] = file_path(s, SLOT_EXE, file, fs, &r->exe);
 			s->exe_slot_len = r->exe.len;

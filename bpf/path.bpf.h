@@ -9,9 +9,12 @@
  *
  * What the walk cannot give whole is flagged: a path longer than
  * TRACER_PATH_MAX keeps its trailing part (CUT), an unlinked file or removed
- * directory keeps its last name (DELETED), and a walk that ends at the root
- * of a mount that is not the process's root (another mount namespace, a lazily
- * unmounted tree) is relative to that mount (DETACHED).
+ * directory keeps its last name (DELETED), and a walk that ends at the top of
+ * a tree of mounts without meeting the process's root (a cwd outside a
+ * chroot, another mount namespace, a lazily unmounted tree) is relative to
+ * that top (DETACHED). The walk's bound, TRACER_PATH_DEPTH steps, is above
+ * what TRACER_PATH_MAX bytes can hold: a callback that returns 1 ends it, so
+ * a short path does not pay for the bound.
  */
 #ifndef TRACER_PATH_BPF_H
 #define TRACER_PATH_BPF_H
@@ -130,6 +133,35 @@ done:
 }
 
 /*
+ * A file that is in no directory (a memfd, other files the kernel makes with
+ * alloc_file_pseudo()): its dentry is its own parent without being the
+ * mount's root, and d_path() gives the name of d_dname(), for these
+ * "/NAME (deleted)". The name, flagged deleted; the suffix is not appended,
+ * as for any deleted file.
+ */
+static __always_inline __u32 pseudo_path(struct scratch *s, __u32 k, struct dentry_head *dh,
+					 struct tracer_path_rec *pr)
+{
+	__u32 len = dh->len, pos;
+
+	if (len > PATH_NAME_MAX)
+		len = PATH_NAME_MAX;
+	pos = PATH_END - 1 - len;
+	if (k >= NSLOTS || pos >= PATH_END)
+		return 0;
+	barrier_var(pos);
+	pos &= PATH_END - 1;
+	s->slots[k][pos] = '/';
+	barrier_var(len);
+	len &= PATH_NAME_MAX;
+	if (bpf_probe_read_kernel(&s->slots[k][pos + 1], len, (const void *)dh->name))
+		return 0;
+	pr->len = len + 1;
+	pr->flags = TRACER_PATHF_DELETED;
+	return pos;
+}
+
+/*
  * The path of (mnt, dentry) seen from the root of fs into slot k; fills pr
  * (length, flags) and returns where in the slot the path starts.
  */
@@ -153,6 +185,9 @@ static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmo
 	w->pos = PATH_END;
 	w->flags = 0;
 	w->done = 0;
+	if (dh.parent == (__u64)dentry && (__u64)dentry != w->mnt_root &&
+	    BPF_CORE_READ(dentry, d_op, d_dname))
+		return pseudo_path(s, k, &dh, pr);
 	if (!dh.hash_pprev && dh.parent != (__u64)dentry)
 		w->flags |= TRACER_PATHF_DELETED;
 	bpf_loop(TRACER_PATH_DEPTH, walk_step, &s, 0);

@@ -33,10 +33,13 @@
 #define TRACER_ARG_CHUNK 4096
 /*
  * Paths built in the kernel (cwd, exe, interpreter, stdio): at most this many
- * bytes, without NUL, and this many components walked.
+ * bytes, without NUL, and this many steps up (a component or a mount point).
+ * A component takes at least 2 bytes ('/' and a name), so the byte limit is
+ * reached first: a path is cut for its length only, unless it crosses more
+ * than 2048 mount points (mounts stacked on one another).
  */
 #define TRACER_PATH_MAX 4095
-#define TRACER_PATH_DEPTH 256
+#define TRACER_PATH_DEPTH 4096
 
 /* x86_64 syscall numbers, as reported in syscall_id. */
 #define TRACER_NR_EXECVE 59

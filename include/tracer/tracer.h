@@ -119,8 +119,9 @@ struct tracer_bytes {
 /* The file or directory had been deleted (unlinked, or its directory removed). */
 #define TRACER_PATH_DELETED (1u << 1)
 /*
- * Not reachable from the process's root directory (another mount namespace,
- * a lazily unmounted tree): the path is relative to its own mount's root.
+ * Not reachable from the process's root directory (a cwd left outside a
+ * chroot, a lazily unmounted tree, a file from another mount namespace): the
+ * path is given from the top of the tree of mounts it is on.
  */
 #define TRACER_PATH_DETACHED (1u << 2)
 
@@ -164,11 +165,12 @@ struct tracer_exec_event {
 	/*
 	 * Where it ran and what ran, read in the kernel at the exec: paths are
 	 * built from the dentries up to the process's root directory (at most
-	 * 4095 bytes: a longer one keeps its end, TRACER_PATH_CUT; 256
-	 * components). cwd, the executed binary and an interpreter are resolved
-	 * (symlinks followed). A #! script's own file is closed by the kernel
-	 * before tracer can see it: exe is then the name it was run by, made
-	 * absolute against cwd, its symlinks not resolved. Not NUL-terminated.
+	 * 4095 bytes: a longer one keeps its trailing whole components,
+	 * TRACER_PATH_CUT). cwd, the executed binary and an interpreter are
+	 * resolved (symlinks followed). A #! script's own file is closed by the
+	 * kernel before tracer can see it: exe is then the name it was run by,
+	 * made absolute against cwd (with cwd's flags), its symlinks not
+	 * resolved. Not NUL-terminated.
 	 */
 	struct tracer_path cwd; /* the caller's working directory */
 	struct tracer_path exe; /* the file executed (a #! script: the script); none if failed */

@@ -24,7 +24,8 @@
  * ("# failed: ENOENT: (cd ...)") that still shows the command: an entry bash
  * cannot assign (a name that is not an identifier, or one of bash's own
  * special variables), a value the library redacted, a cut argv or
- * environment, a cwd that is gone.
+ * environment, a cwd that is gone, a program run through an fd whose file is
+ * gone.
  */
 #include <inttypes.h>
 #include <stdbool.h>
@@ -88,6 +89,34 @@ static bool redacted(const struct tracer_bytes *b)
 	return eq && (size_t)(b->ptr + b->len - eq - 1) == n && memcmp(eq + 1, marker, n) == 0;
 }
 
+/* A name of one of the caller's fds (for fexecve(), the kernel's /dev/fd/N): not bash's. */
+static bool names_an_fd(struct tracer_bytes f)
+{
+	static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/",
+						"/proc/thread-self/fd/" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		n = strlen(prefixes[i]);
+		if (f.ptr && f.len > n && memcmp(f.ptr, prefixes[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether the filename means nothing to the bash that runs the line, so that
+ * the exe must be run instead: relative to execveat's directory fd, empty,
+ * or the name of an fd of the caller.
+ */
+static bool needs_exe(const struct tracer_exec_event *e)
+{
+	bool relative = !e->filename.len || e->filename.ptr[0] != '/';
+
+	return !e->filename.len || (e->syscall_nr == TRACER_SYSCALL_EXECVEAT && relative) ||
+	       names_an_fd(e->filename);
+}
+
 /* Why the line cannot repeat the exec exactly, "" when it can. */
 static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, size_t size)
 {
@@ -115,6 +144,15 @@ static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, s
 		return "cwd deleted";
 	if (e->cwd.flags & (TRACER_PATH_CUT | TRACER_PATH_DETACHED))
 		return "cwd not reachable";
+	if (needs_exe(e)) {
+		/* A #! script run through an fd: its exe is that fd's name. */
+		if (!e->exe.path.ptr || names_an_fd(e->exe.path))
+			return "exe unknown";
+		if (e->exe.flags & TRACER_PATH_DELETED)
+			return "exe deleted";
+		if (e->exe.flags)
+			return "exe not reachable";
+	}
 	if (!e->env_captured)
 		return "";
 	if (e->env_fault)
@@ -134,11 +172,9 @@ static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, s
 static struct tracer_bytes program(const struct tracer_event *ev, bool ctx)
 {
 	const struct tracer_exec_event *e = &ev->exec;
-	bool relative = !e->filename.len || e->filename.ptr[0] != '/';
 
-	/* execveat's filename is relative to a directory fd that is gone: the exe is not. */
-	if (ctx && e->exe.path.ptr && !e->exe.flags &&
-	    (!e->filename.len || (e->syscall_nr == TRACER_SYSCALL_EXECVEAT && relative)))
+	/* The fd the filename names, or is relative to, is gone: the exe is not. */
+	if (ctx && e->exe.path.ptr && !e->exe.flags && needs_exe(e))
 		return e->exe.path;
 	return e->filename;
 }

@@ -14,326 +14,29 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <criterion/criterion.h>
 #include <tracer/tracer.h>
 
-#define DEADLINE_MS 20000
+#include "exec_ctx.h"
 
-/* A byte string owned by the test. */
-struct buf {
-	char *p;
-	size_t len;
-};
-
-/* What one exec event said, copied out of the callback. */
-struct ctx_exec {
-	bool seen;
-	int32_t ret;
-	uint32_t uid, gid, euid, egid;
-	uint32_t argc, total_argc;
-	uint64_t total_argv_bytes;
-	bool argv_truncated, argv_fault;
-	struct buf argv; /* each argument followed by a NUL */
-	struct buf cwd, exe, interp;
-	uint32_t cwd_flags, exe_flags, interp_flags;
-	bool exe_none, interp_none;
-	enum tracer_fd_kind fd_kind[3];
-	struct buf fd_path[3];
-	uint64_t fd_ino[3];
-	bool env_captured, env_truncated, env_fault;
-	uint32_t envc, total_envc;
-	uint64_t total_env_bytes;
-	struct buf env; /* each entry followed by a NUL */
-	struct buf all; /* every byte the event carried, for "nowhere in the event" checks */
-};
-
-struct ctx_collector {
-	pid_t target, control;
-	struct ctx_exec ex;
-	size_t target_execs, control_execs, lost, exits;
-};
-
-static void buf_add(struct buf *b, const char *p, size_t len, bool nul)
-{
-	b->p = realloc(b->p, b->len + len + 2);
-	cr_assert_not_null(b->p);
-	if (len)
-		memcpy(b->p + b->len, p, len);
-	b->len += len;
-	if (nul)
-		b->p[b->len++] = '\0';
-	b->p[b->len] = '\0';
-}
-
-static void take_path(struct ctx_exec *x, struct buf *b, bool *none, uint32_t *flags,
-		      const struct tracer_path *p)
-{
-	if (none)
-		*none = p->path.ptr == NULL;
-	if (flags)
-		*flags = p->flags;
-	if (p->path.ptr) {
-		buf_add(b, p->path.ptr, p->path.len, false);
-		buf_add(&x->all, p->path.ptr, p->path.len, true);
-	}
-}
-
-static int collect(void *ctx, const struct tracer_event *ev)
-{
-	struct ctx_collector *c = ctx;
-	const struct tracer_exec_event *e = &ev->exec;
-	struct ctx_exec *x = &c->ex;
-	uint32_t i;
-
-	if (ev->type == TRACER_EVENT_LOST) {
-		c->lost += ev->lost.count;
-		return 0;
-	}
-	if (ev->type == TRACER_EVENT_EXIT && ev->exit.pid == (uint32_t)c->target)
-		c->exits++;
-	if (ev->type != TRACER_EVENT_EXEC)
-		return 0;
-	if (e->pid == (uint32_t)c->control)
-		c->control_execs++;
-	if (e->pid != (uint32_t)c->target)
-		return 0;
-	if (c->target_execs++)
-		return 0;
-	cr_assert(TRACER_EVENT_HAS(ev, exec.total_env_bytes));
-	x->seen = true;
-	x->ret = e->ret;
-	x->uid = e->uid;
-	x->gid = e->gid;
-	x->euid = e->euid;
-	x->egid = e->egid;
-	x->argc = e->argc;
-	x->total_argc = e->total_argc;
-	x->total_argv_bytes = e->total_argv_bytes;
-	x->argv_truncated = e->argv_truncated;
-	x->argv_fault = e->argv_fault;
-	for (i = 0; i < e->argc; i++) {
-		buf_add(&x->argv, e->argv[i].ptr, e->argv[i].len, true);
-		buf_add(&x->all, e->argv[i].ptr, e->argv[i].len, true);
-	}
-	take_path(x, &x->cwd, NULL, &x->cwd_flags, &e->cwd);
-	take_path(x, &x->exe, &x->exe_none, &x->exe_flags, &e->exe);
-	take_path(x, &x->interp, &x->interp_none, &x->interp_flags, &e->interpreter);
-	for (i = 0; i < 3; i++) {
-		x->fd_kind[i] = e->stdio[i].kind;
-		x->fd_ino[i] = e->stdio[i].ino;
-		take_path(x, &x->fd_path[i], NULL, NULL, &e->stdio[i].path);
-	}
-	x->env_captured = e->env_captured;
-	x->env_truncated = e->env_truncated;
-	x->env_fault = e->env_fault;
-	x->envc = e->envc;
-	x->total_envc = e->total_envc;
-	x->total_env_bytes = e->total_env_bytes;
-	for (i = 0; i < e->envc; i++) {
-		buf_add(&x->env, e->env[i].ptr, e->env[i].len, true);
-		buf_add(&x->all, e->env[i].ptr, e->env[i].len, true);
-	}
-	buf_add(&x->all, e->filename.ptr, e->filename.len, true);
-	return 0;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* How the child sets itself up before its exec (in the child: _exit on error). */
-struct child_setup {
-	const char *dir; /* chdir */
-	int fds[3]; /* dup2 onto 0, 1, 2; -1: close it; -2: leave it */
-	bool cloexec1; /* mark fd 1 close-on-exec */
-	bool as_nobody; /* setgid/setuid 65534 */
-};
-
-struct held {
-	pid_t pid;
-	int go_fd;
-};
-
-static void setup_child(const struct child_setup *cs)
-{
-	int i;
-
-	if (!cs)
-		return;
-	if (cs->dir && chdir(cs->dir))
-		_exit(120);
-	for (i = 0; i < 3; i++) {
-		if (cs->fds[i] == -1)
-			close(i);
-		else if (cs->fds[i] >= 0 && dup2(cs->fds[i], i) != i)
-			_exit(121);
-	}
-	if (cs->cloexec1 && fcntl(1, F_SETFD, FD_CLOEXEC))
-		_exit(122);
-	if (cs->as_nobody && (setgroups(0, NULL) || setgid(65534) || setuid(65534)))
-		_exit(123);
-}
-
-static struct held spawn(const char *path, char *const argv[], char *const envp[],
-			 const struct child_setup *cs)
-{
-	struct held h;
-	int go[2];
-	char c;
-
-	cr_assert_eq(pipe2(go, O_CLOEXEC), 0);
-	h.pid = fork();
-	cr_assert_geq(h.pid, 0);
-	if (h.pid == 0) {
-		close(go[1]);
-		setup_child(cs);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127);
-		execve(path, argv, envp);
-		_exit(126);
-	}
-	close(go[0]);
-	h.go_fd = go[1];
-	return h;
-}
-
-static int reap(pid_t pid)
-{
-	int status;
-
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	return status;
-}
-
-struct run_opts {
-	unsigned int max_arg_bytes; /* 0: the default */
-	bool capture_env, keep_secrets;
-};
-
-/*
- * Runs path with argv/envp in a watched child set up by cs, and a control
- * child outside the scope running the same; fills c with the exec seen.
- */
-static void run_exec(struct ctx_collector *c, const char *path, char *const argv[],
-		     char *const envp[], const struct child_setup *cs, const struct run_opts *ro)
-{
-	char *const control_argv[] = { "/bin/true", "control", NULL };
-	struct tracer_options o;
-	struct held h, ctl;
-	struct tracer *t;
-	uint32_t pid;
-	uint64_t end;
-	int ret;
-
-	memset(c, 0, sizeof(*c));
-	h = spawn(path, argv, envp, cs);
-	ctl = spawn("/bin/true", control_argv, envp, NULL);
-	c->target = h.pid;
-	c->control = ctl.pid;
-	pid = (uint32_t)h.pid;
-	tracer_options_init(&o);
-	o.pids = &pid;
-	o.n_pids = 1;
-	o.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
-	if (ro && ro->max_arg_bytes)
-		o.max_arg_bytes = ro->max_arg_bytes;
-	o.capture_env = ro && ro->capture_env;
-	o.keep_secrets = ro && ro->keep_secrets;
-	o.on_event = collect;
-	o.ctx = c;
-	cr_assert_eq(tracer_create(&o, &t), 0);
-	ret = tracer_start(t);
-	cr_assert_eq(ret, 0, "tracer_start: %s: %s", tracer_strerror(ret), tracer_last_error(t));
-
-	cr_assert_eq(write(ctl.go_fd, "x", 1), 1);
-	close(ctl.go_fd);
-	cr_assert_eq(WEXITSTATUS(reap(ctl.pid)), 0);
-	cr_assert_eq(write(h.go_fd, "x", 1), 1);
-	close(h.go_fd);
-	end = now_ms() + DEADLINE_MS;
-	while (!c->exits) {
-		cr_assert_lt(now_ms(), end, "no exit event for %d", (int)h.pid);
-		ret = tracer_poll(t, 50);
-		cr_assert(ret == 0 || ret == -EINTR, "tracer_poll: %s", tracer_strerror(ret));
-	}
-	reap(h.pid);
-	tracer_destroy(t);
-	cr_assert(c->ex.seen, "the exec was not reported");
-	cr_assert_eq(c->target_execs, 1, "one exec, got %zu", c->target_execs);
-	cr_assert_eq(c->control_execs, 0, "an exec outside the scope was reported");
-	cr_assert_eq(c->lost, 0);
-}
-
-static bool fallback_path(void)
-{
-	return getenv("TRACER_TEST_NO_PREPARE_EXEC") != NULL;
-}
-
-/* argv as the event must show it: each argument followed by a NUL; and its size. */
-static struct buf joined(char *const argv[], uint32_t *n)
-{
-	struct buf b = { 0 };
-
-	for (*n = 0; argv[*n]; (*n)++)
-		buf_add(&b, argv[*n], strlen(argv[*n]), true);
-	return b;
-}
-
-static char *tmpdir_new(void)
-{
-	char *d = strdup("/tmp/tracer-ctx-XXXXXX");
-
-	cr_assert_not_null(mkdtemp(d));
-	cr_assert_eq(chmod(d, 0755), 0);
-	return d;
-}
-
-static void rm_rf(const char *d)
-{
-	char cmd[PATH_MAX + 32];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
-	cr_assert_eq(system(cmd), 0);
-}
-
-static void assert_buf_eq(const struct buf *got, const char *want, size_t len, const char *what)
-{
-	cr_assert_eq(got->len, len, "%s: %zu bytes, want %zu", what, got->len, len);
-	cr_assert(!memcmp(got->p, want, len), "%s differs", what);
-}
-
-static void assert_bufs_eq(const struct buf *got, const struct buf *want, const char *what)
-{
-	assert_buf_eq(got, want->p, want->len, what);
-}
+TestSuite(exec_context, .fini = ctx_teardown);
 
 static char *const plain_env[] = { "PATH=/usr/bin:/bin", NULL };
 
 /* n arguments: argv[0] the program, then "arg-N-" padded with 'x' to size bytes each. */
 static char **make_argv(const char *prog, size_t n, size_t size)
 {
-	char **argv = calloc(n + 1, sizeof(*argv));
+	char **argv = ctx_own(calloc(n + 1, sizeof(*argv)));
 	size_t i;
 
-	cr_assert_not_null(argv);
-	argv[0] = strdup(prog);
+	argv[0] = ctx_own(strdup(prog));
 	for (i = 1; i < n; i++) {
-		argv[i] = malloc(size + 1);
-		cr_assert_not_null(argv[i]);
+		argv[i] = ctx_own(malloc(size + 1));
 		memset(argv[i], 'x', size);
 		memcpy(argv[i], "arg-", 4);
 		argv[i][4] = (char)('0' + i % 10);
@@ -415,11 +118,11 @@ Test(exec_context, empty_argument_in_the_middle)
 Test(exec_context, cwd_with_space_newline_and_0xff)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *sub;
+	char *dir = ctx_tmpdir(), *sub;
 	char *argv[] = { "/bin/true", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 
-	cr_assert_gt(asprintf(&sub, "%s/a b\nc\xff", dir), 0);
+	sub = ctx_strf("%s/a b\nc\xff", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
 	cs.dir = sub;
 	run_exec(&c, "/bin/true", argv, plain_env, &cs, NULL);
@@ -428,33 +131,31 @@ Test(exec_context, cwd_with_space_newline_and_0xff)
 	assert_buf_eq(&c.ex.exe, "/usr/bin/true", 13, "exe");
 	cr_assert(c.ex.interp_none);
 	cr_assert_eq(c.ex.euid, getuid());
-	rm_rf(dir);
 }
 
 Test(exec_context, exe_through_a_symlink_is_resolved)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *link;
+	char *dir = ctx_tmpdir(), *link;
 	char *argv[] = { "link-to-true", NULL };
 
-	cr_assert_gt(asprintf(&link, "%s/link", dir), 0);
+	link = ctx_strf("%s/link", dir);
 	cr_assert_eq(symlink("/bin/true", link), 0);
 	run_exec(&c, link, argv, plain_env, NULL, NULL);
 	cr_assert_eq(c.ex.ret, 0);
 	assert_buf_eq(&c.ex.exe, "/usr/bin/true", 13, "exe");
 	cr_assert(c.ex.interp_none);
-	rm_rf(dir);
 }
 
 Test(exec_context, relative_exec_resolves_against_cwd)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *prog, *cmd, *want;
+	char *dir = ctx_tmpdir(), *prog, *cmd, *want;
 	char *argv[] = { "./prog", "x", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 
-	cr_assert_gt(asprintf(&prog, "%s/prog", dir), 0);
-	cr_assert_gt(asprintf(&cmd, "cp /bin/true '%s'", prog), 0);
+	prog = ctx_strf("%s/prog", dir);
+	cmd = ctx_strf("cp /bin/true '%s'", prog);
 	cr_assert_eq(system(cmd), 0);
 	cs.dir = dir;
 	run_exec(&c, "./prog", argv, plain_env, &cs, NULL);
@@ -463,19 +164,18 @@ Test(exec_context, relative_exec_resolves_against_cwd)
 	assert_buf_eq(&c.ex.exe, want, strlen(want), "exe");
 	assert_buf_eq(&c.ex.cwd, dir, strlen(dir), "cwd");
 	assert_buf_eq(&c.ex.argv, "./prog\0x\0", 9, "argv");
-	rm_rf(dir);
 }
 
 Test(exec_context, script_reports_the_script_and_its_interpreter)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *script;
+	char *dir = ctx_tmpdir(), *script;
 	char *argv[] = { "./script.sh", "one", "", NULL };
 	static const char body[] = "#!/bin/sh\nexit 0\n";
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 	int fd;
 
-	cr_assert_gt(asprintf(&script, "%s/script.sh", dir), 0);
+	script = ctx_strf("%s/script.sh", dir);
 	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, body, sizeof(body) - 1), (ssize_t)sizeof(body) - 1);
@@ -492,7 +192,6 @@ Test(exec_context, script_reports_the_script_and_its_interpreter)
 		assert_buf_eq(&c.ex.argv, "./script.sh\0one\0\0", 17, "argv");
 		cr_assert_eq(c.ex.total_argv_bytes, 12 + 4 + 1);
 	}
-	rm_rf(dir);
 }
 
 Test(exec_context, failed_exec_has_cwd_but_no_exe)
@@ -513,13 +212,13 @@ Test(exec_context, failed_exec_has_cwd_but_no_exe)
 Test(exec_context, stdio_file_devnull_pipe)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *file;
+	char *dir = ctx_tmpdir(), *file;
 	char *argv[] = { "/bin/true", NULL };
 	struct child_setup cs = { 0 };
 	struct stat st;
 	int in, null, p[2];
 
-	cr_assert_gt(asprintf(&file, "%s/in put", dir), 0);
+	file = ctx_strf("%s/in put", dir);
 	in = open(file, O_RDWR | O_CREAT, 0644);
 	null = open("/dev/null", O_WRONLY);
 	cr_assert_geq(in, 0);
@@ -541,7 +240,6 @@ Test(exec_context, stdio_file_devnull_pipe)
 	close(null);
 	close(p[0]);
 	close(p[1]);
-	rm_rf(dir);
 }
 
 Test(exec_context, stdio_closed_and_close_on_exec)
@@ -566,14 +264,12 @@ Test(exec_context, stdio_closed_and_close_on_exec)
 Test(exec_context, setuid_program_run_by_nobody)
 {
 	static struct ctx_collector c;
-	char *dir = tmpdir_new(), *prog, *cmd;
+	char *dir = ctx_tmpdir(), *prog, *cmd;
 	char *argv[] = { "suid-true", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 }, .as_nobody = true };
 
-	cr_assert_gt(asprintf(&prog, "%s/suid-true", dir), 0);
-	cr_assert_gt(asprintf(&cmd, "cp /bin/true '%s' && chown 0:0 '%s' && chmod 4755 '%s'", prog,
-			      prog, prog),
-		     0);
+	prog = ctx_strf("%s/suid-true", dir);
+	cmd = ctx_strf("cp /bin/true '%s' && chown 0:0 '%s' && chmod 4755 '%s'", prog, prog, prog);
 	cr_assert_eq(system(cmd), 0);
 	run_exec(&c, prog, argv, plain_env, &cs, NULL);
 	cr_assert_eq(c.ex.ret, 0);
@@ -582,7 +278,6 @@ Test(exec_context, setuid_program_run_by_nobody)
 	cr_assert_eq(c.ex.euid, 0, "euid %u", c.ex.euid);
 	cr_assert_eq(c.ex.egid, 65534);
 	assert_buf_eq(&c.ex.exe, prog, strlen(prog), "exe");
-	rm_rf(dir);
 }
 
 static char *const hostile_env[] = {
@@ -610,6 +305,7 @@ static struct buf env_joined(char *const env[], uint32_t *n, bool redact)
 			buf_add(&b, e, strlen(e), true);
 		}
 	}
+	buf_own(&b);
 	return b;
 }
 

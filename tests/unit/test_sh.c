@@ -160,6 +160,61 @@ Test(sh, comments)
 	free(line);
 }
 
+/*
+ * fexecve(): the filename is the kernel's /dev/fd/N, an fd bash does not
+ * have; the same for a name of the caller's fds passed to execve. The line
+ * runs the exe, or is a comment when the exe cannot be run.
+ */
+Test(sh, program_run_through_an_fd)
+{
+	struct tracer_bytes argv[] = { BYTES("x"), BYTES("a b") };
+	struct tracer_event ev = event("/dev/fd/3", argv, N(argv), "/tmp");
+	char *line;
+
+	ev.exec.syscall_nr = TRACER_SYSCALL_EXECVEAT;
+	ev.exec.exe = (struct tracer_path){ .path = BYTES("/usr/bin/true") };
+	line = sh_line(&ev);
+	cr_assert_str_eq(line, "(cd -P -- /tmp || exit; exec -a x -- /usr/bin/true 'a b')\n");
+	free(line);
+
+	ev.exec.syscall_nr = TRACER_SYSCALL_EXECVE;
+	ev.exec.filename = (struct tracer_bytes)BYTES("/proc/self/fd/7");
+	line = sh_line(&ev);
+	cr_assert_str_eq(line, "(cd -P -- /tmp || exit; exec -a x -- /usr/bin/true 'a b')\n");
+	free(line);
+
+	/* An ordinary absolute name is run as given, not as the exe it resolved to. */
+	ev.exec.filename = (struct tracer_bytes)BYTES("/bin/true");
+	line = sh_line(&ev);
+	cr_assert_str_eq(line, "(cd -P -- /tmp || exit; exec -a x -- /bin/true 'a b')\n");
+	free(line);
+
+	ev.exec.filename = (struct tracer_bytes)BYTES("/dev/fd/3");
+	ev.exec.exe =
+		(struct tracer_path){ .path = BYTES("/tmp/prog"), .flags = TRACER_PATH_DELETED };
+	line = sh_line(&ev);
+	cr_assert_str_eq(line,
+			 "# exe deleted: (cd -P -- /tmp || exit; exec -a x -- /dev/fd/3 'a b')\n");
+	free(line);
+
+	ev.exec.exe =
+		(struct tracer_path){ .path = BYTES("/sub/prog"), .flags = TRACER_PATH_DETACHED };
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# exe not reachable: (", 22) == 0, "%s", line);
+	free(line);
+
+	/* A #! script run through an fd: the kernel names it by the fd too. */
+	ev.exec.exe = (struct tracer_path){ .path = BYTES("/dev/fd/3") };
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# exe unknown: (", 16) == 0, "%s", line);
+	free(line);
+
+	ev.exec.exe = (struct tracer_path){ .path = { NULL, 0 } };
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# exe unknown: (", 16) == 0, "%s", line);
+	free(line);
+}
+
 Test(sh, hostile_bytes_stay_one_line)
 {
 	struct tracer_bytes argv[] = { BYTES(HOSTILE), BYTES(HOSTILE), BYTES("\x7f\x80\xc0") };
