@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
+#include "cdbfile.h"
 #include "envdiff.h"
 #include "evlist.h"
 #include "format.h"
@@ -51,6 +52,7 @@ struct app {
 	struct outfile_tmp timeline; /* --timeline, renamed into place at the end */
 	bool timeline_open;
 	struct unixlisten unix_listen; /* --listen unix:PATH */
+	struct cdbfile cdb; /* --compile-db */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -103,6 +105,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
 #endif
+	cdbfile_event(&app->cdb, ev);
 	if (app->quiet) {
 		if (ev->type != TRACER_EVENT_LOST) {
 			lifecycle_add(app->lc, ev);
@@ -181,7 +184,7 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 {
 	char err[256];
 
-	app->quiet = opts->quiet;
+	app->quiet = app->quiet || opts->quiet;
 	app->store = store_new(opts->store_size);
 	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
 	if (!app->store || !app->jsonf) {
@@ -322,7 +325,7 @@ static int check_outputs(struct app *app, const struct tracer_opts *opts)
 	}
 	if (opts->output_fd && take_output_fd(app, opts->output_fd))
 		return TRACER_EXIT_FAILURE;
-	return -1;
+	return cdbfile_open(&app->cdb, opts, &app->owner);
 }
 
 static void install_signals(void)
@@ -469,6 +472,10 @@ static void library_options(const struct tracer_opts *opts, struct app *app, uin
 	/* The text format's environment changes: remembered until the process exits. */
 	if (app->env)
 		topts->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	/* The compilation database follows the process tree: what a compile runs is its own. */
+	if (opts->compile_db)
+		topts->events |= TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
+				 TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	topts->capture_env = opts->capture_env;
 	topts->keep_secrets = opts->keep_secrets;
 	topts->epoch_ns = app->start_ns;
@@ -530,6 +537,8 @@ static int finish(struct app *app, struct tracer *t, int ret)
 		lifecycle_failed = true;
 	}
 	if (close_timeline(app, !lifecycle_failed))
+		lifecycle_failed = true;
+	if (cdbfile_commit(&app->cdb, &app->owner))
 		lifecycle_failed = true;
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
@@ -619,6 +628,8 @@ int main(int argc, char **argv)
 
 	app.format = opts.format;
 	app.printed = opts.events;
+	/* With --compile-db, the events are written only where they are asked for. */
+	app.quiet = opts.compile_db && !opts.output && !opts.output_fd;
 	if (opts.capture_env && opts.format == FORMAT_TEXT) {
 		app.env = envdiff_new();
 		if (!app.env) {
@@ -668,6 +679,7 @@ out_close_output:
 	if (app.out != stdout)
 		fclose(app.out);
 	envdiff_free(app.env);
+	cdbfile_close(&app.cdb);
 	if (app.output_fd >= 0)
 		close(app.output_fd);
 	opts_free(&opts);

@@ -12,6 +12,7 @@
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
+#define TRACER_MAX_CDB_COMPILERS 64
 #define TRACER_STORE_DEFAULT 10000
 #define TRACER_STORE_MAX 10000000
 
@@ -55,6 +56,11 @@ struct tracer_opts {
 	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
 	bool tree; /* print the process tree at the end */
 	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
+	/* Compilation database (see cdbfile.h) */
+	const char *compile_db; /* --compile-db FILE; NULL: none */
+	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
+	size_t n_compile_db_compilers;
+	bool compile_db_append; /* --compile-db-append */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */
