@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "cdbfile.h"
 
@@ -35,6 +36,7 @@ int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
 {
 	const char *others[] = { opts->output, opts->timeline };
 	struct compiledb *existing;
+	struct stat st;
 	char err[512];
 	size_t i;
 	int ret;
@@ -65,7 +67,9 @@ int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
 	}
 	c->path = opts->compile_db;
 	c->append = opts->compile_db_append;
-	if (!c->append)
+	/* outfile_check() allows no other device: it is /dev/null, never to be replaced. */
+	c->discard = !lstat(c->path, &st) && S_ISCHR(st.st_mode);
+	if (!c->append || c->discard)
 		return -1;
 	/* A file that cannot be merged into is refused now, before the build runs. */
 	existing = compiledb_new();
@@ -137,7 +141,7 @@ int cdbfile_commit(struct cdbfile *c, const struct outfile_owner *owner)
 	char err[512];
 	int ret;
 
-	if (!c->db)
+	if (!c->db || c->discard)
 		return 0;
 	if (c->append) {
 		out = compiledb_new();

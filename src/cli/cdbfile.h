@@ -7,7 +7,7 @@
  * and FILE is replaced at the end (also after SIGINT or SIGTERM) by a
  * temporary file renamed over it (outfile.h: same rules as -o, mode 0644,
  * the invoking user's under sudo). A tracer killed (SIGKILL) leaves the old
- * FILE as it was and no temporary file.
+ * FILE as it was and no temporary file. /dev/null discards the database.
  */
 #ifndef TRACER_CDBFILE_H
 #define TRACER_CDBFILE_H
@@ -21,6 +21,7 @@ struct cdbfile {
 	struct compiledb *db; /* NULL: no --compile-db */
 	const char *path;
 	bool append;
+	bool discard; /* FILE is /dev/null: nothing to write */
 	uint64_t failed; /* events that could not be kept (out of memory) */
 };
 

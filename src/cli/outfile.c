@@ -400,6 +400,9 @@ int outfile_open_tmp(const char *path, const struct outfile_owner *owner, mode_t
 		ret = check_stat(&st, owner, 0, path, err, errlen);
 		if (ret == -EMLINK)
 			ret = 0;
+		/* check_stat() lets /dev/null through: renamed over, it would be a file. */
+		if (!ret && !S_ISREG(st.st_mode))
+			ret = fail(-EINVAL, err, errlen, path, "is not a regular file");
 		if (ret)
 			goto out_free;
 	} else if (errno != ENOENT) {

@@ -92,6 +92,10 @@ chown 65534:65534 "$TMP/theirs.json"
 tracer --compile-db "$TMP/theirs.json" -- true
 [[ $rc -eq 1 ]] || fail "another user's file: exit $rc, want 1"
 
+# /dev/null discards the database; it is never replaced by a file.
+tracer --compile-db /dev/null -- true
+[[ $rc -eq 0 && -c /dev/null ]] || fail "/dev/null: exit $rc, or no longer a device"
+
 # 5. Under sudo: the file belongs to the user, who runs the build.
 U="$TMP/user dir"
 mkdir "$U" && printf 'int u;\n' >"$U/u.c" && chown -R 65534:65534 "$U"
