@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
+#include "cdbfile.h"
 #include "envdiff.h"
 #include "evlist.h"
 #include "format.h"
@@ -55,6 +56,7 @@ struct app {
 	bool timeline_open;
 	struct unixlisten unix_listen; /* --listen unix:PATH */
 	struct onstop stops; /* --stop-at's stopped processes, --on-stop */
+	struct cdbfile cdb; /* --compile-db */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -127,6 +129,7 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->store && ev->type == TRACER_EVENT_EXEC)
 		store_exec(app, ev);
 #endif
+	cdbfile_event(&app->cdb, ev);
 	if (ev->type == TRACER_EVENT_STOP)
 		return on_stop_event(app, ev);
 	if (app->quiet) {
@@ -211,7 +214,7 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 	char err[512];
 	int ret;
 
-	app->quiet = opts->quiet;
+	app->quiet = app->quiet || opts->quiet;
 	app->store = store_new(opts->store_size, opts->store_bytes);
 	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
 	if (!app->store || !app->jsonf) {
@@ -373,7 +376,7 @@ static int check_outputs(struct app *app, const struct tracer_opts *opts)
 		return TRACER_EXIT_FAILURE;
 	if (load_token(app, opts))
 		return TRACER_EXIT_FAILURE;
-	return -1;
+	return cdbfile_open(&app->cdb, opts, &app->owner);
 }
 
 static void install_signals(void)
@@ -522,6 +525,10 @@ static void library_options(const struct tracer_opts *opts, struct app *app, uin
 	/* The text format's environment changes: remembered until the process exits. */
 	if (app->env)
 		topts->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	/* The compilation database follows the process tree: what a compile runs is its own. */
+	if (opts->compile_db)
+		topts->events |= TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
+				 TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	topts->capture_env = opts->capture_env;
 	topts->keep_secrets = opts->keep_secrets;
 	topts->epoch_ns = app->start_ns;
@@ -587,6 +594,8 @@ static int finish(struct app *app, struct tracer *t, int ret)
 		lifecycle_failed = true;
 	}
 	if (close_timeline(app, !lifecycle_failed))
+		lifecycle_failed = true;
+	if (cdbfile_commit(&app->cdb, &app->owner))
 		lifecycle_failed = true;
 	if (ret < 0) {
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
@@ -677,6 +686,8 @@ int main(int argc, char **argv)
 	app.format = opts.format;
 	app.printed = opts.events;
 	onstop_init(&app.stops, opts.on_stop, opts.verbose > 0);
+	/* With --compile-db, the events are written only where they are asked for. */
+	app.quiet = opts.compile_db && !opts.output && !opts.output_fd;
 	if (opts.capture_env && opts.format == FORMAT_TEXT) {
 		app.env = envdiff_new();
 		if (!app.env) {
@@ -729,6 +740,7 @@ out_close_output:
 		fclose(app.out);
 	envdiff_free(app.env);
 	onstop_free(&app.stops);
+	cdbfile_close(&app.cdb);
 	if (app.output_fd >= 0)
 		close(app.output_fd);
 	opts_free(&opts);

@@ -77,6 +77,13 @@ enum {
 	OPT_ON_STOP,
 };
 
+/* Keys of the compilation database's options (issue 15). */
+enum {
+	OPT_COMPILE_DB = 0x500,
+	OPT_COMPILE_DB_COMPILER,
+	OPT_COMPILE_DB_APPEND,
+};
+
 static const char doc[] =
 	"Report every program executed inside a process tree or on a terminal: the processes "
 	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
@@ -103,6 +110,7 @@ static const char doc[] =
 	"    tracer -o execs.log -- ./install.sh\n"
 	"    tracer -u alice -- id\n"
 	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
+	"    tracer --compile-db compile_commands.json -- make -j8   # for clangd\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
 	"\n"
@@ -181,6 +189,19 @@ static const struct argp_option options[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
+	{ "compile-db", OPT_COMPILE_DB, "FILE", 0,
+	  "Write the compiles seen to FILE as a JSON compilation database (compile_commands.json, "
+	  "for clangd), atomically at the end; the events are then written only with -o or "
+	  "--output-fd",
+	  2 },
+	{ "compile-db-compiler", OPT_COMPILE_DB_COMPILER, "NAME", 0,
+	  "With --compile-db, also take programs named NAME for compiler drivers (like gcc, "
+	  "clang, cc; repeatable)",
+	  2 },
+	{ "compile-db-append", OPT_COMPILE_DB_APPEND, NULL, 0,
+	  "With --compile-db, merge into FILE's entries: one for the same directory, file and "
+	  "output is replaced",
+	  2 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT|unix:PATH", 0,
 	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
 	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
@@ -441,6 +462,12 @@ static error_t check_end(struct parse_ctx *ctx)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
 		return usage_error(ctx, "--output and --output-fd: give one of them", NULL, "");
+	if (!opts->compile_db && (opts->n_compile_db_compilers || opts->compile_db_append))
+		return usage_error(ctx,
+				   opts->compile_db_append ?
+					   "--compile-db-append needs --compile-db" :
+					   "--compile-db-compiler needs --compile-db",
+				   NULL, "");
 	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
 		return usage_error(ctx,
 				   "--all traces every process: it takes no --pid, --tty or "
@@ -753,6 +780,36 @@ static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 	}
 }
 
+/* The compilation database: --compile-db FILE and what goes with it. */
+static error_t parse_compile_db_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct tracer_opts *opts = ctx->opts;
+
+	switch (key) {
+	case OPT_COMPILE_DB:
+		if (!*arg)
+			return usage_error(ctx, "invalid --compile-db ", arg, "");
+		opts->compile_db = arg;
+		return 0;
+	case OPT_COMPILE_DB_COMPILER:
+		if (!*arg || strchr(arg, '/') || strlen(arg) >= 256)
+			return usage_error(ctx, "invalid --compile-db-compiler ", arg,
+					   " (a program name, without '/', under 256 bytes)");
+		if (opts->n_compile_db_compilers >= TRACER_MAX_CDB_COMPILERS)
+			return usage_error(ctx,
+					   "too many --compile-db-compiler (max " STR(
+						   TRACER_MAX_CDB_COMPILERS) ")",
+					   NULL, "");
+		opts->compile_db_compilers[opts->n_compile_db_compilers++] = arg;
+		return 0;
+	case OPT_COMPILE_DB_APPEND:
+		opts->compile_db_append = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 /* --help, --usage, --version: print, and exit 0. */
 static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state *state)
 {
@@ -812,6 +869,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		err = parse_output_opt(ctx, key, arg);
 	if (err == ARGP_ERR_UNKNOWN)
 		err = parse_stop_opt(ctx, key, arg);
+	if (err == ARGP_ERR_UNKNOWN)
+		err = parse_compile_db_opt(ctx, key, arg);
 	if (err == ARGP_ERR_UNKNOWN)
 		err = parse_info_opt(ctx, key, state);
 	return err;

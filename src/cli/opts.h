@@ -13,6 +13,7 @@
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
+#define TRACER_MAX_CDB_COMPILERS 64
 #define TRACER_STORE_DEFAULT 10000
 #define TRACER_STORE_MAX 10000000
 /* The store's budget in bytes (--store-bytes): JSON as kept, escapes included. */
@@ -68,6 +69,11 @@ struct tracer_opts {
 	const char *stop_at[TRACER_STOP_PATTERNS_MAX]; /* valid glob patterns */
 	size_t n_stop_at;
 	const char *on_stop; /* shell command run for each stop, {pid} replaced; NULL: none */
+	/* Compilation database (see cdbfile.h) */
+	const char *compile_db; /* --compile-db FILE; NULL: none */
+	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
+	size_t n_compile_db_compilers;
+	bool compile_db_append; /* --compile-db-append */
 };
 
 /* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */

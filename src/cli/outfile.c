@@ -400,6 +400,9 @@ int outfile_open_tmp(const char *path, const struct outfile_owner *owner, mode_t
 		ret = check_stat(&st, owner, 0, path, err, errlen);
 		if (ret == -EMLINK)
 			ret = 0;
+		/* check_stat() lets /dev/null through: renamed over, it would be a file. */
+		if (!ret && !S_ISREG(st.st_mode))
+			ret = fail(-EINVAL, err, errlen, path, "is not a regular file");
 		if (ret)
 			goto out_free;
 	} else if (errno != ENOENT) {
@@ -456,4 +459,83 @@ void outfile_abort(struct outfile_tmp *tmp)
 	if (tmp->dir_fd >= 0 && tmp->tmp_name)
 		unlinkat(tmp->dir_fd, tmp->tmp_name, 0);
 	free_tmp(tmp);
+}
+
+/* Reads fd to its end into a NUL-terminated buffer. */
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *b = malloc(cap), *grown;
+	ssize_t r;
+
+	if (!b)
+		return -ENOMEM;
+	for (;;) {
+		if (cap - n < 2) {
+			grown = realloc(b, cap * 2);
+			if (!grown) {
+				free(b);
+				return -ENOMEM;
+			}
+			b = grown;
+			cap *= 2;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			r = -errno;
+			free(b);
+			return (int)r;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int outfile_read(const char *path, const struct outfile_owner *owner, char **buf, size_t *len,
+		 char *err, size_t errlen)
+{
+	struct stat st, now;
+	const char *name;
+	int dir_fd, fd, ret;
+
+	dir_fd = open_dir(path, &name, err, errlen);
+	if (dir_fd < 0)
+		return dir_fd;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW)) {
+		ret = errno == ENOENT ? -ENOENT :
+					fail_errno(-errno, err, errlen, path, "cannot look it up");
+		goto out_close_dir;
+	}
+	ret = check_stat(&st, owner, 0, path, err, errlen);
+	if (ret)
+		goto out_close_dir;
+	/* Non-blocking: whatever was swapped in since the look-up must not hang the open. */
+	fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		ret = fail_errno(-errno, err, errlen, path, "cannot open it");
+		goto out_close_dir;
+	}
+	if (fstat(fd, &now)) {
+		ret = fail_errno(-errno, err, errlen, path, "cannot open it");
+		goto out_close_fd;
+	}
+	if (now.st_dev != st.st_dev || now.st_ino != st.st_ino) {
+		ret = fail(-EAGAIN, err, errlen, path, "changed while it was opened");
+		goto out_close_fd;
+	}
+	ret = read_all(fd, buf, len);
+	if (ret)
+		fail_errno(ret, err, errlen, path, "cannot read it");
+out_close_fd:
+	close(fd);
+out_close_dir:
+	close(dir_fd);
+	return ret;
 }

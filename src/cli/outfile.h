@@ -114,4 +114,14 @@ int outfile_commit(struct outfile_tmp *tmp, char *err, size_t errlen);
 /* Removes the temporary file, frees tmp. */
 void outfile_abort(struct outfile_tmp *tmp);
 
+/*
+ * Reads the whole of an existing output file (to merge into it) under the
+ * rules above: a regular file of the owner's with one link, never through a
+ * symbolic link. Returns 0 with *buf (malloc'd, NUL-terminated, free() it)
+ * and *len, -ENOENT (no message) when there is none, or a negative errno with
+ * a one-line message naming the path in err.
+ */
+int outfile_read(const char *path, const struct outfile_owner *owner, char **buf, size_t *len,
+		 char *err, size_t errlen);
+
 #endif /* TRACER_OUTFILE_H */

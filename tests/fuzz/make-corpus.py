@@ -100,6 +100,20 @@ def main():
                     ('events', [b'--events', b'exec,exit,fork,signal', b'--tree', b'-p', b'1']),
                     ('bad', [b'-p', b'12x']), ('help', [b'--help']),
                     ('version', [b'--version']), ('user', [b'-u', b'nobody', b'--', b'id'])]])
+    # fuzz_compiledb: an even first byte, a database to load; odd, an exec's argv.
+    write('compiledb', [(n, b'\0' + d) for n, d in
+                        [('ours', b'[{"directory": "/w", "arguments": ["/usr/bin/gcc", "-c", '
+                                  b'"a.c"], "file": "/w/a.c", "output": "/w/a.o"}]\n'),
+                         ('cmake', b'[\n{\n  "directory": "/b",\n  "command": "/usr/bin/cc '
+                                   b'-o x.o -c /s/x.c",\n  "file": "../s/x.c",\n  "output": '
+                                   b'"x.o"\n}\n]\n'),
+                         ('empty', b'  \n')]] +
+          [(n, b'\1' + b'\0'.join(a)) for n, a in
+           [('gcc', [b'/usr/bin/gcc', b'-O2', b'-c', b'a.c', b'-o', b'a.o', b'-DX="y z"']),
+            ('ccache', [b'/usr/bin/ccache', b'g++', b'-x', b'c++', b't.tpl', b'-c',
+                        b'--output=t.o']),
+            ('preprocess', [b'/usr/bin/clang', b'-E', b'a.c']),
+            ('invalid', [b'/usr/bin/cc', b'-c', b'\xff.c', b'\xfe.c'])]])
     return 0
 
 
