@@ -402,6 +402,20 @@ static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 	return size;
 }
 
+/*
+ * Whether the kernel has sched_prepare_exec (6.10). tracefs is mounted by
+ * now and answers at once; a search of the kernel's BTF would parse all of
+ * it, once more than the load does.
+ */
+static bool has_prepare_exec(void)
+{
+	int ret = sys_has_tracepoint("sched/sched_prepare_exec");
+
+	if (ret < 0)
+		ret = libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0;
+	return ret > 0;
+}
+
 /* Filters and sizes, fixed before load. */
 static void configure(struct tracer_core *core)
 {
@@ -432,8 +446,7 @@ static void configure(struct tracer_core *core)
 	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
 	 * The tests force the fallback with TRACER_TEST_NO_PREPARE_EXEC.
 	 */
-	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0 &&
-	    !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
+	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
 	else
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
@@ -461,6 +474,7 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
+	uint64_t t0 = sys_now_ns(), t_open, t_load;
 	struct tracer_core *core;
 	int ret;
 
@@ -476,9 +490,11 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 		goto err_free;
 	}
 	configure(core);
+	t_open = sys_now_ns();
 
 	/* Load & verify BPF programs */
 	ret = tracer_bpf__load(core->skel);
+	t_load = sys_now_ns();
 	if (ret) {
 		if (ret == -EPERM)
 			errmsg_set(err, errlen, ERRMSG_EPERM);
@@ -507,11 +523,16 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	if (ret)
 		goto err_destroy;
 
-	if (cfg->verbose)
+	if (cfg->verbose) {
 		fprintf(stderr,
 			"tracer: attached; state map for %llu processes, %llu-byte ring buffer, %d CPUs\n",
 			(unsigned long long)core->proc_capacity,
-			(unsigned long long)cfg->ringbuf_bytes, core->ncpus);
+			(unsigned long long)core->cfg.ringbuf_bytes, core->ncpus);
+		fprintf(stderr,
+			"tracer: start-up: open %.1f ms, load and verify %.1f ms, attach %.1f ms\n",
+			(t_open - t0) / 1e6, (t_load - t_open) / 1e6,
+			(sys_now_ns() - t_load) / 1e6);
+	}
 	*out = core;
 	return 0;
 
@@ -767,6 +788,7 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 		.n_ttys = core->cfg.n_ttys,
 		.watch_children = core->cfg.watch_children,
 	};
+	uint64_t t0 = sys_now_ns();
 	struct seeding sd = {};
 	int pass, n, ret = 0;
 
@@ -798,6 +820,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 	drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
 	if (found_roots)
 		check_unlisted_roots(core, roots, n_roots, found_roots);
+	if (core->cfg.verbose)
+		fprintf(stderr, "tracer: start-up: seeding %.1f ms\n", (sys_now_ns() - t0) / 1e6);
 out:
 	free(sd.tasks);
 	free(sd.members);
