@@ -101,7 +101,7 @@ struct exec_stage {
 	__u32 arg0_len;
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
 	__u32 reported; /* sched_prepare_exec has sent the record */
-	__u32 pad;
+	__u32 compat; /* a 32-bit exec: argv and envp are arrays of 4-byte pointers */
 	char comm[TRACER_COMM_LEN];
 	char tty[TRACER_TTY_LEN];
 };
@@ -174,7 +174,7 @@ struct loop_state {
 	__u32 flags;
 	__u32 str_done;
 	__u32 stage_ok; /* every string measured so far is in the stage */
-	__u32 pad;
+	__u32 ptr_size; /* of vec's entries: 8, or 4 for a 32-bit caller */
 };
 
 struct walk_state {

@@ -74,7 +74,7 @@ int BPF_KPROBE(handle_remove_arg_zero, struct linux_binprm *bprm)
  * From 6.10: begin_new_exec() has passed the point of no return (a failure
  * from here kills the process), the caller's image is still mapped and every
  * argument was copied in: report the exec with the caller's exact argv,
- * before an interpreter's rewrite shows. A 32-bit exec is only staged here.
+ * before an interpreter's rewrite shows (a 32-bit one too, staged here).
  */
 SEC("tp_btf/sched_prepare_exec")
 int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_binprm *bprm)
@@ -85,8 +85,8 @@ int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_b
 /*
  * exec_binprm(): the new image is loaded, the task runs it (with the
  * leader's pid after an exec from another thread, old_pid being the
- * caller's tid). Reports what sched_prepare_exec did not, from the new
- * image's argument area; frees the stage.
+ * caller's tid). Before 6.10: reports the exec from the new image's
+ * argument area and frees the stage. Not loaded with sched_prepare_exec.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,

@@ -443,13 +443,18 @@ static void configure(struct tracer_core *core)
 		bpf_map__set_max_entries(skel->maps.excl_comm, cfg->n_exclude_comms);
 	/*
 	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
-	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
-	 * The tests force the fallback with TRACER_TEST_NO_PREPARE_EXEC.
+	 * rewrites it and reports every exec, 32-bit ones included; older
+	 * kernels fall back to sched_process_exec and a probe on remove_arg_zero.
+	 * Only one path is loaded: each report program takes tens of
+	 * milliseconds to verify. The tests force the fallback with
+	 * TRACER_TEST_NO_PREPARE_EXEC.
 	 */
-	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
+	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC")) {
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
-	else
+		bpf_program__set_autoload(skel->progs.handle_sched_process_exec, false);
+	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
+	}
 }
 
 static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
