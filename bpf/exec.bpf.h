@@ -643,6 +643,18 @@ static __always_inline int exec_exit(long ret)
 }
 
 /*
+ * Syscall exit of any exec: only a failure of a staged caller goes on, to
+ * the one program that reports it (exec_exit, through the prog array).
+ */
+static __always_inline int exec_exit_pass(void *ctx, long ret, void *prog_array)
+{
+	if (ret == 0 || !bpf_task_storage_get(&stages, bpf_get_current_task_btf(), 0, 0))
+		return 0;
+	bpf_tail_call(ctx, prog_array, 0);
+	return 0;
+}
+
+/*
  * A 32-bit exec (int $0x80) passes no syscall tracepoint we attach to: stage
  * it here from its registers (ebx, ecx, edx for execve; ecx, edx, esi for
  * execveat), while the caller's comm, ids, terminal and memory are still its

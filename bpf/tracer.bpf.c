@@ -95,17 +95,37 @@ int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	return exec_from_image(p, old_pid, bprm);
 }
 
+/*
+ * A failed exec, whose caller is still in its old image: reported by this
+ * one program, which both syscall exits call (loaded, never attached). Two
+ * copies of the report would double the verifier's work at start-up.
+ */
+SEC("tp/syscalls/sys_exit_execve")
+int handle_exec_failed(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__array(values, int(struct trace_event_raw_sys_exit *));
+} exec_failed_prog SEC(".maps") = {
+	.values = { [0] = (void *)&handle_exec_failed },
+};
+
 /* execve(2) exit: a failure returns here with the caller's image intact. */
 SEC("tp/syscalls/sys_exit_execve")
 int handle_sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
 }
 
 SEC("tp/syscalls/sys_exit_execveat")
 int handle_sys_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
 }
 
 /*
