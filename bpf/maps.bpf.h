@@ -28,8 +28,6 @@ const volatile bool exclude_comms = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
-/* Wake the reader only once this much is waiting; it also drains on a timer. */
-const volatile __u64 wakeup_bytes = 64 * 1024;
 /* Which records to send. */
 const volatile bool send_exec = true;
 const volatile bool send_fork = false;
@@ -242,11 +240,27 @@ static __always_inline struct scratch *get_scratch(void)
 	return bpf_map_lookup_elem(&scratch_map, &cpu);
 }
 
+/*
+ * The ring buffer's own rule: the reader is woken only by a record it has
+ * caught up to, the first after it drained everything. It then drains at
+ * most every 20 ms (src/lib/core.c): under load one wake-up per batch, while
+ * idle none.
+ */
 static __always_inline __u64 wakeup_flags(void)
 {
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
+	return 0;
+}
+
+/*
+ * Wakes the reader without a record (reserved, then discarded): the last
+ * watched process is gone, which no record may say.
+ */
+static __always_inline void wake_reader(void)
+{
+	void *r = bpf_ringbuf_reserve(&events, 8, 0);
+
+	if (r)
+		bpf_ringbuf_discard(r, BPF_RB_FORCE_WAKEUP);
 }
 
 /*

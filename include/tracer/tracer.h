@@ -387,18 +387,21 @@ TRACER_API int tracer_start(struct tracer *t);
 
 /*
  * Waits up to timeout_ms (-1: forever, 0: not at all) for events and delivers
- * them, and every event already buffered. Returns 0 (also when a signal
- * interrupted the wait), 1 when the callback stopped the delivery, or a
- * negative errno (-EINVAL not started).
+ * them, and every event already buffered. Within 20 ms of a call that
+ * delivered events, it first waits for the rest of those 20 ms (within
+ * timeout_ms): under load, events come in batches, one wake-up for each.
+ * Returns 0 (also when a signal interrupted the wait), 1 when the callback
+ * stopped the delivery, or a negative errno (-EINVAL not started).
  */
 TRACER_API int tracer_poll(struct tracer *t, int timeout_ms);
 
 /*
  * A descriptor that polls readable (POLLIN, EPOLLIN) when events are waiting,
  * for the caller's own poll(2)/epoll loop; then call tracer_consume(). It
- * belongs to the handle: do not close it. The kernel signals it once 1/16 of
- * the ring buffer is filled, so also call tracer_consume() on a timer (every
- * few tens of milliseconds) to see events as they come. -EINVAL before start.
+ * belongs to the handle: do not close it. It turns readable at the first
+ * event after tracer_consume() has taken everything, so no timer is needed;
+ * to batch events, wait a little after it turns readable. -EINVAL before
+ * start.
  */
 TRACER_API int tracer_fd(struct tracer *t);
 

@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -17,6 +19,9 @@
 #include "errmsg.h"
 #include "scope.h"
 #include "sysinfo.h"
+
+/* Records are delivered at most this often: one wake-up per batch under load. */
+#define BATCH_NS (20 * 1000000ull)
 
 /* A start-up seeding pass that finds nothing new ends the seeding. */
 #define SEED_MAX_PASSES 16
@@ -29,6 +34,8 @@ struct seeded {
 struct tracer_core {
 	struct tracer_bpf *skel;
 	struct ring_buffer *rb;
+	int epfd; /* the ring buffer's descriptor, edge-triggered */
+	uint64_t last_drain_ns; /* when a drain last found records */
 	struct tracer_core_config cfg;
 	struct tracer_core_callbacks cb;
 	int ncpus;
@@ -357,6 +364,7 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 	}
 	core->cfg = *cfg;
 	core->cb = *cb;
+	core->epfd = -1;
 	if (cfg->verbose)
 		__atomic_fetch_add(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	core->ncpus = libbpf_num_possible_cpus();
@@ -430,7 +438,6 @@ static void configure(struct tracer_core *core)
 	skel->rodata->watch_children = cfg->watch_children;
 	skel->rodata->max_args = cfg->max_args;
 	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
-	skel->rodata->wakeup_bytes = cfg->ringbuf_bytes / 16;
 	set_events(skel, cfg->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
@@ -476,6 +483,17 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+/* The edge-triggered epoll set tracer_core_poll() waits in. -1 with errno on failure. */
+static int watch_ring(struct tracer_core *core)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+	core->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (core->epfd < 0)
+		return -1;
+	return epoll_ctl(core->epfd, EPOLL_CTL_ADD, bpf_map__fd(core->skel->maps.events), &ev);
+}
+
 int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
@@ -517,7 +535,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 
 	/* Set up ring buffer polling */
 	core->rb = ring_buffer__new(bpf_map__fd(core->skel->maps.events), on_record, core, NULL);
-	if (!core->rb) {
+	if (!core->rb || watch_ring(core)) {
 		ret = -errno;
 		errmsg_set(err, errlen, "cannot set up the ring buffer: %s", strerror(errno));
 		goto err_destroy;
@@ -542,6 +560,8 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	return 0;
 
 err_destroy:
+	if (core->epfd >= 0)
+		close(core->epfd);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 err_free:
@@ -835,23 +855,60 @@ out:
 	return ret;
 }
 
+/*
+ * Sleeps until BATCH_NS after the last drain that found records, within
+ * timeout_ms (-1: no limit): records come in batches, not each with a
+ * wake-up. Returns -EINTR when a signal came first.
+ */
+static int batch_wait(struct tracer_core *core, int timeout_ms)
+{
+	uint64_t now = sys_now_ns(), wait;
+	struct timespec ts;
+
+	if (!core->last_drain_ns || now >= core->last_drain_ns + BATCH_NS)
+		return 0;
+	wait = core->last_drain_ns + BATCH_NS - now;
+	if (timeout_ms >= 0 && wait > (uint64_t)timeout_ms * 1000000)
+		wait = (uint64_t)timeout_ms * 1000000;
+	ts.tv_sec = wait / 1000000000;
+	ts.tv_nsec = wait % 1000000000;
+	return nanosleep(&ts, NULL) ? -errno : 0;
+}
+
+/* Delivers what is buffered: the number of records, or -ECANCELED, or -errno. */
+static int consume(struct tracer_core *core)
+{
+	int ret = ring_buffer__consume(core->rb);
+
+	if (ret > 0)
+		core->last_drain_ns = sys_now_ns();
+	return ret;
+}
+
+/*
+ * The kernel wakes the reader at the first record after it has drained
+ * everything (maps.bpf.h): the wait blocks for as long as nothing comes,
+ * and what comes within BATCH_NS of a drain waits for the next one. The
+ * epoll set is edge-triggered: a wake-up for records already taken does
+ * not keep it readable.
+ */
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
-	bool had_pending = core->pending_len;
+	struct epoll_event ev;
 	int ret;
 
 	if (deliver_pending(core))
 		return 1;
-	/* Something was delivered: what else is there is taken without waiting. */
-	ret = ring_buffer__poll(core->rb, had_pending ? 0 : timeout_ms);
-
-	/*
-	 * The kernel wakes the reader only once wakeup_bytes are waiting, and
-	 * epoll then reports nothing: what is below the threshold is taken
-	 * here, at every call.
-	 */
-	if (ret >= 0 || ret == -EINTR)
-		ret = ring_buffer__consume(core->rb);
+	ret = batch_wait(core, timeout_ms);
+	if (!ret)
+		ret = consume(core);
+	if (ret == 0) {
+		ret = epoll_wait(core->epfd, &ev, 1, timeout_ms);
+		if (ret > 0)
+			ret = consume(core);
+		else if (ret < 0)
+			ret = -errno;
+	}
 	if (ret == -ECANCELED)
 		return 1;
 	if (ret < 0 && ret != -EINTR)
@@ -1005,6 +1062,7 @@ void tracer_core_close(struct tracer_core *core)
 		return;
 	if (core->cfg.verbose)
 		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
+	close(core->epfd);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 	free(core->pending);
