@@ -70,8 +70,12 @@ extern "C" {
  */
 #define TRACER_MAX_ARG_BYTES_DEFAULT (256u << 10)
 #define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)
-/* tracer_options.ringbuf_bytes: a power of two in MIN..MAX. */
-#define TRACER_RINGBUF_BYTES_DEFAULT (16ull << 20)
+/*
+ * tracer_options.ringbuf_bytes: a power of two in MIN..MAX. The default is
+ * grown as said above: 2 MiB with the default limits, 16 MiB with 2 MiB of
+ * arguments.
+ */
+#define TRACER_RINGBUF_BYTES_DEFAULT (1ull << 20)
 #define TRACER_RINGBUF_BYTES_MIN 4096ull
 #define TRACER_RINGBUF_BYTES_MAX (1ull << 30)
 /* The largest pid (the kernel's PID_MAX_LIMIT on 64-bit), and of tracer_options.max_procs. */
@@ -290,7 +294,7 @@ struct tracer_options {
 	/* Argument capture limits per exec: TRACER_MAX_ARGS_* and TRACER_MAX_ARG_BYTES_*. */
 	unsigned int max_args;
 	unsigned int max_arg_bytes;
-	/* Kernel-to-user ring buffer in bytes: a power of two, at least 4096 (default 16 MiB). */
+	/* Kernel-to-user ring buffer in bytes: a power of two, at least 4096 (default: above). */
 	uint64_t ringbuf_bytes;
 	/* Capacity of the watched-process table; 0: as many as the machine can have. */
 	uint64_t max_procs;
