@@ -12,7 +12,7 @@
  *                          argument faulted in: report from the caller's
  *                          memory (6.10 on; exec_prepare)
  *   sched_process_exec     the new image runs: report from its argument area
- *                          when nothing has yet (exec_from_image)
+ *                          (before 6.10 only; exec_from_image)
  *   syscall exit           a failed exec: report it from the caller's memory,
  *                          which is still its own (exec_exit)
  * The stage is freed when the exec is reported or has failed.
@@ -52,6 +52,7 @@ static __always_inline void stage_fill(struct exec_stage *st, struct task_struct
 	st->arg0_len = 0;
 	st->arg0_state = 0;
 	st->reported = 0;
+	st->compat = 0;
 	bpf_get_current_comm(st->comm, sizeof(st->comm));
 	st->tty[0] = 0;
 	st->tty_dev = task_tty(task, st->tty);
@@ -137,6 +138,7 @@ static __always_inline int exec_save_arg0(struct linux_binprm *bprm)
 struct exec_src {
 	const char *const *argv;
 	const char *const *envp;
+	__u32 ptr_size; /* of argv's and envp's entries */
 	unsigned long args_area;
 	unsigned long env_area;
 	__u64 args_keep;
@@ -247,11 +249,13 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 	off += a0_len;
 
 	args_len = r->args_size;
-	if (strings_copy(s, &d, (__u64)src->argv, src->args_area, off, args_len, src->args_staged))
+	if (strings_copy(s, &d, (__u64)src->argv, src->ptr_size, src->args_area, off, args_len,
+			 src->args_staged))
 		r->flags |= TRACER_EXEC_ARGS_FAULT;
 	off += args_len;
 	env_len = r->env_size;
-	if (strings_copy(s, &d, (__u64)src->envp, src->env_area, off, env_len, false))
+	if (strings_copy(s, &d, (__u64)src->envp, src->ptr_size, src->env_area, off, env_len,
+			 false))
 		r->flags |= TRACER_EXEC_ENV_FAULT;
 	off += env_len;
 
@@ -570,7 +574,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	if (exec_excluded(st, bprm))
 		return;
 
-	vec_measure(s, &am, st->argv, max_arg_bytes, max_args, true);
+	src.ptr_size = st->compat ? 4 : 8;
+	vec_measure(s, &am, st->argv, src.ptr_size, max_arg_bytes, max_args, true);
 	r->flags |= am.flags;
 	if (!(am.flags & TRACER_EXEC_ARGS_FAULT))
 		r->flags |= TRACER_EXEC_TOTALS;
@@ -583,7 +588,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->envc = 0;
 	r->pad2 = 0;
 	if (capture_env) {
-		vec_measure(s, &em, st->envp, max_arg_bytes, 0, false);
+		vec_measure(s, &em, st->envp, src.ptr_size, max_arg_bytes, 0, false);
 		r->flags |= TRACER_EXEC_ENV;
 		if (em.flags & TRACER_EXEC_ARGS_FAULT)
 			r->flags |= TRACER_EXEC_ENV_FAULT;
@@ -622,38 +627,65 @@ static __always_inline int exec_exit(long ret)
 }
 
 /*
- * A 32-bit exec (int $0x80) passes no syscall tracepoint we attach to: stage
- * it here, while the caller's comm, ids and terminal are still its own, and
- * let sched_process_exec report it from the new image's argument area. Only
- * a compat syscall pays the scope lookup.
+ * Syscall exit of any exec: only a failure of a staged caller goes on, to
+ * the one program that reports it (exec_exit, through the prog array).
  */
-static __always_inline int compat_stage(struct task_struct *task)
+static __always_inline int exec_exit_pass(void *ctx, long ret, void *prog_array)
 {
-	__u64 nr = task_syscall(task);
-	struct exec_stage *st;
-
-	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
+	if (ret == 0 || !bpf_task_storage_get(&stages, bpf_get_current_task_btf(), 0, 0))
 		return 0;
-	if (!proc_watched(task, task->tgid))
-		return 0;
-	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		return 0;
-	stage_fill(st, task, task->pid, exec_syscall_nr(nr), 0, 0, 0);
+	bpf_tail_call(ctx, prog_array, 0);
 	return 0;
 }
 
-/* The point of no return (6.10 on): report with the caller's exact argv. */
+/*
+ * A 32-bit exec (int $0x80) passes no syscall tracepoint we attach to: stage
+ * it here from its registers (ebx, ecx, edx for execve; ecx, edx, esi for
+ * execveat), while the caller's comm, ids, terminal and memory are still its
+ * own. Only a compat syscall pays the scope lookup.
+ */
+static __always_inline struct exec_stage *compat_stage(struct task_struct *task)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 nr = task_syscall(task), fn, argv, envp;
+	struct exec_stage *st;
+
+	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
+		return NULL;
+	if (!regs || !proc_watched(task, task->tgid))
+		return NULL;
+	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!st)
+		return NULL;
+	if (nr == TRACER_NR_IA32_EXECVE) {
+		fn = (__u32)BPF_CORE_READ(regs, bx);
+		argv = (__u32)BPF_CORE_READ(regs, cx);
+		envp = (__u32)BPF_CORE_READ(regs, dx);
+	} else {
+		fn = (__u32)BPF_CORE_READ(regs, cx);
+		argv = (__u32)BPF_CORE_READ(regs, dx);
+		envp = (__u32)BPF_CORE_READ(regs, si);
+	}
+	stage_fill(st, task, task->pid, exec_syscall_nr(nr), fn, argv, envp);
+	st->compat = 1;
+	return st;
+}
+
+/*
+ * The point of no return (6.10 on): report with the caller's exact argv,
+ * and free the stage. sched_process_exec is not loaded with this path; a
+ * failure from here kills the process, and its syscall exit finds no stage.
+ */
 static __always_inline int exec_prepare(struct task_struct *task, struct linux_binprm *bprm)
 {
 	struct exec_stage *st = bpf_task_storage_get(&stages, task, 0, 0);
 
 	if (!st)
-		return compat_stage(task);
-	if (st->reported)
+		st = compat_stage(task);
+	if (!st)
 		return 0;
 	report_from_caller(task, st, 0, bprm);
-	st->reported = 1;
+	stage_drop(task, st->arg0_state);
 	return 0;
 }
 

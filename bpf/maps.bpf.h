@@ -25,10 +25,10 @@ const volatile bool system_wide = false;
 const volatile bool watch_children = true;
 const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
 const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
-/* Wake the reader only once this much is waiting; it also drains on a timer. */
-const volatile __u64 wakeup_bytes = 64 * 1024;
 /* Which records to send. */
 const volatile bool send_exec = true;
+/* sched_process_exec reports the exec (no sched_prepare_exec: before 6.10). */
+const volatile bool image_reports = true;
 const volatile bool send_fork = false;
 const volatile bool send_exit = true;
 const volatile bool send_signal = false;
@@ -84,6 +84,7 @@ struct exec_stage {
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
 	__u32 reported; /* sched_prepare_exec has sent the record */
 	__u32 caller_excluded; /* the caller runs a file of --exclude-caller (exclude.bpf.h) */
+	__u32 compat; /* a 32-bit exec: argv and envp are arrays of 4-byte pointers */
 	char comm[TRACER_COMM_LEN];
 	char tty[TRACER_TTY_LEN];
 };
@@ -156,7 +157,7 @@ struct loop_state {
 	__u32 flags;
 	__u32 str_done;
 	__u32 stage_ok; /* every string measured so far is in the stage */
-	__u32 pad;
+	__u32 ptr_size; /* of vec's entries: 8, or 4 for a 32-bit caller */
 };
 
 struct walk_state {
@@ -223,11 +224,27 @@ static __always_inline struct scratch *get_scratch(void)
 	return bpf_map_lookup_elem(&scratch_map, &cpu);
 }
 
+/*
+ * The ring buffer's own rule: the reader is woken only by a record it has
+ * caught up to, the first after it drained everything. It then drains at
+ * most every 20 ms (src/lib/core.c): under load one wake-up per batch, while
+ * idle none.
+ */
 static __always_inline __u64 wakeup_flags(void)
 {
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
-		return BPF_RB_FORCE_WAKEUP;
-	return BPF_RB_NO_WAKEUP;
+	return 0;
+}
+
+/*
+ * Wakes the reader without a record (reserved, then discarded): the last
+ * watched process is gone, which no record may say.
+ */
+static __always_inline void wake_reader(void)
+{
+	void *r = bpf_ringbuf_reserve(&events, 8, 0);
+
+	if (r)
+		bpf_ringbuf_discard(r, BPF_RB_FORCE_WAKEUP);
 }
 
 /*

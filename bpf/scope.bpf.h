@@ -152,8 +152,10 @@ static __always_inline int scope_exit(struct task_struct *p)
 	if (!ps)
 		return 0;
 	stale = ps->start_time != leader_start_time(p);
-	if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
-		__sync_fetch_and_sub(&watched_now, 1);
+	/* The scope is empty: tracer --pid ends now, not at its next timer. */
+	if (bpf_map_delete_elem(&proc_state, &tgid) == 0 &&
+	    __sync_fetch_and_sub(&watched_now, 1) == 1)
+		wake_reader();
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
 	if (stale || !send_exit)
 		return 0;

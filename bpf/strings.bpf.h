@@ -6,7 +6,8 @@
  * record (a ring-buffer dynptr), so a 2 MiB argv costs no 2 MiB of memory
  * per CPU.
  *
- * From the caller's memory (an array of user pointers, as passed to exec),
+ * From the caller's memory (an array of user pointers, as passed to exec:
+ * 8 bytes each, 4 for a 32-bit caller),
  * two passes: the first measures every string (the true count and size, and
  * how much of it the limits keep), so that the record can be reserved with
  * its exact size; the second copies what is kept. From the new image's
@@ -69,6 +70,15 @@ static long measure_chunk(__u32 i, void *data)
 	return 0;
 }
 
+/* vec[i] of the vector in ls: 8-byte pointers, or 4-byte ones of a 32-bit caller. */
+static __always_inline long read_vec(struct loop_state *ls, __u32 i, const char **str)
+{
+	*str = NULL;
+	if (ls->ptr_size == 4)
+		return bpf_probe_read_user(str, 4, (const void *)(ls->vec + 4 * (__u64)i));
+	return bpf_probe_read_user(str, 8, (const void *)(ls->vec + 8 * (__u64)i));
+}
+
 /* bpf_loop() callback: measures vec[i]; stops at the NULL that ends the vector. */
 static long measure_one(__u32 i, void *data)
 {
@@ -77,7 +87,7 @@ static long measure_one(__u32 i, void *data)
 	const char *str;
 	__u64 size;
 
-	if (bpf_probe_read_user(&str, sizeof(str), (const void *)(m->vec + 8 * (__u64)i))) {
+	if (read_vec(m, i, &str)) {
 		m->flags |= TRACER_EXEC_ARGS_FAULT;
 		return 1;
 	}
@@ -127,12 +137,13 @@ struct vec_measure {
  * fault is flagged, m->keep what the limits keep.
  */
 static __always_inline void vec_measure(struct scratch *s, struct vec_measure *m, __u64 vec,
-					__u64 limit, __u32 max_count, bool stage)
+					__u32 ptr_size, __u64 limit, __u32 max_count, bool stage)
 {
 	struct loop_ctx c = { .s = s };
 	struct loop_state *ls = &s->ls;
 
 	ls->vec = vec;
+	ls->ptr_size = ptr_size;
 	ls->limit = limit;
 	ls->max_count = max_count;
 	ls->count = 0;
@@ -192,8 +203,7 @@ static long copy_one(__u32 i, void *data)
 
 	if (ls->off >= ls->end)
 		return 1;
-	if (bpf_probe_read_user(&str, sizeof(str), (const void *)(ls->vec + 8 * (__u64)i)) ||
-	    !str) {
+	if (read_vec(ls, i, &str) || !str) {
 		ls->flags = 1;
 		return 1;
 	}
@@ -253,7 +263,8 @@ static long area_chunk(__u32 i, void *data)
  * Returns true when something could not be read (the rest is zeros).
  */
 static __always_inline bool strings_copy(struct scratch *s, struct bpf_dynptr *d, __u64 vec,
-					 __u64 area, __u64 off, __u64 keep, bool staged)
+					 __u32 ptr_size, __u64 area, __u64 off, __u64 keep,
+					 bool staged)
 {
 	struct loop_ctx c = { .s = s, .d = d };
 	struct loop_state *ls = &s->ls;
@@ -269,6 +280,7 @@ static __always_inline bool strings_copy(struct scratch *s, struct bpf_dynptr *d
 		return false;
 	}
 	ls->vec = vec;
+	ls->ptr_size = ptr_size;
 	ls->p = area;
 	ls->off = off;
 	ls->end = off + keep;

@@ -78,7 +78,7 @@ int BPF_KPROBE(handle_remove_arg_zero, struct linux_binprm *bprm)
  * From 6.10: begin_new_exec() has passed the point of no return (a failure
  * from here kills the process), the caller's image is still mapped and every
  * argument was copied in: report the exec with the caller's exact argv,
- * before an interpreter's rewrite shows. A 32-bit exec is only staged here.
+ * before an interpreter's rewrite shows (a 32-bit one too, staged here).
  */
 SEC("tp_btf/sched_prepare_exec")
 int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_binprm *bprm)
@@ -89,29 +89,52 @@ int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_b
 /*
  * exec_binprm(): the new image is loaded, the task runs it (with the
  * leader's pid after an exec from another thread, old_pid being the
- * caller's tid). Reports what sched_prepare_exec did not, from the new
- * image's argument area; frees the stage. Then --stop-at: a matching process
- * is sent SIGSTOP here, which it takes before its first instruction.
+ * caller's tid). Before 6.10: reports the exec from the new image's
+ * argument area and frees the stage. With sched_prepare_exec it is loaded
+ * only for --stop-at, and reports nothing (image_reports is false). Then
+ * --stop-at: a matching process is sent SIGSTOP here, which it takes before
+ * its first instruction.
  */
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
-	exec_from_image(p, old_pid, bprm);
+	if (image_reports)
+		exec_from_image(p, old_pid, bprm);
 	return stop_at_exec(p, bprm);
 }
+
+/*
+ * A failed exec, whose caller is still in its old image: reported by this
+ * one program, which both syscall exits call (loaded, never attached). Two
+ * copies of the report would double the verifier's work at start-up.
+ */
+SEC("tp/syscalls/sys_exit_execve")
+int handle_exec_failed(struct trace_event_raw_sys_exit *ctx)
+{
+	return exec_exit(ctx->ret);
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__array(values, int(struct trace_event_raw_sys_exit *));
+} exec_failed_prog SEC(".maps") = {
+	.values = { [0] = (void *)&handle_exec_failed },
+};
 
 /* execve(2) exit: a failure returns here with the caller's image intact. */
 SEC("tp/syscalls/sys_exit_execve")
 int handle_sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
 }
 
 SEC("tp/syscalls/sys_exit_execveat")
 int handle_sys_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
-	return exec_exit(ctx->ret);
+	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
 }
 
 /*

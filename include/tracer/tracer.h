@@ -70,8 +70,12 @@ extern "C" {
  */
 #define TRACER_MAX_ARG_BYTES_DEFAULT (256u << 10)
 #define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)
-/* tracer_options.ringbuf_bytes: a power of two in MIN..MAX. */
-#define TRACER_RINGBUF_BYTES_DEFAULT (16ull << 20)
+/*
+ * tracer_options.ringbuf_bytes: a power of two in MIN..MAX. The default is
+ * grown as said above: 2 MiB with the default limits, 16 MiB with 2 MiB of
+ * arguments.
+ */
+#define TRACER_RINGBUF_BYTES_DEFAULT (1ull << 20)
 #define TRACER_RINGBUF_BYTES_MIN 4096ull
 #define TRACER_RINGBUF_BYTES_MAX (1ull << 30)
 /* The largest pid (the kernel's PID_MAX_LIMIT on 64-bit), and of tracer_options.max_procs. */
@@ -329,7 +333,7 @@ struct tracer_options {
 	/* Argument capture limits per exec: TRACER_MAX_ARGS_* and TRACER_MAX_ARG_BYTES_*. */
 	unsigned int max_args;
 	unsigned int max_arg_bytes;
-	/* Kernel-to-user ring buffer in bytes: a power of two, at least 4096 (default 16 MiB). */
+	/* Kernel-to-user ring buffer in bytes: a power of two, at least 4096 (default: above). */
 	uint64_t ringbuf_bytes;
 	/* Capacity of the watched-process table; 0: as many as the machine can have. */
 	uint64_t max_procs;
@@ -454,18 +458,21 @@ TRACER_API int tracer_start(struct tracer *t);
 
 /*
  * Waits up to timeout_ms (-1: forever, 0: not at all) for events and delivers
- * them, and every event already buffered. Returns 0 (also when a signal
- * interrupted the wait), 1 when the callback stopped the delivery, or a
- * negative errno (-EINVAL not started).
+ * them, and every event already buffered. Within 20 ms of a call that
+ * delivered events, it first waits for the rest of those 20 ms (within
+ * timeout_ms): under load, events come in batches, one wake-up for each.
+ * Returns 0 (also when a signal interrupted the wait), 1 when the callback
+ * stopped the delivery, or a negative errno (-EINVAL not started).
  */
 TRACER_API int tracer_poll(struct tracer *t, int timeout_ms);
 
 /*
  * A descriptor that polls readable (POLLIN, EPOLLIN) when events are waiting,
  * for the caller's own poll(2)/epoll loop; then call tracer_consume(). It
- * belongs to the handle: do not close it. The kernel signals it once 1/16 of
- * the ring buffer is filled, so also call tracer_consume() on a timer (every
- * few tens of milliseconds) to see events as they come. -EINVAL before start.
+ * belongs to the handle: do not close it. It turns readable at the first
+ * event after tracer_consume() has taken everything, so no timer is needed;
+ * to batch events, wait a little after it turns readable. -EINVAL before
+ * start.
  */
 TRACER_API int tracer_fd(struct tracer *t);
 

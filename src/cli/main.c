@@ -27,8 +27,13 @@
 #include "token.h"
 #endif
 
-/* How often the reader drains the ring buffer when the kernel does not wake it. */
-#define POLL_INTERVAL_MS 20
+/*
+ * The loop blocks until the kernel has records for it, a signal comes (the
+ * command's SIGCHLD in launch mode) or the last watched process is gone (the
+ * kernel wakes it then too). This timer only bounds what a signal arriving
+ * just before the wait would delay, and refreshes the service's counters.
+ */
+#define POLL_INTERVAL_MS 1000
 
 struct app {
 	FILE *out;
@@ -558,6 +563,12 @@ static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts
 	int ret = 0;
 
 	while (!stop_signal) {
+		if (launch) {
+			if (launch_done(launch, watched_now(t)))
+				break;
+		} else if (!opts->n_ttys && !opts->all && !opts->listen && watched_now(t) == 0) {
+			break;
+		}
 		ret = tracer_poll(t, POLL_INTERVAL_MS);
 		if (ret)
 			break;
@@ -565,12 +576,6 @@ static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts
 		onstop_reap(&app->stops);
 		if (fflush(app->out)) {
 			write_failure(app);
-			break;
-		}
-		if (launch) {
-			if (launch_done(launch, watched_now(t)))
-				break;
-		} else if (!opts->n_ttys && !opts->all && !opts->listen && watched_now(t) == 0) {
 			break;
 		}
 	}

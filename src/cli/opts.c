@@ -128,7 +128,7 @@ static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
 _Static_assert(TRACER_MAX_ARGS_LIMIT == 1048576 && TRACER_MAX_ARGS_DEFAULT == 0, "update --help");
 _Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 2 << 20 && TRACER_MAX_ARG_BYTES_DEFAULT == 256 << 10,
 	       "update --help");
-_Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 16 << 20,
+_Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 1 << 20,
 	       "update --help");
 _Static_assert(TRACER_STOP_PATTERNS_MAX == 8 && TRACER_STOP_PATTERN_MAX == 255, "update --help");
 
@@ -226,7 +226,8 @@ static const struct argp_option options[] = {
 	{ "max-arg-bytes", OPT_MAX_ARG_BYTES, "SIZE", 0,
 	  "Capture at most SIZE bytes of arguments per exec (1-2M, default 256K)", 3 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "SIZE", 0,
-	  "Size of the ring buffer (4K-1G, rounded up to a power of two, default 16M)", 3 },
+	  "Size of the ring buffer (4K-1G, rounded up to a power of two; default 2M, more with a larger --max-arg-bytes)",
+	  3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0,
 	  "Track at most N processes at a time (1-4194304; default or 0: sized from the machine)",
 	  3 },

@@ -54,7 +54,7 @@ struct tracer_opts {
 	int verbose;
 	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */
 	unsigned int max_arg_bytes; /* TRACER_MAX_ARG_BYTES_DEFAULT, 1.._LIMIT */
-	uint64_t ringbuf_bytes; /* default 16 MiB; power of two >= 4096 (rounded up) */
+	uint64_t ringbuf_bytes; /* default: sized from the limits; power of two >= 4096 (rounded up) */
 	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
 	/* Launch mode: tracer [OPTIONS] -- COMMAND [ARG...] */
 	char **command; /* NULL-terminated COMMAND and its arguments; NULL: none */

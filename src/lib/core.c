@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/epoll.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -21,6 +23,9 @@
 #include "sysinfo.h"
 #include "stopglob.h"
 
+/* Records are delivered at most this often: one wake-up per batch under load. */
+#define BATCH_NS (20 * 1000000ull)
+
 /* A start-up seeding pass that finds nothing new ends the seeding. */
 #define SEED_MAX_PASSES 16
 
@@ -32,6 +37,8 @@ struct seeded {
 struct tracer_core {
 	struct tracer_bpf *skel;
 	struct ring_buffer *rb;
+	int epfd; /* the ring buffer's descriptor, edge-triggered */
+	uint64_t last_drain_ns; /* when a drain last found records */
 	struct tracer_core_config cfg;
 	struct tracer_core_callbacks cb;
 	int ncpus;
@@ -410,6 +417,7 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 	}
 	core->cfg = *cfg;
 	core->cb = *cb;
+	core->epfd = -1;
 	if (cfg->verbose)
 		__atomic_fetch_add(&verbose_cores, 1, __ATOMIC_SEQ_CST);
 	core->ncpus = libbpf_num_possible_cpus();
@@ -470,6 +478,20 @@ static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_core_
 	}
 }
 
+/*
+ * Whether the kernel has sched_prepare_exec (6.10). tracefs is mounted by
+ * now and answers at once; a search of the kernel's BTF would parse all of
+ * it, once more than the load does.
+ */
+static bool has_prepare_exec(void)
+{
+	int ret = sys_has_tracepoint("sched/sched_prepare_exec");
+
+	if (ret < 0)
+		ret = libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0;
+	return ret > 0;
+}
+
 /* Filters and sizes, fixed before load. */
 static void configure(struct tracer_core *core)
 {
@@ -484,7 +506,6 @@ static void configure(struct tracer_core *core)
 	skel->rodata->watch_children = cfg->watch_children;
 	skel->rodata->max_args = cfg->max_args;
 	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
-	skel->rodata->wakeup_bytes = cfg->ringbuf_bytes / 16;
 	set_events(skel, cfg->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
@@ -502,14 +523,21 @@ static void configure(struct tracer_core *core)
 	set_stop_patterns(skel, cfg);
 	/*
 	 * sched_prepare_exec (6.10) shows the caller's argv before an interpreter
-	 * rewrites it; older kernels fall back to a probe on remove_arg_zero.
-	 * The tests force the fallback with TRACER_TEST_NO_PREPARE_EXEC.
+	 * rewrites it and reports every exec, 32-bit ones included; older
+	 * kernels fall back to sched_process_exec and a probe on remove_arg_zero.
+	 * Only one path is loaded: each report program takes tens of
+	 * milliseconds to verify. The tests force the fallback with
+	 * TRACER_TEST_NO_PREPARE_EXEC.
 	 */
-	if (libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0 &&
-	    !getenv("TRACER_TEST_NO_PREPARE_EXEC"))
+	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC")) {
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
-	else
+		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
+		skel->rodata->image_reports = false;
+		if (!cfg->n_stop_at)
+			bpf_program__set_autoload(skel->progs.handle_sched_process_exec, false);
+	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
+	}
 }
 
 static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
@@ -531,9 +559,21 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+/* The edge-triggered epoll set tracer_core_poll() waits in. -1 with errno on failure. */
+static int watch_ring(struct tracer_core *core)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLET };
+
+	core->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (core->epfd < 0)
+		return -1;
+	return epoll_ctl(core->epfd, EPOLL_CTL_ADD, bpf_map__fd(core->skel->maps.events), &ev);
+}
+
 int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
+	uint64_t t0 = sys_now_ns(), t_open, t_load;
 	struct tracer_core *core;
 	int ret;
 
@@ -552,9 +592,11 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 		goto err_free;
 	}
 	configure(core);
+	t_open = sys_now_ns();
 
 	/* Load & verify BPF programs */
 	ret = tracer_bpf__load(core->skel);
+	t_load = sys_now_ns();
 	if (ret) {
 		if (ret == -EPERM)
 			errmsg_set(err, errlen, ERRMSG_EPERM);
@@ -572,7 +614,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 
 	/* Set up ring buffer polling */
 	core->rb = ring_buffer__new(bpf_map__fd(core->skel->maps.events), on_record, core, NULL);
-	if (!core->rb) {
+	if (!core->rb || watch_ring(core)) {
 		ret = -errno;
 		errmsg_set(err, errlen, "cannot set up the ring buffer: %s", strerror(errno));
 		goto err_destroy;
@@ -583,15 +625,22 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	if (ret)
 		goto err_destroy;
 
-	if (cfg->verbose)
+	if (cfg->verbose) {
 		fprintf(stderr,
 			"tracer: attached; state map for %llu processes, %llu-byte ring buffer, %d CPUs\n",
 			(unsigned long long)core->proc_capacity,
-			(unsigned long long)cfg->ringbuf_bytes, core->ncpus);
+			(unsigned long long)core->cfg.ringbuf_bytes, core->ncpus);
+		fprintf(stderr,
+			"tracer: start-up: open %.1f ms, load and verify %.1f ms, attach %.1f ms\n",
+			(t_open - t0) / 1e6, (t_load - t_open) / 1e6,
+			(sys_now_ns() - t_load) / 1e6);
+	}
 	*out = core;
 	return 0;
 
 err_destroy:
+	if (core->epfd >= 0)
+		close(core->epfd);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 err_free:
@@ -843,6 +892,7 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 		.n_ttys = core->cfg.n_ttys,
 		.watch_children = core->cfg.watch_children,
 	};
+	uint64_t t0 = sys_now_ns();
 	struct seeding sd = {};
 	int pass, n, ret = 0;
 
@@ -874,6 +924,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 	drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
 	if (found_roots)
 		check_unlisted_roots(core, roots, n_roots, found_roots);
+	if (core->cfg.verbose)
+		fprintf(stderr, "tracer: start-up: seeding %.1f ms\n", (sys_now_ns() - t0) / 1e6);
 out:
 	free(sd.tasks);
 	free(sd.members);
@@ -882,23 +934,60 @@ out:
 	return ret;
 }
 
+/*
+ * Sleeps until BATCH_NS after the last drain that found records, within
+ * timeout_ms (-1: no limit): records come in batches, not each with a
+ * wake-up. Returns -EINTR when a signal came first.
+ */
+static int batch_wait(struct tracer_core *core, int timeout_ms)
+{
+	uint64_t now = sys_now_ns(), wait;
+	struct timespec ts;
+
+	if (!core->last_drain_ns || now >= core->last_drain_ns + BATCH_NS)
+		return 0;
+	wait = core->last_drain_ns + BATCH_NS - now;
+	if (timeout_ms >= 0 && wait > (uint64_t)timeout_ms * 1000000)
+		wait = (uint64_t)timeout_ms * 1000000;
+	ts.tv_sec = wait / 1000000000;
+	ts.tv_nsec = wait % 1000000000;
+	return nanosleep(&ts, NULL) ? -errno : 0;
+}
+
+/* Delivers what is buffered: the number of records, or -ECANCELED, or -errno. */
+static int consume(struct tracer_core *core)
+{
+	int ret = ring_buffer__consume(core->rb);
+
+	if (ret > 0)
+		core->last_drain_ns = sys_now_ns();
+	return ret;
+}
+
+/*
+ * The kernel wakes the reader at the first record after it has drained
+ * everything (maps.bpf.h): the wait blocks for as long as nothing comes,
+ * and what comes within BATCH_NS of a drain waits for the next one. The
+ * epoll set is edge-triggered: a wake-up for records already taken does
+ * not keep it readable.
+ */
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
-	bool had_pending = core->pending_len;
+	struct epoll_event ev;
 	int ret;
 
 	if (deliver_pending(core))
 		return 1;
-	/* Something was delivered: what else is there is taken without waiting. */
-	ret = ring_buffer__poll(core->rb, had_pending ? 0 : timeout_ms);
-
-	/*
-	 * The kernel wakes the reader only once wakeup_bytes are waiting, and
-	 * epoll then reports nothing: what is below the threshold is taken
-	 * here, at every call.
-	 */
-	if (ret >= 0 || ret == -EINTR)
-		ret = ring_buffer__consume(core->rb);
+	ret = batch_wait(core, timeout_ms);
+	if (!ret)
+		ret = consume(core);
+	if (ret == 0) {
+		ret = epoll_wait(core->epfd, &ev, 1, timeout_ms);
+		if (ret > 0)
+			ret = consume(core);
+		else if (ret < 0)
+			ret = -errno;
+	}
 	if (ret == -ECANCELED)
 		return 1;
 	if (ret < 0 && ret != -EINTR)
@@ -1050,6 +1139,9 @@ void tracer_core_close(struct tracer_core *core)
 {
 	if (!core)
 		return;
+	if (core->cfg.verbose)
+		__atomic_fetch_sub(&verbose_cores, 1, __ATOMIC_SEQ_CST);
+	close(core->epfd);
 	ring_buffer__free(core->rb);
 	tracer_bpf__destroy(core->skel);
 	free(core->pending);

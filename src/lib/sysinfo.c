@@ -113,6 +113,22 @@ int sys_check_btf(void)
 	return access("/sys/kernel/btf/vmlinux", R_OK) ? -ENOENT : 0;
 }
 
+int sys_has_tracepoint(const char *event)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/id", event);
+	if (access(path, F_OK) == 0)
+		return 1;
+	snprintf(path, sizeof(path), DEBUGFS_TRACING "/events/%s/id", event);
+	if (access(path, F_OK) == 0)
+		return 1;
+	/* Where the syscall tracepoints are, all the kernel's are. */
+	if (access(TRACEFS EXECVE_TP, F_OK) == 0 || access(DEBUGFS_TRACING EXECVE_TP, F_OK) == 0)
+		return 0;
+	return -ENOENT;
+}
+
 int sys_ensure_tracefs(char *err, size_t errlen)
 {
 	if (access(TRACEFS EXECVE_TP, R_OK) == 0 || access(DEBUGFS_TRACING EXECVE_TP, R_OK) == 0)

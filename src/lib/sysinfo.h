@@ -21,6 +21,12 @@ bool sys_process_dead(uint32_t pid);
 int sys_check_btf(void);
 /* Mounts tracefs at /sys/kernel/tracing when syscall tracepoints are not visible. */
 int sys_ensure_tracefs(char *err, size_t errlen);
+/*
+ * Whether the kernel has the tracepoint "group/event": 1 or 0 as tracefs
+ * lists it, -ENOENT when tracefs is not mounted. Much cheaper than a search
+ * of the kernel's BTF.
+ */
+int sys_has_tracepoint(const char *event);
 /* 0 when this process may load tracing BPF programs (root or CAP_BPF+CAP_PERFMON). */
 int sys_check_privileges(void);
 

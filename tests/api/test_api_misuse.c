@@ -76,7 +76,7 @@ Test(api_misuse, defaults)
 	cr_assert_eq(o.max_arg_bytes, 256u << 10);
 	cr_assert_not(o.capture_env);
 	cr_assert_not(o.keep_secrets);
-	cr_assert_eq(o.ringbuf_bytes, 16u << 20);
+	cr_assert_eq(o.ringbuf_bytes, 1u << 20);
 	cr_assert_null(o.on_event);
 }
 

@@ -110,7 +110,7 @@ Test(opts, defaults)
 	cr_assert_eq(r.opts.verbose, 0);
 	cr_assert_eq(r.opts.max_args, TRACER_ARGS_DEFAULT);
 	cr_assert_eq(r.opts.max_arg_bytes, TRACER_ARGBYTES_DEFAULT);
-	cr_assert_eq(r.opts.ringbuf_bytes, 16u << 20);
+	cr_assert_eq(r.opts.ringbuf_bytes, 1u << 20);
 	cr_assert_eq(r.opts.max_procs, 0);
 	cr_assert_null(r.opts.command);
 	cr_assert_eq(r.opts.command_argc, 0);
