@@ -14,8 +14,11 @@
  *   an interpreted exec is saved by a kprobe on remove_arg_zero. Userspace
  *   picks the path (src/core.c); both stay built and tested.
  * - Before 6.4, a map helper called from BPF returns an int that the verifier
- *   does not sign-extend: a result compared with a negative errno should be
- *   held in an int.
+ *   does not sign-extend (-EEXIST reads as 4294967279 in a long): every such
+ *   result is held in an int.
+ * - Recent kernels (6.18 here; not 6.12) pass group_dead to
+ *   sched_process_exit; before, the exit that ends a process is guessed from
+ *   signal->live (exit_ends_process).
  * - The syscall number of an exec with no syscall tracepoint (the 32-bit
  *   int $0x80 entry) is read from pt_regs: x86_64 only.
  */
@@ -67,6 +70,36 @@ static __always_inline __u64 task_syscall(struct task_struct *t)
 	if (!regs)
 		return -1;
 	return BPF_CORE_READ(regs, orig_ax);
+}
+
+/* The trace event of sched_process_exit, where it has group_dead. */
+struct trace_event_raw_sched_process_exit___group_dead {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+enum exit_last {
+	EXIT_NOT_LAST,
+	EXIT_LAST,
+	EXIT_MAYBE_LAST,
+};
+
+/*
+ * Whether the exiting thread p ends its process. Where sched_process_exit
+ * carries group_dead (in its trace event too, which is what CO-RE can see),
+ * it is true for exactly one thread: the one whose exit took signal->live to
+ * 0. Before, only live can be read back, and it reads 0 for every thread of
+ * an exit_group that reaches the tracepoint after the last one's decrement:
+ * EXIT_MAYBE_LAST, which the caller must settle so as to report once.
+ */
+static __always_inline enum exit_last exit_ends_process(unsigned long long *ctx,
+							struct task_struct *p)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit___group_dead,
+				  group_dead))
+		return ctx[1] ? EXIT_LAST : EXIT_NOT_LAST;
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return EXIT_NOT_LAST;
+	return EXIT_MAYBE_LAST;
 }
 
 #endif /* TRACER_COMPAT_BPF_H */
