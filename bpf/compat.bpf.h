@@ -19,6 +19,9 @@
  * - Recent kernels (6.18 here; not 6.12) pass group_dead to
  *   sched_process_exit; before, the exit that ends a process is guessed from
  *   signal->live (exit_ends_process).
+ * - Before 6.10 the filename of a successful exec is read from bprm, where
+ *   execveat(fd, name) with a relative name reads "/dev/fd/<fd>/<name>"
+ *   (bprm_filename gives back the caller's name).
  * - The syscall number of an exec with no syscall tracepoint (the 32-bit
  *   int $0x80 entry) is read from pt_regs: x86_64 only.
  */
@@ -100,6 +103,43 @@ static __always_inline enum exit_last exit_ends_process(unsigned long long *ctx,
 	if (BPF_CORE_READ(p, signal, live.counter) != 0)
 		return EXIT_NOT_LAST;
 	return EXIT_MAYBE_LAST;
+}
+
+/*
+ * The filename the caller passed, read from bprm into buf (the
+ * sched_process_exec path, where the caller's memory is gone); the length
+ * with the NUL, or a negative errno; *cut when it did not fit. For execveat(fd, name, ...) with a
+ * relative name the kernel names the file "/dev/fd/<fd>/<name>"
+ * (bprm->fdpath): name is what the caller passed. With AT_EMPTY_PATH,
+ * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it.
+ */
+static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_binprm *bprm,
+					  bool *cut)
+{
+	const char *fn = BPF_CORE_READ(bprm, filename);
+	__u32 i, skip = 0;
+	char next = 0;
+	long n;
+
+	n = bpf_probe_read_kernel_str(buf, size, fn);
+	if (n > 10 && size >= 20 && fn == BPF_CORE_READ(bprm, fdpath)) {
+		/* "/dev/fd/", the fd's digits, then '/' and the name */
+		for (i = 8; i < 19; i++) {
+			if (buf[i] == '/') {
+				skip = i + 1;
+				break;
+			}
+			if (!buf[i])
+				break;
+		}
+		if (skip)
+			n = bpf_probe_read_kernel_str(buf, size, fn + skip);
+	}
+	/* Filled to the last byte: cut if the string goes on. */
+	if (n == size)
+		bpf_probe_read_kernel(&next, 1, fn + skip + size - 1);
+	*cut = next != 0;
+	return n;
 }
 
 #endif /* TRACER_COMPAT_BPF_H */

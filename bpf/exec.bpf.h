@@ -477,6 +477,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	__u32 fn_len = 0, a0_len;
 	struct scratch *s;
 	__u64 total;
+	bool cut;
 	long len;
 
 	if (!send_exec || !proc_watched(p, p->tgid))
@@ -501,12 +502,13 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	r->ret = 0;
 	task_eids(r, p);
 
-	len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
-					BPF_CORE_READ(bprm, filename));
+	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut);
 	if (len > 0)
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	if (cut)
+		r->flags |= TRACER_EXEC_FILENAME_CUT;
 	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
 		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
@@ -541,6 +543,15 @@ out:
 	if (st)
 		stage_drop(p, e.arg0_state);
 	return 0;
+}
+
+/* Whether the caller's string has a byte other than NUL at p. */
+static __always_inline bool filename_goes_on(__u64 p)
+{
+	char c = 0;
+
+	bpf_probe_read_user(&c, 1, (const void *)p);
+	return c != 0;
 }
 
 /*
@@ -583,6 +594,9 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	/* Filled to the last byte: cut if the caller's string goes on (a failed exec). */
+	if (len == sizeof(s->filename) && filename_goes_on(st->filename + len - 1))
+		r->flags |= TRACER_EXEC_FILENAME_CUT;
 	if ((exclude_paths || exclude_comms) && excluded(s, fn_len))
 		return;
 

@@ -252,6 +252,8 @@ struct h_event {
 	struct h_bytes *argv;
 	size_t argc;
 	bool argv_truncated, argv_fault;
+	/* "filename_truncated", "filename_fault": present (true) only when so */
+	bool filename_truncated, filename_fault;
 	char syscall[16];
 	long long syscall_id, ret;
 	char err[32]; /* "" when null */

@@ -33,6 +33,8 @@
  *   fork-pid PID              the next fork's child gets pid PID (root: through
  *                             ns_last_pid, retried while another process takes it)
  *   [fork] exec N PATH ARG... execve(PATH, ARG...) (N arguments)
+ *   [fork] badexec N ARG...   execve() of a filename pointer that is not mapped
+ *                             (EFAULT)
  *   [fork] fexec N PATH ARG...
  *                             execveat(open(PATH, O_PATH), "", ..., AT_EMPTY_PATH)
  *   [fork] execat DIR NAME N ARG...
@@ -128,6 +130,7 @@ static void sleep_ms(long ms)
 
 enum exec_kind {
 	EXEC,
+	BADEXEC,
 	FEXEC,
 	EXECAT
 };
@@ -146,6 +149,9 @@ static void parse_exec(enum exec_kind kind, struct exec_step *s)
 		s->path = next();
 		s->name = next();
 		s->argv = next_argv(next_num());
+	} else if (kind == BADEXEC) {
+		s->path = NULL;
+		s->argv = next_argv(next_num());
 	} else {
 		long n = next_num();
 
@@ -162,6 +168,10 @@ static void run_exec(const struct exec_step *s, int idx)
 	switch (s->kind) {
 	case EXEC:
 		execve(s->path, s->argv, environ);
+		break;
+	case BADEXEC:
+		/* The first page is never mapped. */
+		syscall(SYS_execve, (const char *)16, s->argv, environ);
 		break;
 	case FEXEC:
 		fd = open(s->path, O_PATH);
@@ -480,6 +490,8 @@ static void *run_script(void *arg)
 				step_exec(FEXEC, true);
 			else if (!strcmp(kind, "execat"))
 				step_exec(EXECAT, true);
+			else if (!strcmp(kind, "badexec"))
+				step_exec(BADEXEC, true);
 			else
 				usage("fork what?");
 		} else if (!strcmp(op, "exec")) {
@@ -488,6 +500,8 @@ static void *run_script(void *arg)
 			step_exec(FEXEC, false);
 		} else if (!strcmp(op, "execat")) {
 			step_exec(EXECAT, false);
+		} else if (!strcmp(op, "badexec")) {
+			step_exec(BADEXEC, false);
 		} else {
 			usage("unknown step");
 		}
