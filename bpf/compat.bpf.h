@@ -22,6 +22,9 @@
  * - Before 6.10 the filename of a successful exec is read from bprm, where
  *   execveat(fd, name) with a relative name reads "/dev/fd/<fd>/<name>"
  *   (bprm_filename gives back the caller's name).
+ * - An empty string read from user memory is 0 bytes long on 6.12, 1 (its
+ *   NUL) elsewhere: both are an empty string, never a fault (strings.bpf.h,
+ *   report_from_caller).
  * - The syscall number of an exec with no syscall tracepoint (the 32-bit
  *   int $0x80 entry) is read from pt_regs: x86_64 only.
  */

@@ -587,6 +587,11 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	}
 
 	len = bpf_probe_read_user_str(s->filename, sizeof(s->filename), (const void *)st->filename);
+	/* 6.12 reads an empty string as 0 bytes, not 1 (compat.bpf.h). */
+	if (len == 0) {
+		s->filename[0] = '\0';
+		len = 1;
+	}
 	if (len == 1 && bprm) /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
 		len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
 						BPF_CORE_READ(bprm, filename));
