@@ -14,8 +14,17 @@
  *   an interpreted exec is saved by a kprobe on remove_arg_zero. Userspace
  *   picks the path (src/core.c); both stay built and tested.
  * - Before 6.4, a map helper called from BPF returns an int that the verifier
- *   does not sign-extend: a result compared with a negative errno should be
- *   held in an int.
+ *   does not sign-extend (-EEXIST reads as 4294967279 in a long): every such
+ *   result is held in an int.
+ * - Recent kernels (6.18 here; not 6.12) pass group_dead to
+ *   sched_process_exit; before, the exit that ends a process is guessed from
+ *   signal->live (exit_ends_process).
+ * - Before 6.10 the filename of a successful exec is read from bprm, where
+ *   execveat(fd, name) with a relative name reads "/dev/fd/<fd>/<name>"
+ *   (bprm_filename gives back the caller's name).
+ * - An empty string read from user memory is 0 bytes long on 6.12, 1 (its
+ *   NUL) elsewhere: both are an empty string, never a fault (strings.bpf.h,
+ *   report_from_caller).
  * - The syscall number of an exec with no syscall tracepoint (the 32-bit
  *   int $0x80 entry) is read from pt_regs: x86_64 only.
  */
@@ -67,6 +76,73 @@ static __always_inline __u64 task_syscall(struct task_struct *t)
 	if (!regs)
 		return -1;
 	return BPF_CORE_READ(regs, orig_ax);
+}
+
+/* The trace event of sched_process_exit, where it has group_dead. */
+struct trace_event_raw_sched_process_exit___group_dead {
+	bool group_dead;
+} __attribute__((preserve_access_index));
+
+enum exit_last {
+	EXIT_NOT_LAST,
+	EXIT_LAST,
+	EXIT_MAYBE_LAST,
+};
+
+/*
+ * Whether the exiting thread p ends its process. Where sched_process_exit
+ * carries group_dead (in its trace event too, which is what CO-RE can see),
+ * it is true for exactly one thread: the one whose exit took signal->live to
+ * 0. Before, only live can be read back, and it reads 0 for every thread of
+ * an exit_group that reaches the tracepoint after the last one's decrement:
+ * EXIT_MAYBE_LAST, which the caller must settle so as to report once.
+ */
+static __always_inline enum exit_last exit_ends_process(unsigned long long *ctx,
+							struct task_struct *p)
+{
+	if (bpf_core_field_exists(struct trace_event_raw_sched_process_exit___group_dead,
+				  group_dead))
+		return ctx[1] ? EXIT_LAST : EXIT_NOT_LAST;
+	if (BPF_CORE_READ(p, signal, live.counter) != 0)
+		return EXIT_NOT_LAST;
+	return EXIT_MAYBE_LAST;
+}
+
+/*
+ * The filename the caller passed, read from bprm into buf (the
+ * sched_process_exec path, where the caller's memory is gone); the length
+ * with the NUL, or a negative errno; *cut when it did not fit. For execveat(fd, name, ...) with a
+ * relative name the kernel names the file "/dev/fd/<fd>/<name>"
+ * (bprm->fdpath): name is what the caller passed. With AT_EMPTY_PATH,
+ * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it.
+ */
+static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_binprm *bprm,
+					  bool *cut)
+{
+	const char *fn = BPF_CORE_READ(bprm, filename);
+	__u32 i, skip = 0;
+	char next = 0;
+	long n;
+
+	n = bpf_probe_read_kernel_str(buf, size, fn);
+	if (n > 10 && size >= 20 && fn == BPF_CORE_READ(bprm, fdpath)) {
+		/* "/dev/fd/", the fd's digits, then '/' and the name */
+		for (i = 8; i < 19; i++) {
+			if (buf[i] == '/') {
+				skip = i + 1;
+				break;
+			}
+			if (!buf[i])
+				break;
+		}
+		if (skip)
+			n = bpf_probe_read_kernel_str(buf, size, fn + skip);
+	}
+	/* Filled to the last byte: cut if the string goes on. */
+	if (n == size)
+		bpf_probe_read_kernel(&next, 1, fn + skip + size - 1);
+	*cut = next != 0;
+	return n;
 }
 
 #endif /* TRACER_COMPAT_BPF_H */

@@ -465,6 +465,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	__u32 fn_len = 0, a0_len;
 	struct scratch *s;
 	__u64 total;
+	bool cut;
 	long len;
 
 	if (!send_exec || !proc_watched(p, p->tgid))
@@ -489,12 +490,13 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	r->ret = 0;
 	task_eids(r, p);
 
-	len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
-					BPF_CORE_READ(bprm, filename));
+	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut);
 	if (len > 0)
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	if (cut)
+		r->flags |= TRACER_EXEC_FILENAME_CUT;
 	if (exec_excluded(&e, bprm))
 		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
@@ -531,6 +533,15 @@ out:
 	return 0;
 }
 
+/* Whether the caller's string has a byte other than NUL at p. */
+static __always_inline bool filename_goes_on(__u64 p)
+{
+	char c = 0;
+
+	bpf_probe_read_user(&c, 1, (const void *)p);
+	return c != 0;
+}
+
 /*
  * Reports an exec from the caller's own memory: a failed exec at syscall exit,
  * or a successful one at sched_prepare_exec (bprm set), where the old image is
@@ -564,6 +575,11 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	}
 
 	len = bpf_probe_read_user_str(s->filename, sizeof(s->filename), (const void *)st->filename);
+	/* 6.12 reads an empty string as 0 bytes, not 1 (compat.bpf.h). */
+	if (len == 0) {
+		s->filename[0] = '\0';
+		len = 1;
+	}
 	if (len == 1 && bprm) /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
 		len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
 						BPF_CORE_READ(bprm, filename));
@@ -571,6 +587,9 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
+	/* Filled to the last byte: cut if the caller's string goes on (a failed exec). */
+	if (len == sizeof(s->filename) && filename_goes_on(st->filename + len - 1))
+		r->flags |= TRACER_EXEC_FILENAME_CUT;
 	if (exec_excluded(st, bprm))
 		return;
 

@@ -101,6 +101,18 @@ struct {
 	__type(value, struct exec_stage);
 } stages SEC(".maps");
 
+/*
+ * On a process's leader: its exit has been reported. With --all, on kernels
+ * whose sched_process_exit lacks group_dead, several threads can each take
+ * themselves for the last one; the first to swap 0 for 1 reports.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} exit_claims SEC(".maps");
+
 /* The caller's argv[0], saved only for interpreted execs (#!, binfmt_misc). */
 struct arg0_stash {
 	char buf[ARG0_MAX];

@@ -17,6 +17,23 @@
 #include "compat.bpf.h"
 
 /*
+ * Takes tgid's entry out; true for the one caller whose delete removed it.
+ * The result is an int, compared as one (compat.bpf.h: before 6.4 it is not
+ * sign-extended).
+ */
+static __always_inline bool proc_delete(__u32 tgid)
+{
+	int err = bpf_map_delete_elem(&proc_state, &tgid);
+
+	if (err)
+		return false;
+	/* The scope is empty: tracer --pid ends now, not at its next timer. */
+	if (__sync_fetch_and_sub(&watched_now, 1) == 1)
+		wake_reader();
+	return true;
+}
+
+/*
  * The watched entry of t's process, or NULL. An entry whose start time is not
  * the process's belonged to an earlier process with the same pid: drop it.
  */
@@ -27,8 +44,7 @@ static __always_inline struct tracer_proc *proc_lookup(struct task_struct *t, __
 	if (!p)
 		return NULL;
 	if (p->start_time != leader_start_time(t)) {
-		if (bpf_map_delete_elem(&proc_state, &tgid) == 0)
-			__sync_fetch_and_sub(&watched_now, 1);
+		proc_delete(tgid);
 		return NULL;
 	}
 	return p;
@@ -48,9 +64,9 @@ static __always_inline void proc_insert(__u32 tgid, __u64 start_time, __u32 flag
 		.flags = flags,
 		.tty_dev = tty_dev,
 	};
-	long err;
+	int err;
 
-	/* Not sign-extended before 6.4 (compat.bpf.h); left as is here. */
+	/* An int: before 6.4 the result is not sign-extended (compat.bpf.h). */
 	err = bpf_map_update_elem(&proc_state, &tgid, &v, BPF_NOEXIST);
 	if (err == -EEXIST) {
 		bpf_map_update_elem(&proc_state, &tgid, &v, BPF_EXIST);
@@ -132,19 +148,39 @@ static __always_inline void emit_exit(struct task_struct *p, struct signal_struc
 	rec_submit(r);
 }
 
-/* A process leaves the scope, and is reported, only when its last thread is gone. */
-static __always_inline int scope_exit(struct task_struct *p)
+/*
+ * With --all, where the kernel cannot say which thread ended the process:
+ * whether this one is the first to claim the report, on the leader (which
+ * outlives its threads). A claim that cannot be made reports anyway.
+ */
+static __always_inline bool exit_claim(struct task_struct *p)
 {
+	__u64 *c = bpf_task_storage_get(&exit_claims, p->group_leader, 0,
+					BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	return !c || __sync_val_compare_and_swap(c, 0, 1) == 0;
+}
+
+/*
+ * A process leaves the scope, and is reported, once: when its last thread is
+ * gone (ctx: the tracepoint's arguments, see exit_ends_process). Before the
+ * kernel says which thread that is, several threads of an exit_group can
+ * take themselves for it: only the one whose delete removes the entry (with
+ * --all, whose claim succeeds) reports.
+ */
+static __always_inline int scope_exit(unsigned long long *ctx, struct task_struct *p)
+{
+	enum exit_last last = exit_ends_process(ctx, p);
 	struct signal_struct *sig = p->signal;
 	struct tracer_proc *ps;
 	bool stale;
 	__u32 tgid;
 
-	if (BPF_CORE_READ(sig, live.counter) != 0)
+	if (last == EXIT_NOT_LAST)
 		return 0;
 	tgid = p->tgid;
 	if (system_wide) {
-		if (send_exit)
+		if (send_exit && (last == EXIT_LAST || exit_claim(p)))
 			emit_exit(p, sig, tgid);
 		return 0;
 	}
@@ -152,12 +188,8 @@ static __always_inline int scope_exit(struct task_struct *p)
 	if (!ps)
 		return 0;
 	stale = ps->start_time != leader_start_time(p);
-	/* The scope is empty: tracer --pid ends now, not at its next timer. */
-	if (bpf_map_delete_elem(&proc_state, &tgid) == 0 &&
-	    __sync_fetch_and_sub(&watched_now, 1) == 1)
-		wake_reader();
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
-	if (stale || !send_exit)
+	if (!proc_delete(tgid) || stale || !send_exit)
 		return 0;
 	emit_exit(p, sig, tgid);
 	return 0;

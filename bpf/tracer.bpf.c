@@ -149,13 +149,13 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 }
 
 /*
- * do_exit() of one thread: signal->live has already been decremented, so it
- * reads zero for the last thread of the process; the exit codes are set.
+ * do_exit() of one thread: signal->live has already been decremented, the
+ * exit codes are set. Newer kernels add group_dead (compat.bpf.h): ctx.
  */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 {
-	return scope_exit(p);
+	return scope_exit(ctx, p);
 }
 
 /*

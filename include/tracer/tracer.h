@@ -193,6 +193,12 @@ struct tracer_exec_event {
 	struct tracer_bytes *env; /* "NAME=value" each, secret values redacted (redact_env) */
 	uint32_t total_envc; /* the true number of entries */
 	uint64_t total_env_bytes; /* the true size: the sum of each entry's length + 1 */
+	/*
+	 * filename is not what the caller passed: cut at 4095 bytes (a failed
+	 * exec's, or execveat's before 6.10), or unreadable (filename empty).
+	 */
+	bool filename_truncated;
+	bool filename_fault;
 };
 
 struct tracer_exit_event {

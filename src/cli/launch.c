@@ -49,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -104,17 +105,43 @@ static volatile sig_atomic_t sig_by_process[NSIG];
 static volatile sig_atomic_t sig_sender[NSIG];
 static volatile sig_atomic_t sig_by_kernel[NSIG];
 
+/*
+ * Each handled signal writes a byte here (non-blocking, close-on-exec):
+ * launch_finish() sleeps in poll() on the read end, so that a signal that
+ * comes between its look at the flags and its sleep still wakes it, in
+ * whichever thread the handler ran.
+ */
+static int wake_pipe[2] = { -1, -1 };
+
 static void on_signal(int sig, siginfo_t *si, void *uctx)
 {
+	int saved_errno = errno;
+
 	(void)uctx;
-	if (sig == SIGCHLD)
-		return; /* only wakes the main loop up */
-	if (si->si_code <= 0) {
-		sig_sender[sig] = si->si_pid;
-		sig_by_process[sig] = 1;
-	} else {
-		sig_by_kernel[sig] = 1;
+	if (sig != SIGCHLD) { /* SIGCHLD only wakes the main loop up */
+		if (si->si_code <= 0) {
+			sig_sender[sig] = si->si_pid;
+			sig_by_process[sig] = 1;
+		} else {
+			sig_by_kernel[sig] = 1;
+		}
 	}
+	if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0) {
+		/* Full: a wake-up is pending already. */
+	}
+	errno = saved_errno;
+}
+
+/* Sleeps until a handled signal has come since the last call. */
+static void wait_for_signal(void)
+{
+	struct pollfd p = { .fd = wake_pipe[0], .events = POLLIN };
+	char buf[64];
+
+	if (poll(&p, 1, -1) < 0 && errno != EINTR)
+		return;
+	while (read(wake_pipe[0], buf, sizeof(buf)) > 0)
+		;
 }
 
 static int install_signals(void)
@@ -123,6 +150,8 @@ static int install_signals(void)
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	size_t i;
 
+	if (wake_pipe[0] < 0 && pipe2(wake_pipe, O_NONBLOCK | O_CLOEXEC))
+		return -errno;
 	/* No SA_RESTART: a signal interrupts the poll, so the loop sees it at once. */
 	sigfillset(&sa.sa_mask);
 	sigemptyset(&ign.sa_mask);
@@ -522,7 +551,7 @@ static void check_exec(struct launch *l)
 	l->status_fd = -1;
 }
 
-/* One waitpid(): a signal interrupts a blocking one, so that it can be forwarded. */
+/* One waitpid() with flags (WNOHANG: never blocks, launch_finish() sleeps on the wake pipe). */
 static void reap(struct launch *l, int flags)
 {
 	if (l->use_pty)
@@ -564,9 +593,17 @@ int launch_finish(struct launch *l)
 		close(l->go_fd);
 		l->go_fd = -1;
 	}
-	while (!l->exited) {
+	/*
+	 * Forward what comes until the command exits. A signal after
+	 * handle_signals() or a SIGCHLD after reap() has left a byte in the
+	 * wake pipe: the poll returns at once.
+	 */
+	for (;;) {
 		handle_signals(l);
-		reap(l, 0);
+		reap(l, WNOHANG);
+		if (l->exited)
+			break;
+		wait_for_signal();
 	}
 	/* The child has exited: its report, if any, is in the pipe. */
 	if (l->status_fd >= 0) {

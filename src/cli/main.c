@@ -5,9 +5,11 @@
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
 #include "cdbfile.h"
@@ -43,6 +45,8 @@ struct app {
 	uint64_t events; /* events written */
 	bool write_failed;
 	int write_errno; /* errno of the failed write, kept before anything overwrites it */
+	off_t out_start; /* where tracer's output begins in a regular file; -1: not one */
+	bool launched; /* tracer runs a COMMAND, which goes on when tracing stops */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
 	/* Service mode (--listen): the execs kept for the API, formatted once, here */
@@ -76,11 +80,83 @@ static double rel_seconds(const struct app *app, uint64_t ts_ns)
 	return ts_ns > app->start_ns ? (double)(ts_ns - app->start_ns) / 1e9 : 0.0;
 }
 
+/* Where the output begins: a regular file's size when appended to, else its offset. */
+static void note_out_start(struct app *app)
+{
+	int fd = fileno(app->out);
+	struct stat st;
+	int fl;
+
+	app->out_start = -1;
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	fl = fcntl(fd, F_GETFL);
+	app->out_start = lseek(fd, 0, fl >= 0 && (fl & O_APPEND) ? SEEK_END : SEEK_CUR);
+}
+
+/*
+ * Cuts the output file back to the end of its last whole line: a full disk
+ * can have taken the first part of a line. Read through a descriptor of its
+ * own (the output's is write-only); nothing before out_start is touched.
+ */
+static void cut_to_last_line(struct app *app)
+{
+	char path[64], buf[4096];
+	off_t pos, from;
+	struct stat st;
+	ssize_t n, i;
+	int fd, rfd;
+
+	fd = fileno(app->out);
+	if (app->out_start < 0 || fd < 0 || fstat(fd, &st) || st.st_size <= app->out_start)
+		return;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (rfd < 0)
+		return;
+	for (pos = st.st_size; pos > app->out_start; pos = from) {
+		from = pos - app->out_start > (off_t)sizeof(buf) ? pos - (off_t)sizeof(buf) :
+								   app->out_start;
+		n = pread(rfd, buf, (size_t)(pos - from), from);
+		if (n != pos - from)
+			goto out_close;
+		for (i = n; i > 0 && buf[i - 1] != '\n'; i--)
+			;
+		if (i > 0) {
+			pos = from + i;
+			break;
+		}
+	}
+	if (pos < st.st_size && ftruncate(fd, pos)) {
+		/* The half line stays: nothing else to do about it. */
+	}
+out_close:
+	close(rfd);
+}
+
+/*
+ * Writing the events failed (a full disk, a closed pipe): tracing stops.
+ * Said once, at once (a closed pipe, tracer | head, quietly); the output
+ * ends with its last whole line: what the stream still holds is dropped,
+ * a regular file is cut back. tracer exits non-zero at the end (finish()).
+ */
 static void write_failure(struct app *app)
 {
-	if (!app->write_failed)
-		app->write_errno = errno;
+	if (app->write_failed)
+		return;
+	app->write_errno = errno;
 	app->write_failed = true;
+	__fpurge(app->out);
+	cut_to_last_line(app);
+	if (app->write_errno == EPIPE)
+		return;
+	if (app->launched)
+		fprintf(stderr,
+			"tracer: writing events failed: %s: tracing stopped, the command goes on untraced\n",
+			strerror(app->write_errno));
+	else
+		fprintf(stderr, "tracer: writing events failed: %s: tracing stopped\n",
+			strerror(app->write_errno));
 }
 
 #ifdef TRACER_WITH_SERVICE
@@ -458,6 +534,8 @@ static int open_outputs(struct app *app, const struct tracer_opts *opts)
 		fprintf(stderr, "tracer: %s\n", strerror(errno));
 		return -1;
 	}
+	note_out_start(app);
+	app->launched = opts->command != NULL;
 	if (opts->timeline) {
 		if (outfile_open_tmp(opts->timeline, &app->owner, 0600, &app->timeline, err,
 				     sizeof(err))) {
@@ -606,10 +684,9 @@ static int finish(struct app *app, struct tracer *t, int ret)
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
 		return TRACER_EXIT_FAILURE;
 	}
-	if (app->write_failed && app->write_errno != EPIPE) {
-		fprintf(stderr, "tracer: writing events failed: %s\n", strerror(app->write_errno));
+	/* Said when it happened (write_failure()). */
+	if (app->write_failed && app->write_errno != EPIPE)
 		return TRACER_EXIT_FAILURE;
-	}
 	/* A closed pipe (tracer | head) ends quietly. */
 	if (!app->write_failed)
 		print_summary(app, t);
@@ -676,7 +753,9 @@ int main(int argc, char **argv)
 {
 	static struct tracer_opts opts;
 	struct launch *launch = NULL;
-	struct app app = { .out = stdout, .output_fd = -1, .unix_listen = { .fd = -1 } };
+	struct app app = {
+		.out = stdout, .output_fd = -1, .out_start = -1, .unix_listen = { .fd = -1 }
+	};
 	struct tracer *t = NULL;
 	int ret;
 

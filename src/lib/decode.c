@@ -241,6 +241,8 @@ static int decode_exec(const unsigned char *rec, size_t size,
 
 	data = (const char *)rec + sizeof(r);
 	x->filename = cut_at_nul(data, r.filename_len);
+	x->filename_truncated = (r.flags & TRACER_EXEC_FILENAME_CUT) != 0;
+	x->filename_fault = (r.flags & TRACER_EXEC_FILENAME_FAULT) != 0;
 	p = data + r.filename_len;
 	if (has_arg0) {
 		arg0 = cut_at_nul(p, r.arg0_len);

@@ -291,7 +291,30 @@ static int finish(FILE *out)
 	return 0;
 }
 
-static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx,
+/*
+ * Whether the filename is marked unreadable or cut: only for an event whose
+ * library knows these fields (marks).
+ */
+static bool filename_fault(const struct tracer_exec_event *e, bool marks)
+{
+	return marks && e->filename_fault;
+}
+
+static bool filename_truncated(const struct tracer_exec_event *e, bool marks)
+{
+	return marks && e->filename_truncated;
+}
+
+static const char *filename_label(const struct tracer_exec_event *e, bool marks)
+{
+	if (filename_fault(e, marks))
+		return " filename(unreadable)=";
+	if (filename_truncated(e, marks))
+		return " filename(truncated)=";
+	return " filename=";
+}
+
+static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx, bool marks,
 		     struct envdiff *env)
 {
 	const char *err = ret_errno_name(e->ret);
@@ -306,7 +329,7 @@ static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bo
 		return -1;
 	if (escape_c_quoted(out, e->comm.ptr, e->comm.len))
 		return -1;
-	if (fputs(" filename=", out) == EOF)
+	if (fputs(filename_label(e, marks), out) == EOF)
 		return -1;
 	if (escape_c_quoted(out, e->filename.ptr, e->filename.len))
 		return -1;
@@ -350,10 +373,10 @@ static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bo
 
 int format_exec_text(FILE *out, double ts, const struct tracer_exec_event *e)
 {
-	return exec_text(out, ts, e, false, NULL);
+	return exec_text(out, ts, e, false, false, NULL);
 }
 
-static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx)
+static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx, bool marks)
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
@@ -369,6 +392,10 @@ static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bo
 	if (fputs(",\"filename\":", out) == EOF)
 		return -1;
 	if (escape_json_string(out, e->filename.ptr, e->filename.len))
+		return -1;
+	if (filename_fault(e, marks) && fputs(",\"filename_fault\":true", out) == EOF)
+		return -1;
+	if (filename_truncated(e, marks) && fputs(",\"filename_truncated\":true", out) == EOF)
 		return -1;
 	if (fputs(",\"argv\":[", out) == EOF)
 		return -1;
@@ -399,7 +426,7 @@ static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bo
 
 int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
 {
-	return exec_json(out, ts, e, false);
+	return exec_json(out, ts, e, false, false);
 }
 
 /* Whether ev carries the context fields (total_argc to total_env_bytes): all or none. */
@@ -408,17 +435,23 @@ static bool has_context(const struct tracer_event *ev)
 	return TRACER_EVENT_HAS(ev, exec.total_env_bytes);
 }
 
+/* Whether ev says if its filename is cut or unreadable. */
+static bool has_filename_marks(const struct tracer_event *ev)
+{
+	return TRACER_EVENT_HAS(ev, exec.filename_fault);
+}
+
 int format_exec_event(FILE *out, enum format_kind kind, struct envdiff *env, double ts,
 		      const struct tracer_event *ev)
 {
 	switch (kind) {
 	case FORMAT_JSON:
-		return exec_json(out, ts, &ev->exec, has_context(ev));
+		return exec_json(out, ts, &ev->exec, has_context(ev), has_filename_marks(ev));
 	case FORMAT_SH:
 		return format_exec_sh(out, ev);
 	case FORMAT_TEXT:
 	default:
-		return exec_text(out, ts, &ev->exec, has_context(ev), env);
+		return exec_text(out, ts, &ev->exec, has_context(ev), has_filename_marks(ev), env);
 	}
 }
 

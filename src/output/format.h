@@ -19,7 +19,8 @@ enum format_kind {
 /*
  * ts is seconds since tracer started. Return 0, or -1 when the write failed.
  * format_exec_text() and format_exec_json() write e's fields up to
- * argv_fault only, as for an event of a library without the context fields;
+ * argv_fault only, as for an event of a library without the context fields
+ * and the filename's marks;
  * format_exec_event() writes every field ev has (TRACER_EVENT_HAS), the text
  * environment column against what env remembers (NULL: the count only).
  */

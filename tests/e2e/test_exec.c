@@ -578,6 +578,64 @@ static void check_prefix(const struct h_event *e, const char *const *full, size_
 }
 
 /*
+ * A filename longer than tracer reads (4095 bytes; the exec fails with
+ * ENAMETOOLONG) is marked cut and shown up to the limit; a filename pointer
+ * that cannot be read (EFAULT) is marked unreadable, shown empty. A filename
+ * that fits exactly is not marked.
+ */
+Test(exec, filename_cut_and_unreadable)
+{
+	const char *m = h_marker("fname");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	const struct h_event *e;
+	char *lng = malloc(5001), *fits = malloc(4096);
+	long long wpid;
+
+	H_REQUIRE();
+	cr_assert(lng && fits);
+	memset(lng, 'x', 5000);
+	lng[0] = '/';
+	lng[5000] = '\0';
+	memset(fits, 'y', 4095);
+	fits[0] = '/';
+	fits[4095] = '\0';
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", lng, "T1", m,
+		"long-name", "fork", "exec", "3", fits, "T2", m, "fits", "fork", "badexec", "3",
+		"T3", m, "bad-pointer");
+	wpid = h_report(&w, "w");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	e = h_one(&evs, m, "long-name");
+	cr_expect_eq(e->ret, -36, "ret %lld", e->ret);
+	cr_expect_eq(e->filename.len, 4095, "filename of %zu bytes", e->filename.len);
+	cr_expect(e->filename.len == 4095 && !memcmp(e->filename.ptr, lng, 4095));
+	cr_expect(e->filename_truncated, "a cut filename is not marked");
+	cr_expect_not(e->filename_fault);
+	e = h_one(&evs, m, "fits");
+	cr_expect_eq(e->ret, -36, "ret %lld", e->ret);
+	cr_expect(e->filename.len == 4095 && !memcmp(e->filename.ptr, fits, 4095));
+	cr_expect_not(e->filename_truncated, "a filename that fits is marked cut");
+	e = h_one(&evs, m, "bad-pointer");
+	cr_expect_eq(e->ret, -14, "ret %lld", e->ret);
+	cr_expect_eq(e->filename.len, 0);
+	cr_expect(e->filename_fault, "an unreadable filename is not marked");
+	cr_expect_not(e->filename_truncated);
+	cr_expect_eq(evs.n_exec, 3, "%zu exec events, expected 3", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+	free(lng);
+	free(fits);
+}
+
+/*
  * --max-args 3 --max-arg-bytes 100: cut argv is flagged, an argv exactly at
  * a limit is not (trap 11); the same for successful and failed execs.
  */

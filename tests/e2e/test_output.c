@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * End-to-end: the output. Hostile bytes in argv, comm and filename (JSON and
- * text), timestamps, a closed output pipe, the mode of the -o file.
+ * text), timestamps, a closed output pipe, the mode of the -o file, a full disk.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -402,4 +403,79 @@ Test(output, output_file_mode)
 				    .filename = "/bin/true",
 				    .argv = (const char *const[]){ "true", m, "self", NULL } });
 	h_control_absent(&c, &evs, out);
+}
+
+/* Sends sig to pid from a process group of its own (not a kill(0) in tracer's group). */
+static void kill_from_elsewhere(pid_t pid, int sig)
+{
+	pid_t k = fork();
+	int st;
+
+	cr_assert(k >= 0, "fork: %s", strerror(errno));
+	if (k == 0) {
+		setpgid(0, 0);
+		_exit(kill(pid, sig) ? 1 : 0);
+	}
+	cr_assert(waitpid(k, &st, 0) == k && WIFEXITED(st) && WEXITSTATUS(st) == 0, "kill %d: 0x%x",
+		  (int)pid, st);
+}
+
+static size_t count_str(const char *s, const char *what)
+{
+	size_t n = 0;
+
+	for (; (s = strstr(s, what)); s++)
+		n++;
+	return n;
+}
+
+/*
+ * The disk fills (-o on a 16 KiB tmpfs) while tracer runs a command: tracer
+ * says so once, at once, on stderr, stops tracing and leaves the output
+ * ending with a whole line; the command goes on, untraced, to its end.
+ * tracer then waits for it and still forwards a SIGTERM to it, and exits
+ * non-zero.
+ */
+Test(output, disk_full)
+{
+	const char *m = h_marker("full");
+	const char *dir = h_path("small-fs");
+	const char *out = h_str("%s/events.jsonl", dir);
+	const char *done = h_path("command-done");
+	const char *err, *text;
+	struct h_tracer t;
+	struct h_events evs;
+	size_t len;
+	int st, i;
+
+	H_REQUIRE();
+	cr_assert(mkdir(dir, 0700) == 0, "mkdir %s: %s", dir, strerror(errno));
+	if (mount("tmpfs", dir, "tmpfs", 0, "size=16k,mode=0700"))
+		cr_skip_test("cannot mount a tmpfs: %s", strerror(errno));
+	H_TRACER_START(&t, 0, "--json", "-o", out, "--", "/bin/sh", "-c",
+		       h_str("i=0; while [ $i -lt 300 ]; do /bin/true %s $i; i=$((i+1)); done; "
+			     ": >%s; exec sleep 1000",
+			     m, done));
+	for (i = 0; access(done, F_OK) && i < H_EXIT_TIMEOUT / 10; i++)
+		usleep(10000);
+	cr_assert(access(done, F_OK) == 0, "the command did not get to its end; tracer: %s",
+		  h_tracer_stderr(&t));
+	cr_assert_eq(h_tracer_wait_exit(&t, 0), -1,
+		     "tracer ended before the command; status 0x%x, stderr: %s", t.status,
+		     h_tracer_stderr(&t));
+	kill_from_elsewhere(t.pid, SIGTERM);
+	st = h_tracer_wait_exit(&t, H_EXIT_TIMEOUT);
+	cr_assert(st != -1, "tracer did not forward SIGTERM to its command");
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 1, "tracer status 0x%x", st);
+	err = h_tracer_stderr(&t);
+	cr_expect_eq(count_str(err, "tracer: writing events failed: No space left on device"), 1,
+		     "not said once: %s", err);
+	cr_expect_eq(count_str(err, "tracer: "), 1, "more than that message: %s", err);
+
+	text = h_read_file(out, &len);
+	cr_assert(len > 0 && len <= 16384, "%zu bytes of output", len);
+	cr_expect_eq(text[len - 1], '\n', "the output ends in the middle of a line");
+	h_events_load(&evs, out);
+	cr_expect(evs.n_exec > 0 && evs.n_exec < 300, "%zu exec events", evs.n_exec);
+	umount2(dir, MNT_DETACH);
 }

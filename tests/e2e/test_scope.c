@@ -304,6 +304,78 @@ Test(scope, pid_reuse)
 	h_control_absent(&c, &evs, t.out_path);
 }
 
+/* A pid no process has now, some way ahead of the last one given out. */
+static pid_t free_pid_ahead(void)
+{
+	long last = atol(h_read_file("/proc/sys/kernel/ns_last_pid", NULL));
+	long max = atol(h_read_file("/proc/sys/kernel/pid_max", NULL));
+	pid_t p;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		p = (pid_t)((last + 3000 + i) % max);
+		if (p > 300 && kill(p, 0) != 0 && errno == ESRCH)
+			return p;
+	}
+	cr_assert_fail("no free pid after %ld", last);
+	return -1;
+}
+
+/*
+ * A watched process's child gets the pid of a stale entry (one an earlier
+ * process with that pid left): the child's insert finds it (EEXIST) and
+ * replaces it. Before 6.4 that result is not sign-extended; compared as a
+ * long with -EEXIST it read as "map full", the child was not watched and its
+ * exec was lost.
+ */
+Test(scope, child_at_stale_entry)
+{
+	const char *m = h_marker("stale");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	pid_t p = free_pid_ahead();
+	long long child;
+	int st;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "r", "gate", "fork-pid", h_str("%d", (int)p), "fork",
+		"exec", "3", "/bin/true", "true", m, "stale-child", "gate");
+	h_report(&w, "r");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", (int)w.pid));
+	h_proc_state_put_stale(t.pid, (uint32_t)p);
+	h_control_run(&c);
+	h_gate(&w);
+	child = h_report(&w, "pid 0");
+	cr_assert_eq(child, p, "the child got pid %lld, not %d", child, (int)p);
+	cr_assert_eq(h_report(&w, "status 0"), 0);
+	h_gate(&w);
+	h_proc_done(&w);
+	/*
+	 * The stale entry was never counted as watched: tracer may have ended
+	 * when the child did, or may count on (the count wrapped).
+	 */
+	st = h_tracer_wait_exit(&t, 0);
+	if (st == -1)
+		st = h_tracer_stop(&t, SIGINT);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tracer: 0x%x, %s", st,
+		  h_tracer_stderr(&t));
+	cr_expect_null(strstr(h_tracer_stderr(&t), "could not be watched"),
+		       "a process was not watched: %s", h_tracer_stderr(&t));
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "stale-child"),
+		     &(struct h_expect){
+			     .pid = p,
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "true", m, "stale-child", NULL } });
+	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
 /*
  * A daemon: double fork with setsid(), the middle process exits, the
  * grandchild is re-parented and then execs: still watched, reported with its

@@ -185,6 +185,24 @@ long h_proc_state_count(pid_t tracer_pid)
 	return n;
 }
 
+void h_proc_state_put_stale(pid_t tracer_pid, uint32_t pid)
+{
+	/* struct tracer_proc (common/tracer.h): a start time no process has. */
+	struct {
+		uint64_t start_time;
+		uint32_t flags;
+		uint32_t tty_dev;
+	} v = { .start_time = 1, .flags = 3 };
+	struct bpf_map_info info;
+	int fd = proc_state_fd(tracer_pid, &info);
+
+	cr_assert(fd >= 0, "tracer %d holds no map named proc_state", tracer_pid);
+	cr_assert_eq(info.value_size, sizeof(v), "proc_state value size %u", info.value_size);
+	cr_assert_eq(bpf_map_update_elem(fd, &pid, &v, BPF_ANY), 0, "proc_state update: %s",
+		     strerror(errno));
+	close(fd);
+}
+
 const char *h_proc_state_dump(pid_t tracer_pid)
 {
 	struct bpf_map_info info;

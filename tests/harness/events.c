@@ -410,8 +410,16 @@ static void parse_event(const char *line, size_t len, size_t line_no, struct h_e
 	}
 	cr_assert(h_bytes_eqs(type, "exec"), "line %zu: unknown type %s", line_no,
 		  h_show(type->ptr, type->len));
+	/* The filename's marks, present only when true. */
+	e->filename_truncated = json_object_object_get_ex(obj, "filename_truncated", NULL);
+	e->filename_fault = json_object_object_get_ex(obj, "filename_fault", NULL);
+	if (e->filename_truncated)
+		cr_assert(bool_field(obj, "filename_truncated", line_no), "line %zu", line_no);
+	if (e->filename_fault)
+		cr_assert(bool_field(obj, "filename_fault", line_no), "line %zu", line_no);
 	/* The 17 keys, and the exec's context (issue 11) when the library reports it. */
-	cr_assert(n_keys == 17 + context_keys(obj, line_no),
+	cr_assert(n_keys == 17 + e->filename_truncated + e->filename_fault +
+				    context_keys(obj, line_no),
 		  "line %zu: %zu keys (expected 17 and the context's) in %s", line_no, n_keys,
 		  h_show(line, len));
 	for (i = 0; i < 17; i++)

@@ -252,6 +252,8 @@ struct h_event {
 	struct h_bytes *argv;
 	size_t argc;
 	bool argv_truncated, argv_fault;
+	/* "filename_truncated", "filename_fault": present (true) only when so */
+	bool filename_truncated, filename_fault;
 	char syscall[16];
 	long long syscall_id, ret;
 	char err[32]; /* "" when null */
@@ -388,6 +390,11 @@ void h_bpf_expect_released(const struct h_bpf_ids *ids);
 void h_bpf_prog_name(uint32_t id, char *name, size_t len);
 /* Number of entries of tracer's proc_state map (found among ids' maps); asserts it exists. */
 long h_proc_state_count(pid_t tracer_pid);
+/*
+ * Puts an entry for pid in tracer's proc_state whose start time is no
+ * process's: what an earlier process with that pid would have left.
+ */
+void h_proc_state_put_stale(pid_t tracer_pid, uint32_t pid);
 /* Every loaded program id whose name is in names[]. */
 size_t h_bpf_progs_named(char names[][32], size_t n_names, uint32_t *ids, size_t max);
 /* Whether some live process holds a file descriptor to program id. */

@@ -348,3 +348,57 @@ Test(lifecycle_events, threads_are_not_processes)
 
 	h_json_free(&ev);
 }
+
+/*
+ * Processes whose threads are all running when the process ends with
+ * exit_group(): the threads exit at once, and where the kernel does not say
+ * which one ended the process (group_dead), several can each read
+ * signal->live as 0. One exit record per process, in scope and with --all.
+ */
+static void exit_reported_once(bool all)
+{
+	const char *out = h_path("events.jsonl");
+	struct child c[64];
+	struct h_tracer tr;
+	struct h_json ev;
+	struct h_proc wl_proc;
+	int threads[8], forker = 0;
+	size_t n, n_threads, i;
+
+	H_REQUIRE();
+	start_workload("exitgroup", &wl_proc);
+	if (all)
+		H_TRACER_RUN(&tr, "--json", "--events", "exit", "--all", "-o", out);
+	else
+		start_tracer(&tr, wl_proc.pid, out);
+	h_gate_all(&wl_proc);
+	cr_assert_eq(h_proc_wait(&wl_proc, 60000), 0, "the workload failed");
+	if (all)
+		h_expect_clean_exit(&tr, h_tracer_stop(&tr, SIGINT), NULL);
+	else
+		wait_tracer(&tr, 30000);
+	cr_assert(WIFEXITED(tr.status) && WEXITSTATUS(tr.status) == 0, "tracer: %s", tr.err);
+
+	n = read_results(&wl_proc, c, 64, threads, &n_threads, &forker);
+	cr_assert_gt(n, 0);
+	h_json_load(&ev, out);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(c[i].status, 0, "process %d", c[i].pid);
+		cr_expect_eq(h_json_count(&ev, "exit", "pid", c[i].pid), 1,
+			     "%zu exit records for process %d (its threads all exited at once)",
+			     h_json_count(&ev, "exit", "pid", c[i].pid), c[i].pid);
+	}
+	cr_expect_eq(h_json_count(&ev, "exit", "pid", wl_proc.pid), 1);
+	cr_expect_eq(h_json_count(&ev, "lost", NULL, 0), 0);
+	h_json_free(&ev);
+}
+
+Test(lifecycle_events, exit_group_reported_once)
+{
+	exit_reported_once(false);
+}
+
+Test(lifecycle_events, exit_group_reported_once_all)
+{
+	exit_reported_once(true);
+}

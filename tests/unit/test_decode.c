@@ -466,7 +466,17 @@ Test(decode, zero_args)
 	r = make_exec(h, NULL, 0, NULL, 0, LIT(""));
 	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 4, &ev), 0);
 	cr_expect_eq(ev.exec.filename.len, 0);
+	cr_expect(ev.exec.filename_fault);
+	cr_expect_not(ev.exec.filename_truncated);
 	cr_expect_eq(ev.exec.argc, 0);
+	free_rec(&r);
+
+	/* a filename cut at the limit */
+	h.flags = TRACER_EXEC_FILENAME_CUT;
+	r = make_exec(h, LIT("/bin/tr"), NULL, 0, LIT(""));
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 4, &ev), 0);
+	cr_expect(ev.exec.filename_truncated);
+	cr_expect_not(ev.exec.filename_fault);
 	free_rec(&r);
 }
 

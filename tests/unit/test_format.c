@@ -999,6 +999,48 @@ Test(format_event, dispatch)
 	free(s);
 }
 
+/*
+ * A filename cut or unreadable is marked (in text, its label; in JSON, a key
+ * present only then), when the event carries the marks; an event of a
+ * library without them (format_exec_text/json) shows none.
+ */
+Test(format_event, filename_marks)
+{
+	static const char *const want[] = {
+		" filename(truncated)=\"/usr/bin/ls\" ",
+		",\"filename\":\"/usr/bin/ls\",\"filename_truncated\":true,",
+		" filename(unreadable)=\"\" ",
+		",\"filename\":\"\",\"filename_fault\":true,",
+	};
+	struct tracer_event ev;
+	struct capture c;
+	char *s;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.sz = sizeof(ev);
+		ev.type = TRACER_EVENT_EXEC;
+		ev.exec = example();
+		if (i < 2) {
+			ev.exec.filename_truncated = true;
+		} else {
+			ev.exec.filename = (struct tracer_bytes){ 0 };
+			ev.exec.filename_fault = true;
+		}
+		cap_open(&c);
+		cr_assert_eq(format_event(c.f, i % 2, 1, &ev), 0);
+		s = cap_close(&c);
+		cr_expect_not_null(strstr(s, want[i]), "%d: [%s] lacks [%s]", i, s, want[i]);
+		free(s);
+
+		s = i % 2 ? exec_json(1, &ev.exec) : exec_text(1, &ev.exec);
+		cr_expect_null(strstr(s, "filename_"), "%d: marks without the fields: [%s]", i, s);
+		cr_expect_null(strstr(s, "filename("), "%d: marks without the fields: [%s]", i, s);
+		free(s);
+	}
+}
+
 /* ---- lost lines ---- */
 
 Test(lost_lines, text_and_json)

@@ -30,7 +30,11 @@
  *   burst N INFLIGHT PAD LOG MARKER
  *                             fork and exec "/bin/true MARKER i [PAD bytes]" N
  *                             times, INFLIGHT at a time; "i pid" lines go to LOG
+ *   fork-pid PID              the next fork's child gets pid PID (root: through
+ *                             ns_last_pid, retried while another process takes it)
  *   [fork] exec N PATH ARG... execve(PATH, ARG...) (N arguments)
+ *   [fork] badexec N ARG...   execve() of a filename pointer that is not mapped
+ *                             (EFAULT)
  *   [fork] fexec N PATH ARG...
  *                             execveat(open(PATH, O_PATH), "", ..., AT_EMPTY_PATH)
  *   [fork] execat DIR NAME N ARG...
@@ -45,6 +49,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -125,6 +130,7 @@ static void sleep_ms(long ms)
 
 enum exec_kind {
 	EXEC,
+	BADEXEC,
 	FEXEC,
 	EXECAT
 };
@@ -143,6 +149,9 @@ static void parse_exec(enum exec_kind kind, struct exec_step *s)
 		s->path = next();
 		s->name = next();
 		s->argv = next_argv(next_num());
+	} else if (kind == BADEXEC) {
+		s->path = NULL;
+		s->argv = next_argv(next_num());
 	} else {
 		long n = next_num();
 
@@ -159,6 +168,10 @@ static void run_exec(const struct exec_step *s, int idx)
 	switch (s->kind) {
 	case EXEC:
 		execve(s->path, s->argv, environ);
+		break;
+	case BADEXEC:
+		/* The first page is never mapped. */
+		syscall(SYS_execve, (const char *)16, s->argv, environ);
 		break;
 	case FEXEC:
 		fd = open(s->path, O_PATH);
@@ -178,6 +191,42 @@ static void run_exec(const struct exec_step *s, int idx)
 	wl_report("fail %d %d", idx, errno);
 }
 
+/* fork-pid: the pid the next fork's child is to have; 0 for any. */
+static pid_t fork_pid;
+
+/* fork(), the child at fork_pid when one was asked for. */
+static pid_t fork_as_asked(void)
+{
+	pid_t want = fork_pid, pid;
+	int attempt, fd, len, st;
+	char buf[32];
+
+	if (!want)
+		return fork();
+	fork_pid = 0;
+	for (attempt = 0; attempt < 500; attempt++) {
+		if (kill(want, 0) == 0 || errno != ESRCH) {
+			sleep_ms(2); /* taken: wait for it to be released */
+			continue;
+		}
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			wl_die("open ns_last_pid");
+		len = snprintf(buf, sizeof(buf), "%d", want - 1);
+		if (write(fd, buf, (size_t)len) != len)
+			wl_die("write ns_last_pid");
+		close(fd);
+		pid = fork();
+		if (pid == 0 && getpid() != want)
+			_exit(99);
+		if (pid <= 0 || pid == want)
+			return pid;
+		waitpid(pid, &st, 0);
+	}
+	errno = EAGAIN;
+	wl_die("fork-pid: the pid stays taken");
+}
+
 static void step_exec(enum exec_kind kind, bool do_fork)
 {
 	struct exec_step s;
@@ -191,7 +240,7 @@ static void step_exec(enum exec_kind kind, bool do_fork)
 		free(s.argv);
 		return;
 	}
-	pid = fork();
+	pid = fork_as_asked();
 	if (pid < 0)
 		wl_die("fork");
 	if (pid == 0) {
@@ -428,6 +477,8 @@ static void *run_script(void *arg)
 			if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT))
 				wl_die("waitid");
 			wl_report("zombie %d", pid);
+		} else if (!strcmp(op, "fork-pid")) {
+			fork_pid = (pid_t)next_num();
 		} else if (!strcmp(op, "burst")) {
 			step_burst();
 		} else if (!strcmp(op, "fork")) {
@@ -439,6 +490,8 @@ static void *run_script(void *arg)
 				step_exec(FEXEC, true);
 			else if (!strcmp(kind, "execat"))
 				step_exec(EXECAT, true);
+			else if (!strcmp(kind, "badexec"))
+				step_exec(BADEXEC, true);
 			else
 				usage("fork what?");
 		} else if (!strcmp(op, "exec")) {
@@ -447,6 +500,8 @@ static void *run_script(void *arg)
 			step_exec(FEXEC, false);
 		} else if (!strcmp(op, "execat")) {
 			step_exec(EXECAT, false);
+		} else if (!strcmp(op, "badexec")) {
+			step_exec(BADEXEC, false);
 		} else {
 			usage("unknown step");
 		}

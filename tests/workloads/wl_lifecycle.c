@@ -8,11 +8,16 @@
  *
  *   wl_lifecycle codes     children that end in every way a process can
  *   wl_lifecycle threads   threads, one of which forks a process
+ *   wl_lifecycle exitgroup processes whose threads all run when the process
+ *                          ends with exit_group() ("eg PID STATUS" each)
  *   wl_lifecycle outside MARKER   a busy process tree that is not traced
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <linux/futex.h>
+#include <sched.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -211,6 +216,80 @@ static int threads(void)
 	return 0;
 }
 
+#define EG_PROCS 20
+#define EG_THREADS 8
+#define EG_LOCKS 2000
+
+/* A robust futex the thread holds: the kernel releases it when the thread exits. */
+struct eg_lock {
+	struct robust_list link;
+	unsigned int futex;
+};
+
+static pthread_barrier_t eg_started;
+
+/*
+ * Holds EG_LOCKS robust futexes, then waits until the process ends. Each
+ * exiting thread releases them between its decrement of signal->live and
+ * sched_process_exit (exit_mm, futex_exit_release): a window wide enough
+ * that the threads of an exit_group are in it together.
+ */
+static void *locked_thread(void *arg)
+{
+	static __thread struct robust_list_head head;
+	struct eg_lock *locks = calloc(EG_LOCKS, sizeof(*locks));
+	unsigned int tid = (unsigned int)gettid();
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t set;
+	int i;
+
+	/* Spread over the CPUs, so that their exits run side by side. */
+	if (cpus > 1) {
+		CPU_ZERO(&set);
+		CPU_SET((int)((long)arg % cpus), &set);
+		sched_setaffinity(0, sizeof(set), &set);
+	}
+	if (!locks)
+		_exit(91);
+	for (i = 0; i < EG_LOCKS; i++) {
+		locks[i].futex = tid;
+		locks[i].link.next = i + 1 < EG_LOCKS ? &locks[i + 1].link : &head.list;
+	}
+	head.list.next = &locks[0].link;
+	head.futex_offset = (long)offsetof(struct eg_lock, futex);
+	head.list_op_pending = NULL;
+	if (syscall(SYS_set_robust_list, &head, sizeof(head)))
+		_exit(90);
+	pthread_barrier_wait(&eg_started);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Every thread started, then exit_group(0): they all exit at once. */
+static void group_exit_all(void *arg)
+{
+	pthread_t t;
+	int i;
+
+	(void)arg;
+	pthread_barrier_init(&eg_started, NULL, EG_THREADS + 1);
+	for (i = 0; i < EG_THREADS; i++)
+		if (pthread_create(&t, NULL, locked_thread, (void *)(long)i))
+			_exit(92);
+	pthread_barrier_wait(&eg_started);
+	syscall(SYS_exit_group, 0);
+}
+
+static int exitgroup(void)
+{
+	int i;
+
+	for (i = 0; i < EG_PROCS; i++)
+		record("eg", spawn("lc-eg", group_exit_all, NULL));
+	return 0;
+}
+
 static void outside_child(void *marker)
 {
 	execl("/bin/true", "true", (char *)marker, (char *)NULL);
@@ -248,7 +327,7 @@ int main(int argc, char **argv)
 		return outside(argv[2]);
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: wl_lifecycle codes|threads | outside MARKER\n");
+		fprintf(stderr, "usage: wl_lifecycle codes|threads|exitgroup | outside MARKER\n");
 		return 2;
 	}
 	set_name("lc-workload");
@@ -258,5 +337,7 @@ int main(int argc, char **argv)
 		return codes();
 	if (strcmp(argv[1], "threads") == 0)
 		return threads();
+	if (strcmp(argv[1], "exitgroup") == 0)
+		return exitgroup();
 	return 2;
 }
