@@ -9,29 +9,21 @@
 # again, and /executions too. Needs root, curl; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v curl >/dev/null || { echo "SKIP: no curl"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup curl
 
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
 SLOW_PID=
 cleanup()
 {
 	[[ -n "$SLOW_PID" ]] && kill "$SLOW_PID" 2>/dev/null && wait "$SLOW_PID" 2>/dev/null
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
+	stop_tracer
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 fail()
 {
 	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	show_tracer_err
 	exit 1
 }
 

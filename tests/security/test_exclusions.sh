@@ -17,26 +17,11 @@
 # are set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for tool in curl strace useradd setpriv; do
-	command -v "$tool" >/dev/null || { echo "SKIP: no $tool"; exit 77; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup curl strace useradd setpriv
 
 EVIL=tsec$$
 M=excl$$x$RANDOM
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
-stop_tracer()
-{
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
-	TRACER_PID=
-}
 cleanup()
 {
 	stop_tracer

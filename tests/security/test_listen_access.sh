@@ -13,27 +13,12 @@
 # Needs root, curl, jq, useradd, groupadd; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for c in curl jq useradd groupadd; do
-	command -v "$c" >/dev/null || { echo "SKIP: no $c"; exit 77; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup curl jq useradd groupadd
 
 GROUP=tacg$$
 MEMBER=tacm$$
 OUTSIDER=taco$$
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
-stop_tracer()
-{
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
-	TRACER_PID=
-}
 cleanup()
 {
 	stop_tracer
@@ -56,7 +41,7 @@ failures=0
 fail()
 {
 	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	show_tracer_err
 	failures=$((failures + 1))
 }
 # As USER, with the groups that user has.

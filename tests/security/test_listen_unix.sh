@@ -10,23 +10,10 @@
 # warning. Needs root, curl; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v curl >/dev/null && command -v useradd >/dev/null || { echo "SKIP: no curl or useradd"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup curl useradd
 
 OTHER=tsec$$
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
-stop_tracer()
-{
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
-	TRACER_PID=
-}
 cleanup()
 {
 	stop_tracer
@@ -43,7 +30,7 @@ failures=0
 fail()
 {
 	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	show_tracer_err
 	failures=$((failures + 1))
 }
 as_user() # UID GID COMMAND...

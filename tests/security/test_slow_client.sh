@@ -8,26 +8,19 @@
 # slow client runs as nobody. Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup
 
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
 cleanup()
 {
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
+	stop_tracer
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 fail()
 {
 	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	show_tracer_err
 	exit 1
 }
 

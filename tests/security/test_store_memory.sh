@@ -13,19 +13,14 @@
 # Needs root, curl, jq; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v curl >/dev/null && command -v jq >/dev/null || { echo "SKIP: no curl or jq"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup curl jq
 
 BUDGET=$((32 << 20)) # the documented default, on purpose: no option given
 SLACK=$((32 << 20))
 # Under AddressSanitizer, freed memory waits in a quarantine (256 MB by default).
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
 
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-TRACER_PID=
 READERS=()
 cleanup()
 {
@@ -33,17 +28,14 @@ cleanup()
 	for fd in "${READERS[@]}"; do
 		exec {fd}<&-
 	done
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null
-	fi
+	stop_tracer
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
 fail()
 {
 	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
+	show_tracer_err
 	exit 1
 }
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$TRACER_PID/status"; }
