@@ -136,8 +136,8 @@ static int string_member(struct json_object *o, const char *key, const char **s,
 static int load_entry(struct compiledb *db, struct json_object *o, size_t n, char *err,
 		      size_t errlen)
 {
-	const char *dir, *file, *output;
-	size_t dir_len, file_len, output_len;
+	const char *dir, *file, *output = NULL;
+	size_t dir_len, file_len, output_len = 0;
 	struct cdb_entry e = { 0 };
 	int has_output, ret;
 
