@@ -29,6 +29,12 @@ const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
 const volatile bool send_exec = true;
 /* sched_process_exec reports the exec (no sched_prepare_exec: before 6.10). */
 const volatile bool image_reports = true;
+/*
+ * Before 6.10: the syscall entry stages each exec in task storage. From
+ * 6.10 (false): no entry program; sched_prepare_exec and a failed exec's
+ * syscall exit stage it from the caller's registers (exec.bpf.h).
+ */
+const volatile bool entry_stages = true;
 const volatile bool send_fork = false;
 const volatile bool send_exit = true;
 const volatile bool send_signal = false;
@@ -82,7 +88,6 @@ struct exec_stage {
 	__u32 orig_argc; /* caller's argc, when an interpreter replaced argv[0] */
 	__u32 arg0_len;
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
-	__u32 reported; /* sched_prepare_exec has sent the record */
 	__u32 caller_excluded; /* the caller runs a file of --exclude-caller (exclude.bpf.h) */
 	__u32 compat; /* a 32-bit exec: argv and envp are arrays of 4-byte pointers */
 	char comm[TRACER_COMM_LEN];
@@ -204,6 +209,7 @@ struct scratch {
 	struct loop_state ls;
 	struct walk_state ws;
 	char slots[NSLOTS][PATH_SLOT];
+	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
 };
 
 struct {

@@ -530,6 +530,10 @@ static void configure(struct tracer_core *core)
 	 * TRACER_TEST_NO_PREPARE_EXEC.
 	 */
 	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC")) {
+		/* Staged from the caller's registers: no program at the syscall entry. */
+		skel->rodata->entry_stages = false;
+		bpf_program__set_autoload(skel->progs.handle_sys_enter_execve, false);
+		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
