@@ -276,7 +276,7 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 
 	fill_hdr(&r->hdr, TRACER_REC_EXEC);
 	bpf_dynptr_write(&d, 0, r, sizeof(*r), 0);
-	bpf_ringbuf_submit_dynptr(&d, wakeup_flags());
+	rec_commit(NULL, &d);
 }
 
 /*

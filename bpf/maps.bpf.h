@@ -43,6 +43,8 @@ const volatile bool capture_env = false;
 
 /* Processes watched now, and ever. Userspace reads them through the mmapped bss. */
 __u64 watched_now;
+/* 1 while the reader drains on its own timer: records need not wake it (rec_commit). */
+__u32 reader_batching;
 __u64 watched_total;
 
 /* The scope: every watched process, keyed by tgid (scope.bpf.h). */
@@ -243,19 +245,9 @@ static __always_inline struct scratch *get_scratch(void)
 }
 
 /*
- * The ring buffer's own rule: the reader is woken only by a record it has
- * caught up to, the first after it drained everything. It then drains at
- * most every 20 ms (src/lib/core.c): under load one wake-up per batch, while
- * idle none.
- */
-static __always_inline __u64 wakeup_flags(void)
-{
-	return 0;
-}
-
-/*
  * Wakes the reader without a record (reserved, then discarded): the last
- * watched process is gone, which no record may say.
+ * watched process is gone, which no record may say; or a record was
+ * committed without a wake-up while the reader went to sleep.
  */
 static __always_inline void wake_reader(void)
 {
@@ -263,6 +255,34 @@ static __always_inline void wake_reader(void)
 
 	if (r)
 		bpf_ringbuf_discard(r, BPF_RB_FORCE_WAKEUP);
+}
+
+/*
+ * How a record is committed. The ring buffer's own rule wakes the reader at
+ * the first record after it has drained everything; in a virtual machine
+ * that wake-up (an irq_work, a self-IPI) costs tens of microseconds, about
+ * half of an exec's whole report. While the reader drains on its own timer
+ * (reader_batching, set by src/lib/core.c after a drain that found records)
+ * no wake-up is asked for. Before it blocks it clears reader_batching and
+ * drains once more: a record committed after that drain reads the flag
+ * after its commit (a full barrier, the xchg of the record's header) and
+ * wakes it. Either the drain sees the record, or the record sees the flag.
+ */
+static __always_inline void rec_commit(void *rec, struct bpf_dynptr *d)
+{
+	if (!reader_batching) {
+		if (d)
+			bpf_ringbuf_submit_dynptr(d, 0);
+		else
+			bpf_ringbuf_submit(rec, 0);
+		return;
+	}
+	if (d)
+		bpf_ringbuf_submit_dynptr(d, BPF_RB_NO_WAKEUP);
+	else
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	if (!*(volatile __u32 *)&reader_batching)
+		wake_reader();
 }
 
 /*
@@ -297,7 +317,7 @@ static __always_inline void *rec_reserve(__u64 size, __u32 type)
 
 static __always_inline void rec_submit(void *rec)
 {
-	bpf_ringbuf_submit(rec, wakeup_flags());
+	rec_commit(rec, NULL);
 }
 
 /* Controlling terminal of t as TRACER_TTY_DEV, 0 when none; its name into name. */
