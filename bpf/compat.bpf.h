@@ -12,7 +12,9 @@
  *   caller's memory still mapped. Before it, a successful exec is reported
  *   from sched_process_exec (the new image's argument area), and argv[0] of
  *   an interpreted exec is saved by a kprobe on remove_arg_zero. Userspace
- *   picks the path (src/core.c); both stay built and tested.
+ *   picks the path (src/lib/core.c); both stay built and tested. With
+ *   sched_prepare_exec no syscall entry program is loaded: the exec is
+ *   staged from the caller's registers there (and at a failed exec's exit).
  * - Before 6.4, a map helper called from BPF returns an int that the verifier
  *   does not sign-extend (-EEXIST reads as 4294967279 in a long): every such
  *   result is held in an int.
@@ -25,8 +27,9 @@
  * - An empty string read from user memory is 0 bytes long on 6.12, 1 (its
  *   NUL) elsewhere: both are an empty string, never a fault (strings.bpf.h,
  *   report_from_caller).
- * - The syscall number of an exec with no syscall tracepoint (the 32-bit
- *   int $0x80 entry) is read from pt_regs: x86_64 only.
+ * - The syscall number and arguments of an exec staged from its registers
+ *   (6.10 on, and the 32-bit int $0x80 entry, which has no syscall
+ *   tracepoint) are read from pt_regs: x86_64 only.
  */
 #ifndef TRACER_COMPAT_BPF_H
 #define TRACER_COMPAT_BPF_H
@@ -39,6 +42,10 @@
 
 /* include/linux/sched/signal.h */
 #define SIGNAL_GROUP_EXIT 0x00000004
+
+/* include/uapi/asm-generic/signal.h */
+#define SIGKILL 9
+#define SIGSEGV 11
 
 /* include/uapi/asm-generic/siginfo.h */
 #define SI_USER 0

@@ -4,18 +4,21 @@
  * not, with the filename and argv the caller passed.
  *
  * The kernel's path (fs/exec.c) and what tracer does on it:
- *   syscall entry          stage the caller's ids, comm, tty and user
- *                          pointers in task storage (exec_enter)
+ *   syscall entry          before 6.10: stage the caller's ids, comm, tty
+ *                          and user pointers in task storage (exec_enter)
  *   remove_arg_zero()      an interpreter (#!, binfmt_misc) is about to
  *                          replace argv[0]: save it (before 6.10 only)
  *   sched_prepare_exec     point of no return, old image still mapped, every
- *                          argument faulted in: report from the caller's
- *                          memory (6.10 on; exec_prepare)
+ *                          argument faulted in: stage from the caller's
+ *                          registers and report from its memory (6.10 on;
+ *                          exec_prepare)
  *   sched_process_exec     the new image runs: report from its argument area
  *                          (before 6.10 only; exec_from_image)
  *   syscall exit           a failed exec: report it from the caller's memory,
  *                          which is still its own (exec_exit)
- * The stage is freed when the exec is reported or has failed.
+ * From 6.10 an exec outside the scope costs one lookup, in one program (a
+ * successful exec's syscall exit returns at once); nothing is allocated.
+ * Before 6.10 the stage is freed when the exec is reported or has failed.
  */
 #ifndef TRACER_EXEC_BPF_H
 #define TRACER_EXEC_BPF_H
@@ -51,7 +54,6 @@ static __always_inline void stage_fill(struct exec_stage *st, struct task_struct
 	st->orig_argc = 0;
 	st->arg0_len = 0;
 	st->arg0_state = 0;
-	st->reported = 0;
 	st->compat = 0;
 	bpf_get_current_comm(st->comm, sizeof(st->comm));
 	st->tty[0] = 0;
@@ -274,7 +276,7 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 
 	fill_hdr(&r->hdr, TRACER_REC_EXEC);
 	bpf_dynptr_write(&d, 0, r, sizeof(*r), 0);
-	bpf_ringbuf_submit_dynptr(&d, wakeup_flags());
+	rec_commit(NULL, &d);
 }
 
 /*
@@ -368,8 +370,8 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 static __always_inline void rec_common(struct tracer_exec_rec *r, struct task_struct *t,
 				       struct exec_stage *st)
 {
-	r->pid = BPF_CORE_READ(t, tgid);
-	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	r->pid = t->tgid;
+	r->ppid = t->real_parent->tgid;
 	r->tid = st->tid;
 	r->uid = st->uid;
 	r->gid = st->gid;
@@ -471,10 +473,6 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	if (!send_exec || !proc_watched(p, p->tgid))
 		return 0;
 	st = bpf_task_storage_get(&stages, p, 0, 0);
-	if (st && st->reported) {
-		stage_drop(p, st->arg0_state);
-		return 0;
-	}
 	s = get_scratch();
 	if (!s)
 		return 0;
@@ -622,89 +620,134 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	emit_exec(s, fn_len, 0, &src);
 }
 
+/*
+ * Stages an exec from the caller's saved registers, which hold the syscall's
+ * arguments from its entry to its exit (x86_64: di, si, dx, r10; a 32-bit
+ * int $0x80 call: bx, cx, dx, si, with its ia32 number in orig_ax). At
+ * sched_prepare_exec and at the exit of a failed exec everything else
+ * stage_fill() reads (comm, ids, terminal, mm) is still the caller's too.
+ * False when the task is in no exec syscall (a kernel_execve() of a kernel
+ * thread or a usermode helper).
+ */
+static __always_inline bool stage_from_regs(struct exec_stage *st, struct task_struct *task)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	__u64 nr, fn, argv, envp;
+
+	if (!regs)
+		return false;
+	nr = regs->orig_ax;
+	switch (nr) {
+	case TRACER_NR_EXECVE:
+		fn = regs->di;
+		argv = regs->si;
+		envp = regs->dx;
+		break;
+	case TRACER_NR_EXECVEAT:
+		fn = regs->si;
+		argv = regs->dx;
+		envp = regs->r10;
+		break;
+	case TRACER_NR_IA32_EXECVE:
+		fn = (__u32)regs->bx;
+		argv = (__u32)regs->cx;
+		envp = (__u32)regs->dx;
+		break;
+	case TRACER_NR_IA32_EXECVEAT:
+		fn = (__u32)regs->cx;
+		argv = (__u32)regs->dx;
+		envp = (__u32)regs->si;
+		break;
+	default:
+		return false;
+	}
+	stage_fill(st, task, task->pid, exec_syscall_nr(nr), fn, argv, envp);
+	st->compat = nr == TRACER_NR_IA32_EXECVE || nr == TRACER_NR_IA32_EXECVEAT;
+	return true;
+}
+
+/*
+ * A failed exec that sched_prepare_exec has already reported as run: it
+ * failed past the point of no return, and the kernel kills the process
+ * with the fatal signal it has (a SIGKILL pending) or with a SIGSEGV it
+ * forces on the task (pending, unblocked, its action reset to the
+ * default). An exec that fails before that point while one of those is
+ * pending is taken for one too: its process dies of it on its way back,
+ * before its next instruction.
+ */
+static __always_inline bool exec_doomed(struct task_struct *task)
+{
+	__u64 pending = task->pending.signal.sig[0] & ~task->blocked.sig[0];
+
+	if (pending & (1ull << (SIGKILL - 1)))
+		return true;
+	return (pending & (1ull << (SIGSEGV - 1))) &&
+	       !task->sighand->action[SIGSEGV - 1].sa.sa_handler;
+}
+
 /* Syscall exit: a failed exec, whose caller is still in its old image. */
 static __always_inline int exec_exit(long ret)
 {
 	struct task_struct *task;
 	struct exec_stage *st;
+	struct scratch *s;
 
 	if (ret == 0)
 		return 0;
 	task = bpf_get_current_task_btf();
+	if (!entry_stages) {
+		if (!system_wide && !exec_caller_watched(task, task->tgid))
+			return 0;
+		if (exec_doomed(task))
+			return 0;
+		s = get_scratch();
+		if (!s || !stage_from_regs(&s->st, task))
+			return 0;
+		report_from_caller(task, &s->st, ret, NULL);
+		return 0;
+	}
 	st = bpf_task_storage_get(&stages, task, 0, 0);
 	if (!st)
 		return 0;
-	/*
-	 * Already reported at its point of no return: it failed after it (a
-	 * fatal signal during the load), the old image is gone and the process
-	 * is being killed. No second record, read from the half-built image.
-	 */
-	if (!st->reported)
-		report_from_caller(task, st, ret, NULL);
+	report_from_caller(task, st, ret, NULL);
 	stage_drop(task, st->arg0_state);
 	return 0;
 }
 
 /*
- * Syscall exit of any exec: only a failure of a staged caller goes on, to
- * the one program that reports it (exec_exit, through the prog array).
+ * Syscall exit of any exec: only a failure goes on (of a staged caller, when
+ * the entry stages), to the one program that reports it (exec_exit, through
+ * the prog array).
  */
 static __always_inline int exec_exit_pass(void *ctx, long ret, void *prog_array)
 {
-	if (ret == 0 || !bpf_task_storage_get(&stages, bpf_get_current_task_btf(), 0, 0))
+	if (ret == 0 || !send_exec)
+		return 0;
+	if (entry_stages && !bpf_task_storage_get(&stages, bpf_get_current_task_btf(), 0, 0))
 		return 0;
 	bpf_tail_call(ctx, prog_array, 0);
 	return 0;
 }
 
 /*
- * A 32-bit exec (int $0x80) passes no syscall tracepoint we attach to: stage
- * it here from its registers (ebx, ecx, edx for execve; ecx, edx, esi for
- * execveat), while the caller's comm, ids, terminal and memory are still its
- * own. Only a compat syscall pays the scope lookup.
- */
-static __always_inline struct exec_stage *compat_stage(struct task_struct *task)
-{
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(task);
-	__u64 nr = task_syscall(task), fn, argv, envp;
-	struct exec_stage *st;
-
-	if (nr != TRACER_NR_IA32_EXECVE && nr != TRACER_NR_IA32_EXECVEAT)
-		return NULL;
-	if (!regs || !proc_watched(task, task->tgid))
-		return NULL;
-	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!st)
-		return NULL;
-	if (nr == TRACER_NR_IA32_EXECVE) {
-		fn = (__u32)BPF_CORE_READ(regs, bx);
-		argv = (__u32)BPF_CORE_READ(regs, cx);
-		envp = (__u32)BPF_CORE_READ(regs, dx);
-	} else {
-		fn = (__u32)BPF_CORE_READ(regs, cx);
-		argv = (__u32)BPF_CORE_READ(regs, dx);
-		envp = (__u32)BPF_CORE_READ(regs, si);
-	}
-	stage_fill(st, task, task->pid, exec_syscall_nr(nr), fn, argv, envp);
-	st->compat = 1;
-	return st;
-}
-
-/*
  * The point of no return (6.10 on): report with the caller's exact argv,
- * and free the stage. sched_process_exec is not loaded with this path; a
- * failure from here kills the process, and its syscall exit finds no stage.
+ * staged from its registers (no syscall entry program is loaded with this
+ * path; a 32-bit exec, which passes no syscall tracepoint, is staged the
+ * same way). sched_process_exec reports nothing with this path; a failure
+ * from here kills the process, and its syscall exit knows it (exec_doomed).
  */
 static __always_inline int exec_prepare(struct task_struct *task, struct linux_binprm *bprm)
 {
-	struct exec_stage *st = bpf_task_storage_get(&stages, task, 0, 0);
+	struct scratch *s;
 
-	if (!st)
-		st = compat_stage(task);
-	if (!st)
+	if (!send_exec)
 		return 0;
-	report_from_caller(task, st, 0, bprm);
-	stage_drop(task, st->arg0_state);
+	if (!system_wide && !exec_caller_watched(task, task->tgid))
+		return 0;
+	s = get_scratch();
+	if (!s || !stage_from_regs(&s->st, task))
+		return 0;
+	report_from_caller(task, &s->st, 0, bprm);
 	return 0;
 }
 

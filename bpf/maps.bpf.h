@@ -29,6 +29,12 @@ const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
 const volatile bool send_exec = true;
 /* sched_process_exec reports the exec (no sched_prepare_exec: before 6.10). */
 const volatile bool image_reports = true;
+/*
+ * Before 6.10: the syscall entry stages each exec in task storage. From
+ * 6.10 (false): no entry program; sched_prepare_exec and a failed exec's
+ * syscall exit stage it from the caller's registers (exec.bpf.h).
+ */
+const volatile bool entry_stages = true;
 const volatile bool send_fork = false;
 const volatile bool send_exit = true;
 const volatile bool send_signal = false;
@@ -37,6 +43,8 @@ const volatile bool capture_env = false;
 
 /* Processes watched now, and ever. Userspace reads them through the mmapped bss. */
 __u64 watched_now;
+/* 1 while the reader drains on its own timer: records need not wake it (rec_commit). */
+__u32 reader_batching;
 __u64 watched_total;
 
 /* The scope: every watched process, keyed by tgid (scope.bpf.h). */
@@ -82,7 +90,6 @@ struct exec_stage {
 	__u32 orig_argc; /* caller's argc, when an interpreter replaced argv[0] */
 	__u32 arg0_len;
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
-	__u32 reported; /* sched_prepare_exec has sent the record */
 	__u32 caller_excluded; /* the caller runs a file of --exclude-caller (exclude.bpf.h) */
 	__u32 compat; /* a 32-bit exec: argv and envp are arrays of 4-byte pointers */
 	char comm[TRACER_COMM_LEN];
@@ -204,6 +211,7 @@ struct scratch {
 	struct loop_state ls;
 	struct walk_state ws;
 	char slots[NSLOTS][PATH_SLOT];
+	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
 };
 
 struct {
@@ -237,19 +245,9 @@ static __always_inline struct scratch *get_scratch(void)
 }
 
 /*
- * The ring buffer's own rule: the reader is woken only by a record it has
- * caught up to, the first after it drained everything. It then drains at
- * most every 20 ms (src/lib/core.c): under load one wake-up per batch, while
- * idle none.
- */
-static __always_inline __u64 wakeup_flags(void)
-{
-	return 0;
-}
-
-/*
  * Wakes the reader without a record (reserved, then discarded): the last
- * watched process is gone, which no record may say.
+ * watched process is gone, which no record may say; or a record was
+ * committed without a wake-up while the reader went to sleep.
  */
 static __always_inline void wake_reader(void)
 {
@@ -257,6 +255,34 @@ static __always_inline void wake_reader(void)
 
 	if (r)
 		bpf_ringbuf_discard(r, BPF_RB_FORCE_WAKEUP);
+}
+
+/*
+ * How a record is committed. The ring buffer's own rule wakes the reader at
+ * the first record after it has drained everything; in a virtual machine
+ * that wake-up (an irq_work, a self-IPI) costs tens of microseconds, about
+ * half of an exec's whole report. While the reader drains on its own timer
+ * (reader_batching, set by src/lib/core.c after a drain that found records)
+ * no wake-up is asked for. Before it blocks it clears reader_batching and
+ * drains once more: a record committed after that drain reads the flag
+ * after its commit (a full barrier, the xchg of the record's header) and
+ * wakes it. Either the drain sees the record, or the record sees the flag.
+ */
+static __always_inline void rec_commit(void *rec, struct bpf_dynptr *d)
+{
+	if (!reader_batching) {
+		if (d)
+			bpf_ringbuf_submit_dynptr(d, 0);
+		else
+			bpf_ringbuf_submit(rec, 0);
+		return;
+	}
+	if (d)
+		bpf_ringbuf_submit_dynptr(d, BPF_RB_NO_WAKEUP);
+	else
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	if (!*(volatile __u32 *)&reader_batching)
+		wake_reader();
 }
 
 /*
@@ -291,19 +317,22 @@ static __always_inline void *rec_reserve(__u64 size, __u32 type)
 
 static __always_inline void rec_submit(void *rec)
 {
-	bpf_ringbuf_submit(rec, wakeup_flags());
+	rec_commit(rec, NULL);
 }
 
 /* Controlling terminal of t as TRACER_TTY_DEV, 0 when none; its name into name. */
 static __always_inline __u32 task_tty(struct task_struct *t, char *name)
 {
-	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
+	/* Direct loads (t is a BTF pointer): no helper call. */
+	struct tty_struct *tty = t->signal->tty;
+	struct tty_driver *drv;
 	int major, minor;
 
 	if (!tty)
 		return 0;
-	major = BPF_CORE_READ(tty, driver, major);
-	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+	drv = tty->driver;
+	major = drv->major;
+	minor = drv->minor_start + tty->index;
 	if (name)
 		bpf_probe_read_kernel_str(name, TRACER_TTY_LEN, &tty->name);
 	return TRACER_TTY_DEV(major, minor);

@@ -39,6 +39,7 @@ struct tracer_core {
 	struct ring_buffer *rb;
 	int epfd; /* the ring buffer's descriptor, edge-triggered */
 	uint64_t last_drain_ns; /* when a drain last found records */
+	bool fd_given; /* the library's user polls the ring buffer's fd itself */
 	struct tracer_core_config cfg;
 	struct tracer_core_callbacks cb;
 	int ncpus;
@@ -530,6 +531,10 @@ static void configure(struct tracer_core *core)
 	 * TRACER_TEST_NO_PREPARE_EXEC.
 	 */
 	if (has_prepare_exec() && !getenv("TRACER_TEST_NO_PREPARE_EXEC")) {
+		/* Staged from the caller's registers: no program at the syscall entry. */
+		skel->rodata->entry_stages = false;
+		bpf_program__set_autoload(skel->progs.handle_sys_enter_execve, false);
+		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
@@ -982,12 +987,24 @@ int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 	if (!ret)
 		ret = consume(core);
 	if (ret == 0) {
+		/*
+		 * About to block: from now on a record must wake the reader,
+		 * and one committed before the kernel saw that sent no wake-up:
+		 * drain once more (rec_commit in bpf/maps.bpf.h).
+		 */
+		__atomic_store_n(&core->skel->bss->reader_batching, 0, __ATOMIC_SEQ_CST);
+		ret = consume(core);
+	}
+	if (ret == 0) {
 		ret = epoll_wait(core->epfd, &ev, 1, timeout_ms);
 		if (ret > 0)
 			ret = consume(core);
 		else if (ret < 0)
 			ret = -errno;
 	}
+	/* Records came: the next drain is at most BATCH_NS away, no wake-up needed. */
+	if (ret > 0 && !core->fd_given)
+		__atomic_store_n(&core->skel->bss->reader_batching, 1, __ATOMIC_RELAXED);
 	if (ret == -ECANCELED)
 		return 1;
 	if (ret < 0 && ret != -EINTR)
@@ -1054,6 +1071,9 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *s
 
 int tracer_core_fd(struct tracer_core *core)
 {
+	/* The caller polls this fd: every first record after a drain wakes it. */
+	core->fd_given = true;
+	__atomic_store_n(&core->skel->bss->reader_batching, 0, __ATOMIC_SEQ_CST);
 	return ring_buffer__epoll_fd(core->rb);
 }
 

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +344,107 @@ Test(exec, failed)
 					 .comm = "wl_exec" });
 	cr_expect_eq(evs.n_exec, 5, "%zu exec events, expected 5", evs.n_exec);
 	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * An ELF file whose only segment lies above the user address space: the
+ * kernel accepts it, passes the point of no return, then cannot map it and
+ * kills the process with SIGSEGV; execve's syscall exit sees the failure.
+ */
+static void write_doomed_elf(const char *path)
+{
+	unsigned char f[64 + 56] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
+	uint64_t vaddr = 0x800000000000ull;
+	uint16_t h16[] = { 2 /* ET_EXEC */, 62 /* x86_64 */ };
+	uint32_t one = 1, load = 1 /* PT_LOAD */, rx = 5;
+	uint64_t entry = vaddr + sizeof(f), phoff = 64, size = sizeof(f), align = 4096;
+	uint16_t sizes[] = { 64, 56, 1 }; /* e_ehsize, e_phentsize, e_phnum */
+
+	memcpy(f + 16, h16, sizeof(h16));
+	memcpy(f + 20, &one, 4);
+	memcpy(f + 24, &entry, 8);
+	memcpy(f + 32, &phoff, 8);
+	memcpy(f + 52, sizes, sizeof(sizes));
+	memcpy(f + 64, &load, 4);
+	memcpy(f + 68, &rx, 4);
+	memcpy(f + 80, &vaddr, 8); /* p_vaddr */
+	memcpy(f + 88, &vaddr, 8); /* p_paddr */
+	memcpy(f + 96, &size, 8); /* p_filesz */
+	memcpy(f + 104, &size, 8); /* p_memsz */
+	memcpy(f + 112, &align, 8);
+	h_write_file(path, f, sizeof(f), 0755);
+}
+
+/*
+ * An exec that fails past its point of no return is one exec: reported once,
+ * as the kernel ran it as far as it could (sched_prepare_exec: ret 0; the
+ * path before 6.10: the error at the syscall exit), never a second time from
+ * the syscall exit of a process that is being killed. The process dies of
+ * SIGSEGV; a later exec of its parent is reported as usual. (Before 6.10 the
+ * caller's memory is gone by the syscall exit: the error is reported with an
+ * unreadable argv.)
+ */
+static void doomed_run(bool fallback)
+{
+	const char *m = h_marker("doomed");
+	const char *doomed = h_path("doomed");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	const struct h_event *e;
+	long long wpid, pid, status;
+
+	H_REQUIRE();
+	write_doomed_elf(doomed);
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", doomed, "d0", m,
+		"doomed", "exec", "3", "/bin/true", "true", m, "after");
+	wpid = h_report(&w, "w");
+	if (fallback)
+		setenv("TRACER_TEST_NO_PREPARE_EXEC", "1", 1);
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%lld", wpid));
+	unsetenv("TRACER_TEST_NO_PREPARE_EXEC");
+	h_control_run(&c);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	pid = h_report(&w, "pid 0");
+	status = h_report(&w, "status 0");
+	cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV,
+		  "the doomed exec did not end in SIGSEGV: status %#llx", status);
+	h_events_load(&evs, t.out_path);
+	/* Exactly one exec event of that process. */
+	e = h_by_pid(&evs, pid);
+	if (fallback)
+		/* Read from a caller whose memory is gone: the error, argv unreadable. */
+		cr_expect(e->ret < 0, "the failure was not reported: ret %lld", e->ret);
+	else
+		h_check_exec(e, &(struct h_expect){
+					.pid = pid,
+					.ppid = wpid,
+					.filename = doomed,
+					.argv = (const char *const[]){ "d0", m, "doomed", NULL },
+					.comm = "wl_exec" });
+	h_check_exec(h_one(&evs, m, "after"),
+		     &(struct h_expect){ .pid = wpid,
+					 .ppid = getpid(),
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "true", m, "after", NULL },
+					 .comm = "wl_exec" });
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+Test(exec, failed_past_point_of_no_return)
+{
+	doomed_run(false);
+}
+
+/* Before 6.10 (forced): nothing reports it as run; the syscall exit reports the error. */
+Test(exec, failed_past_point_of_no_return_fallback)
+{
+	doomed_run(true);
 }
 
 /*
