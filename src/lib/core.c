@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -46,6 +47,9 @@ struct tracer_core {
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t proc_capacity;
+	/* proc_bits, mapped: userspace sets a pid's bit before inserting it. */
+	uint64_t *proc_bits;
+	uint32_t proc_bits_words;
 	struct tracer_bytes *argv_buf;
 	size_t argv_cap;
 	struct tracer_bytes *env_buf; /* capture_env */
@@ -401,6 +405,8 @@ static void core_free(struct tracer_core *core)
 	free(core->redact_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
+	if (core->proc_bits)
+		munmap(core->proc_bits, core->proc_bits_words * sizeof(*core->proc_bits));
 	free(core);
 }
 
@@ -436,8 +442,14 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 		return -ENOMEM;
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
-	if (cfg->system_wide)
+	/* A bit for every pid below pid_max; one raised later has none, and is looked up. */
+	core->proc_bits_words = (sys_pid_max() + 63) / 64;
+	if (core->proc_bits_words > TRACER_PID_MAX / 64)
+		core->proc_bits_words = TRACER_PID_MAX / 64;
+	if (cfg->system_wide) {
 		core->proc_capacity = 1; /* the state map is not used */
+		core->proc_bits_words = 1;
+	}
 	*out = core;
 	return 0;
 }
@@ -508,6 +520,7 @@ static void configure(struct tracer_core *core)
 	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
 	set_events(skel, cfg->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
+	bpf_map__set_max_entries(skel->maps.proc_bits, core->proc_bits_words);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
 	skel->rodata->exclude_execs = cfg->n_exclude_paths > 0;
@@ -538,6 +551,36 @@ static void configure(struct tracer_core *core)
 	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
 	}
+}
+
+/*
+ * Maps proc_bits: its bits are set with atomic operations, as the programs
+ * set and clear others of the same word (an update of the element through
+ * the syscall would write the whole word back).
+ */
+static int map_proc_bits(struct tracer_core *core, char *err, size_t errlen)
+{
+	void *p;
+	int ret;
+
+	if (core->cfg.system_wide)
+		return 0;
+	p = mmap(NULL, core->proc_bits_words * sizeof(*core->proc_bits), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, bpf_map__fd(core->skel->maps.proc_bits), 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot map the scope bitmap: %s", strerror(-ret));
+		return ret;
+	}
+	core->proc_bits = p;
+	return 0;
+}
+
+/* Before an entry for pid is inserted: see scope.bpf.h for why it is exact. */
+static void proc_bit_set(struct tracer_core *core, uint32_t pid)
+{
+	if (pid / 64 < core->proc_bits_words)
+		__atomic_fetch_or(&core->proc_bits[pid / 64], 1ull << (pid % 64), __ATOMIC_SEQ_CST);
 }
 
 static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
@@ -606,7 +649,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 				   strerror(-ret));
 		goto err_destroy;
 	}
-	ret = fill_ttys(core, err, errlen);
+	ret = map_proc_bits(core, err, errlen);
+	if (!ret)
+		ret = fill_ttys(core, err, errlen);
 	if (!ret)
 		ret = fill_exclusions(core, err, errlen);
 	if (ret)
@@ -712,6 +757,7 @@ static int insert_member(struct tracer_core *core, const struct scope_member *m)
 		.tty_dev = m->tty_dev,
 	};
 
+	proc_bit_set(core, m->pid);
 	if (bpf_map__update_elem(core->skel->maps.proc_state, &m->pid, sizeof(m->pid), &v,
 				 sizeof(v), BPF_NOEXIST)) {
 		if (errno == EEXIST)

@@ -377,6 +377,78 @@ Test(scope, child_at_stale_entry)
 }
 
 /*
+ * The scope's bitmap (bpf/scope.bpf.h) at a reused pid. A stale entry (what
+ * a process that ended unseen leaves) has its bit set: an unrelated process
+ * given that pid is not reported, and its exit drops the entry and clears
+ * the bit. A watched process's child given the same pid afterwards is
+ * watched (its bit is set again), and its exit clears the bit once more.
+ * A second root keeps tracer going: the stale entry was never counted.
+ */
+Test(scope, bit_at_reused_pid)
+{
+	const char *m = h_marker("bit");
+	struct h_tracer t;
+	struct h_proc w, k;
+	struct h_control c;
+	struct h_events evs;
+	pid_t p, reused;
+	long long child;
+	int st;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	p = free_pid_ahead();
+	H_SPAWN(&w, WL_EXEC, "report-pid", "r", "gate", "fork-pid", h_str("%d", (int)p), "fork",
+		"exec", "3", "/bin/true", "true", m, "watched-at-p", "gate");
+	H_SPAWN(&k, WL_EXEC, "report-pid", "r", "gate");
+	h_report(&w, "r");
+	h_report(&k, "r");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", (int)w.pid), "--pid",
+		     h_str("%d", (int)k.pid));
+	cr_assert(h_proc_bit(t.pid, (uint32_t)w.pid), "a seeded root's bit is clear");
+	cr_assert(!h_proc_bit(t.pid, (uint32_t)p), "the free pid %d has its bit set", (int)p);
+
+	h_proc_state_put_stale(t.pid, (uint32_t)p);
+	reused = h_fork_at_pid(p, (const char *const[]){ "/bin/true", "true", m, "unwatched-at-p",
+							 NULL });
+	cr_assert_eq(reused, p, "could not get pid %d", (int)p);
+	cr_expect(!h_proc_state_has(t.pid, (uint32_t)p),
+		  "the stale entry outlived the process that reused its pid:%s",
+		  h_proc_state_dump(t.pid));
+	cr_expect(!h_proc_bit(t.pid, (uint32_t)p), "the bit of pid %d outlived its process",
+		  (int)p);
+
+	h_control_run(&c);
+	h_gate(&w);
+	child = h_report(&w, "pid 0");
+	cr_assert_eq(child, p, "the child got pid %lld, not %d", child, (int)p);
+	cr_assert_eq(h_report(&w, "status 0"), 0);
+	cr_expect(!h_proc_state_has(t.pid, (uint32_t)p), "the watched child's entry outlived it");
+	cr_expect(!h_proc_bit(t.pid, (uint32_t)p), "the watched child's bit outlived it");
+	h_gate(&w);
+	h_proc_done(&w);
+	h_gate(&k);
+	h_proc_done(&k);
+	st = h_tracer_wait_exit(&t, 0);
+	if (st == -1)
+		st = h_tracer_stop(&t, SIGINT);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tracer: 0x%x, %s", st,
+		  h_tracer_stderr(&t));
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "watched-at-p"),
+		     &(struct h_expect){
+			     .pid = p,
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "true", m, "watched-at-p", NULL } });
+	cr_expect_eq(h_count(&evs, m, "unwatched-at-p"), 0,
+		     "a process that reused the pid of a stale entry was reported");
+	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
  * A daemon: double fork with setsid(), the middle process exits, the
  * grandchild is re-parented and then execs: still watched, reported with its
  * new parent; tracer exits once it is gone.
