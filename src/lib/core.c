@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* The tracing core: the only place that touches libbpf and the skeleton. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -928,6 +929,27 @@ static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots
 	}
 }
 
+/*
+ * Tests stop the seeding here, between its first snapshot and its inserts,
+ * to fork under a root that is not watched yet: TRACER_TEST_SEED_HOLD names
+ * a FIFO the seeding waits to read a byte from (tests/e2e/test_scope.c).
+ */
+static void test_seed_hold(void)
+{
+	const char *path = getenv("TRACER_TEST_SEED_HOLD");
+	char c;
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(fd);
+}
+
 int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
 		     bool *found_roots, char *err, size_t errlen)
 {
@@ -958,6 +980,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 				pass + 1, sd.n_tasks, n);
 		if (n == 0)
 			break;
+		if (pass == 0)
+			test_seed_hold();
 		ret = seeding_reserve(&sd, n);
 		if (ret) {
 			errmsg_set(err, errlen, "out of memory");

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -445,6 +446,87 @@ Test(scope, bit_at_reused_pid)
 	cr_expect_eq(h_count(&evs, m, "unwatched-at-p"), 0,
 		     "a process that reused the pid of a stale entry was reported");
 	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/* A descriptor writing to the FIFO at path, once a reader has opened it (10 s at most). */
+static int fifo_writer(const char *path)
+{
+	unsigned long long end = h_now_ns() + (unsigned long long)(10e9 * h_slowdown());
+	int fd;
+
+	while ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		cr_assert(errno == ENXIO && h_now_ns() < end, "%s: no reader: %s", path,
+			  strerror(errno));
+		usleep(10000);
+	}
+	return fd;
+}
+
+static void fifo_poke(int fd)
+{
+	cr_assert_eq(write(fd, "x", 1), 1, "FIFO: %s", strerror(errno));
+	close(fd);
+}
+
+/*
+ * A process forked under a root while the seeding runs (held between its
+ * first snapshot and its first inserts, TRACER_TEST_SEED_HOLD): the root is
+ * not watched yet, so the fork program lets it go, and the next pass finds
+ * it. Its exec after ready is reported, and so is that of a child the root
+ * forks after ready (the fork program, on the bit the seeding set).
+ */
+Test(scope, fork_during_seeding)
+{
+	const char *m = h_marker("seedfork");
+	const char *hold = h_path("hold"), *go = h_path("go");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long early, late;
+	int fd;
+
+	H_REQUIRE();
+	cr_assert_eq(mkfifo(hold, 0600), 0, "mkfifo: %s", strerror(errno));
+	cr_assert_eq(mkfifo(go, 0600), 0, "mkfifo: %s", strerror(errno));
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "r", "gate", "fork", "exec", "3", "/bin/sh", "sh", "-c",
+		h_str("read x < '%s'; exec /bin/true %s early-child", go, m), "gate", "fork",
+		"exec", "3", "/bin/true", "true", m, "late-child", "gate");
+	h_report(&w, "r");
+	setenv("TRACER_TEST_SEED_HOLD", hold, 1);
+	H_TRACER_START(&t, 0, "--json", "--pid", h_str("%d", (int)w.pid));
+	unsetenv("TRACER_TEST_SEED_HOLD");
+	/* Open for reading by tracer: its first snapshot is taken, nothing inserted. */
+	fd = fifo_writer(hold);
+	h_gate(&w);
+	early = h_report(&w, "pid 0");
+	fifo_poke(fd);
+	h_tracer_wait_ready(&t);
+	h_control_run(&c);
+	fifo_poke(fifo_writer(go));
+	cr_assert_eq(h_report(&w, "status 0"), 0);
+	h_gate(&w);
+	late = h_report(&w, "pid 1");
+	cr_assert_eq(h_report(&w, "status 1"), 0);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "early-child"),
+		     &(struct h_expect){ .pid = early,
+					 .ppid = w.pid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "/bin/true", m,
+									"early-child", NULL } });
+	h_check_exec(h_one(&evs, m, "late-child"),
+		     &(struct h_expect){
+			     .pid = late,
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "true", m, "late-child", NULL } });
 	h_control_absent(&c, &evs, t.out_path);
 }
 
