@@ -56,6 +56,20 @@ struct {
 	__type(value, struct tracer_proc);
 } proc_state SEC(".maps");
 
+/*
+ * The scope's first test (scope.bpf.h): bit tgid % 64 of word tgid / 64 is
+ * set while tgid may have an entry in proc_state. Userspace sets bits too,
+ * through its mapping of the array: an update of a whole word could undo a
+ * program's change to another bit of it.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 512); /* resized by userspace from pid_max */
+	__type(key, __u32);
+	__type(value, __u64);
+} proc_bits SEC(".maps");
+
 /* Watched terminals (TRACER_TTY_DEV), for --tty. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -17,6 +17,63 @@
 #include "compat.bpf.h"
 
 /*
+ * proc_bits spares a process out of scope the hash lookup. Bit tgid clear:
+ * tgid has no entry. Set: it may have one, proc_state decides. Exact because:
+ *
+ * - Every insert sets the bit before the entry can be seen (proc_insert,
+ *   and userspace's insert through its mapping). A lookup that finds the bit
+ *   clear ran before the insert: the atomic or is a full barrier, and a new
+ *   process runs its first program after its parent's fork program returned.
+ * - A delete never clears it. The delete of a stale entry (proc_lookup) or
+ *   userspace's (unwatch, drop_dead) can meet an insert at the same pid, and
+ *   a clear after that insert would hide a live entry. A bit set without an
+ *   entry only costs a hash lookup.
+ * - The end of the process that holds the pid clears it, after its delete
+ *   (scope_exit). Until that process is reaped its pid is not free, so no
+ *   fork inserts at it; every thread is past the decrement of signal->live,
+ *   so none can exec and insert itself (the terminal path). No program
+ *   inserts at that pid before a fork reuses it, and the pid allocator's
+ *   lock orders that fork's set after the clear.
+ * - Only userspace can insert at the same time, for a process it saw alive.
+ *   An entry it makes for one that has just ended can be left with its bit
+ *   clear: it is stale, which the clear bit answers rightly, and the seeding
+ *   drops it (drop_dead: the process is not in the next snapshot).
+ *
+ * A pid beyond the array (pid_max raised since start-up) has no bit: the
+ * hash decides.
+ */
+static __always_inline __u64 *proc_bit_word(__u32 tgid)
+{
+	__u32 i = tgid / 64;
+
+	return bpf_map_lookup_elem(&proc_bits, &i);
+}
+
+static __always_inline bool proc_maybe(__u32 tgid)
+{
+	__u64 *w = proc_bit_word(tgid);
+
+	return !w || (*(volatile __u64 *)w & (1ull << (tgid % 64)));
+}
+
+static __always_inline void proc_bit_set(__u32 tgid)
+{
+	__u64 *w = proc_bit_word(tgid);
+
+	if (w)
+		__sync_fetch_and_or(w, 1ull << (tgid % 64));
+}
+
+/* Only for the exit that ends the process holding tgid: see above. */
+static __always_inline void proc_bit_clear(__u32 tgid)
+{
+	__u64 *w = proc_bit_word(tgid);
+
+	if (w)
+		__sync_fetch_and_and(w, ~(1ull << (tgid % 64)));
+}
+
+/*
  * Takes tgid's entry out; true for the one caller whose delete removed it.
  * The result is an int, compared as one (compat.bpf.h: before 6.4 it is not
  * sign-extended).
@@ -39,8 +96,11 @@ static __always_inline bool proc_delete(__u32 tgid)
  */
 static __always_inline struct tracer_proc *proc_lookup(struct task_struct *t, __u32 tgid)
 {
-	struct tracer_proc *p = bpf_map_lookup_elem(&proc_state, &tgid);
+	struct tracer_proc *p;
 
+	if (!proc_maybe(tgid))
+		return NULL;
+	p = bpf_map_lookup_elem(&proc_state, &tgid);
 	if (!p)
 		return NULL;
 	if (p->start_time != leader_start_time(t)) {
@@ -66,6 +126,7 @@ static __always_inline void proc_insert(__u32 tgid, __u64 start_time, __u32 flag
 	};
 	int err;
 
+	proc_bit_set(tgid);
 	/* An int: before 6.4 the result is not sign-extended (compat.bpf.h). */
 	err = bpf_map_update_elem(&proc_state, &tgid, &v, BPF_NOEXIST);
 	if (err == -EEXIST) {
@@ -173,7 +234,7 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 	enum exit_last last = exit_ends_process(ctx, p);
 	struct signal_struct *sig = p->signal;
 	struct tracer_proc *ps;
-	bool stale;
+	bool stale, deleted;
 	__u32 tgid;
 
 	if (last == EXIT_NOT_LAST)
@@ -184,12 +245,18 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 			emit_exit(p, sig, tgid);
 		return 0;
 	}
-	ps = bpf_map_lookup_elem(&proc_state, &tgid);
-	if (!ps)
+	if (!proc_maybe(tgid))
 		return 0;
+	ps = bpf_map_lookup_elem(&proc_state, &tgid);
+	if (!ps) {
+		proc_bit_clear(tgid);
+		return 0;
+	}
 	stale = ps->start_time != leader_start_time(p);
+	deleted = proc_delete(tgid);
+	proc_bit_clear(tgid);
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
-	if (!proc_delete(tgid) || stale || !send_exit)
+	if (!deleted || stale || !send_exit)
 		return 0;
 	emit_exit(p, sig, tgid);
 	return 0;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* The tracing core: the only place that touches libbpf and the skeleton. */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
@@ -47,6 +49,9 @@ struct tracer_core {
 	uint64_t delivered;
 	uint64_t malformed;
 	uint64_t proc_capacity;
+	/* proc_bits, mapped: userspace sets a pid's bit before inserting it. */
+	uint64_t *proc_bits;
+	uint32_t proc_bits_words;
 	struct tracer_bytes *argv_buf;
 	size_t argv_cap;
 	struct tracer_bytes *env_buf; /* capture_env */
@@ -402,6 +407,8 @@ static void core_free(struct tracer_core *core)
 	free(core->redact_buf);
 	free(core->cpu_stats);
 	free(core->reported_lost);
+	if (core->proc_bits)
+		munmap(core->proc_bits, core->proc_bits_words * sizeof(*core->proc_bits));
 	free(core);
 }
 
@@ -437,8 +444,14 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 		return -ENOMEM;
 	}
 	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
-	if (cfg->system_wide)
+	/* A bit for every pid below pid_max; one raised later has none, and is looked up. */
+	core->proc_bits_words = (sys_pid_max() + 63) / 64;
+	if (core->proc_bits_words > TRACER_PID_MAX / 64)
+		core->proc_bits_words = TRACER_PID_MAX / 64;
+	if (cfg->system_wide) {
 		core->proc_capacity = 1; /* the state map is not used */
+		core->proc_bits_words = 1;
+	}
 	*out = core;
 	return 0;
 }
@@ -509,6 +522,7 @@ static void configure(struct tracer_core *core)
 	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
 	set_events(skel, cfg->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
+	bpf_map__set_max_entries(skel->maps.proc_bits, core->proc_bits_words);
 	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
 	skel->rodata->exclude_execs = cfg->n_exclude_paths > 0;
@@ -543,6 +557,36 @@ static void configure(struct tracer_core *core)
 	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
 	}
+}
+
+/*
+ * Maps proc_bits: its bits are set with atomic operations, as the programs
+ * set and clear others of the same word (an update of the element through
+ * the syscall would write the whole word back).
+ */
+static int map_proc_bits(struct tracer_core *core, char *err, size_t errlen)
+{
+	void *p;
+	int ret;
+
+	if (core->cfg.system_wide)
+		return 0;
+	p = mmap(NULL, core->proc_bits_words * sizeof(*core->proc_bits), PROT_READ | PROT_WRITE,
+		 MAP_SHARED, bpf_map__fd(core->skel->maps.proc_bits), 0);
+	if (p == MAP_FAILED) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot map the scope bitmap: %s", strerror(-ret));
+		return ret;
+	}
+	core->proc_bits = p;
+	return 0;
+}
+
+/* Before an entry for pid is inserted: see scope.bpf.h for why it is exact. */
+static void proc_bit_set(struct tracer_core *core, uint32_t pid)
+{
+	if (pid / 64 < core->proc_bits_words)
+		__atomic_fetch_or(&core->proc_bits[pid / 64], 1ull << (pid % 64), __ATOMIC_SEQ_CST);
 }
 
 static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
@@ -611,7 +655,9 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 				   strerror(-ret));
 		goto err_destroy;
 	}
-	ret = fill_ttys(core, err, errlen);
+	ret = map_proc_bits(core, err, errlen);
+	if (!ret)
+		ret = fill_ttys(core, err, errlen);
 	if (!ret)
 		ret = fill_exclusions(core, err, errlen);
 	if (ret)
@@ -717,6 +763,7 @@ static int insert_member(struct tracer_core *core, const struct scope_member *m)
 		.tty_dev = m->tty_dev,
 	};
 
+	proc_bit_set(core, m->pid);
 	if (bpf_map__update_elem(core->skel->maps.proc_state, &m->pid, sizeof(m->pid), &v,
 				 sizeof(v), BPF_NOEXIST)) {
 		if (errno == EEXIST)
@@ -887,6 +934,27 @@ static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots
 	}
 }
 
+/*
+ * Tests stop the seeding here, between its first snapshot and its inserts,
+ * to fork under a root that is not watched yet: TRACER_TEST_SEED_HOLD names
+ * a FIFO the seeding waits to read a byte from (tests/e2e/test_scope.c).
+ */
+static void test_seed_hold(void)
+{
+	const char *path = getenv("TRACER_TEST_SEED_HOLD");
+	char c;
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	while (read(fd, &c, 1) < 0 && errno == EINTR)
+		;
+	close(fd);
+}
+
 int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
 		     bool *found_roots, char *err, size_t errlen)
 {
@@ -917,6 +985,8 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 				pass + 1, sd.n_tasks, n);
 		if (n == 0)
 			break;
+		if (pass == 0)
+			test_seed_hold();
 		ret = seeding_reserve(&sd, n);
 		if (ret) {
 			errmsg_set(err, errlen, "out of memory");

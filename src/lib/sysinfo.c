@@ -33,6 +33,14 @@ static int sys_read_u64(const char *path, uint64_t *val)
 	return 0;
 }
 
+uint64_t sys_pid_max(void)
+{
+	uint64_t pid_max = 32768;
+
+	sys_read_u64("/proc/sys/kernel/pid_max", &pid_max);
+	return pid_max;
+}
+
 uint64_t sys_max_procs(void)
 {
 	uint64_t pid_max = 32768, threads_max = UINT64_MAX;

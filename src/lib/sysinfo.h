@@ -9,6 +9,8 @@
 
 /* CLOCK_MONOTONIC in nanoseconds: the clock of the kernel's event timestamps. */
 uint64_t sys_now_ns(void);
+/* /proc/sys/kernel/pid_max: pids are below it (it can be raised later). */
+uint64_t sys_pid_max(void);
 /* How many processes the machine can have at once: min(pid_max, threads-max). */
 uint64_t sys_max_procs(void);
 /* The process (thread-group id) that pid belongs to. -ESRCH when there is none. */

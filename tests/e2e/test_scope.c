@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -373,6 +374,159 @@ Test(scope, child_at_stale_entry)
 			     .filename = "/bin/true",
 			     .argv = (const char *const[]){ "true", m, "stale-child", NULL } });
 	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * The scope's bitmap (bpf/scope.bpf.h) at a reused pid. A stale entry (what
+ * a process that ended unseen leaves) has its bit set: an unrelated process
+ * given that pid is not reported, and its exit drops the entry and clears
+ * the bit. A watched process's child given the same pid afterwards is
+ * watched (its bit is set again), and its exit clears the bit once more.
+ * A second root keeps tracer going: the stale entry was never counted.
+ */
+Test(scope, bit_at_reused_pid)
+{
+	const char *m = h_marker("bit");
+	struct h_tracer t;
+	struct h_proc w, k;
+	struct h_control c;
+	struct h_events evs;
+	pid_t p, reused;
+	long long child;
+	int st;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	p = free_pid_ahead();
+	H_SPAWN(&w, WL_EXEC, "report-pid", "r", "gate", "fork-pid", h_str("%d", (int)p), "fork",
+		"exec", "3", "/bin/true", "true", m, "watched-at-p", "gate");
+	H_SPAWN(&k, WL_EXEC, "report-pid", "r", "gate");
+	h_report(&w, "r");
+	h_report(&k, "r");
+	H_TRACER_RUN(&t, "--json", "--pid", h_str("%d", (int)w.pid), "--pid",
+		     h_str("%d", (int)k.pid));
+	cr_assert(h_proc_bit(t.pid, (uint32_t)w.pid), "a seeded root's bit is clear");
+	cr_assert(!h_proc_bit(t.pid, (uint32_t)p), "the free pid %d has its bit set", (int)p);
+
+	h_proc_state_put_stale(t.pid, (uint32_t)p);
+	reused = h_fork_at_pid(p, (const char *const[]){ "/bin/true", "true", m, "unwatched-at-p",
+							 NULL });
+	cr_assert_eq(reused, p, "could not get pid %d", (int)p);
+	cr_expect(!h_proc_state_has(t.pid, (uint32_t)p),
+		  "the stale entry outlived the process that reused its pid:%s",
+		  h_proc_state_dump(t.pid));
+	cr_expect(!h_proc_bit(t.pid, (uint32_t)p), "the bit of pid %d outlived its process",
+		  (int)p);
+
+	h_control_run(&c);
+	h_gate(&w);
+	child = h_report(&w, "pid 0");
+	cr_assert_eq(child, p, "the child got pid %lld, not %d", child, (int)p);
+	cr_assert_eq(h_report(&w, "status 0"), 0);
+	cr_expect(!h_proc_state_has(t.pid, (uint32_t)p), "the watched child's entry outlived it");
+	cr_expect(!h_proc_bit(t.pid, (uint32_t)p), "the watched child's bit outlived it");
+	h_gate(&w);
+	h_proc_done(&w);
+	h_gate(&k);
+	h_proc_done(&k);
+	st = h_tracer_wait_exit(&t, 0);
+	if (st == -1)
+		st = h_tracer_stop(&t, SIGINT);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tracer: 0x%x, %s", st,
+		  h_tracer_stderr(&t));
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "watched-at-p"),
+		     &(struct h_expect){
+			     .pid = p,
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "true", m, "watched-at-p", NULL } });
+	cr_expect_eq(h_count(&evs, m, "unwatched-at-p"), 0,
+		     "a process that reused the pid of a stale entry was reported");
+	cr_expect_eq(evs.n_exec, 1, "%zu exec events, expected 1", evs.n_exec);
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/* A descriptor writing to the FIFO at path, once a reader has opened it (10 s at most). */
+static int fifo_writer(const char *path)
+{
+	unsigned long long end = h_now_ns() + (unsigned long long)(10e9 * h_slowdown());
+	int fd;
+
+	while ((fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		cr_assert(errno == ENXIO && h_now_ns() < end, "%s: no reader: %s", path,
+			  strerror(errno));
+		usleep(10000);
+	}
+	return fd;
+}
+
+static void fifo_poke(int fd)
+{
+	cr_assert_eq(write(fd, "x", 1), 1, "FIFO: %s", strerror(errno));
+	close(fd);
+}
+
+/*
+ * A process forked under a root while the seeding runs (held between its
+ * first snapshot and its first inserts, TRACER_TEST_SEED_HOLD): the root is
+ * not watched yet, so the fork program lets it go, and the next pass finds
+ * it. Its exec after ready is reported, and so is that of a child the root
+ * forks after ready (the fork program, on the bit the seeding set).
+ */
+Test(scope, fork_during_seeding)
+{
+	const char *m = h_marker("seedfork");
+	const char *hold = h_path("hold"), *go = h_path("go");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	long long early, late;
+	int fd;
+
+	H_REQUIRE();
+	cr_assert_eq(mkfifo(hold, 0600), 0, "mkfifo: %s", strerror(errno));
+	cr_assert_eq(mkfifo(go, 0600), 0, "mkfifo: %s", strerror(errno));
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_EXEC, "report-pid", "r", "gate", "fork", "exec", "3", "/bin/sh", "sh", "-c",
+		h_str("read x < '%s'; exec /bin/true %s early-child", go, m), "gate", "fork",
+		"exec", "3", "/bin/true", "true", m, "late-child", "gate");
+	h_report(&w, "r");
+	setenv("TRACER_TEST_SEED_HOLD", hold, 1);
+	H_TRACER_START(&t, 0, "--json", "--pid", h_str("%d", (int)w.pid));
+	unsetenv("TRACER_TEST_SEED_HOLD");
+	/* Open for reading by tracer: its first snapshot is taken, nothing inserted. */
+	fd = fifo_writer(hold);
+	h_gate(&w);
+	early = h_report(&w, "pid 0");
+	fifo_poke(fd);
+	h_tracer_wait_ready(&t);
+	h_control_run(&c);
+	fifo_poke(fifo_writer(go));
+	cr_assert_eq(h_report(&w, "status 0"), 0);
+	h_gate(&w);
+	late = h_report(&w, "pid 1");
+	cr_assert_eq(h_report(&w, "status 1"), 0);
+	h_gate(&w);
+	h_proc_done(&w);
+	h_expect_clean_exit(&t, h_tracer_wait_self_exit(&t), NULL);
+
+	h_events_load(&evs, t.out_path);
+	h_check_exec(h_one(&evs, m, "early-child"),
+		     &(struct h_expect){ .pid = early,
+					 .ppid = w.pid,
+					 .filename = "/bin/true",
+					 .argv = (const char *const[]){ "/bin/true", m,
+									"early-child", NULL } });
+	h_check_exec(h_one(&evs, m, "late-child"),
+		     &(struct h_expect){
+			     .pid = late,
+			     .ppid = w.pid,
+			     .filename = "/bin/true",
+			     .argv = (const char *const[]){ "true", m, "late-child", NULL } });
 	h_control_absent(&c, &evs, t.out_path);
 }
 

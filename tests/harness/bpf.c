@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/bpf.h>
 
 #include "harness.h"
@@ -144,8 +145,8 @@ void h_bpf_expect_released(const struct h_bpf_ids *ids)
 	}
 }
 
-/* A descriptor of tracer's proc_state map (info filled), or -1 when it holds none. */
-static int proc_state_fd(pid_t tracer_pid, struct bpf_map_info *info)
+/* A descriptor of tracer's map called name (info filled), or -1 when it holds none. */
+static int map_fd_named(pid_t tracer_pid, const char *name, struct bpf_map_info *info)
 {
 	struct h_bpf_ids ids;
 	int i;
@@ -158,11 +159,56 @@ static int proc_state_fd(pid_t tracer_pid, struct bpf_map_info *info)
 		if (fd < 0)
 			continue;
 		memset(info, 0, sizeof(*info));
-		if (!bpf_obj_get_info_by_fd(fd, info, &ilen) && !strcmp(info->name, "proc_state"))
+		if (!bpf_obj_get_info_by_fd(fd, info, &ilen) && !strcmp(info->name, name))
 			return fd;
 		close(fd);
 	}
 	return -1;
+}
+
+static int proc_state_fd(pid_t tracer_pid, struct bpf_map_info *info)
+{
+	return map_fd_named(tracer_pid, "proc_state", info);
+}
+
+/* The word of tracer's proc_bits that holds pid's bit, mapped (bpf/scope.bpf.h). */
+static uint64_t *proc_bits_word(pid_t tracer_pid, uint32_t pid, void **map, size_t *len)
+{
+	struct bpf_map_info info;
+	int fd = map_fd_named(tracer_pid, "proc_bits", &info);
+
+	cr_assert(fd >= 0, "tracer %d holds no map named proc_bits", tracer_pid);
+	cr_assert_eq(info.value_size, sizeof(uint64_t), "proc_bits value size %u", info.value_size);
+	cr_assert_lt(pid / 64, info.max_entries, "pid %u beyond proc_bits", pid);
+	*len = (size_t)info.max_entries * sizeof(uint64_t);
+	*map = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	cr_assert(*map != MAP_FAILED, "proc_bits: mmap: %s", strerror(errno));
+	return (uint64_t *)*map + pid / 64;
+}
+
+bool h_proc_bit(pid_t tracer_pid, uint32_t pid)
+{
+	size_t len;
+	void *map;
+	uint64_t w = __atomic_load_n(proc_bits_word(tracer_pid, pid, &map, &len), __ATOMIC_SEQ_CST);
+
+	munmap(map, len);
+	return w & (1ull << (pid % 64));
+}
+
+bool h_proc_state_has(pid_t tracer_pid, uint32_t pid)
+{
+	struct bpf_map_info info;
+	int fd = proc_state_fd(tracer_pid, &info);
+	uint8_t v[64];
+	bool has;
+
+	cr_assert(fd >= 0, "tracer %d holds no map named proc_state", tracer_pid);
+	cr_assert_leq(info.value_size, sizeof(v), "proc_state value size %u", info.value_size);
+	has = bpf_map_lookup_elem(fd, &pid, v) == 0;
+	close(fd);
+	return has;
 }
 
 long h_proc_state_count(pid_t tracer_pid)
@@ -196,8 +242,15 @@ void h_proc_state_put_stale(pid_t tracer_pid, uint32_t pid)
 	struct bpf_map_info info;
 	int fd = proc_state_fd(tracer_pid, &info);
 
+	size_t len;
+	void *map;
+
 	cr_assert(fd >= 0, "tracer %d holds no map named proc_state", tracer_pid);
 	cr_assert_eq(info.value_size, sizeof(v), "proc_state value size %u", info.value_size);
+	/* As tracer does: the bit first, then the entry (bpf/scope.bpf.h). */
+	__atomic_fetch_or(proc_bits_word(tracer_pid, pid, &map, &len), 1ull << (pid % 64),
+			  __ATOMIC_SEQ_CST);
+	munmap(map, len);
 	cr_assert_eq(bpf_map_update_elem(fd, &pid, &v, BPF_ANY), 0, "proc_state update: %s",
 		     strerror(errno));
 	close(fd);

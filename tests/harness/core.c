@@ -20,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <criterion/internal/ordered-set.h>
+
 #include "harness.h"
 #include "internal.h"
 
@@ -136,6 +138,30 @@ const char *h_skip_reason(void)
 }
 
 /*
+ * Criterion's timeouts (.timeout of a TestSuite or a Test) are hang guards
+ * like the harness's own deadlines: scaled the same way, by h_slowdown().
+ * The runner reads them in this process as it starts each test; a suite's
+ * .init runs in the test's process, too late to change them.
+ */
+static void scale_timeouts(struct criterion_test_set *set)
+{
+	double f = 0.0;
+
+	FOREACH_SET(struct criterion_suite_set * s, set->suites)
+	{
+		if (!f)
+			f = h_slowdown();
+		if (s->suite.data && s->suite.data->timeout > 0)
+			s->suite.data->timeout *= f;
+		FOREACH_SET(struct criterion_test * t, s->tests)
+		{
+			if (t->data && t->data->timeout > 0)
+				t->data->timeout *= f;
+		}
+	}
+}
+
+/*
  * The tests' main: when the machine cannot run them, say why and exit with
  * 77 (ctest's SKIP_RETURN_CODE) instead of reporting skipped tests as passed.
  */
@@ -150,8 +176,10 @@ int main(int argc, char *argv[])
 		return 77;
 	}
 	tests = criterion_initialize();
-	if (criterion_handle_args(argc, argv, true))
+	if (criterion_handle_args(argc, argv, true)) {
+		scale_timeouts(tests);
 		result = !criterion_run_all_tests(tests);
+	}
 	criterion_finalize(tests);
 	return result;
 }

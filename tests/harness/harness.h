@@ -395,6 +395,10 @@ long h_proc_state_count(pid_t tracer_pid);
  * process's: what an earlier process with that pid would have left.
  */
 void h_proc_state_put_stale(pid_t tracer_pid, uint32_t pid);
+/* Whether tracer's proc_state holds an entry for pid. */
+bool h_proc_state_has(pid_t tracer_pid, uint32_t pid);
+/* Whether pid's bit is set in tracer's proc_bits (bpf/scope.bpf.h); asserts it is there. */
+bool h_proc_bit(pid_t tracer_pid, uint32_t pid);
 /* Every loaded program id whose name is in names[]. */
 size_t h_bpf_progs_named(char names[][32], size_t n_names, uint32_t *ids, size_t max);
 /* Whether some live process holds a file descriptor to program id. */
