@@ -642,7 +642,11 @@ static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts
 
 	while (!stop_signal) {
 		if (launch) {
-			if (launch_done(launch, watched_now(t)))
+			/*
+			 * Counting the watched processes reads a map: only once
+			 * the command has exited (done as if none were left).
+			 */
+			if (launch_done(launch, 0) && launch_done(launch, watched_now(t)))
 				break;
 		} else if (!opts->n_ttys && !opts->all && !opts->listen && watched_now(t) == 0) {
 			break;
