@@ -50,19 +50,20 @@ static inline char *num_i64(char *p, int64_t v)
  */
 static inline char *num_ts6(char *p, double ts)
 {
-	double x, whole, frac;
-	uint64_t us;
+	uint64_t whole, us;
+	double x, frac;
 	char *dot;
 	int i;
 
 	if (!(ts >= 0 && ts < 1e6) || signbit(ts))
 		return NULL;
+	/* x is positive and below 2^40: the conversion truncates, exactly. */
 	x = ts * 1e6;
-	whole = floor(x);
-	frac = x - whole;
+	whole = (uint64_t)x;
+	frac = x - (double)whole;
 	if (frac > 0.499 && frac < 0.501)
 		return NULL;
-	us = (uint64_t)whole + (frac > 0.5);
+	us = whole + (frac > 0.5);
 	p = num_u64(p, us / 1000000);
 	dot = p;
 	*p++ = '.';
