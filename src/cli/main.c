@@ -37,6 +37,9 @@
  */
 #define POLL_INTERVAL_MS 1000
 
+/* The output's buffer: what a drain writes, in one write() mostly. */
+#define OUT_BUF_BYTES (64 * 1024)
+
 struct app {
 	FILE *out;
 	enum format_kind format;
@@ -508,6 +511,7 @@ static void print_summary(const struct app *app, struct tracer *t)
  */
 static int open_outputs(struct app *app, const struct tracer_opts *opts)
 {
+	bool batched = true;
 	char err[512];
 	FILE *tl = NULL;
 	int fd;
@@ -526,6 +530,7 @@ static int open_outputs(struct app *app, const struct tracer_opts *opts)
 	} else if (opts->command) {
 		/* Standard output is the command's. */
 		app->out = launch_open_stderr();
+		batched = false;
 	} else {
 		app->out = stdout;
 	}
@@ -534,6 +539,12 @@ static int open_outputs(struct app *app, const struct tracer_opts *opts)
 		fprintf(stderr, "tracer: %s\n", strerror(errno));
 		return -1;
 	}
+	/*
+	 * A write per drain, not per line or per 4 KiB: run() flushes after
+	 * each one. Standard error, a COMMAND's, stays line-buffered.
+	 */
+	if (batched)
+		setvbuf(app->out, NULL, _IOFBF, OUT_BUF_BYTES);
 	note_out_start(app);
 	app->launched = opts->command != NULL;
 	if (opts->timeline) {
@@ -642,7 +653,11 @@ static int run(struct app *app, struct tracer *t, const struct tracer_opts *opts
 
 	while (!stop_signal) {
 		if (launch) {
-			if (launch_done(launch, watched_now(t)))
+			/*
+			 * Counting the watched processes reads a map: only once
+			 * the command has exited (done as if none were left).
+			 */
+			if (launch_done(launch, 0) && launch_done(launch, watched_now(t)))
 				break;
 		} else if (!opts->n_ttys && !opts->all && !opts->listen && watched_now(t) == 0) {
 			break;

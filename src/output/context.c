@@ -14,6 +14,7 @@
 #include "context.h"
 #include "envdiff.h"
 #include "escape.h"
+#include "num.h"
 
 static const char *const path_flag_names[] = { "cut", "deleted", "detached" };
 
@@ -64,11 +65,22 @@ static int text_flags(FILE *out, uint32_t flags)
 	return fputc(')', out) == EOF ? -1 : 0;
 }
 
+/* before, key, after: one write (the keys are this file's own, short). */
+static int put_key(FILE *out, const char *before, const char *key, const char *after)
+{
+	char buf[64], *p = buf;
+
+	if (strlen(before) + strlen(key) + strlen(after) >= sizeof(buf))
+		return fprintf(out, "%s%s%s", before, key, after) < 0 ? -1 : 0;
+	p = stpcpy(stpcpy(stpcpy(p, before), key), after);
+	return num_flush(out, buf, p);
+}
+
 static int text_path(FILE *out, const char *key, const struct tracer_path *p)
 {
 	if (!p->path.ptr)
 		return 0;
-	if (fprintf(out, " %s=", key) < 0 || escape_c_quoted(out, p->path.ptr, p->path.len))
+	if (put_key(out, " ", key, "=") || escape_c_quoted(out, p->path.ptr, p->path.len))
 		return -1;
 	return text_flags(out, p->flags);
 }
@@ -107,7 +119,8 @@ static int text_fd(FILE *out, const struct tracer_exec_event *e, int i)
 			return fputs(" 2>&1", out) == EOF ? -1 : 0;
 		if (!fd->path.path.ptr)
 			return 0;
-		if (fprintf(out, " %d%c", i, dir) < 0 ||
+		if (fputc(' ', out) == EOF || fputc('0' + i, out) == EOF ||
+		    fputc(dir, out) == EOF ||
 		    escape_c_quoted(out, fd->path.path.ptr, fd->path.path.len))
 			return -1;
 		return text_flags(out, fd->path.flags);
@@ -177,7 +190,7 @@ static int json_flags(FILE *out, const char *key, uint32_t flags)
 /* ,"key":"path" and ,"key_flags":[...] when it has flags; ,"key":null when none. */
 static int json_path(FILE *out, const char *key, const struct tracer_path *p)
 {
-	if (fprintf(out, ",\"%s\":", key) < 0)
+	if (put_key(out, ",\"", key, "\":"))
 		return -1;
 	if (!p->path.ptr)
 		return fputs("null", out) == EOF ? -1 : 0;
@@ -212,17 +225,19 @@ static int json_fd(FILE *out, const char *key, const struct tracer_fd *fd)
 	case TRACER_FD_PATH:
 		return json_path(out, key, &fd->path);
 	case TRACER_FD_ANON:
-		if (fprintf(out, ",\"%s\":", key) < 0)
+		if (put_key(out, ",\"", key, "\":"))
 			return -1;
 		return json_anon(out, &fd->path.path);
 	case TRACER_FD_PIPE:
 	case TRACER_FD_SOCKET:
 		if (fd_link_name(fd, buf, sizeof(buf)))
 			return -1;
-		return fprintf(out, ",\"%s\":\"%s\"", key, buf) < 0 ? -1 : 0;
+		if (put_key(out, ",\"", key, "\":\"") || fputs(buf, out) == EOF)
+			return -1;
+		return fputc('"', out) == EOF ? -1 : 0;
 	default:
 		/* Closed, or not read. */
-		return fprintf(out, ",\"%s\":null", key) < 0 ? -1 : 0;
+		return put_key(out, ",\"", key, "\":null");
 	}
 }
 
@@ -249,10 +264,12 @@ static int json_env(FILE *out, const struct tracer_exec_event *e)
 
 int json_context(FILE *out, const struct tracer_exec_event *e)
 {
+	char buf[2 * (NUM_MAX + 16)], *p;
 	int i;
 
-	if (fprintf(out, ",\"argc\":%" PRIu32 ",\"argv_bytes\":%" PRIu64, e->total_argc,
-		    e->total_argv_bytes) < 0)
+	p = num_u64(NUM_LIT(buf, ",\"argc\":"), e->total_argc);
+	p = num_u64(NUM_LIT(p, ",\"argv_bytes\":"), e->total_argv_bytes);
+	if (num_flush(out, buf, p))
 		return -1;
 	if (json_path(out, "cwd", &e->cwd) || json_path(out, "exe", &e->exe) ||
 	    json_path(out, "interpreter", &e->interpreter))
@@ -260,7 +277,9 @@ int json_context(FILE *out, const struct tracer_exec_event *e)
 	for (i = 0; i < 3; i++)
 		if (json_fd(out, stdio_names[i], &e->stdio[i]))
 			return -1;
-	if (fprintf(out, ",\"euid\":%" PRIu32 ",\"egid\":%" PRIu32, e->euid, e->egid) < 0)
+	p = num_u64(NUM_LIT(buf, ",\"euid\":"), e->euid);
+	p = num_u64(NUM_LIT(p, ",\"egid\":"), e->egid);
+	if (num_flush(out, buf, p))
 		return -1;
 	if (e->env_captured && json_env(out, e))
 		return -1;

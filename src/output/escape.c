@@ -242,13 +242,44 @@ static int write_escaped(FILE *out, const char *s, size_t len, const char *open,
 	return 0;
 }
 
+/*
+ * Whether s holds only printable ASCII other than '"' and '\\', which both
+ * c_quoted_escape() and json_escape() copy as is: most strings, written
+ * without going through them byte by byte.
+ */
+static bool quoted_plain(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+			return false;
+	}
+	return true;
+}
+
+/* "s", s holding only plain bytes (quoted_plain()). */
+static int write_quoted_plain(FILE *out, const char *s, size_t len)
+{
+	if (fputc('"', out) == EOF || (len && fwrite(s, 1, len, out) != len) ||
+	    fputc('"', out) == EOF)
+		return -1;
+	return 0;
+}
+
 int escape_c_quoted(FILE *out, const char *s, size_t len)
 {
+	if (quoted_plain(s, len))
+		return write_quoted_plain(out, s, len);
 	return write_escaped(out, s, len, "\"", "\"", c_quoted_escape);
 }
 
 int escape_json_string(FILE *out, const char *s, size_t len)
 {
+	if (quoted_plain(s, len))
+		return write_quoted_plain(out, s, len);
 	return write_escaped(out, s, len, "\"", "\"", json_escape);
 }
 
@@ -260,8 +291,23 @@ enum shell_style {
 
 static bool shell_safe_byte(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != '\0' && strchr("_@%+=:,./-", c) != NULL);
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+		return true;
+	switch (c) {
+	case '_':
+	case '@':
+	case '%':
+	case '+':
+	case '=':
+	case ':':
+	case ',':
+	case '.':
+	case '/':
+	case '-':
+		return true;
+	default:
+		return false;
+	}
 }
 
 /* The simplest quoting that bash reads back as exactly these bytes. */

@@ -18,6 +18,7 @@
 #include "envdiff.h"
 #include "escape.h"
 #include "format.h"
+#include "num.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -319,23 +320,29 @@ static int exec_text(FILE *out, double ts, const struct tracer_exec_event *e, bo
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
+	char buf[6 * (NUM_MAX + 16)], *p = buf;
 	const char *label;
 	uint32_t i;
 
-	if (fprintf(out,
-		    "[%.6f] pid=%" PRIu32 " tid=%" PRIu32 " uid=%" PRIu32 " gid=%" PRIu32
-		    " syscall_id=%" PRIu32 " comm=",
-		    finite_ts(ts), e->pid, e->tid, e->uid, e->gid, e->syscall_nr) < 0)
+	if (fputc('[', out) == EOF || num_put_ts(out, finite_ts(ts)))
 		return -1;
-	if (escape_c_quoted(out, e->comm.ptr, e->comm.len))
+	p = num_u64(NUM_LIT(p, "] pid="), e->pid);
+	p = num_u64(NUM_LIT(p, " tid="), e->tid);
+	p = num_u64(NUM_LIT(p, " uid="), e->uid);
+	p = num_u64(NUM_LIT(p, " gid="), e->gid);
+	p = num_u64(NUM_LIT(p, " syscall_id="), e->syscall_nr);
+	p = NUM_LIT(p, " comm=");
+	if (num_flush(out, buf, p) || escape_c_quoted(out, e->comm.ptr, e->comm.len))
 		return -1;
 	if (fputs(filename_label(e, marks), out) == EOF)
 		return -1;
 	if (escape_c_quoted(out, e->filename.ptr, e->filename.len))
 		return -1;
-	if (fprintf(out, " ppid=%" PRIu32 " ret=%" PRId32, e->ppid, e->ret) < 0)
+	p = num_u64(NUM_LIT(buf, " ppid="), e->ppid);
+	p = num_i64(NUM_LIT(p, " ret="), e->ret);
+	if (num_flush(out, buf, p))
 		return -1;
-	if (err && fprintf(out, " err=%s", err) < 0)
+	if (err && (fputs(" err=", out) == EOF || fputs(err, out) == EOF))
 		return -1;
 	if (fputs(" tty=", out) == EOF)
 		return -1;
@@ -380,12 +387,18 @@ static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bo
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
+	char buf[6 * (NUM_MAX + 16)], *p;
 	uint32_t i;
 
-	if (fprintf(out,
-		    "{\"type\":\"exec\",\"ts\":%.6f,\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
-		    ",\"ppid\":%" PRIu32 ",\"uid\":%" PRIu32 ",\"gid\":%" PRIu32 ",\"comm\":",
-		    finite_ts(ts), e->pid, e->tid, e->ppid, e->uid, e->gid) < 0)
+	if (fputs("{\"type\":\"exec\",\"ts\":", out) == EOF || num_put_ts(out, finite_ts(ts)))
+		return -1;
+	p = num_u64(NUM_LIT(buf, ",\"pid\":"), e->pid);
+	p = num_u64(NUM_LIT(p, ",\"tid\":"), e->tid);
+	p = num_u64(NUM_LIT(p, ",\"ppid\":"), e->ppid);
+	p = num_u64(NUM_LIT(p, ",\"uid\":"), e->uid);
+	p = num_u64(NUM_LIT(p, ",\"gid\":"), e->gid);
+	p = NUM_LIT(p, ",\"comm\":");
+	if (num_flush(out, buf, p))
 		return -1;
 	if (escape_json_string(out, e->comm.ptr, e->comm.len))
 		return -1;
@@ -405,13 +418,18 @@ static int exec_json(FILE *out, double ts, const struct tracer_exec_event *e, bo
 		if (escape_json_string(out, e->argv[i].ptr, e->argv[i].len))
 			return -1;
 	}
-	if (fprintf(out,
-		    "],\"argv_truncated\":%s,\"argv_fault\":%s,\"syscall\":\"%s\""
-		    ",\"syscall_id\":%" PRIu32 ",\"ret\":%" PRId32 ",\"errno\":",
-		    json_bool(e->argv_truncated), json_bool(e->argv_fault),
-		    syscall_name(e->syscall_nr), e->syscall_nr, e->ret) < 0)
-		return -1;
-	if (err ? fprintf(out, "\"%s\"", err) < 0 : fputs("null", out) == EOF)
+	/* About 140 bytes at most: ENOTRECOVERABLE is the longest errno name. */
+	p = stpcpy(NUM_LIT(buf, "],\"argv_truncated\":"), json_bool(e->argv_truncated));
+	p = stpcpy(NUM_LIT(p, ",\"argv_fault\":"), json_bool(e->argv_fault));
+	p = stpcpy(NUM_LIT(p, ",\"syscall\":\""), syscall_name(e->syscall_nr));
+	p = num_u64(NUM_LIT(p, "\",\"syscall_id\":"), e->syscall_nr);
+	p = num_i64(NUM_LIT(p, ",\"ret\":"), e->ret);
+	p = NUM_LIT(p, ",\"errno\":");
+	if (err)
+		p = NUM_LIT(stpcpy(NUM_LIT(p, "\""), err), "\"");
+	else
+		p = NUM_LIT(p, "null");
+	if (num_flush(out, buf, p))
 		return -1;
 	if (fputs(",\"tty\":", out) == EOF)
 		return -1;

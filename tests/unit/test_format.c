@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "format.h"
+#include "num.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
 #define BYTES(s)                                 \
@@ -1132,4 +1133,53 @@ Test(errors, write_failure_reported)
 	cr_expect_eq(format_lost_text(f, 0, 1, 1), -1);
 	cr_expect_eq(format_lost_json(f, 0, 1, 1), -1);
 	fclose(f);
+}
+
+/*
+ * num.h's "%.6f" and decimals, against printf's: ties and near-ties, where a
+ * product rounded the other way would show, boundaries, and values spread
+ * over the range (a timestamp is nanoseconds / 1e9).
+ */
+Test(num, same_as_printf)
+{
+	static const double fixed[] = {
+		0.0,	       -0.0, 5e-7, 4.999999e-7, 5.000001e-7, 1.5e-6,
+		2.5e-6,	       0.1,  0.7,  123.4564995, 123.4565005, 999999.9999995,
+		999999.999999, 1e6,  1e9,  -1.5,	1e-300,	     0.0000015,
+	};
+	static const int64_t ints[] = { 0, 1, -1, 9, 10, 4294967295LL, INT64_MIN, INT64_MAX };
+	char mine[64], want[400], *end;
+	size_t i, fast = 0;
+	uint64_t x = 88172645463325252ull;
+
+	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 200000; i++) {
+		double ts;
+
+		if (i < sizeof(fixed) / sizeof(fixed[0])) {
+			ts = fixed[i];
+		} else {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			/* Whole microseconds plus a half (ties), or any nanosecond. */
+			ts = i % 2 ? (double)(x % 1000000000000ull) / 1e6 + 5e-7 :
+				     (double)(x % 1000000000000000ull) / 1e9;
+		}
+		snprintf(want, sizeof(want), "%.6f", ts);
+		end = num_ts6(mine, ts);
+		if (!end)
+			continue;
+		*end = '\0';
+		fast++;
+		cr_assert_str_eq(mine, want, "%.17g", ts);
+	}
+	/* The half that are not ties, nearly all: printf only near a tie. */
+	cr_assert_gt(fast, 99000, "only %zu of the values written without printf", fast);
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		*num_i64(mine, ints[i]) = '\0';
+		snprintf(want, sizeof(want), "%lld", (long long)ints[i]);
+		cr_assert_str_eq(mine, want);
+	}
+	*num_u64(mine, UINT64_MAX) = '\0';
+	cr_assert_str_eq(mine, "18446744073709551615");
 }
