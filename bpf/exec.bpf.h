@@ -370,8 +370,8 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 static __always_inline void rec_common(struct tracer_exec_rec *r, struct task_struct *t,
 				       struct exec_stage *st)
 {
-	r->pid = t->tgid;
-	r->ppid = t->real_parent->tgid;
+	r->pid = BPF_CORE_READ(t, tgid);
+	r->ppid = BPF_CORE_READ(t, real_parent, tgid);
 	r->tid = st->tid;
 	r->uid = st->uid;
 	r->gid = st->gid;

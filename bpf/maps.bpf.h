@@ -337,16 +337,13 @@ static __always_inline void rec_submit(void *rec)
 /* Controlling terminal of t as TRACER_TTY_DEV, 0 when none; its name into name. */
 static __always_inline __u32 task_tty(struct task_struct *t, char *name)
 {
-	/* Direct loads (t is a BTF pointer): no helper call. */
-	struct tty_struct *tty = t->signal->tty;
-	struct tty_driver *drv;
+	struct tty_struct *tty = BPF_CORE_READ(t, signal, tty);
 	int major, minor;
 
 	if (!tty)
 		return 0;
-	drv = tty->driver;
-	major = drv->major;
-	minor = drv->minor_start + tty->index;
+	major = BPF_CORE_READ(tty, driver, major);
+	minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
 	if (name)
 		bpf_probe_read_kernel_str(name, TRACER_TTY_LEN, &tty->name);
 	return TRACER_TTY_DEV(major, minor);
