@@ -54,6 +54,7 @@ static __always_inline void stage_fill(struct exec_stage *st, struct task_struct
 	st->orig_argc = 0;
 	st->arg0_len = 0;
 	st->arg0_state = 0;
+	st->reported = 0;
 	st->compat = 0;
 	bpf_get_current_comm(st->comm, sizeof(st->comm));
 	st->tty[0] = 0;
@@ -473,6 +474,10 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	if (!send_exec || !proc_watched(p, p->tgid))
 		return 0;
 	st = bpf_task_storage_get(&stages, p, 0, 0);
+	if (st && st->reported) {
+		stage_drop(p, st->arg0_state);
+		return 0;
+	}
 	s = get_scratch();
 	if (!s)
 		return 0;
@@ -709,7 +714,8 @@ static __always_inline int exec_exit(long ret)
 	st = bpf_task_storage_get(&stages, task, 0, 0);
 	if (!st)
 		return 0;
-	report_from_caller(task, st, ret, NULL);
+	if (!st->reported)
+		report_from_caller(task, st, ret, NULL);
 	stage_drop(task, st->arg0_state);
 	return 0;
 }

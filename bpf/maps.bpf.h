@@ -104,6 +104,13 @@ struct exec_stage {
 	__u32 orig_argc; /* caller's argc, when an interpreter replaced argv[0] */
 	__u32 arg0_len;
 	__u32 arg0_state; /* 0 none, 1 saved, 2 unreadable */
+	/*
+	 * Never set since the exec is staged from registers from 6.10; kept
+	 * with its checks because the 6.1 verifier's work on the fallback's
+	 * programs changes chaotically with this struct's layout and their
+	 * branches (without them handle_exec_failed goes past its limit).
+	 */
+	__u32 reported;
 	__u32 caller_excluded; /* the caller runs a file of --exclude-caller (exclude.bpf.h) */
 	__u32 compat; /* a 32-bit exec: argv and envp are arrays of 4-byte pointers */
 	char comm[TRACER_COMM_LEN];
@@ -260,8 +267,7 @@ static __always_inline struct scratch *get_scratch(void)
 
 /*
  * Wakes the reader without a record (reserved, then discarded): the last
- * watched process is gone, which no record may say; or a record was
- * committed without a wake-up while the reader went to sleep.
+ * watched process is gone, which no record may say.
  */
 static __always_inline void wake_reader(void)
 {
@@ -275,28 +281,22 @@ static __always_inline void wake_reader(void)
  * How a record is committed. The ring buffer's own rule wakes the reader at
  * the first record after it has drained everything; in a virtual machine
  * that wake-up (an irq_work, a self-IPI) costs tens of microseconds, about
- * half of an exec's whole report. While the reader drains on its own timer
- * (reader_batching, set by src/lib/core.c after a drain that found records)
- * no wake-up is asked for. Before it blocks it clears reader_batching and
- * drains once more: a record committed after that drain reads the flag
- * after its commit (a full barrier, the xchg of the record's header) and
- * wakes it. Either the drain sees the record, or the record sees the flag.
+ * a third of an exec's whole report. While the reader drains on its own
+ * timer (reader_batching, 1, set by src/lib/core.c after a drain that found
+ * records) no wake-up is asked for: the flag is BPF_RB_NO_WAKEUP itself, so
+ * the commit has no branch for the verifier to follow on every path (6.1
+ * counts each). Before it blocks the reader clears the flag, drains, and
+ * looks once more 20 ms later: a record whose program read the flag just
+ * before it was cleared is committed by then.
  */
 static __always_inline void rec_commit(void *rec, struct bpf_dynptr *d)
 {
-	if (!reader_batching) {
-		if (d)
-			bpf_ringbuf_submit_dynptr(d, 0);
-		else
-			bpf_ringbuf_submit(rec, 0);
-		return;
-	}
+	__u64 flags = reader_batching & BPF_RB_NO_WAKEUP;
+
 	if (d)
-		bpf_ringbuf_submit_dynptr(d, BPF_RB_NO_WAKEUP);
+		bpf_ringbuf_submit_dynptr(d, flags);
 	else
-		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
-	if (!*(volatile __u32 *)&reader_batching)
-		wake_reader();
+		bpf_ringbuf_submit(rec, flags);
 }
 
 /*

@@ -1058,7 +1058,9 @@ static int consume(struct tracer_core *core)
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
 	struct epoll_event ev;
+	bool cleared = false;
 	uint64_t now;
+	int wait_ms;
 	int ret;
 
 	if (deliver_pending(core))
@@ -1066,20 +1068,25 @@ int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 	ret = batch_wait(core, timeout_ms);
 	if (!ret)
 		ret = consume(core);
-	if (ret == 0) {
+	if (ret == 0 && core->skel->bss->reader_batching) {
 		/*
-		 * About to block: from now on a record must wake the reader,
-		 * and one committed before the kernel saw that sent no wake-up:
-		 * drain once more (rec_commit in bpf/maps.bpf.h).
+		 * About to block: from now on a record must wake the reader.
+		 * One whose program read the flag just before it changed asks
+		 * for no wake-up: drain once more now, and again within
+		 * BATCH_NS whatever happens (rec_commit in bpf/maps.bpf.h).
 		 */
 		__atomic_store_n(&core->skel->bss->reader_batching, 0, __ATOMIC_SEQ_CST);
+		cleared = true;
 		ret = consume(core);
 	}
 	if (ret == 0) {
-		ret = epoll_wait(core->epfd, &ev, 1, timeout_ms);
-		if (ret > 0)
+		wait_ms = timeout_ms;
+		if (cleared && (wait_ms < 0 || wait_ms > (int)(BATCH_NS / 1000000)))
+			wait_ms = (int)(BATCH_NS / 1000000);
+		ret = epoll_wait(core->epfd, &ev, 1, wait_ms);
+		if (ret >= 0)
 			ret = consume(core);
-		else if (ret < 0)
+		else
 			ret = -errno;
 	}
 	/* Records came: the next drain is at most BATCH_NS away, no wake-up needed. */
