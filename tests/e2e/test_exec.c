@@ -347,14 +347,15 @@ Test(exec, failed)
 }
 
 /*
- * An ELF file whose only segment lies above the user address space: the
- * kernel accepts it, passes the point of no return, then cannot map it and
- * kills the process with SIGSEGV; execve's syscall exit sees the failure.
+ * An ELF file whose only segment lies above the user address space (2^56:
+ * above it with 5-level paging too, which qemu's "max" CPU has): the kernel
+ * accepts it, passes the point of no return, then cannot map it and kills
+ * the process with SIGSEGV; execve's syscall exit sees the failure.
  */
 static void write_doomed_elf(const char *path)
 {
 	unsigned char f[64 + 56] = { 0x7f, 'E', 'L', 'F', 2, 1, 1 };
-	uint64_t vaddr = 0x800000000000ull;
+	uint64_t vaddr = 1ull << 56;
 	uint16_t h16[] = { 2 /* ET_EXEC */, 62 /* x86_64 */ };
 	uint32_t one = 1, load = 1 /* PT_LOAD */, rx = 5;
 	uint64_t entry = vaddr + sizeof(f), phoff = 64, size = sizeof(f), align = 4096;
