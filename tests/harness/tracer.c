@@ -288,13 +288,15 @@ bool h_is_summary_line(const char *line)
 
 int h_tracer_wait_self_exit(struct h_tracer *t)
 {
-	int st = h_tracer_wait_exit(t, H_SELF_EXIT_TIMEOUT);
+	/* A hang guard: scaled like the others (under qemu's TCG, 6.1). */
+	int ms = (int)(H_SELF_EXIT_TIMEOUT * h_slowdown());
+	int st = h_tracer_wait_exit(t, ms);
 
 	if (st == -1) {
 		/* Recorded, then stopped the normal way so that the output can be checked too. */
 		cr_expect_fail("tracer did not exit by itself within %d ms after the watched "
 			       "processes ended; proc_state still holds:%s",
-			       H_SELF_EXIT_TIMEOUT, h_proc_state_dump(t->pid));
+			       ms, h_proc_state_dump(t->pid));
 		st = h_tracer_stop(t, SIGINT);
 	}
 	return st;
