@@ -2,7 +2,6 @@
 /* tracer: the command-line front end. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -177,8 +176,11 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	len = ftello(app->jsonf);
 	while (len > 0 && app->json_buf[len - 1] == '\n')
 		len--;
-	/* ?since= compares with ts as printed (%.6f): the same rounding here. */
-	ts = round(ts * 1e6) / 1e6;
+	/*
+	 * ?since= compares with ts as printed (%.6f): the same rounding here,
+	 * half away from zero as round() (ts >= 0), without libm for it.
+	 */
+	ts = (double)(uint64_t)(ts * 1e6 + 0.5) / 1e6;
 	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
 		app->store_failed++;
 }
