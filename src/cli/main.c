@@ -301,6 +301,11 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 	int ret;
 
 	app->quiet = app->quiet || opts->quiet;
+	ret = service_load(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return ret;
+	}
 	app->store = store_new(opts->store_size, opts->store_bytes);
 	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
 	if (!app->store || !app->jsonf) {
