@@ -18,8 +18,7 @@ static int open_ret = 1; /* 1: not tried yet */
 static char open_err[256];
 
 /* dlsym() into a function pointer: through memcpy, which ISO C allows. */
-static int sym(void *lib, const char *name, void *fn, const char *soname, char *err,
-	       size_t errlen)
+static int sym(void *lib, const char *name, void *fn, const char *soname, char *err, size_t errlen)
 {
 	void *p = dlsym(lib, name);
 
@@ -41,23 +40,23 @@ int mhd_open_name(const char *soname, struct mhd_api *api, char *err, size_t err
 	lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
 	if (!lib) {
 		why = dlerror();
-		snprintf(err, errlen, "the HTTP API needs libmicrohttpd (%s), which cannot be loaded: %s",
+		snprintf(err, errlen,
+			 "the HTTP API needs libmicrohttpd (%s), which cannot be loaded: %s",
 			 soname, why ? why : "unknown error");
 		return -1;
 	}
 	if (sym(lib, "MHD_start_daemon", &a.start_daemon, soname, err, errlen) ||
 	    sym(lib, "MHD_stop_daemon", &a.stop_daemon, soname, err, errlen) ||
-	    sym(lib, "MHD_create_response_from_buffer", &a.create_response_from_buffer, soname,
+	    sym(lib, "MHD_create_response_from_buffer", &a.create_response_from_buffer, soname, err,
+		errlen) ||
+	    sym(lib, "MHD_create_response_from_callback", &a.create_response_from_callback, soname,
 		err, errlen) ||
-	    sym(lib, "MHD_create_response_from_callback", &a.create_response_from_callback,
-		soname, err, errlen) ||
 	    sym(lib, "MHD_add_response_header", &a.add_response_header, soname, err, errlen) ||
 	    sym(lib, "MHD_queue_response", &a.queue_response, soname, err, errlen) ||
 	    sym(lib, "MHD_destroy_response", &a.destroy_response, soname, err, errlen) ||
 	    sym(lib, "MHD_lookup_connection_value", &a.lookup_connection_value, soname, err,
 		errlen) ||
-	    sym(lib, "MHD_get_connection_values", &a.get_connection_values, soname, err,
-		errlen) ||
+	    sym(lib, "MHD_get_connection_values", &a.get_connection_values, soname, err, errlen) ||
 	    sym(lib, "MHD_get_connection_info", &a.get_connection_info, soname, err, errlen)) {
 		dlclose(lib);
 		return -1;

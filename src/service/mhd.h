@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
  * libmicrohttpd, opened when the HTTP API is asked for (--listen), not
- * linked: linked, it brings GnuTLS and six more libraries into every run of
+ * linked: linked, it brings GnuTLS and eight more libraries into every run of
  * tracer, about 2.3 MB of resident memory and their constructors at start,
  * for a feature most runs do not use. The functions the service calls,
  * through mhd.NAME.

@@ -25,15 +25,14 @@ Test(mhd, opens_every_function)
 
 Test(mhd, missing_library)
 {
+	static const char want[] =
+		"the HTTP API needs libmicrohttpd (libtracer-test-none.so.9), which cannot be loaded: ";
 	struct mhd_api api;
 	char err[512] = "";
 
 	memset(&api, 0, sizeof(api));
 	cr_assert_eq(mhd_open_name("libtracer-test-none.so.9", &api, err, sizeof(err)), -1);
-	cr_assert(strncmp(err,
-			  "the HTTP API needs libmicrohttpd (libtracer-test-none.so.9), which cannot be loaded: ",
-			  85) == 0,
-		  "%s", err);
+	cr_assert(strncmp(err, want, strlen(want)) == 0 && strlen(err) > strlen(want), "%s", err);
 	cr_assert_null(strchr(err, '\n'), "%s", err);
 	cr_assert_null(api.start_daemon);
 }
