@@ -64,7 +64,7 @@ extern "C" {
  * arguments per exec (the sum of each argument's length + 1), and as many of
  * environment with capture_env. The limit is the kernel's ARG_MAX with an
  * 8 MiB stack. The default ring buffer (TRACER_RINGBUF_BYTES_DEFAULT) is
- * grown to hold at least four of the largest records these limits allow; a
+ * grown to hold at least three of the largest records these limits allow; a
  * size set by the caller is kept, and a record that does not fit is lost
  * (counted and reported as TRACER_EVENT_LOST).
  */
@@ -72,7 +72,7 @@ extern "C" {
 #define TRACER_MAX_ARG_BYTES_LIMIT (2u << 20)
 /*
  * tracer_options.ringbuf_bytes: a power of two in MIN..MAX. The default is
- * grown as said above: 2 MiB with the default limits, 16 MiB with 2 MiB of
+ * grown as said above: 1 MiB with the default limits, 8 MiB with 2 MiB of
  * arguments.
  */
 #define TRACER_RINGBUF_BYTES_DEFAULT (1ull << 20)

@@ -104,6 +104,11 @@ static struct sigaction saved[sizeof(handled) / sizeof(handled[0])];
 static volatile sig_atomic_t sig_by_process[NSIG];
 static volatile sig_atomic_t sig_sender[NSIG];
 static volatile sig_atomic_t sig_by_kernel[NSIG];
+/*
+ * A SIGCHLD since reap() last looked (set at first: look once in any case).
+ * reap() clears it before its waitpid(): one that comes after is seen next time.
+ */
+static volatile sig_atomic_t child_changed = 1;
 
 /*
  * Each handled signal writes a byte here (non-blocking, close-on-exec):
@@ -118,7 +123,9 @@ static void on_signal(int sig, siginfo_t *si, void *uctx)
 	int saved_errno = errno;
 
 	(void)uctx;
-	if (sig != SIGCHLD) { /* SIGCHLD only wakes the main loop up */
+	if (sig == SIGCHLD) { /* SIGCHLD only wakes the main loop up, for reap() */
+		child_changed = 1;
+	} else {
 		if (si->si_code <= 0) {
 			sig_sender[sig] = si->si_pid;
 			sig_by_process[sig] = 1;
@@ -551,12 +558,19 @@ static void check_exec(struct launch *l)
 	l->status_fd = -1;
 }
 
-/* One waitpid() with flags (WNOHANG: never blocks, launch_finish() sleeps on the wake pipe). */
+/*
+ * One waitpid() with flags (WNOHANG: never blocks, launch_finish() sleeps on
+ * the wake pipe), when a SIGCHLD has come since the last one: not one
+ * syscall per pass of the main loop.
+ */
 static void reap(struct launch *l, int flags)
 {
 	if (l->use_pty)
 		flags |= WUNTRACED;
-	if (l->exited || waitpid(l->pid, &l->wstatus, flags) != l->pid)
+	if (l->exited || !child_changed)
+		return;
+	child_changed = 0;
+	if (waitpid(l->pid, &l->wstatus, flags) != l->pid)
 		return;
 	if (WIFSTOPPED(l->wstatus)) {
 		/* ^Z on its pty: tracer stops too, until fg. */

@@ -2,7 +2,6 @@
 /* tracer: the command-line front end. */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -177,8 +176,11 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	len = ftello(app->jsonf);
 	while (len > 0 && app->json_buf[len - 1] == '\n')
 		len--;
-	/* ?since= compares with ts as printed (%.6f): the same rounding here. */
-	ts = round(ts * 1e6) / 1e6;
+	/*
+	 * ?since= compares with ts as printed (%.6f): the same rounding here,
+	 * half away from zero as round() (ts >= 0), without libm for it.
+	 */
+	ts = (double)(uint64_t)(ts * 1e6 + 0.5) / 1e6;
 	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
 		app->store_failed++;
 }
@@ -299,6 +301,11 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 	int ret;
 
 	app->quiet = app->quiet || opts->quiet;
+	ret = service_load(err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "tracer: %s\n", err);
+		return ret;
+	}
 	app->store = store_new(opts->store_size, opts->store_bytes);
 	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
 	if (!app->store || !app->jsonf) {

@@ -226,7 +226,7 @@ static const struct argp_option options[] = {
 	{ "max-arg-bytes", OPT_MAX_ARG_BYTES, "SIZE", 0,
 	  "Capture at most SIZE bytes of arguments per exec (1-2M, default 256K)", 3 },
 	{ "ringbuf-size", OPT_RINGBUF_SIZE, "SIZE", 0,
-	  "Size of the ring buffer (4K-1G, rounded up to a power of two; default 2M, more with a larger --max-arg-bytes)",
+	  "Size of the ring buffer (4K-1G, rounded up to a power of two; default 1M, more with --env or a larger --max-arg-bytes)",
 	  3 },
 	{ "max-procs", OPT_MAX_PROCS, "N", 0,
 	  "Track at most N processes at a time (1-4194304; default or 0: sized from the machine)",

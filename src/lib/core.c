@@ -466,11 +466,15 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 }
 
 /*
- * The default ring buffer grows to hold at least four of the largest exec
+ * The default ring buffer grows to hold at least three of the largest exec
  * records the limits allow (argv and environment at the byte limit, every
  * path at its longest), so that one 2 MiB argv does not leave the others no
- * room. A size the caller chose is kept: a record larger than it is counted
- * as lost.
+ * room: 1 MiB with the default limits. The usual traffic needs far less (an
+ * exec of a short command line is about 500 bytes; the reader drains at
+ * least every 20 ms: 2,600 execs a second fill some 30 KB), and the ring is
+ * mapped into the reader twice (its data pages follow themselves), so each
+ * doubling costs twice its size in resident memory. A size the caller chose
+ * is kept: a record larger than it is counted as lost.
  */
 static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 {
@@ -481,7 +485,7 @@ static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
 
 	if (size != TRACER_RINGBUF_BYTES_DEFAULT)
 		return size;
-	while (size < 4 * largest && size < TRACER_RINGBUF_BYTES_MAX)
+	while (size < 3 * largest && size < TRACER_RINGBUF_BYTES_MAX)
 		size *= 2;
 	return size;
 }

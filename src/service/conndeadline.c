@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "conndeadline.h"
+#include "mhd.h"
 
 /* An answer from memory takes far less, unless the client does not read it. */
 #define BUSY_GRACE_NS 1000000000u
@@ -124,7 +125,7 @@ void conn_deadlines_notify(void *cls, struct MHD_Connection *conn, void **socket
 	struct conn_record *r;
 
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
-		info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		info = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 		r = info ? calloc(1, sizeof(*r)) : NULL;
 		*socket_context = r;
 		if (!r)
@@ -157,7 +158,7 @@ static void set_busy(struct conn_deadlines *d, struct MHD_Connection *conn, bool
 	const union MHD_ConnectionInfo *info;
 	struct conn_record *r;
 
-	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	info = mhd.get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	r = info ? info->socket_context : NULL;
 	if (!r)
 		return;

@@ -20,6 +20,7 @@
 #include <microhttpd.h>
 #include <tracer/tracer.h>
 #include "conndeadline.h"
+#include "mhd.h"
 #include "service.h"
 #include "token.h"
 
@@ -51,21 +52,21 @@ static enum MHD_Result reply(struct MHD_Connection *conn, unsigned int status, c
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, body,
+	r = mhd.create_response_from_buffer(len, body,
 					    owned ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!r) {
 		if (owned)
 			free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	if (status == MHD_HTTP_UNAUTHORIZED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		mhd.add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
 					"Bearer realm=\"tracer\"");
-	ret = MHD_queue_response(conn, status, r);
-	MHD_destroy_response(r);
+	ret = mhd.queue_response(conn, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -127,22 +128,22 @@ static enum MHD_Result reply_query(struct service *svc, struct MHD_Connection *c
 
 	if (!c)
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
-	r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, read_cursor, c,
+	r = mhd.create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, read_cursor, c,
 					      free_cursor);
 	if (!r) {
 		store_cursor_free(c);
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+	ret = mhd.queue_response(conn, MHD_HTTP_OK, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
 static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection *conn)
 {
-	const char *limit = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
-	const char *since = MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
+	const char *limit = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
+	const char *since = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
 	struct store_query q = { .limit = DEFAULT_LIMIT, .since = -1.0 };
 	struct store_stats st;
 	uint64_t v;
@@ -256,7 +257,7 @@ static size_t url_length(struct MHD_Connection *conn, const char *url)
 {
 	size_t len = strlen(url);
 
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_len, &len);
+	mhd.get_connection_values(conn, MHD_GET_ARGUMENT_KIND, add_arg_len, &len);
 	return len;
 }
 
@@ -275,7 +276,7 @@ static enum MHD_Result route(struct service *svc, struct MHD_Connection *conn, c
 	/* /healthz tells nothing but that tracer runs: monitors need no token. */
 	if (svc->token && strcmp(url, "/healthz") &&
 	    !token_authorizes(svc->token,
-			      MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+			      mhd.lookup_connection_value(conn, MHD_HEADER_KIND,
 							  MHD_HTTP_HEADER_AUTHORIZATION)))
 		return reply_error(conn, MHD_HTTP_UNAUTHORIZED,
 				   "a valid Authorization: Bearer token is needed");
@@ -345,7 +346,7 @@ static struct service *start(struct store *store, const struct sockaddr_in *sa, 
 	 * One internal thread (epoll) serves every connection; requests larger
 	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
 	 */
-	svc->daemon = MHD_start_daemon(
+	svc->daemon = mhd.start_daemon(
 		MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY, 0, NULL, NULL,
 		on_request, svc, MHD_OPTION_ARRAY, where, MHD_OPTION_CONNECTION_LIMIT,
 		(unsigned int)MHD_CONNECTIONS, MHD_OPTION_CONNECTION_TIMEOUT,
@@ -361,6 +362,11 @@ static struct service *start(struct store *store, const struct sockaddr_in *sa, 
 	return svc;
 }
 
+int service_load(char *err, size_t errlen)
+{
+	return mhd_open(err, errlen) ? -ENOSYS : 0;
+}
+
 int service_start(struct store *store, uint32_t addr, uint16_t port, const char *token,
 		  struct service **out, char *err, size_t errlen)
 {
@@ -371,6 +377,9 @@ int service_start(struct store *store, uint32_t addr, uint16_t port, const char 
 	};
 	char host[INET_ADDRSTRLEN];
 
+	*out = NULL;
+	if (service_load(err, errlen))
+		return -ENOSYS;
 	*out = start(store, &sa, -1, token);
 	if (!*out) {
 		inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
@@ -384,6 +393,9 @@ int service_start(struct store *store, uint32_t addr, uint16_t port, const char 
 int service_start_fd(struct store *store, int listen_fd, const char *token, struct service **out,
 		     char *err, size_t errlen)
 {
+	*out = NULL;
+	if (service_load(err, errlen))
+		return -ENOSYS;
 	*out = start(store, NULL, listen_fd, token);
 	if (!*out) {
 		snprintf(err, errlen, "cannot serve the HTTP API on the listening socket");
@@ -404,6 +416,6 @@ void service_stop(struct service *svc)
 	if (!svc)
 		return;
 	conn_deadlines_stop(svc->deadlines);
-	MHD_stop_daemon(svc->daemon);
+	mhd.stop_daemon(svc->daemon);
 	free_service(svc);
 }

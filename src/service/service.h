@@ -25,6 +25,11 @@ struct service_stats {
 };
 
 /*
+ * Loads libmicrohttpd (mhd.h), which service_start*() need: 0, or a negative
+ * errno with a reason in err. Called first, before anything is created.
+ */
+int service_load(char *err, size_t errlen);
+/*
  * Listens on addr:port (IPv4, network order not needed: host order here) and
  * serves from store. token: what requests must carry (Authorization: Bearer
  * TOKEN, token.h) but for /healthz; NULL: no token. Returns 0 or a negative
