@@ -15,7 +15,7 @@ struct mhd_api mhd;
 
 static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 static int open_ret = 1; /* 1: not tried yet */
-static char open_err[256];
+static char open_err[512];
 
 /* dlsym() into a function pointer: through memcpy, which ISO C allows. */
 static int sym(void *lib, const char *name, void *fn, const char *soname, char *err, size_t errlen)
@@ -45,22 +45,16 @@ int mhd_open_name(const char *soname, struct mhd_api *api, char *err, size_t err
 			 soname, why ? why : "unknown error");
 		return -1;
 	}
-	if (sym(lib, "MHD_start_daemon", &a.start_daemon, soname, err, errlen) ||
-	    sym(lib, "MHD_stop_daemon", &a.stop_daemon, soname, err, errlen) ||
-	    sym(lib, "MHD_create_response_from_buffer", &a.create_response_from_buffer, soname, err,
-		errlen) ||
-	    sym(lib, "MHD_create_response_from_callback", &a.create_response_from_callback, soname,
-		err, errlen) ||
-	    sym(lib, "MHD_add_response_header", &a.add_response_header, soname, err, errlen) ||
-	    sym(lib, "MHD_queue_response", &a.queue_response, soname, err, errlen) ||
-	    sym(lib, "MHD_destroy_response", &a.destroy_response, soname, err, errlen) ||
-	    sym(lib, "MHD_lookup_connection_value", &a.lookup_connection_value, soname, err,
-		errlen) ||
-	    sym(lib, "MHD_get_connection_values", &a.get_connection_values, soname, err, errlen) ||
-	    sym(lib, "MHD_get_connection_info", &a.get_connection_info, soname, err, errlen)) {
+	/* Each field is named after its function, without the MHD_ prefix. */
+#define SYM(f) sym(lib, "MHD_" #f, &a.f, soname, err, errlen)
+	if (SYM(start_daemon) || SYM(stop_daemon) || SYM(create_response_from_buffer) ||
+	    SYM(create_response_from_callback) || SYM(add_response_header) || SYM(queue_response) ||
+	    SYM(destroy_response) || SYM(lookup_connection_value) || SYM(get_connection_values) ||
+	    SYM(get_connection_info)) {
 		dlclose(lib);
 		return -1;
 	}
+#undef SYM
 	/* Kept open for the life of the process: the daemon's thread runs its code. */
 	*api = a;
 	return 0;
