@@ -98,8 +98,9 @@ int main(int argc, char **argv)
 	if (!err)
 		err = tracer_start(t);
 	if (err) {
+		/* Why: the handle's reason, or (t still NULL) tracer_create()'s. */
 		fprintf(stderr, "trace-exec: %s (%s)\n", tracer_strerror(err),
-			t ? tracer_last_error(t) : "");
+			tracer_last_error(t));
 		close(go[1]); /* the child exits without executing anything */
 		tracer_destroy(t);
 		waitpid(run.child, NULL, 0);

@@ -440,11 +440,19 @@ struct tracer;
 
 /*
  * Checks the options and allocates a handle; nothing is loaded and the
- * options' arrays are copied (they need not outlive the call). Errors:
- * -EINVAL bad options or NULL (system_wide with pids or ttys, an empty
- * exclusion), -ENAMETOOLONG an excluded path of PATH_MAX bytes or more,
- * -E2BIG more than TRACER_EXCLUDE_FILES_MAX excluded files, -ENOMEM. On error
- * *out is NULL.
+ * options' arrays are copied (they need not outlive the call). Everything
+ * the options name is checked here, so that a caller can refuse bad input
+ * before it starts anything: the limits, terminal names (their syntax:
+ * whether the terminal exists is found at start), stop patterns, and the
+ * excluded files (each must exist and be a regular file that is not a #!
+ * script; they are opened again at start). Errors: -EINVAL bad options or
+ * NULL (system_wide with pids or ttys, an empty exclusion, a malformed
+ * terminal name or pattern, an excluded file of the wrong kind),
+ * -ENAMETOOLONG an excluded path of PATH_MAX bytes or more, -E2BIG more than
+ * TRACER_EXCLUDE_FILES_MAX excluded files, an excluded file that cannot be
+ * opened (its errno: -ENOENT, -EACCES...), -ENOMEM. On error *out is NULL
+ * and tracer_last_error(NULL) gives the one-line reason ("cannot exclude
+ * '/x': No such file or directory").
  */
 TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out);
 
@@ -453,10 +461,10 @@ TRACER_API int tracer_create(const struct tracer_options *o, struct tracer **out
  * processes in scope that are running (and those forked meanwhile). From its
  * return on, every event in scope is recorded. Errors, in the order they are
  * checked: -EINVAL NULL; -EALREADY started before; -ESRCH a pid names no
- * process; -ENOENT no such terminal (or a malformed name); -ENOTTY not a
- * terminal; -EPERM not privileged; -ENOSYS no kernel BTF; an excluded
- * file that cannot be opened (its errno), or is not a regular file or is a
- * script (-EINVAL); what loading or attaching failed with; -ESRCH again when every pid named exited during the
+ * process; -ENOENT no such terminal; -ENOTTY not a terminal; -EPERM not
+ * privileged; -ENOSYS no kernel BTF; an excluded file that cannot be opened
+ * now (its errno), or is no longer a regular file or is a script (-EINVAL);
+ * what loading or attaching failed with; -ESRCH again when every pid named exited during the
  * start (and no terminal was given). After a failure the handle can be
  * started again or destroyed.
  */
@@ -531,6 +539,10 @@ TRACER_API const char *tracer_strerror(int err);
 /*
  * The handle's one-line reason for its last failure ("cannot attach BPF
  * program on_exec: ..."), "" when none. Valid until the next call on t.
+ * With t NULL: the reason the calling thread's last tracer_create() failed
+ * ("" after one that succeeded), valid until that thread's next
+ * tracer_create(). Values the caller gave appear between single quotes,
+ * control characters escaped: the reason is always one line.
  */
 TRACER_API const char *tracer_last_error(const struct tracer *t);
 

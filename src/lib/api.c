@@ -9,11 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/types.h>
 #include <tracer/tracer.h>
 #include "tracer.h"
 #include "core.h"
 #include "errmsg.h"
+#include "exclfile.h"
 #include "exclude.h"
 #include "stopglob.h"
 #include "tracer_glob.h"
@@ -80,40 +82,74 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-/* The limits; the scope is checked against the machine afterwards. */
-static int check_options(const struct tracer_options *o)
+/*
+ * tracer_create() has no handle to keep its reason in when it fails: each
+ * thread has its own (tracer_last_error(NULL)).
+ */
+static __thread char create_err[256];
+
+#define create_fail(ret, ...) (errmsg_set(create_err, sizeof(create_err), __VA_ARGS__), (ret))
+
+/* The limits and the arrays' shapes; the scope is checked against the machine at start. */
+static int check_limits(const struct tracer_options *o)
 {
 	const uint32_t known = TRACER_EVENTS_ALL | TRACER_EVENT_BIT(TRACER_EVENT_LOST);
-	size_t i;
 
-	/* Every process, or a scope: not both. */
 	if (o->system_wide && (o->n_pids || o->n_ttys))
-		return -EINVAL;
-	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys))
-		return -EINVAL;
-	if ((o->n_exclude_paths && !o->exclude_paths) ||
+		return create_fail(-EINVAL,
+				   "system_wide traces every process: pids and ttys must be empty");
+	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys) || (o->n_stop_at && !o->stop_at) ||
+	    (o->n_exclude_paths && !o->exclude_paths) ||
 	    (o->n_exclude_comms && !o->exclude_comms) ||
 	    (o->n_exclude_callers && !o->exclude_callers))
-		return -EINVAL;
+		return create_fail(-EINVAL, "an array of the options is NULL with a count above 0");
 	if (o->events & ~known)
-		return -EINVAL;
+		return create_fail(-EINVAL, "events 0x%x: unknown event bits", o->events);
 	if (o->max_args > TRACER_MAX_ARGS_LIMIT)
-		return -EINVAL;
+		return create_fail(-EINVAL, "max_args %u: out of range (0-%u)", o->max_args,
+				   TRACER_MAX_ARGS_LIMIT);
 	if (o->max_arg_bytes < 1 || o->max_arg_bytes > TRACER_MAX_ARG_BYTES_LIMIT)
-		return -EINVAL;
+		return create_fail(-EINVAL, "max_arg_bytes %u: out of range (1-%u)",
+				   o->max_arg_bytes, TRACER_MAX_ARG_BYTES_LIMIT);
 	if (!is_pow2(o->ringbuf_bytes) || o->ringbuf_bytes < TRACER_RINGBUF_BYTES_MIN ||
 	    o->ringbuf_bytes > TRACER_RINGBUF_BYTES_MAX)
-		return -EINVAL;
+		return create_fail(-EINVAL, "ringbuf_bytes %llu: not a power of two in %llu-%llu",
+				   (unsigned long long)o->ringbuf_bytes, TRACER_RINGBUF_BYTES_MIN,
+				   TRACER_RINGBUF_BYTES_MAX);
 	if (o->max_procs > TRACER_PID_MAX)
-		return -EINVAL;
-	if (o->n_stop_at > TRACER_STOP_PATTERNS_MAX || (o->n_stop_at && !o->stop_at))
-		return -EINVAL;
-	for (i = 0; i < o->n_stop_at; i++)
-		if (glob_compile(o->stop_at[i], NULL, NULL))
-			return -EINVAL;
+		return create_fail(-EINVAL, "max_procs %llu: out of range (0-%u)",
+				   (unsigned long long)o->max_procs, TRACER_PID_MAX);
+	if (o->n_stop_at > TRACER_STOP_PATTERNS_MAX)
+		return create_fail(-EINVAL, "too many stop patterns (%zu, at most %d)",
+				   o->n_stop_at, TRACER_STOP_PATTERNS_MAX);
 	return 0;
 }
 
+/* What the caller named, by syntax: terminal names and stop patterns. */
+static int check_names(const struct tracer_options *o)
+{
+	char path[PATH_MAX], q[128];
+	const char *why;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < o->n_ttys; i++) {
+		if (!o->ttys[i])
+			return create_fail(-EINVAL, "a terminal name is NULL");
+		ret = tty_normalize(o->ttys[i], path, sizeof(path));
+		if (ret)
+			return create_fail(-EINVAL, "invalid terminal name %s%s",
+					   errmsg_quote(q, sizeof(q), o->ttys[i]),
+					   ret == -EINVAL ? "" : " (name too long)");
+	}
+	for (i = 0; i < o->n_stop_at; i++) {
+		why = "NULL";
+		if (!o->stop_at[i] || glob_compile(o->stop_at[i], NULL, &why))
+			return create_fail(-EINVAL, "invalid stop pattern %s: %s",
+					   errmsg_quote(q, sizeof(q), o->stop_at[i]), why);
+	}
+	return 0;
+}
 /* Thread ids to their processes, without duplicates; every one must exist. */
 static int resolve_pids(struct tracer *t)
 {
@@ -176,20 +212,55 @@ static int resolve_ttys(struct tracer *t)
 	return 0;
 }
 
+/* One exclusion added to t's lists, the reason said when it cannot be. */
+static int add_exclusion(struct tracer *t, int kind, const char *value)
+{
+	static const char *const what[] = { "excluded file", "excluded caller",
+					    "excluded command name" };
+	char q[PATH_MAX + 16];
+	const char *why;
+	int ret, fd;
+
+	if (!value)
+		return create_fail(-EINVAL, "an %s is NULL", what[kind]);
+	ret = kind == 0 ? exclude_add_path(&t->excl, value) :
+	      kind == 1 ? exclude_add_caller(&t->excl, value) :
+			  exclude_add_comm(&t->excl, value);
+	if (ret == -E2BIG)
+		return create_fail(
+			ret,
+			"too many excluded files (exclude_paths and exclude_callers together: at most %d)",
+			TRACER_EXCLUDE_FILES_MAX);
+	if (ret == -ENAMETOOLONG)
+		return create_fail(ret, "invalid %s %s: path too long", what[kind],
+				   errmsg_quote(q, 64, value));
+	if (ret == -EINVAL)
+		return create_fail(ret, "invalid %s %s", what[kind],
+				   errmsg_quote(q, sizeof(q), value));
+	if (ret)
+		return create_fail(ret, "%s", strerror(-ret));
+	if (kind == 2)
+		return 0;
+	/* The file is opened again at start; here, so that a wrong name stops nothing. */
+	fd = exclfile_open(value, &why);
+	if (fd < 0)
+		return create_fail(fd, "cannot exclude %s: %s", errmsg_quote(q, sizeof(q), value),
+				   why);
+	close(fd);
+	return 0;
+}
+
 static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
 {
 	size_t i;
 	int ret = 0;
 
 	for (i = 0; !ret && i < o->n_exclude_paths; i++)
-		ret = o->exclude_paths[i] ? exclude_add_path(&t->excl, o->exclude_paths[i]) :
-					    -EINVAL;
+		ret = add_exclusion(t, 0, o->exclude_paths[i]);
 	for (i = 0; !ret && i < o->n_exclude_callers; i++)
-		ret = o->exclude_callers[i] ? exclude_add_caller(&t->excl, o->exclude_callers[i]) :
-					      -EINVAL;
+		ret = add_exclusion(t, 1, o->exclude_callers[i]);
 	for (i = 0; !ret && i < o->n_exclude_comms; i++)
-		ret = o->exclude_comms[i] ? exclude_add_comm(&t->excl, o->exclude_comms[i]) :
-					    -EINVAL;
+		ret = add_exclusion(t, 2, o->exclude_comms[i]);
 	return ret;
 }
 
@@ -208,51 +279,63 @@ static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 	return 0;
 }
 
+/* The handle's copies of what the caller's arrays hold; they need not outlive tracer_create(). */
+static int copy_scope(struct tracer *t, const struct tracer_options *o)
+{
+	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
+	t->tty_names = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_names));
+	t->tty_devs = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_devs));
+	if (!t->pids || !t->tty_names || !t->tty_devs)
+		return -ENOMEM;
+	if (o->n_pids)
+		memcpy(t->pids, o->pids, o->n_pids * sizeof(*t->pids));
+	t->n_pids = o->n_pids;
+	for (t->n_ttys = 0; t->n_ttys < o->n_ttys; t->n_ttys++) {
+		t->tty_names[t->n_ttys] = strdup(o->ttys[t->n_ttys]);
+		if (!t->tty_names[t->n_ttys])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int tracer_create(const struct tracer_options *caller, struct tracer **out)
 {
 	struct tracer_options opts, *o = &opts;
 	struct tracer *t;
 	int ret;
 
+	create_err[0] = '\0';
 	if (out)
 		*out = NULL;
 	if (!caller || !out)
-		return -EINVAL;
-	ret = read_options(caller, o);
+		return create_fail(-EINVAL, "%s is NULL", caller ? "out" : "options");
+	if (read_options(caller, o))
+		return create_fail(
+			-EINVAL,
+			"options of an unknown size (sz %zu) or with unknown fields set: use tracer_options_init()",
+			caller->sz);
+	ret = check_limits(o);
 	if (!ret)
-		ret = check_options(o);
+		ret = check_names(o);
 	if (ret)
 		return ret;
 	t = calloc(1, sizeof(*t));
 	if (!t)
-		return -ENOMEM;
+		return create_fail(-ENOMEM, "out of memory");
 	tracer_core_print_hold(); /* released by tracer_destroy() */
 	t->opts = *o;
-	/* The scope is resolved at start: the caller's arrays need not outlive this call. */
-	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
-	t->tty_names = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_names));
-	t->tty_devs = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_devs));
-	if (!t->pids || !t->tty_names || !t->tty_devs) {
-		tracer_destroy(t);
-		return -ENOMEM;
-	}
-	if (o->n_pids)
-		memcpy(t->pids, o->pids, o->n_pids * sizeof(*t->pids));
-	t->n_pids = o->n_pids;
-	for (t->n_ttys = 0; t->n_ttys < o->n_ttys; t->n_ttys++) {
-		t->tty_names[t->n_ttys] = strdup(o->ttys[t->n_ttys] ? o->ttys[t->n_ttys] : "");
-		if (!t->tty_names[t->n_ttys]) {
-			tracer_destroy(t);
-			return -ENOMEM;
-		}
-	}
-	ret = copy_exclusions(t, o);
+	ret = copy_scope(t, o);
+	if (!ret)
+		ret = copy_exclusions(t, o);
 	if (!ret)
 		ret = copy_stop_at(t, o);
 	if (ret) {
+		if (ret == -ENOMEM)
+			errmsg_set(create_err, sizeof(create_err), "out of memory");
 		tracer_destroy(t);
 		return ret;
 	}
+	/* Pointers into the caller's memory are not kept: the copies above are. */
 	t->opts.pids = NULL;
 	t->opts.ttys = NULL;
 	t->opts.exclude_paths = NULL;
@@ -542,7 +625,7 @@ const char *tracer_strerror(int err)
 
 const char *tracer_last_error(const struct tracer *t)
 {
-	return t ? t->err : "";
+	return t ? t->err : create_err;
 }
 
 const char *tracer_version(void)

@@ -12,4 +12,11 @@
 void errmsg_set(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * Writes s between single quotes into buf (always terminated), its control
+ * characters escaped (\n, \t, \xNN), so that a value the caller passed
+ * cannot break the reason's single line. Returns buf.
+ */
+const char *errmsg_quote(char *buf, size_t size, const char *s);
+
 #endif /* TRACER_ERRMSG_H */

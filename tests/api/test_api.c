@@ -742,20 +742,34 @@ Test(api, exclude_callers_by_file)
 	rmdir(dir);
 }
 
-/* A file that is not there fails the start, naming it; the handle can start again. */
+/*
+ * A file that is not there fails the creation, naming it; one removed
+ * between creation and start fails the start, naming it too.
+ */
 Test(api, exclude_missing_file)
 {
 	static const char *const missing[] = { "/nonexistent/tracer-excluded" };
+	char path[] = "/tmp/tracer-excluded-XXXXXX";
+	const char *const gone[] = { path };
 	struct tracer_options o;
 	struct tracer *t;
+	int fd;
 
 	tracer_options_init(&o);
 	o.system_wide = true;
 	o.exclude_paths = missing;
 	o.n_exclude_paths = 1;
+	cr_assert_eq(tracer_create(&o, &t), -ENOENT);
+	cr_assert(strstr(tracer_last_error(NULL), "/nonexistent/tracer-excluded"), "%s",
+		  tracer_last_error(NULL));
+
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0);
+	close(fd);
+	o.exclude_paths = gone;
 	cr_assert_eq(tracer_create(&o, &t), 0);
+	unlink(path);
 	cr_assert_eq(tracer_start(t), -ENOENT);
-	cr_assert(strstr(tracer_last_error(t), "/nonexistent/tracer-excluded"), "%s",
-		  tracer_last_error(t));
+	cr_assert(strstr(tracer_last_error(t), path), "%s", tracer_last_error(t));
 	tracer_destroy(t);
 }

@@ -4,9 +4,12 @@
  * Each gives an error, never a crash. Nothing here loads BPF programs.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <tracer/tracer.h>
@@ -52,7 +55,7 @@ Test(api_misuse, null_arguments)
 	cr_assert_eq(tracer_unwatch_pid(NULL, 1), -EINVAL);
 	cr_assert_eq(tracer_stop(NULL), -EINVAL);
 	cr_assert_eq(tracer_get_stats(NULL, &st), -EINVAL);
-	cr_assert_str_eq(tracer_last_error(NULL), "");
+	cr_assert_str_eq(tracer_last_error(NULL), "out is NULL"); /* tracer_create()'s reason */
 	tracer_destroy(NULL);
 
 	t = created();
@@ -270,4 +273,99 @@ Test(api_misuse, the_libbpf_print_callback_from_create_to_destroy)
 	libbpf_set_print(set_later);
 	tracer_destroy(t);
 	cr_assert(current_print() == set_later, "the callback set after tracer_create() was lost");
+}
+
+/* tracer_create() with o, expected to fail with err and say why (tracer_last_error(NULL)). */
+static void assert_refused(struct tracer_options *o, int err, const char *reason)
+{
+	cr_assert_eq(create_with(o), err, "tracer_create() did not return %d", err);
+	cr_assert_str_eq(tracer_last_error(NULL), reason);
+}
+
+/* A thread whose tracer_create() fails: its reason, as that thread sees it. */
+static void *fail_create(void *arg)
+{
+	struct tracer *t;
+
+	(void)arg;
+	tracer_create(NULL, &t);
+	return strdup(tracer_last_error(NULL)); /* the thread's reason goes with it */
+}
+
+/*
+ * A failed tracer_create() says why, so that a front end need not check the
+ * options a second time to explain them; the value is quoted on one line.
+ */
+Test(api_misuse, create_says_why)
+{
+	static const char *const bad_tty[] = { "pts/9x" }, *const nl_tty[] = { "pts/\n9" };
+	static const char *const bad_glob[] = { "[abc" }, *const ok_glob[] = { "cc1*" };
+	static const char *const missing[] = { "/nonexistent/cron" }, *const dir[] = { "/" };
+	static const char *const empty[] = { "" };
+	struct tracer_options o;
+	struct tracer *t = NULL;
+	char script[] = "/tmp/tracer-test-script-XXXXXX";
+	const char *script_list[] = { script };
+	pthread_t th;
+	void *other;
+	int fd;
+
+	assert_refused(NULL, -EINVAL, "options is NULL");
+	tracer_options_init(&o);
+	o.max_arg_bytes = 0;
+	assert_refused(&o, -EINVAL, "max_arg_bytes 0: out of range (1-2097152)");
+	tracer_options_init(&o);
+	o.ringbuf_bytes = 3000;
+	assert_refused(&o, -EINVAL, "ringbuf_bytes 3000: not a power of two in 4096-1073741824");
+
+	tracer_options_init(&o);
+	o.ttys = bad_tty;
+	o.n_ttys = 1;
+	assert_refused(&o, -EINVAL, "invalid terminal name 'pts/9x'");
+	o.ttys = nl_tty;
+	assert_refused(&o, -EINVAL, "invalid terminal name 'pts/\\n9'");
+
+	tracer_options_init(&o);
+	o.stop_at = bad_glob;
+	o.n_stop_at = 1;
+	assert_refused(&o, -EINVAL, "invalid stop pattern '[abc': unterminated '['");
+	o.stop_at = ok_glob;
+	cr_assert_eq(create_with(&o), 0);
+	cr_assert_str_eq(tracer_last_error(NULL), "", "a success leaves a reason behind");
+
+	tracer_options_init(&o);
+	o.exclude_paths = missing;
+	o.n_exclude_paths = 1;
+	assert_refused(&o, -ENOENT,
+		       "cannot exclude '/nonexistent/cron': No such file or directory");
+	o.exclude_paths = dir;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	cr_assert(!strncmp(tracer_last_error(NULL), "cannot exclude '/': ", 20), "%s",
+		  tracer_last_error(NULL));
+	o.exclude_paths = empty;
+	assert_refused(&o, -EINVAL, "invalid excluded file ''");
+
+	/* A #! script's exec runs its interpreter: excluding it would never match. */
+	fd = mkstemp(script);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, "#!/bin/sh\n", 10), 10);
+	close(fd);
+	tracer_options_init(&o);
+	o.exclude_callers = script_list;
+	o.n_exclude_callers = 1;
+	cr_assert_eq(create_with(&o), -EINVAL);
+	cr_assert(strstr(tracer_last_error(NULL), "script"), "%s", tracer_last_error(NULL));
+	unlink(script);
+
+	/* The reason is the calling thread's own, and the handle's stays apart. */
+	tracer_options_init(&o);
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	cr_assert_str_eq(tracer_last_error(NULL), "");
+	cr_assert_eq(pthread_create(&th, NULL, fail_create, NULL), 0);
+	cr_assert_eq(pthread_join(th, &other), 0);
+	cr_assert_str_eq((const char *)other, "options is NULL");
+	free(other);
+	cr_assert_str_eq(tracer_last_error(NULL), "", "another thread's failure showed here");
+	cr_assert_str_eq(tracer_last_error(t), "");
+	tracer_destroy(t);
 }
