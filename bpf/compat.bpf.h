@@ -38,7 +38,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <asm-generic/errno-base.h>
-#include "tracer.h"
+#include "wire.h"
 
 /* include/linux/sched/signal.h */
 #define SIGNAL_GROUP_EXIT 0x00000004

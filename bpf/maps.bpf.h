@@ -13,7 +13,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
-#include "tracer.h"
+#include "wire.h"
 
 /* The caller's argv[0] is saved up to this size (interpreted execs only). */
 #define ARG0_MAX 4096
@@ -78,7 +78,7 @@ struct {
 	__type(value, __u8);
 } tty_set SEC(".maps");
 
-/* Every record of common/tracer.h but the seeder's. */
+/* Every record of common/wire.h but the seeder's. */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);

@@ -14,7 +14,7 @@
  * script: its interpreter), the filename the kernel was given (bprm->filename:
  * a script's own path, as the caller named it) and the basename of each.
  * The patterns are compiled by userspace (src/lib/stopglob.c) into
- * stop_globs before load, and matched by common/tracer_glob.h, one step per
+ * stop_globs before load, and matched by common/glob.h, one step per
  * bpf_loop() iteration. With no pattern, stop_count is 0 and the verifier
  * drops all of this.
  */
@@ -24,7 +24,7 @@
 #include "maps.bpf.h"
 #include "scope.bpf.h"
 #include "path.bpf.h"
-#include "tracer_glob.h"
+#include "glob.h"
 
 /* include/uapi/asm-generic/signal.h */
 #define SIGSTOP 19

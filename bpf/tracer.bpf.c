@@ -22,14 +22,14 @@
  * asked for it (send_*, fixed before load, so the verifier drops the code of
  * the kinds not asked for). Scope is kept up to date either way.
  *
- * Program names are handle_<hook>; userspace (src/core.c) attaches them by
+ * Program names are handle_<hook>; userspace (src/lib/core.c) attaches them by
  * these names through the skeleton.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
-#include "tracer.h"
+#include "wire.h"
 #include "compat.bpf.h"
 #include "maps.bpf.h"
 #include "scope.bpf.h"

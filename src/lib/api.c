@@ -12,13 +12,13 @@
 #include <unistd.h>
 #include <linux/types.h>
 #include <tracer/tracer.h>
-#include "tracer.h"
+#include "wire.h"
 #include "core.h"
 #include "errmsg.h"
 #include "exclfile.h"
 #include "exclude.h"
 #include "stopglob.h"
-#include "tracer_glob.h"
+#include "glob.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 

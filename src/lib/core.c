@@ -14,8 +14,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/types.h>
-#include "tracer.h"
-#include "tracer_glob.h" /* before the skeleton: its read-only data holds patterns */
+#include "wire.h"
+#include "glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
 #include "core.h"
 #include "decode.h"

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <linux/types.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "decode.h"
 #include "redact.h"
 

@@ -14,7 +14,7 @@
 #include <linux/types.h>
 #include "errmsg.h"
 #include "exclfile.h"
-#include "tracer.h"
+#include "wire.h"
 
 /* Whether the regular file behind fd (O_PATH) starts with "#!"; false when unreadable. */
 static bool is_script(int fd)

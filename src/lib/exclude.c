@@ -8,7 +8,7 @@
 #include <linux/types.h>
 #include <tracer/tracer.h>
 #include "exclude.h"
-#include "tracer.h"
+#include "wire.h"
 
 static int append(char ***arr, size_t *n, const char *s, size_t len)
 {

@@ -19,7 +19,7 @@
 #include <linux/types.h>
 
 #include "scope.h"
-#include "tracer.h"
+#include "wire.h"
 
 struct child_ref {
 	uint32_t ppid;

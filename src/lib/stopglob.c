@@ -5,7 +5,7 @@
 #include <string.h>
 #include <linux/types.h>
 #include "stopglob.h"
-#include "tracer_glob.h"
+#include "glob.h"
 
 static void class_add(__u8 *cls, unsigned int lo, unsigned int hi)
 {

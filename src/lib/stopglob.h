@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
  * --stop-at patterns: checked and compiled in userspace into the tokens the
- * kernel matches (common/tracer_glob.h, which also says the semantics). Pure.
+ * kernel matches (common/glob.h, which also says the semantics). Pure.
  */
 #ifndef TRACER_STOPGLOB_H
 #define TRACER_STOPGLOB_H

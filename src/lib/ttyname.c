@@ -15,7 +15,7 @@
 
 #include <linux/types.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "ttyname.h"
 
 /* /dev/tty, /dev/console and /dev/ptmx: aliases, never a controlling tty. */

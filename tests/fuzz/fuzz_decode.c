@@ -12,7 +12,7 @@
 
 #include "decode.h"
 #include "fuzz_check.h"
-#include "tracer.h"
+#include "wire.h"
 
 #define FUZZ_ARGV_CAP 64
 

@@ -10,7 +10,7 @@
 
 #include <linux/types.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "fuzz_check.h"
 #include "opts.h"
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 """Writes the seed corpus of the fuzz targets (tests/fuzz/corpus/NAME/).
 
-The records follow common/tracer.h; run again after changing the wire format.
+The records follow common/wire.h; run again after changing the wire format.
 """
 import os
 import struct

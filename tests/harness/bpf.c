@@ -233,7 +233,7 @@ long h_proc_state_count(pid_t tracer_pid)
 
 void h_proc_state_put_stale(pid_t tracer_pid, uint32_t pid)
 {
-	/* struct tracer_proc (common/tracer.h): a start time no process has. */
+	/* struct tracer_proc (common/wire.h): a start time no process has. */
 	struct {
 		uint64_t start_time;
 		uint32_t flags;

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <linux/types.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "decode.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)

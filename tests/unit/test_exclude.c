@@ -19,7 +19,7 @@
 #include "exclfile.h"
 #include "exclude.h"
 #include "opts.h"
-#include "tracer.h"
+#include "wire.h"
 
 Test(exclude, add)
 {

@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "opts.h"
-#include "tracer.h"
+#include "wire.h"
 
 struct result {
 	int ret;

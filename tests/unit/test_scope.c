@@ -10,7 +10,7 @@
 #include <criterion/criterion.h>
 
 #include "scope.h"
-#include "tracer.h"
+#include "wire.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PID_LIMIT 4194304u

@@ -16,7 +16,7 @@
 #include "format.h"
 #include "onstop.h"
 #include "opts.h"
-#include "tracer.h"
+#include "wire.h"
 
 struct parsed {
 	int ret;

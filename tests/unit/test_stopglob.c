@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * --stop-at patterns: the compiler and the matcher the kernel runs
- * (common/tracer_glob.h), against fnmatch(pattern, subject, 0) of the C
+ * (common/glob.h), against fnmatch(pattern, subject, 0) of the C
  * library, on chosen cases and on many random ones.
  */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <criterion/criterion.h>
 
 #include "stopglob.h"
-#include "tracer_glob.h"
+#include "glob.h"
 
 /* The kernel's verdict and fnmatch's must agree; returns the verdict. */
 static bool same_as_fnmatch(const char *pat, const char *s)

@@ -13,7 +13,7 @@
 
 #include <criterion/criterion.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "ttyname.h"
 
 Test(tty_normalize, spellings)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <linux/types.h>
 
-#include "tracer.h"
+#include "wire.h"
 #include "tree.h"
 
 #define MS(x) ((uint64_t)(x)*1000000ull)

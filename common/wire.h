@@ -6,8 +6,8 @@
  * <linux/types.h>. The assertions at the end pin every layout, so that a
  * change to one side that the other does not follow fails the build.
  */
-#ifndef TRACER_COMMON_H
-#define TRACER_COMMON_H
+#ifndef TRACER_WIRE_H
+#define TRACER_WIRE_H
 
 #ifndef __VMLINUX_H__
 #include <linux/types.h>
@@ -393,4 +393,4 @@ TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, excluded, 24);
 #undef TRACER_ASSERT_OFFSET
 #undef TRACER_ASSERT_LAYOUT
 
-#endif /* TRACER_COMMON_H */
+#endif /* TRACER_WIRE_H */
