@@ -12,7 +12,7 @@
  *   caller's memory still mapped. Before it, a successful exec is reported
  *   from sched_process_exec (the new image's argument area), and argv[0] of
  *   an interpreted exec is saved by a kprobe on remove_arg_zero. Userspace
- *   picks the path (src/lib/core.c); both stay built and tested. With
+ *   picks the path (src/lib/attach.c); both stay built and tested. With
  *   sched_prepare_exec no syscall entry program is loaded: the exec is
  *   staged from the caller's registers there (and at a failed exec's exit).
  * - Before 6.4, a map helper called from BPF returns an int that the verifier

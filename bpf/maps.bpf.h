@@ -282,7 +282,7 @@ static __always_inline void wake_reader(void)
  * the first record after it has drained everything; in a virtual machine
  * that wake-up (an irq_work, a self-IPI) costs tens of microseconds, about
  * a third of an exec's whole report. While the reader drains on its own
- * timer (reader_batching, 1, set by src/lib/core.c after a drain that found
+ * timer (reader_batching, 1, set by src/lib/ring.c after a drain that found
  * records) no wake-up is asked for: the flag is BPF_RB_NO_WAKEUP itself, so
  * the commit has no branch for the verifier to follow on every path (6.1
  * counts each). Before it blocks the reader clears the flag, drains, and

@@ -22,7 +22,7 @@
  * asked for it (send_*, fixed before load, so the verifier drops the code of
  * the kinds not asked for). Scope is kept up to date either way.
  *
- * Program names are handle_<hook>; userspace (src/lib/core.c) attaches them by
+ * Program names are handle_<hook>; userspace (src/lib/attach.c) attaches them by
  * these names through the skeleton.
  */
 #include "vmlinux.h"

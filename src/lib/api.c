@@ -17,6 +17,7 @@
 #include "errmsg.h"
 #include "exclfile.h"
 #include "exclude.h"
+#include "printhook.h"
 #include "stopglob.h"
 #include "glob.h"
 #include "sysinfo.h"
@@ -322,7 +323,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return create_fail(-ENOMEM, "out of memory");
-	tracer_core_print_hold(); /* released by tracer_destroy() */
+	printhook_hold(o->verbose); /* released by tracer_destroy() */
 	t->opts = *o;
 	ret = copy_scope(t, o);
 	if (!ret)
@@ -579,10 +580,12 @@ int tracer_get_stats(struct tracer *t, struct tracer_stats *st)
 
 void tracer_destroy(struct tracer *t)
 {
+	bool verbose;
 	size_t i;
 
 	if (!t)
 		return;
+	verbose = t->opts.verbose;
 	tracer_core_close(t->core);
 	for (i = 0; i < t->n_ttys; i++)
 		free(t->tty_names[i]);
@@ -594,7 +597,7 @@ void tracer_destroy(struct tracer *t)
 		free(t->stop_at[i]);
 	free(t->stop_at);
 	free(t);
-	tracer_core_print_release();
+	printhook_release(verbose);
 }
 
 const char *tracer_strerror(int err)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * The tracing core: open, scope, seed, poll, stats, close. The only code that
- * touches libbpf and the skeleton; front ends call it and the formatters.
+ * The tracing core, as the public API (api.c) uses it: open, seed, poll,
+ * watch, stats, close. The only code that touches libbpf and the skeleton;
+ * its files are listed in core_impl.h.
  */
 #ifndef TRACER_CORE_H
 #define TRACER_CORE_H
@@ -67,14 +68,6 @@ struct tracer_core_stats {
 	uint64_t proc_capacity;
 	uint64_t excluded; /* execs dropped by the exclusion filters */
 };
-
-/*
- * libbpf's one print callback: the core's from the first hold to the last
- * release (one per handle, tracer_create() to tracer_destroy()), then the
- * program's again, unless the program has set another in between.
- */
-void tracer_core_print_hold(void);
-void tracer_core_print_release(void);
 
 /*
  * Opens, loads and attaches the BPF programs. On failure returns a negative

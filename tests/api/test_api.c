@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <sys/wait.h>
 #include <criterion/criterion.h>
 #include <tracer/tracer.h>
+#include "print_check.h"
 
 #define MAX_SEEN 64
 #define ARGV_MAX 4096
@@ -772,4 +774,35 @@ Test(api, exclude_missing_file)
 	cr_assert_eq(tracer_start(t), -ENOENT);
 	cr_assert(strstr(tracer_last_error(t), path), "%s", tracer_last_error(t));
 	tracer_destroy(t);
+}
+
+/*
+ * A verbose handle that was started and destroyed leaves libbpf's messages
+ * dropped again for the quiet handle still there (its start and its end
+ * each count once).
+ */
+Test(api, libbpf_quiet_again_after_a_verbose_handle_ran)
+{
+	uint32_t self = (uint32_t)getpid();
+	TRACER_OPTS(o, .pids = &self, .n_pids = 1, .verbose = true);
+	struct tracer *quiet, *loud;
+	int saved, null, ret;
+
+	quiet = start_tracer(&(struct collector){ 0 }, &self, 1, 0);
+	cr_assert_eq(tracer_create(&o, &loud), 0);
+	/* Its load and attach messages are not what is checked. */
+	saved = dup(STDERR_FILENO);
+	null = open("/dev/null", O_WRONLY);
+	cr_assert(saved >= 0 && null >= 0);
+	dup2(null, STDERR_FILENO);
+	ret = tracer_start(loud);
+	cr_assert_gt(print_through(current_print(), "%s\n", "written"), 0);
+	tracer_destroy(loud);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(null);
+	cr_assert_eq(ret, 0, "tracer_start: %s", tracer_strerror(ret));
+	cr_assert_eq(print_through(current_print(), "%s\n", "dropped"), 0,
+		     "libbpf's messages still written after the verbose handle is gone");
+	tracer_destroy(quiet);
 }

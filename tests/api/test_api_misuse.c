@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include <criterion/criterion.h>
 #include <tracer/tracer.h>
+#include "print_check.h"
 
 static struct tracer *created(void)
 {
@@ -240,15 +241,6 @@ static int set_later(enum libbpf_print_level level, const char *fmt, va_list arg
 	return mine(level, fmt, args);
 }
 
-/* The callback libbpf has now (libbpf can only swap it). */
-static libbpf_print_fn_t current_print(void)
-{
-	libbpf_print_fn_t cur = libbpf_set_print(NULL);
-
-	libbpf_set_print(cur);
-	return cur;
-}
-
 /*
  * libbpf's print callback is the library's from tracer_create() until the
  * last handle is destroyed, then the program's again; one that the program
@@ -368,4 +360,31 @@ Test(api_misuse, create_says_why)
 	cr_assert_str_eq(tracer_last_error(NULL), "", "another thread's failure showed here");
 	cr_assert_str_eq(tracer_last_error(t), "");
 	tracer_destroy(t);
+}
+
+static struct tracer *created_verbose(bool verbose)
+{
+	TRACER_OPTS(o, .verbose = verbose);
+	struct tracer *t = NULL;
+
+	cr_assert_eq(tracer_create(&o, &t), 0);
+	return t;
+}
+
+/*
+ * libbpf's messages are written while a handle created with verbose exists
+ * (started or not), and dropped while only quiet handles do, also after a
+ * verbose one came and went.
+ */
+Test(api_misuse, libbpf_messages_only_while_a_verbose_handle_exists)
+{
+	struct tracer *quiet = created_verbose(false), *loud;
+	libbpf_print_fn_t ours = current_print();
+
+	cr_assert_eq(print_through(ours, "%s\n", "dropped"), 0);
+	loud = created_verbose(true);
+	cr_assert_gt(print_through(ours, "%s\n", "written"), 0, "a verbose handle exists");
+	tracer_destroy(loud);
+	cr_assert_eq(print_through(ours, "%s\n", "dropped"), 0, "the verbose handle is gone");
+	tracer_destroy(quiet);
 }

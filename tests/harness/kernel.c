@@ -30,7 +30,7 @@ bool h_kernel_at_least(int major, int minor)
 
 bool h_has_prepare_exec(void)
 {
-	/* The test tracer itself uses (src/lib/core.c). */
+	/* The test tracer itself uses (src/lib/attach.c). */
 	return libbpf_find_vmlinux_btf_id("sched_prepare_exec", BPF_TRACE_RAW_TP) >= 0;
 }
 

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * The scope map (proc_state) from user space. The BPF programs keep it
+ * current through fork and exit; user space adds the processes that
+ * already run (seed.c, tracer_watch_pid()) and removes one on request.
+ *
+ * An entry carries the process's start time, as the kernel compares it to
+ * tell a reused pid: it comes from the kernel's own task listing (the
+ * iter/task seeder), never from /proc. An insert sets the pid's bit in the
+ * mapped proc_bits first (scope.bpf.h says why that order is exact), and
+ * an entry inserted for a process that died meanwhile is dropped again: its
+ * exit came before the entry, so no program would ever remove it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/types.h>
+#include "wire.h"
+#include "glob.h" /* before the skeleton: its read-only data holds patterns */
+#include "tracer.skel.h"
+#include "core_impl.h"
+#include "scope.h"
+
+int watch_snapshot(struct tracer_core *core, struct scope_task **tasks, size_t *n)
+{
+	struct tracer_task_rec rec;
+	struct scope_task *arr = NULL, *tmp;
+	size_t cap = 0, len = 0, got = 0;
+	ssize_t r;
+	int fd, ret = 0;
+
+	fd = bpf_iter_create(bpf_link__fd(core->skel->links.handle_iter_task));
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		r = read(fd, (char *)&rec + got, sizeof(rec) - got);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			ret = -errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		got += r;
+		if (got < sizeof(rec))
+			continue;
+		got = 0;
+		if (len == cap) {
+			cap = cap ? cap * 2 : 4096;
+			tmp = realloc(arr, cap * sizeof(*arr));
+			if (!tmp) {
+				ret = -ENOMEM;
+				break;
+			}
+			arr = tmp;
+		}
+		arr[len].pid = rec.pid;
+		arr[len].ppid = rec.ppid;
+		arr[len].tty_dev = rec.tty_dev;
+		arr[len].start_time = rec.start_time;
+		len++;
+	}
+	close(fd);
+	if (ret) {
+		free(arr);
+		return ret;
+	}
+	*tasks = arr;
+	*n = len;
+	return 0;
+}
+
+/* The counters the programs keep in .bss, changed from user space the same way. */
+static void bss_add(__u64 *counter, int64_t delta)
+{
+	__atomic_fetch_add(counter, delta, __ATOMIC_SEQ_CST);
+}
+
+/* Before an entry for pid is inserted: see scope.bpf.h for why it is exact. */
+static void proc_bit_set(struct tracer_core *core, uint32_t pid)
+{
+	if (pid / 64 < core->proc_bits_words)
+		__atomic_fetch_or(&core->proc_bits[pid / 64], 1ull << (pid % 64), __ATOMIC_SEQ_CST);
+}
+
+int watch_insert(struct tracer_core *core, const struct scope_member *m)
+{
+	struct tracer_proc v = {
+		.start_time = m->start_time,
+		.flags = m->flags,
+		.tty_dev = m->tty_dev,
+	};
+
+	proc_bit_set(core, m->pid);
+	if (bpf_map__update_elem(core->skel->maps.proc_state, &m->pid, sizeof(m->pid), &v,
+				 sizeof(v), BPF_NOEXIST)) {
+		if (errno == EEXIST)
+			return 0; /* a fork already made it watched */
+		return -errno;
+	}
+	bss_add(&core->skel->bss->watched_now, 1);
+	bss_add(&core->skel->bss->watched_total, 1);
+	return 1;
+}
+
+static int cmp_task_pid(const void *a, const void *b)
+{
+	const struct scope_task *x = a, *y = b;
+
+	return x->pid < y->pid ? -1 : x->pid > y->pid;
+}
+
+void watch_drop_dead(struct tracer_core *core, const struct watch_inserted *ins, size_t n_ins,
+		     struct scope_task *tasks, size_t n_tasks)
+{
+	struct tracer_proc v;
+	size_t i;
+
+	qsort(tasks, n_tasks, sizeof(*tasks), cmp_task_pid);
+	for (i = 0; i < n_ins; i++) {
+		struct scope_task key = { .pid = ins[i].pid };
+		struct scope_task *t = bsearch(&key, tasks, n_tasks, sizeof(*tasks), cmp_task_pid);
+
+		if (t && t->start_time == ins[i].start_time)
+			continue;
+		if (bpf_map__lookup_elem(core->skel->maps.proc_state, &ins[i].pid,
+					 sizeof(ins[i].pid), &v, sizeof(v), 0))
+			continue;
+		if (v.start_time != ins[i].start_time)
+			continue;
+		if (bpf_map__delete_elem(core->skel->maps.proc_state, &ins[i].pid,
+					 sizeof(ins[i].pid), 0) == 0)
+			bss_add(&core->skel->bss->watched_now, -1);
+	}
+}
+
+static struct scope_task *find_task(struct scope_task *tasks, size_t n, uint32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (tasks[i].pid == pid)
+			return &tasks[i];
+	return NULL;
+}
+
+/* Inserts the n members; those inserted here go into ins (*n_ins). 0 or -errno. */
+static int insert_members(struct tracer_core *core, const struct scope_member *members, int n,
+			  struct watch_inserted *ins, size_t *n_ins)
+{
+	int i, ret;
+
+	for (i = 0; i < n; i++) {
+		ret = watch_insert(core, &members[i]);
+		if (ret < 0)
+			return ret == -E2BIG ? -ENOSPC :
+					       ret; /* a full hash map refuses with E2BIG */
+		if (ret > 0) {
+			ins[*n_ins].pid = members[i].pid;
+			ins[*n_ins].start_time = members[i].start_time;
+			(*n_ins)++;
+		}
+	}
+	return 0;
+}
+
+int tracer_core_watch(struct tracer_core *core, uint32_t pid)
+{
+	struct scope_spec spec = {
+		.pids = &pid,
+		.n_pids = 1,
+		.watch_children = core->cfg.watch_children,
+	};
+	struct scope_task *tasks = NULL;
+	struct scope_member *members = NULL;
+	struct watch_inserted *ins = NULL;
+	size_t n_tasks = 0, n_ins = 0;
+	int n, ret;
+
+	/* The snapshot gives task->start_time exactly, as the kernel compares it. */
+	ret = watch_snapshot(core, &tasks, &n_tasks);
+	if (ret)
+		return ret;
+	if (!find_task(tasks, n_tasks, pid)) {
+		ret = -ESRCH;
+		goto out;
+	}
+	members = calloc(n_tasks, sizeof(*members));
+	ins = calloc(n_tasks, sizeof(*ins));
+	if (!members || !ins) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	n = scope_select(tasks, n_tasks, &spec, NULL, 0, members);
+	ret = n < 0 ? n : insert_members(core, members, n, ins, &n_ins);
+	if (ret)
+		goto out;
+	/* Those that died before their insert: the exit program could not drop them. */
+	free(tasks);
+	tasks = NULL;
+	if (watch_snapshot(core, &tasks, &n_tasks) == 0)
+		watch_drop_dead(core, ins, n_ins, tasks, n_tasks);
+out:
+	free(tasks);
+	free(members);
+	free(ins);
+	return ret;
+}
+
+int tracer_core_unwatch(struct tracer_core *core, uint32_t pid)
+{
+	if (bpf_map__delete_elem(core->skel->maps.proc_state, &pid, sizeof(pid), 0))
+		return errno == ENOENT ? -ENOENT : -errno;
+	bss_add(&core->skel->bss->watched_now, -1);
+	return 0;
+}
