@@ -82,7 +82,10 @@ struct run_opts {
 void run_exec(struct ctx_collector *c, const char *path, char *const argv[], char *const envp[],
 	      const struct child_setup *cs, const struct run_opts *ro);
 
-/* Running with TRACER_TEST_NO_PREPARE_EXEC (the path of kernels before 6.10). */
+/*
+ * Running with the test hook TRACER_TEST_NO_PREPARE_EXEC (the path of kernels
+ * before 6.10), in a build that has the hooks (src/lib/testhooks.h).
+ */
 bool fallback_path(void);
 
 void buf_add(struct buf *b, const char *p, size_t len, bool nul);

@@ -397,6 +397,8 @@ static void doomed_run(bool fallback)
 	long long wpid, pid, status;
 
 	H_REQUIRE();
+	if (fallback && h_has_prepare_exec())
+		H_REQUIRE_TEST_HOOK("TRACER_TEST_NO_PREPARE_EXEC");
 	write_doomed_elf(doomed);
 	h_control_start(&c, m);
 	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", doomed, "d0", m,
@@ -471,6 +473,8 @@ Test(exec, fallback_without_prepare_exec)
 	long long wpid, pid[3];
 
 	H_REQUIRE();
+	if (h_has_prepare_exec())
+		H_REQUIRE_TEST_HOOK("TRACER_TEST_NO_PREPARE_EXEC");
 	h_write_file(script, "#!/bin/sh\nexit 0\n", 17, 0755);
 	h_control_start(&c, m);
 	H_SPAWN(&w, WL_EXEC, "report-pid", "w", "gate", "fork", "exec", "3", "/bin/true", "true", m,

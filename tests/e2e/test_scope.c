@@ -488,6 +488,7 @@ Test(scope, fork_during_seeding)
 	int fd;
 
 	H_REQUIRE();
+	H_REQUIRE_TEST_HOOK("TRACER_TEST_SEED_HOLD");
 	cr_assert_eq(mkfifo(hold, 0600), 0, "mkfifo: %s", strerror(errno));
 	cr_assert_eq(mkfifo(go, 0600), 0, "mkfifo: %s", strerror(errno));
 	h_control_start(&c, m);

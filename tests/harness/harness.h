@@ -67,6 +67,22 @@ const char *h_skip_reason(void);
 	} while (0)
 
 /*
+ * Skips the test unless libtracer has its test hooks (src/lib/testhooks.h,
+ * -DTRACER_TEST_HOOKS=ON), hook being the one the test steers tracer with.
+ */
+#ifdef TRACER_TEST_HOOKS
+#define H_REQUIRE_TEST_HOOK(hook) ((void)0)
+#else
+#define H_REQUIRE_TEST_HOOK(hook)                                                                 \
+	do {                                                                                      \
+		h_teardown();                                                                     \
+		cr_skip_test(                                                                     \
+			"%s is a test hook, not built in: configure with -DTRACER_TEST_HOOKS=ON", \
+			hook);                                                                    \
+	} while (0)
+#endif
+
+/*
  * Suite hooks: .init = h_setup, .fini = h_teardown (which kills and reaps
  * what the test started and frees what the harness gave it).
  */
