@@ -558,23 +558,12 @@ int tracer_stop(struct tracer *t)
 
 int tracer_get_stats(struct tracer *t, struct tracer_stats *st)
 {
-	struct tracer_core_stats cs;
-
 	if (!t || !st)
 		return -EINVAL;
-	memset(st, 0, sizeof(*st));
-	if (!t->core)
-		return 0;
-	tracer_core_get_stats(t->core, &cs);
-	st->events = cs.events;
-	st->lost = cs.lost;
-	st->malformed = cs.malformed;
-	st->insert_fail = cs.insert_fail;
-	st->stage_fail = cs.stage_fail;
-	st->watched_now = cs.watched_now;
-	st->watched_total = cs.watched_total;
-	st->proc_capacity = cs.proc_capacity;
-	st->excluded = cs.excluded;
+	if (t->core)
+		tracer_core_get_stats(t->core, st);
+	else
+		memset(st, 0, sizeof(*st));
 	return 0;
 }
 

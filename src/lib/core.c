@@ -170,7 +170,7 @@ int core_read_cpu_stats(struct tracer_core *core)
 	return 0;
 }
 
-void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st)
+void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
 {
 	int cpu;
 

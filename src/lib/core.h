@@ -57,18 +57,6 @@ struct tracer_core_callbacks {
 	void *ctx;
 };
 
-struct tracer_core_stats {
-	uint64_t events; /* records delivered */
-	uint64_t lost; /* ring-buffer reservations that failed */
-	uint64_t malformed; /* records that did not decode */
-	uint64_t insert_fail; /* processes that could not be watched (state map full) */
-	uint64_t stage_fail; /* exec stages that could not be allocated */
-	uint64_t watched_now;
-	uint64_t watched_total;
-	uint64_t proc_capacity;
-	uint64_t excluded; /* execs dropped by the exclusion filters */
-};
-
 /*
  * Opens, loads and attaches the BPF programs. On failure returns a negative
  * errno and writes a one-line reason into err.
@@ -96,7 +84,8 @@ void tracer_core_detach(struct tracer_core *core);
 /* Delivers everything buffered, and losses not yet reported. */
 int tracer_core_drain(struct tracer_core *core);
 
-void tracer_core_get_stats(struct tracer_core *core, struct tracer_core_stats *st);
+/* The counters, as tracer_get_stats() gives them. */
+void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st);
 
 /* The ring buffer's epoll descriptor: readable when the kernel has woken the reader. */
 int tracer_core_fd(struct tracer_core *core);

@@ -28,6 +28,21 @@ static struct tracer_bytes cut_at_nul(const char *p, size_t len)
 	return b;
 }
 
+/* A comm field of the record at off: at most TRACER_COMM_LEN bytes, up to its NUL. */
+static struct tracer_bytes rec_comm(const unsigned char *rec, size_t off)
+{
+	return cut_at_nul((const char *)rec + off, TRACER_COMM_LEN);
+}
+
+/* The fixed part of a record (fixed_len bytes) copied out: 0, or -EINVAL when it is shorter. */
+static int copy_fixed(void *fixed, size_t fixed_len, const unsigned char *rec, size_t size)
+{
+	if (size < fixed_len)
+		return -EINVAL;
+	memcpy(fixed, rec, fixed_len);
+	return 0;
+}
+
 static int decode_exit(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_event *ev)
 {
@@ -35,14 +50,12 @@ static int decode_exit(const unsigned char *rec, size_t size,
 	struct tracer_exit_rec r;
 	uint64_t from;
 
-	if (size < sizeof(r))
+	if (copy_fixed(&r, sizeof(r), rec, size))
 		return -EINVAL;
-	memcpy(&r, rec, sizeof(r));
 	ev->exit.pid = r.pid;
 	ev->exit.ppid = r.ppid;
 	ev->exit.exit_code = r.exit_code;
-	ev->exit.comm = cut_at_nul((const char *)rec + offsetof(struct tracer_exit_rec, comm),
-				   TRACER_COMM_LEN);
+	ev->exit.comm = rec_comm(rec, offsetof(struct tracer_exit_rec, comm));
 	ev->exit.start_ns = r.start_time;
 	ev->exit.started_before = r.start_time < epoch;
 	from = r.start_time < epoch ? epoch : r.start_time;
@@ -54,15 +67,13 @@ static int decode_fork(const unsigned char *rec, size_t size, struct tracer_even
 {
 	struct tracer_fork_rec r;
 
-	if (size < sizeof(r))
+	if (copy_fixed(&r, sizeof(r), rec, size))
 		return -EINVAL;
-	memcpy(&r, rec, sizeof(r));
 	ev->fork.pid = r.pid;
 	ev->fork.ppid = r.ppid;
 	ev->fork.parent_tid = r.parent_tid;
 	ev->fork.start_ns = r.start_time;
-	ev->fork.comm = cut_at_nul((const char *)rec + offsetof(struct tracer_fork_rec, comm),
-				   TRACER_COMM_LEN);
+	ev->fork.comm = rec_comm(rec, offsetof(struct tracer_fork_rec, comm));
 	return 0;
 }
 
@@ -71,9 +82,8 @@ static int decode_signal(const unsigned char *rec, size_t size, struct tracer_ev
 	struct tracer_signal_event *x = &ev->signal;
 	struct tracer_signal_rec r;
 
-	if (size < sizeof(r))
+	if (copy_fixed(&r, sizeof(r), rec, size))
 		return -EINVAL;
-	memcpy(&r, rec, sizeof(r));
 	x->sig = r.sig;
 	x->code = r.code;
 	x->result = r.result;
@@ -86,12 +96,8 @@ static int decode_signal(const unsigned char *rec, size_t size, struct tracer_ev
 	x->sender_tid = r.sender_tid;
 	x->target_pid = r.target_pid;
 	x->target_tid = r.target_tid;
-	x->sender_comm =
-		cut_at_nul((const char *)rec + offsetof(struct tracer_signal_rec, sender_comm),
-			   TRACER_COMM_LEN);
-	x->target_comm =
-		cut_at_nul((const char *)rec + offsetof(struct tracer_signal_rec, target_comm),
-			   TRACER_COMM_LEN);
+	x->sender_comm = rec_comm(rec, offsetof(struct tracer_signal_rec, sender_comm));
+	x->target_comm = rec_comm(rec, offsetof(struct tracer_signal_rec, target_comm));
 	return 0;
 }
 
@@ -190,124 +196,168 @@ static void decode_env(const struct tracer_exec_rec *r, const char *p,
 	x->total_env_bytes = r->env_total > r->env_size ? r->env_total : r->env_size;
 }
 
+/*
+ * The lengths the record announces, each within its bound, against its
+ * real size. 32-bit lengths: their 64-bit sum cannot wrap.
+ */
+static bool exec_lengths_add_up(const struct tracer_exec_rec *r, size_t size)
+{
+	bool has_arg0 = (r->flags & TRACER_EXEC_HAS_ARG0) != 0;
+	bool has_env = (r->flags & TRACER_EXEC_ENV) != 0;
+	uint64_t want;
+	int i;
+
+	if (r->filename_len > TRACER_FILENAME_MAX || (!has_env && r->env_size) ||
+	    r->cwd.len > PATH_REC_MAX || r->exe.len > PATH_REC_MAX || r->interp.len > PATH_REC_MAX)
+		return false;
+	want = (uint64_t)r->filename_len + (has_arg0 ? r->arg0_len : 0) + r->args_size +
+	       r->env_size + r->cwd.len + r->exe.len + r->interp.len;
+	for (i = 0; i < 3; i++) {
+		if (r->stdio[i].len > PATH_REC_MAX)
+			return false;
+		want += r->stdio[i].len;
+	}
+	return want == (uint64_t)(size - sizeof(*r));
+}
+
+/* What the walk over the argument strings found. */
+struct argv_walk {
+	size_t shown; /* into argv_buf */
+	size_t available; /* the caller's strings in the record */
+	size_t nstr; /* every string, the interpreter's too */
+	uint64_t kept_bytes; /* the caller's, each with its NUL */
+	uint64_t skipped_bytes; /* the interpreter's */
+	bool cut_last; /* the last string has no NUL: cut */
+	bool skip_whole; /* every string of the interpreter's is there, whole */
+};
+
+/*
+ * The true count and size of the caller's argv when the record carries
+ * them (TRACER_EXEC_TOTALS); what was read when it does not. From the new
+ * image's area, the size counts the interpreter's strings: they are taken
+ * off, and the caller's own argv[0] (arg0) put back.
+ */
+static void argv_totals(const struct tracer_exec_rec *r, const struct argv_walk *w,
+			struct tracer_exec_event *x)
+{
+	bool has_arg0 = (r->flags & TRACER_EXEC_HAS_ARG0) != 0;
+
+	x->total_argc = (uint32_t)w->available;
+	x->total_argv_bytes = w->kept_bytes;
+	if (!(r->flags & TRACER_EXEC_TOTALS))
+		return;
+	if (r->argc > w->available)
+		x->total_argc = r->argc;
+	if (!(r->flags & TRACER_EXEC_ARGS_FROM_MM))
+		x->total_argv_bytes = r->args_total;
+	else if (w->skip_whole && r->args_total >= w->skipped_bytes)
+		x->total_argv_bytes = r->args_total - w->skipped_bytes +
+				      (has_arg0 ? (uint64_t)r->arg0_len + 1 : 0);
+	if (x->total_argv_bytes < w->kept_bytes)
+		x->total_argv_bytes = w->kept_bytes;
+}
+
+/*
+ * The caller's arguments into argv_buf (at most max_shown): its own argv[0]
+ * first when an interpreter replaced it (arg0, else NULL), then the strings
+ * of [p, end) but the first r->skip, which the kernel inserted.
+ */
+static void decode_argv(const struct tracer_exec_rec *r, const struct tracer_bytes *arg0,
+			const char *p, const char *end, size_t max_shown,
+			struct tracer_bytes *argv_buf, struct tracer_exec_event *x)
+{
+	struct argv_walk w = { .skip_whole = true };
+	struct tracer_bytes s;
+	const char *nul;
+
+	if (arg0) {
+		w.available++;
+		w.kept_bytes += arg0->len + 1;
+		if (w.shown < max_shown)
+			argv_buf[w.shown++] = *arg0;
+	}
+	for (; p < end; p = nul ? nul + 1 : end) {
+		nul = memchr(p, '\0', (size_t)(end - p));
+		s.ptr = p;
+		s.len = nul ? (size_t)(nul - p) : (size_t)(end - p);
+		if (!nul)
+			w.cut_last = true;
+		if (w.nstr++ < r->skip) {
+			w.skipped_bytes += s.len + 1;
+			w.skip_whole &= nul != NULL;
+			continue;
+		}
+		w.available++;
+		w.kept_bytes += s.len + (nul != NULL);
+		if (w.shown < max_shown)
+			argv_buf[w.shown++] = s;
+	}
+	if (w.nstr < r->skip)
+		w.skip_whole = false;
+
+	x->argc = (uint32_t)w.shown;
+	x->argv = argv_buf;
+	x->argv_fault = (r->flags & TRACER_EXEC_ARGS_FAULT) != 0;
+	x->argv_truncated = (r->flags & (TRACER_EXEC_ARGS_CUT | TRACER_EXEC_ARGS_FAULT)) ||
+			    r->args_size < r->args_total || w.cut_last || w.available > w.shown ||
+			    (r->argc != 0 && w.available < r->argc);
+	argv_totals(r, &w, x);
+}
+
+/* The fixed part: who, with which ids, on which terminal. */
+static void decode_exec_caller(const struct tracer_exec_rec *r, const unsigned char *rec,
+			       struct tracer_exec_event *x)
+{
+	const char *tty = (const char *)rec + offsetof(struct tracer_exec_rec, tty);
+
+	x->pid = r->pid;
+	x->tid = r->tid;
+	x->ppid = r->ppid;
+	x->uid = r->uid;
+	x->gid = r->gid;
+	x->euid = r->euid;
+	x->egid = r->egid;
+	x->ret = r->ret;
+	x->syscall_nr = r->syscall_nr;
+	x->comm = rec_comm(rec, offsetof(struct tracer_exec_rec, comm));
+	/* A C string is needed: a name that fills the field without its NUL is not shown. */
+	x->tty = tty[0] && memchr(tty, '\0', TRACER_TTY_LEN) ? tty : NULL;
+}
+
+/* An exec record: the fixed part, then data[] in the order wire.h gives. */
 static int decode_exec(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_bytes *argv_buf,
 		       size_t argv_cap, struct tracer_event *ev)
 {
 	struct tracer_exec_event *x = &ev->exec;
-	struct tracer_exec_rec r;
 	struct tracer_bytes arg0 = { 0 };
-	const char *data, *tty, *p, *end;
-	size_t max_shown, shown = 0, available = 0, nstr = 0;
-	uint64_t skipped_bytes = 0, kept_bytes = 0;
-	bool has_arg0, has_env, cut_last = false, skip_whole = true;
-	uint64_t want;
+	struct tracer_exec_rec r;
+	const char *p, *end;
+	size_t max_shown;
+	bool has_arg0;
 	int i;
 
-	if (size < sizeof(r))
+	if (copy_fixed(&r, sizeof(r), rec, size) || !exec_lengths_add_up(&r, size))
 		return -EINVAL;
-	memcpy(&r, rec, sizeof(r));
 	has_arg0 = (r.flags & TRACER_EXEC_HAS_ARG0) != 0;
-	has_env = (r.flags & TRACER_EXEC_ENV) != 0;
+	decode_exec_caller(&r, rec, x);
 
-	/* 32-bit lengths: their 64-bit sum cannot wrap. */
-	if (r.filename_len > TRACER_FILENAME_MAX || (!has_env && r.env_size) ||
-	    r.cwd.len > PATH_REC_MAX || r.exe.len > PATH_REC_MAX || r.interp.len > PATH_REC_MAX)
-		return -EINVAL;
-	want = (uint64_t)r.filename_len + (has_arg0 ? r.arg0_len : 0) + r.args_size + r.env_size +
-	       r.cwd.len + r.exe.len + r.interp.len;
-	for (i = 0; i < 3; i++) {
-		if (r.stdio[i].len > PATH_REC_MAX)
-			return -EINVAL;
-		want += r.stdio[i].len;
-	}
-	if (want != (uint64_t)(size - sizeof(r)))
-		return -EINVAL;
-
-	x->pid = r.pid;
-	x->tid = r.tid;
-	x->ppid = r.ppid;
-	x->uid = r.uid;
-	x->gid = r.gid;
-	x->euid = r.euid;
-	x->egid = r.egid;
-	x->ret = r.ret;
-	x->syscall_nr = r.syscall_nr;
-	x->comm = cut_at_nul((const char *)rec + offsetof(struct tracer_exec_rec, comm),
-			     TRACER_COMM_LEN);
-	/* A C string is needed: a name that fills the field without its NUL is not shown. */
-	tty = (const char *)rec + offsetof(struct tracer_exec_rec, tty);
-	x->tty = tty[0] && memchr(tty, '\0', TRACER_TTY_LEN) ? tty : NULL;
-
-	data = (const char *)rec + sizeof(r);
-	x->filename = cut_at_nul(data, r.filename_len);
+	p = (const char *)rec + sizeof(r);
+	x->filename = cut_at_nul(p, r.filename_len);
 	x->filename_truncated = (r.flags & TRACER_EXEC_FILENAME_CUT) != 0;
 	x->filename_fault = (r.flags & TRACER_EXEC_FILENAME_FAULT) != 0;
-	p = data + r.filename_len;
+	p += r.filename_len;
 	if (has_arg0) {
 		arg0 = cut_at_nul(p, r.arg0_len);
 		p += r.arg0_len;
 	}
 	end = p + r.args_size;
-
 	max_shown = argv_buf ? argv_cap : 0;
 	if (lim && lim->max_args && lim->max_args < max_shown)
 		max_shown = lim->max_args;
+	decode_argv(&r, has_arg0 ? &arg0 : NULL, p, end, max_shown, argv_buf, x);
 
-	if (has_arg0) {
-		available++;
-		kept_bytes += arg0.len + 1;
-		if (shown < max_shown)
-			argv_buf[shown++] = arg0;
-	}
-	while (p < end) {
-		const char *nul = memchr(p, '\0', (size_t)(end - p));
-		struct tracer_bytes s = {
-			.ptr = p,
-			.len = nul ? (size_t)(nul - p) : (size_t)(end - p),
-		};
-
-		if (!nul)
-			cut_last = true;
-		/* The first skip strings are the interpreter's, not the caller's. */
-		if (nstr++ >= r.skip) {
-			available++;
-			kept_bytes += s.len + (nul != NULL);
-			if (shown < max_shown)
-				argv_buf[shown++] = s;
-		} else {
-			skipped_bytes += s.len + 1;
-			if (!nul)
-				skip_whole = false;
-		}
-		p = nul ? nul + 1 : end;
-	}
-	if (nstr < r.skip)
-		skip_whole = false;
-
-	x->argc = (uint32_t)shown;
-	x->argv = argv_buf;
-	x->argv_fault = (r.flags & TRACER_EXEC_ARGS_FAULT) != 0;
-	x->argv_truncated = (r.flags & (TRACER_EXEC_ARGS_CUT | TRACER_EXEC_ARGS_FAULT)) ||
-			    r.args_size < r.args_total || cut_last || available > shown ||
-			    (r.argc != 0 && available < r.argc);
-
-	/* The true count and size; what was read when they are not known. */
-	x->total_argc = (uint32_t)available;
-	x->total_argv_bytes = kept_bytes;
-	if (r.flags & TRACER_EXEC_TOTALS) {
-		if (r.argc > available)
-			x->total_argc = r.argc;
-		if (!(r.flags & TRACER_EXEC_ARGS_FROM_MM))
-			x->total_argv_bytes = r.args_total;
-		else if (skip_whole && r.args_total >= skipped_bytes)
-			x->total_argv_bytes = r.args_total - skipped_bytes +
-					      (has_arg0 ? (uint64_t)r.arg0_len + 1 : 0);
-		if (x->total_argv_bytes < kept_bytes)
-			x->total_argv_bytes = kept_bytes;
-	}
-
-	if (has_env)
+	if (r.flags & TRACER_EXEC_ENV)
 		decode_env(&r, end, lim, x);
 	p = end + r.env_size;
 	x->cwd = take_path(&p, r.cwd.len, r.cwd.flags);
@@ -344,8 +394,7 @@ static int decode_stop(const unsigned char *rec, size_t size, struct tracer_byte
 	x->euid = r.euid;
 	x->error = r.err;
 	x->pattern_index = r.pattern;
-	x->comm = cut_at_nul((const char *)rec + offsetof(struct tracer_stop_rec, comm),
-			     TRACER_COMM_LEN);
+	x->comm = rec_comm(rec, offsetof(struct tracer_stop_rec, comm));
 	p = data + TRACER_STOP_EXE_OFF;
 	x->exe = take_path(&p, r.exe_len, r.exe_flags);
 	x->filename.ptr = data + TRACER_STOP_FILENAME_OFF;

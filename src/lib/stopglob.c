@@ -16,6 +16,29 @@ static void class_add(__u8 *cls, unsigned int lo, unsigned int hi)
 }
 
 /*
+ * One member of a bracket expression at *p, a byte or a backslash and the
+ * byte it escapes, into *c; *p moves past it.
+ */
+static int class_member(const char **p, unsigned int *c, const char **why)
+{
+	const char *q = *p;
+
+	if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+		*why = "character classes ([:name:]), equivalence classes and collating symbols are not supported";
+		return -EINVAL;
+	}
+	if (*q == '\\')
+		q++;
+	if (!*q) {
+		*why = "unterminated '['";
+		return -EINVAL;
+	}
+	*c = (unsigned char)*q++;
+	*p = q;
+	return 0;
+}
+
+/*
  * A bracket expression at p (just after '['): its set into cls, the pattern
  * position after its ']' into *end. The first byte (after '!' or '^') is a
  * member even when it is ']'; a '-' between two members makes a range (an
@@ -26,7 +49,7 @@ static int parse_class(const char *p, __u8 *cls, const char **end, const char **
 {
 	bool negate = false, first = true;
 	unsigned int lo, hi;
-	int i;
+	int i, ret;
 
 	memset(cls, 0, 32);
 	if (*p == '!' || *p == '^') {
@@ -34,34 +57,18 @@ static int parse_class(const char *p, __u8 *cls, const char **end, const char **
 		p++;
 	}
 	for (;;) {
-		if (!*p)
-			goto unterminated;
 		if (*p == ']' && !first)
 			break;
 		first = false;
-		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
-			*why = "character classes ([:name:]), equivalence classes and collating symbols are not supported";
-			return -EINVAL;
-		}
-		if (*p == '\\') {
-			p++;
-			if (!*p)
-				goto unterminated;
-		}
-		lo = (unsigned char)*p++;
+		ret = class_member(&p, &lo, why);
+		if (ret)
+			return ret;
 		hi = lo;
 		if (p[0] == '-' && p[1] && p[1] != ']') {
 			p++;
-			if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
-				*why = "character classes ([:name:]), equivalence classes and collating symbols are not supported";
-				return -EINVAL;
-			}
-			if (*p == '\\') {
-				p++;
-				if (!*p)
-					goto unterminated;
-			}
-			hi = (unsigned char)*p++;
+			ret = class_member(&p, &hi, why);
+			if (ret)
+				return ret;
 		}
 		class_add(cls, lo, hi);
 	}
@@ -72,9 +79,6 @@ static int parse_class(const char *p, __u8 *cls, const char **end, const char **
 	cls[0] &= ~1u;
 	*end = p + 1;
 	return 0;
-unterminated:
-	*why = "unterminated '['";
-	return -EINVAL;
 }
 
 int glob_compile(const char *pattern, struct tracer_glob *g, const char **why)
