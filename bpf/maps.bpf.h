@@ -23,8 +23,9 @@ const volatile bool tty_scope = false;
 /* Every process is in scope: no lookup, proc_state stays empty. */
 const volatile bool system_wide = false;
 const volatile bool watch_children = true;
-const volatile __u32 max_args = TRACER_ARGS_DEFAULT;
-const volatile __u32 max_arg_bytes = TRACER_ARGBYTES_DEFAULT;
+/* Always set (the defaults are the public header's); max_args 0: no count limit. */
+const volatile __u32 max_args = 0;
+const volatile __u32 max_arg_bytes = 0;
 /* Which records to send. */
 const volatile bool send_exec = true;
 /* sched_process_exec reports the exec (no sched_prepare_exec: before 6.10). */

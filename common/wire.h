@@ -21,14 +21,14 @@
 #define TRACER_EXCL_CALLER 2u /* --exclude-caller: execs made by a process running it */
 
 /*
- * Argument capture limits: 0 arguments means no count limit; the byte limit
- * applies to argv and, separately, to the environment. The strings are copied
- * into the record in pieces of TRACER_ARG_CHUNK bytes, so the limit does not
- * size any kernel buffer.
+ * Argument capture bounds (max_args, max_arg_bytes in read-only data: the
+ * public header's TRACER_MAX_ARGS_LIMIT and TRACER_MAX_ARG_BYTES_LIMIT,
+ * pinned by src/lib/attach.c; the defaults are the public header's alone).
+ * The byte limit applies to argv and, separately, to the environment. The
+ * strings are copied into the record in pieces of TRACER_ARG_CHUNK bytes, so
+ * the limit does not size any kernel buffer.
  */
-#define TRACER_ARGS_DEFAULT 0
 #define TRACER_ARGS_HARD_MAX (1u << 20)
-#define TRACER_ARGBYTES_DEFAULT (256u << 10)
 #define TRACER_ARGBYTES_HARD_MAX (2u << 20)
 #define TRACER_ARG_CHUNK 4096
 /*

@@ -334,7 +334,11 @@ struct tracer_options {
 	 * then be empty. No process table is kept: watched_now stays 0.
 	 */
 	bool system_wide;
-	/* Which events the kernel sends: TRACER_EVENT_BIT()s; 0 means exec only. */
+	/*
+	 * Which events the kernel sends: TRACER_EVENT_BIT()s of TRACER_EVENTS_ALL;
+	 * none of them (0) means exec only. TRACER_EVENT_LOST and
+	 * TRACER_EVENT_STOP events are delivered whatever it says.
+	 */
 	uint32_t events;
 	/* Argument capture limits per exec: TRACER_MAX_ARGS_* and TRACER_MAX_ARG_BYTES_*. */
 	unsigned int max_args;

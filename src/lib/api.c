@@ -12,45 +12,18 @@
 #include <unistd.h>
 #include <linux/types.h>
 #include <tracer/tracer.h>
-#include "wire.h"
+#include "config.h"
 #include "core.h"
 #include "errmsg.h"
 #include "exclfile.h"
 #include "exclude.h"
 #include "printhook.h"
 #include "stopglob.h"
-#include "glob.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 
-/* The public limits are the wire format's. */
-_Static_assert(TRACER_MAX_ARGS_LIMIT == TRACER_ARGS_HARD_MAX, "max_args limit");
-_Static_assert(TRACER_MAX_ARGS_DEFAULT == TRACER_ARGS_DEFAULT, "max_args default");
-_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == TRACER_ARGBYTES_HARD_MAX, "max_arg_bytes limit");
-_Static_assert(TRACER_MAX_ARG_BYTES_DEFAULT == TRACER_ARGBYTES_DEFAULT, "max_arg_bytes default");
-_Static_assert(TRACER_SYSCALL_EXECVE == TRACER_NR_EXECVE &&
-		       TRACER_SYSCALL_EXECVEAT == TRACER_NR_EXECVEAT,
-	       "syscall numbers");
-_Static_assert((int)TRACER_SIGNAL_DELIVERED == (int)TRACER_SIG_DELIVERED &&
-		       (int)TRACER_SIGNAL_IGNORED == (int)TRACER_SIG_IGNORED &&
-		       (int)TRACER_SIGNAL_ALREADY_PENDING == (int)TRACER_SIG_ALREADY_PENDING &&
-		       (int)TRACER_SIGNAL_QUEUE_FULL == (int)TRACER_SIG_OVERFLOW_FAIL &&
-		       (int)TRACER_SIGNAL_INFO_LOST == (int)TRACER_SIG_LOSE_INFO,
-	       "signal verdicts");
-_Static_assert(TRACER_STOP_PATTERNS_MAX == TRACER_STOP_MAX &&
-		       TRACER_STOP_PATTERN_MAX == TRACER_GLOB_MAX,
-	       "stop_at limits");
-
 struct tracer {
-	struct tracer_options opts; /* pids and ttys point into the copies below */
-	uint32_t *pids; /* processes (thread ids resolved), no duplicates */
-	size_t n_pids;
-	char **tty_names;
-	uint32_t *tty_devs;
-	size_t n_ttys;
-	struct exclude_list excl; /* copies of the options' exclusions */
-	char **stop_at; /* copies of the options' --stop-at patterns */
-	size_t n_stop_at;
+	struct tracer_config cfg; /* the core reads it while it runs */
 	struct tracer_core *core; /* NULL until started */
 	char err[256];
 };
@@ -157,9 +130,9 @@ static int resolve_pids(struct tracer *t)
 	size_t i, j, n = 0;
 	uint32_t tgid;
 
-	for (i = 0; i < t->n_pids; i++) {
-		if (t->pids[i] == 0 || sys_pid_tgid(t->pids[i], &tgid)) {
-			set_err(t, "no such process: %u", t->pids[i]);
+	for (i = 0; i < t->cfg.n_pids; i++) {
+		if (t->cfg.pids[i] == 0 || sys_pid_tgid(t->cfg.pids[i], &tgid)) {
+			set_err(t, "no such process: %u", t->cfg.pids[i]);
 			return -ESRCH;
 		}
 		if (sys_process_dead(tgid)) {
@@ -168,16 +141,16 @@ static int resolve_pids(struct tracer *t)
 				tgid);
 			return -ESRCH;
 		}
-		if (tgid != t->pids[i] && t->opts.verbose)
+		if (tgid != t->cfg.pids[i] && t->cfg.opts.verbose)
 			fprintf(stderr, "tracer: %u is a thread of process %u: watching %u\n",
-				t->pids[i], tgid, tgid);
+				t->cfg.pids[i], tgid, tgid);
 		for (j = 0; j < n; j++)
-			if (t->pids[j] == tgid)
+			if (t->cfg.pids[j] == tgid)
 				break;
 		if (j == n)
-			t->pids[n++] = tgid;
+			t->cfg.pids[n++] = tgid;
 	}
-	t->n_pids = n;
+	t->cfg.n_pids = n;
 	return 0;
 }
 
@@ -187,10 +160,10 @@ static int resolve_ttys(struct tracer *t)
 	size_t i;
 	int ret;
 
-	for (i = 0; i < t->n_ttys; i++) {
-		const char *name = t->tty_names[i];
+	for (i = 0; i < t->cfg.n_ttys; i++) {
+		const char *name = t->cfg.tty_names[i];
 
-		ret = tty_resolve(name, &t->tty_devs[i]);
+		ret = tty_resolve(name, &t->cfg.tty_devs[i]);
 		if (ret == -ENOENT)
 			set_err(t, "no such terminal: %s", name);
 		else if (ret == -ENOTTY && tty_is_own_alias(name) && tty_own_path(own, sizeof(own)))
@@ -224,9 +197,9 @@ static int add_exclusion(struct tracer *t, int kind, const char *value)
 
 	if (!value)
 		return create_fail(-EINVAL, "an %s is NULL", what[kind]);
-	ret = kind == 0 ? exclude_add_path(&t->excl, value) :
-	      kind == 1 ? exclude_add_caller(&t->excl, value) :
-			  exclude_add_comm(&t->excl, value);
+	ret = kind == 0 ? exclude_add_path(&t->cfg.excl, value) :
+	      kind == 1 ? exclude_add_caller(&t->cfg.excl, value) :
+			  exclude_add_comm(&t->cfg.excl, value);
 	if (ret == -E2BIG)
 		return create_fail(
 			ret,
@@ -269,12 +242,12 @@ static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 {
 	if (!o->n_stop_at)
 		return 0;
-	t->stop_at = calloc(o->n_stop_at, sizeof(*t->stop_at));
-	if (!t->stop_at)
+	t->cfg.stop_at = calloc(o->n_stop_at, sizeof(*t->cfg.stop_at));
+	if (!t->cfg.stop_at)
 		return -ENOMEM;
-	for (t->n_stop_at = 0; t->n_stop_at < o->n_stop_at; t->n_stop_at++) {
-		t->stop_at[t->n_stop_at] = strdup(o->stop_at[t->n_stop_at]);
-		if (!t->stop_at[t->n_stop_at])
+	for (t->cfg.n_stop_at = 0; t->cfg.n_stop_at < o->n_stop_at; t->cfg.n_stop_at++) {
+		t->cfg.stop_at[t->cfg.n_stop_at] = strdup(o->stop_at[t->cfg.n_stop_at]);
+		if (!t->cfg.stop_at[t->cfg.n_stop_at])
 			return -ENOMEM;
 	}
 	return 0;
@@ -283,17 +256,17 @@ static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 /* The handle's copies of what the caller's arrays hold; they need not outlive tracer_create(). */
 static int copy_scope(struct tracer *t, const struct tracer_options *o)
 {
-	t->pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->pids));
-	t->tty_names = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_names));
-	t->tty_devs = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->tty_devs));
-	if (!t->pids || !t->tty_names || !t->tty_devs)
+	t->cfg.pids = calloc(o->n_pids ? o->n_pids : 1, sizeof(*t->cfg.pids));
+	t->cfg.tty_names = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->cfg.tty_names));
+	t->cfg.tty_devs = calloc(o->n_ttys ? o->n_ttys : 1, sizeof(*t->cfg.tty_devs));
+	if (!t->cfg.pids || !t->cfg.tty_names || !t->cfg.tty_devs)
 		return -ENOMEM;
 	if (o->n_pids)
-		memcpy(t->pids, o->pids, o->n_pids * sizeof(*t->pids));
-	t->n_pids = o->n_pids;
-	for (t->n_ttys = 0; t->n_ttys < o->n_ttys; t->n_ttys++) {
-		t->tty_names[t->n_ttys] = strdup(o->ttys[t->n_ttys]);
-		if (!t->tty_names[t->n_ttys])
+		memcpy(t->cfg.pids, o->pids, o->n_pids * sizeof(*t->cfg.pids));
+	t->cfg.n_pids = o->n_pids;
+	for (t->cfg.n_ttys = 0; t->cfg.n_ttys < o->n_ttys; t->cfg.n_ttys++) {
+		t->cfg.tty_names[t->cfg.n_ttys] = strdup(o->ttys[t->cfg.n_ttys]);
+		if (!t->cfg.tty_names[t->cfg.n_ttys])
 			return -ENOMEM;
 	}
 	return 0;
@@ -324,7 +297,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	if (!t)
 		return create_fail(-ENOMEM, "out of memory");
 	printhook_hold(o->verbose); /* released by tracer_destroy() */
-	t->opts = *o;
+	t->cfg.opts = *o;
 	ret = copy_scope(t, o);
 	if (!ret)
 		ret = copy_exclusions(t, o);
@@ -337,16 +310,17 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 		return ret;
 	}
 	/* Pointers into the caller's memory are not kept: the copies above are. */
-	t->opts.pids = NULL;
-	t->opts.ttys = NULL;
-	t->opts.exclude_paths = NULL;
-	t->opts.exclude_comms = NULL;
-	t->opts.stop_at = NULL;
-	t->opts.exclude_callers = NULL;
-	if (!t->opts.events)
-		t->opts.events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
-	if (!t->opts.epoch_ns)
-		t->opts.epoch_ns = sys_now_ns();
+	t->cfg.opts.pids = NULL;
+	t->cfg.opts.ttys = NULL;
+	t->cfg.opts.exclude_paths = NULL;
+	t->cfg.opts.exclude_comms = NULL;
+	t->cfg.opts.stop_at = NULL;
+	t->cfg.opts.exclude_callers = NULL;
+	/* None of the kinds the kernel sends: exec only (tracer.h), decided here alone. */
+	if (!(t->cfg.opts.events & TRACER_EVENTS_ALL))
+		t->cfg.opts.events |= TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
+	if (!t->cfg.opts.epoch_ns)
+		t->cfg.opts.epoch_ns = sys_now_ns();
 	*out = t;
 	return 0;
 }
@@ -359,12 +333,12 @@ static int deliver_event(void *ctx, const struct tracer_event *ev)
 	if (ev->type == TRACER_EVENT_STOP) {
 		/* The pattern's text is the library's copy. */
 		stop = *ev;
-		stop.stop.pattern = ev->stop.pattern_index < t->n_stop_at ?
-					    t->stop_at[ev->stop.pattern_index] :
+		stop.stop.pattern = ev->stop.pattern_index < t->cfg.n_stop_at ?
+					    t->cfg.stop_at[ev->stop.pattern_index] :
 					    "";
 		ev = &stop;
 	}
-	return t->opts.on_event ? t->opts.on_event(t->opts.ctx, ev) : 0;
+	return t->cfg.opts.on_event ? t->cfg.opts.on_event(t->cfg.opts.ctx, ev) : 0;
 }
 
 static int deliver_lost(void *ctx, uint64_t ts_ns, uint64_t count, uint32_t cpu)
@@ -399,16 +373,33 @@ static int check_machine(struct tracer *t)
 	return ret < 0 ? ret : ret ? -EIO : 0;
 }
 
+/*
+ * The processes named must have been found alive by the seeding (one that
+ * the task listing misses but /proc shows alive counts): all gone is an
+ * error unless terminals are watched too.
+ */
+static int check_found(struct tracer *t, const bool *found)
+{
+	size_t i;
+
+	for (i = 0; i < t->cfg.n_pids; i++)
+		if (found[i])
+			return 0;
+	if (!t->cfg.n_pids || t->cfg.n_ttys)
+		return 0;
+	/* Every process named exited before it could be watched. */
+	set_err(t, "no such process: %u", t->cfg.pids[0]);
+	return -ESRCH;
+}
+
 int tracer_start(struct tracer *t)
 {
-	struct tracer_core_config cfg = {};
-	struct tracer_core_callbacks cb = {
+	const struct tracer_core_callbacks cb = {
 		.on_event = deliver_event,
 		.on_lost = deliver_lost,
+		.ctx = t,
 	};
-	bool *found = NULL;
-	bool any = false;
-	size_t i;
+	bool *found;
 	int ret;
 
 	if (!t)
@@ -426,57 +417,19 @@ int tracer_start(struct tracer *t)
 		ret = check_machine(t);
 	if (ret)
 		return ret;
-	found = calloc(t->n_pids ? t->n_pids : 1, sizeof(*found));
+	found = calloc(t->cfg.n_pids ? t->cfg.n_pids : 1, sizeof(*found));
 	if (!found)
 		return -ENOMEM;
-
-	cfg.system_wide = t->opts.system_wide;
-	cfg.exclude_paths = t->excl.paths;
-	cfg.n_exclude_paths = t->excl.n_paths;
-	cfg.exclude_callers = t->excl.callers;
-	cfg.n_exclude_callers = t->excl.n_callers;
-	cfg.exclude_comms = t->excl.comms;
-	cfg.n_exclude_comms = t->excl.n_comms;
-	cfg.ttys = t->tty_devs;
-	cfg.n_ttys = t->n_ttys;
-	cfg.watch_children = t->opts.watch_children;
-	cfg.max_args = t->opts.max_args;
-	cfg.max_arg_bytes = t->opts.max_arg_bytes;
-	cfg.ringbuf_bytes = t->opts.ringbuf_bytes;
-	cfg.capture_env = t->opts.capture_env;
-	cfg.keep_secrets = t->opts.keep_secrets;
-	cfg.max_procs = t->opts.max_procs;
-	cfg.verbose = t->opts.verbose;
-	cfg.events = t->opts.events & TRACER_EVENTS_ALL;
-	cfg.epoch_ns = t->opts.epoch_ns;
-	cfg.stop_at = t->stop_at;
-	cfg.n_stop_at = t->n_stop_at;
-	cb.ctx = t;
-
-	ret = tracer_core_open(&cfg, &cb, &t->core, t->err, sizeof(t->err));
-	if (ret) {
-		t->core = NULL;
-		goto out;
-	}
+	ret = tracer_core_open(&t->cfg, &cb, &t->core, t->err, sizeof(t->err));
 	/* System-wide, nobody needs to be found: every process is in scope already. */
-	if (!t->opts.system_wide)
-		ret = tracer_core_seed(t->core, t->pids, t->n_pids, found, t->err, sizeof(t->err));
-	if (ret)
-		goto err_close;
-	for (i = 0; i < t->n_pids; i++)
-		any |= found[i];
-	if (t->n_pids && !t->n_ttys && !any) {
-		/* Every process named exited before it could be watched. */
-		set_err(t, "no such process: %u", t->pids[0]);
-		ret = -ESRCH;
-		goto err_close;
+	if (!ret && !t->cfg.opts.system_wide)
+		ret = tracer_core_seed(t->core, found, t->err, sizeof(t->err));
+	if (!ret)
+		ret = check_found(t, found);
+	if (ret) {
+		tracer_core_close(t->core);
+		t->core = NULL;
 	}
-	goto out;
-
-err_close:
-	tracer_core_close(t->core);
-	t->core = NULL;
-out:
 	free(found);
 	return ret;
 }
@@ -574,17 +527,17 @@ void tracer_destroy(struct tracer *t)
 
 	if (!t)
 		return;
-	verbose = t->opts.verbose;
+	verbose = t->cfg.opts.verbose;
 	tracer_core_close(t->core);
-	for (i = 0; i < t->n_ttys; i++)
-		free(t->tty_names[i]);
-	free(t->tty_names);
-	free(t->pids);
-	free(t->tty_devs);
-	exclude_free(&t->excl);
-	for (i = 0; i < t->n_stop_at; i++)
-		free(t->stop_at[i]);
-	free(t->stop_at);
+	for (i = 0; i < t->cfg.n_ttys; i++)
+		free(t->cfg.tty_names[i]);
+	free(t->cfg.tty_names);
+	free(t->cfg.pids);
+	free(t->cfg.tty_devs);
+	exclude_free(&t->cfg.excl);
+	for (i = 0; i < t->cfg.n_stop_at; i++)
+		free(t->cfg.stop_at[i]);
+	free(t->cfg.stop_at);
 	free(t);
 	printhook_release(verbose);
 }

@@ -26,10 +26,22 @@
 #include "sysinfo.h"
 #include "testhooks.h"
 
+/*
+ * The limits callers see (tracer.h) are the bounds the BPF programs are
+ * built with (wire.h, glob.h): the kernel side cannot include the public
+ * header, so the numbers stand in both, and are pinned here, where the
+ * options become read-only data.
+ */
+_Static_assert(TRACER_MAX_ARGS_LIMIT == TRACER_ARGS_HARD_MAX, "max_args limit");
+_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == TRACER_ARGBYTES_HARD_MAX, "max_arg_bytes limit");
+_Static_assert(TRACER_STOP_PATTERNS_MAX == TRACER_STOP_MAX &&
+		       TRACER_STOP_PATTERN_MAX == TRACER_GLOB_MAX,
+	       "stop_at limits");
+
 int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen)
 {
-	const struct tracer_core_config *cfg = &core->cfg;
-	size_t n = cfg->n_exclude_paths + cfg->n_exclude_callers, i;
+	const struct exclude_list *excl = &core->cfg->excl;
+	size_t n = excl->n_paths + excl->n_callers, i;
 	const char *path, *why;
 	int fd;
 
@@ -42,11 +54,11 @@ int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		if (i < cfg->n_exclude_paths) {
-			path = cfg->exclude_paths[i];
+		if (i < excl->n_paths) {
+			path = excl->paths[i];
 			core->excl_kinds[i] = TRACER_EXCL_EXEC;
 		} else {
-			path = cfg->exclude_callers[i - cfg->n_exclude_paths];
+			path = excl->callers[i - excl->n_paths];
 			core->excl_kinds[i] = TRACER_EXCL_CALLER;
 		}
 		fd = exclfile_open(path, &why);
@@ -59,11 +71,12 @@ int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
-/* Which records the kernel sends; the signal program is not even loaded when unused. */
+/*
+ * Which records the kernel sends (tracer_create() has settled events); the
+ * signal program is not even loaded when unused.
+ */
 static void set_events(struct tracer_bpf *skel, uint32_t events)
 {
-	if (!events)
-		events = TRACER_EVENT_BIT(TRACER_EVENT_EXEC) | TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	skel->rodata->send_exec = events & TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
 	skel->rodata->send_fork = events & TRACER_EVENT_BIT(TRACER_EVENT_FORK);
 	skel->rodata->send_exit = events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
@@ -72,32 +85,35 @@ static void set_events(struct tracer_bpf *skel, uint32_t events)
 }
 
 /*
- * The default ring buffer grows to hold at least three of the largest exec
- * records the limits allow (argv and environment at the byte limit, every
- * path at its longest), so that one 2 MiB argv does not leave the others no
- * room: 1 MiB with the default limits. The usual traffic needs far less (an
- * exec of a short command line is about 500 bytes; the reader drains at
- * least every 20 ms: 2,600 execs a second fill some 30 KB), and the ring is
- * mapped into the reader twice (its data pages follow themselves), so each
- * doubling costs twice its size in resident memory. A size the caller chose
- * is kept: a record larger than it is counted as lost.
+ * The default ring buffer (TRACER_RINGBUF_BYTES_DEFAULT) grows to hold at
+ * least this many of the largest exec records the limits allow (argv and
+ * environment at the byte limit, every path at its longest), so that one
+ * 2 MiB argv does not leave the others no room: 1 MiB with the default
+ * limits. The usual traffic needs far less (an exec of a short command line
+ * is about 500 bytes; the reader drains at least every 20 ms: 2,600 execs a
+ * second fill some 30 KB), and the ring is mapped into the reader twice (its
+ * data pages follow themselves), so each doubling costs twice its size in
+ * resident memory. A size the caller chose is kept: a record larger than it
+ * is counted as lost. tracer.h tells callers the same rule.
  */
-static uint64_t ringbuf_size(const struct tracer_core_config *cfg)
+#define RINGBUF_LARGEST_RECORDS 3
+
+static uint64_t ringbuf_size(const struct tracer_options *o)
 {
 	uint64_t largest = sizeof(struct tracer_exec_rec) + 2 * TRACER_FILENAME_MAX +
-			   (uint64_t)cfg->max_arg_bytes * (cfg->capture_env ? 2 : 1) +
+			   (uint64_t)o->max_arg_bytes * (o->capture_env ? 2 : 1) +
 			   7 * 2 * (TRACER_PATH_MAX + 1);
-	uint64_t size = cfg->ringbuf_bytes;
+	uint64_t size = o->ringbuf_bytes;
 
 	if (size != TRACER_RINGBUF_BYTES_DEFAULT)
 		return size;
-	while (size < 3 * largest && size < TRACER_RINGBUF_BYTES_MAX)
+	while (size < RINGBUF_LARGEST_RECORDS * largest && size < TRACER_RINGBUF_BYTES_MAX)
 		size *= 2;
 	return size;
 }
 
 /* --stop-at: the patterns, compiled (checked by the library already), into read-only data. */
-static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_core_config *cfg)
+static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
 	struct tracer_glob g;
 	size_t i;
@@ -132,7 +148,7 @@ static bool has_prepare_exec(void)
  * path is loaded: each report program takes tens of milliseconds to verify.
  * The tests force the fallback (testhooks.h).
  */
-static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_core_config *cfg)
+static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
 	if (has_prepare_exec() && !testhook_no_prepare_exec()) {
 		/* Staged from the caller's registers: no program at the syscall entry. */
@@ -151,32 +167,33 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_core_c
 
 void attach_configure(struct tracer_core *core)
 {
-	struct tracer_core_config *cfg = &core->cfg;
+	const struct tracer_config *cfg = core->cfg;
+	const struct tracer_options *o = &cfg->opts;
+	const struct exclude_list *excl = &cfg->excl;
 	struct tracer_bpf *skel = core->skel;
 
-	cfg->ringbuf_bytes = ringbuf_size(cfg);
-	skel->rodata->capture_env = cfg->capture_env;
+	core->ringbuf_bytes = ringbuf_size(o);
+	skel->rodata->capture_env = o->capture_env;
 
-	skel->rodata->system_wide = cfg->system_wide;
+	skel->rodata->system_wide = o->system_wide;
 	skel->rodata->tty_scope = cfg->n_ttys > 0;
-	skel->rodata->watch_children = cfg->watch_children;
-	skel->rodata->max_args = cfg->max_args;
-	skel->rodata->max_arg_bytes = cfg->max_arg_bytes;
-	set_events(skel, cfg->events);
+	skel->rodata->watch_children = o->watch_children;
+	skel->rodata->max_args = o->max_args;
+	skel->rodata->max_arg_bytes = o->max_arg_bytes;
+	set_events(skel, o->events);
 	bpf_map__set_max_entries(skel->maps.proc_state, core->proc_capacity);
 	bpf_map__set_max_entries(skel->maps.proc_bits, core->proc_bits_words);
-	bpf_map__set_max_entries(skel->maps.events, cfg->ringbuf_bytes);
+	bpf_map__set_max_entries(skel->maps.events, core->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
-	skel->rodata->exclude_execs = cfg->n_exclude_paths > 0;
-	skel->rodata->exclude_callers = cfg->n_exclude_callers > 0;
-	skel->rodata->exclude_comms = cfg->n_exclude_comms > 0;
-	if (cfg->n_exclude_paths + cfg->n_exclude_callers)
-		bpf_map__set_max_entries(skel->maps.excl_file,
-					 cfg->n_exclude_paths + cfg->n_exclude_callers);
+	skel->rodata->exclude_execs = excl->n_paths > 0;
+	skel->rodata->exclude_callers = excl->n_callers > 0;
+	skel->rodata->exclude_comms = excl->n_comms > 0;
+	if (excl->n_paths + excl->n_callers)
+		bpf_map__set_max_entries(skel->maps.excl_file, excl->n_paths + excl->n_callers);
 	else
 		bpf_program__set_autoload(skel->progs.handle_iter_task_file, false);
-	if (cfg->n_exclude_comms)
-		bpf_map__set_max_entries(skel->maps.excl_comm, cfg->n_exclude_comms);
+	if (excl->n_comms)
+		bpf_map__set_max_entries(skel->maps.excl_comm, excl->n_comms);
 	set_stop_patterns(skel, cfg);
 	choose_exec_path(skel, cfg);
 }
@@ -191,7 +208,7 @@ static int map_proc_bits(struct tracer_core *core, char *err, size_t errlen)
 	void *p;
 	int ret;
 
-	if (core->cfg.system_wide)
+	if (core->cfg->opts.system_wide)
 		return 0;
 	p = mmap(NULL, core->proc_bits_words * sizeof(*core->proc_bits), PROT_READ | PROT_WRITE,
 		 MAP_SHARED, bpf_map__fd(core->skel->maps.proc_bits), 0);
@@ -206,14 +223,14 @@ static int map_proc_bits(struct tracer_core *core, char *err, size_t errlen)
 
 static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 {
-	const struct tracer_core_config *cfg = &core->cfg;
+	const struct tracer_config *cfg = core->cfg;
 	__u8 one = 1;
 	size_t i;
 	int ret;
 
 	for (i = 0; i < cfg->n_ttys; i++) {
-		if (bpf_map__update_elem(core->skel->maps.tty_set, &cfg->ttys[i],
-					 sizeof(cfg->ttys[i]), &one, sizeof(one), BPF_ANY)) {
+		if (bpf_map__update_elem(core->skel->maps.tty_set, &cfg->tty_devs[i],
+					 sizeof(cfg->tty_devs[i]), &one, sizeof(one), BPF_ANY)) {
 			ret = -errno;
 			errmsg_set(err, errlen, "cannot set up terminal filter: %s",
 				   strerror(-ret));
@@ -226,7 +243,7 @@ static int fill_ttys(struct tracer_core *core, char *err, size_t errlen)
 /* Zero-padded keys, as the BPF side builds them. */
 static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 {
-	const struct tracer_core_config *cfg = &core->cfg;
+	const struct exclude_list *excl = &core->cfg->excl;
 	char comm[TRACER_COMM_LEN];
 	__u8 one = 1;
 	size_t i;
@@ -240,9 +257,9 @@ static int fill_exclusions(struct tracer_core *core, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	for (i = 0; i < cfg->n_exclude_comms; i++) {
+	for (i = 0; i < excl->n_comms; i++) {
 		memset(comm, 0, sizeof(comm));
-		strncpy(comm, cfg->exclude_comms[i], sizeof(comm) - 1);
+		strncpy(comm, excl->comms[i], sizeof(comm) - 1);
 		if (bpf_map__update_elem(core->skel->maps.excl_comm, comm, sizeof(comm), &one,
 					 sizeof(one), BPF_ANY))
 			goto fail;
@@ -304,7 +321,7 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 			continue;
 		ret = errno ? -errno : -EINVAL; /* before anything else can change errno */
 		if (progs[i].optional) {
-			if (core->cfg.verbose)
+			if (core->cfg->opts.verbose)
 				fprintf(stderr,
 					"tracer: %s not attached (%s): argv[0] of "
 					"scripts will be reported as unreadable\n",

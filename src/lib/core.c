@@ -43,7 +43,7 @@ static void core_free(struct tracer_core *core)
 }
 
 /* The handle and its per-CPU and per-record buffers; nothing of the kernel yet. */
-static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+static int core_alloc(const struct tracer_config *cfg, const struct tracer_core_callbacks *cb,
 		      struct tracer_core **out, char *err, size_t errlen)
 {
 	struct tracer_core *core;
@@ -53,7 +53,7 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 		errmsg_set(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	core->cfg = *cfg;
+	core->cfg = cfg;
 	core->cb = *cb;
 	core->epfd = -1;
 	core->ncpus = libbpf_num_possible_cpus();
@@ -71,12 +71,12 @@ static int core_alloc(const struct tracer_core_config *cfg, const struct tracer_
 		core_free(core);
 		return -ENOMEM;
 	}
-	core->proc_capacity = cfg->max_procs ? cfg->max_procs : sys_max_procs();
+	core->proc_capacity = cfg->opts.max_procs ? cfg->opts.max_procs : sys_max_procs();
 	/* A bit for every pid below pid_max; one raised later has none, and is looked up. */
 	core->proc_bits_words = (sys_pid_max() + 63) / 64;
 	if (core->proc_bits_words > TRACER_PID_MAX / 64)
 		core->proc_bits_words = TRACER_PID_MAX / 64;
-	if (cfg->system_wide) {
+	if (cfg->opts.system_wide) {
 		core->proc_capacity = 1; /* the state map is not used */
 		core->proc_bits_words = 1;
 	}
@@ -89,13 +89,13 @@ static void report_startup(const struct tracer_core *core, uint64_t t0, uint64_t
 {
 	fprintf(stderr,
 		"tracer: attached; state map for %llu processes, %llu-byte ring buffer, %d CPUs\n",
-		(unsigned long long)core->proc_capacity,
-		(unsigned long long)core->cfg.ringbuf_bytes, core->ncpus);
+		(unsigned long long)core->proc_capacity, (unsigned long long)core->ringbuf_bytes,
+		core->ncpus);
 	fprintf(stderr, "tracer: start-up: open %.1f ms, load and verify %.1f ms, attach %.1f ms\n",
 		(t_open - t0) / 1e6, (t_load - t_open) / 1e6, (sys_now_ns() - t_load) / 1e6);
 }
 
-int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_core_callbacks *cb,
+int tracer_core_open(const struct tracer_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
 	uint64_t t0 = sys_now_ns(), t_open, t_load;
@@ -147,7 +147,7 @@ int tracer_core_open(const struct tracer_core_config *cfg, const struct tracer_c
 	if (ret)
 		goto err_destroy;
 
-	if (cfg->verbose)
+	if (cfg->opts.verbose)
 		report_startup(core, t0, t_open, t_load);
 	*out = core;
 	return 0;

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "config.h"
 #include "core.h"
 
 struct tracer_bpf;
@@ -23,7 +24,8 @@ struct scope_member;
 
 struct tracer_core {
 	struct tracer_bpf *skel;
-	struct tracer_core_config cfg;
+	const struct tracer_config *cfg; /* the handle's (config.h): it outlives the core */
+	uint64_t ringbuf_bytes; /* as sized (attach.c) */
 	struct tracer_core_callbacks cb;
 	int ncpus;
 	uint64_t proc_capacity;

@@ -131,7 +131,16 @@ static struct tracer_path take_path(const char **p, uint32_t len, uint32_t flags
 	return out;
 }
 
-/* The wire's fd kinds are the public ones, number for number. */
+/* The wire's numbers are the public ones, number for number: decoding copies them. */
+_Static_assert(TRACER_SYSCALL_EXECVE == TRACER_NR_EXECVE &&
+		       TRACER_SYSCALL_EXECVEAT == TRACER_NR_EXECVEAT,
+	       "syscall numbers");
+_Static_assert((int)TRACER_SIGNAL_DELIVERED == (int)TRACER_SIG_DELIVERED &&
+		       (int)TRACER_SIGNAL_IGNORED == (int)TRACER_SIG_IGNORED &&
+		       (int)TRACER_SIGNAL_ALREADY_PENDING == (int)TRACER_SIG_ALREADY_PENDING &&
+		       (int)TRACER_SIGNAL_QUEUE_FULL == (int)TRACER_SIG_OVERFLOW_FAIL &&
+		       (int)TRACER_SIGNAL_INFO_LOST == (int)TRACER_SIG_LOSE_INFO,
+	       "signal verdicts");
 _Static_assert(TRACER_FDK_UNKNOWN == TRACER_FD_UNKNOWN && TRACER_FDK_CLOSED == TRACER_FD_CLOSED &&
 		       TRACER_FDK_PATH == TRACER_FD_PATH && TRACER_FDK_PIPE == TRACER_FD_PIPE &&
 		       TRACER_FDK_SOCKET == TRACER_FD_SOCKET && TRACER_FDK_ANON == TRACER_FD_ANON,

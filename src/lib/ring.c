@@ -102,15 +102,15 @@ static int make_room(struct tracer_core *core, const void *data, size_t size)
 	if (r.hdr.type != TRACER_REC_EXEC)
 		return 0;
 	nargs = (size_t)r.args_size + 2;
-	if (core->cfg.max_args && nargs > core->cfg.max_args + 1)
-		nargs = core->cfg.max_args + 1;
+	if (core->cfg->opts.max_args && nargs > core->cfg->opts.max_args + 1)
+		nargs = core->cfg->opts.max_args + 1;
 	if (grow((void **)&core->argv_buf, &core->argv_cap, nargs, sizeof(*core->argv_buf)))
 		return -ENOMEM;
 	if (!(r.flags & TRACER_EXEC_ENV))
 		return 0;
 	if (grow((void **)&core->env_buf, &core->env_cap, (size_t)r.env_size + 1,
 		 sizeof(*core->env_buf)) ||
-	    (!core->cfg.keep_secrets &&
+	    (!core->cfg->opts.keep_secrets &&
 	     grow((void **)&core->redact_buf, &core->redact_cap, 3 * (size_t)r.env_size + 16, 1)))
 		return -ENOMEM;
 	return 0;
@@ -137,9 +137,9 @@ static int on_record(void *ctx, void *data, size_t size)
 {
 	struct tracer_core *core = ctx;
 	struct tracer_decode_limits lim = {
-		.max_args = core->cfg.max_args,
-		.epoch_ns = core->cfg.epoch_ns,
-		.keep_secrets = core->cfg.keep_secrets,
+		.max_args = core->cfg->opts.max_args,
+		.epoch_ns = core->cfg->opts.epoch_ns,
+		.keep_secrets = core->cfg->opts.keep_secrets,
 	};
 	struct tracer_event ev;
 	int ret;

@@ -143,7 +143,7 @@ static void check_unlisted_roots(struct tracer_core *core, const uint32_t *roots
 		if (found_roots[i] || sys_process_dead(roots[i]))
 			continue;
 		found_roots[i] = true;
-		if (core->cfg.verbose)
+		if (core->cfg->opts.verbose)
 			fprintf(stderr,
 				"tracer: process %u is not in the kernel's task listing: its descendants are watched, its own execs and forks are not\n",
 				roots[i]);
@@ -162,7 +162,7 @@ static int seeding_run(struct tracer_core *core, struct seeding *sd, const struc
 			return n;
 		if (pass == 0 && found_roots)
 			mark_found_roots(sd, spec->pids, spec->n_pids, found_roots);
-		if (core->cfg.verbose)
+		if (core->cfg->opts.verbose)
 			fprintf(stderr,
 				"tracer: seeding pass %d: %zu live processes, %d new in scope\n",
 				pass + 1, sd->n_tasks, n);
@@ -182,15 +182,16 @@ static int seeding_run(struct tracer_core *core, struct seeding *sd, const struc
 	return 0;
 }
 
-int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_roots,
-		     bool *found_roots, char *err, size_t errlen)
+int tracer_core_seed(struct tracer_core *core, bool *found_roots, char *err, size_t errlen)
 {
+	const uint32_t *roots = core->cfg->pids;
+	size_t n_roots = core->cfg->n_pids;
 	struct scope_spec spec = {
 		.pids = roots,
 		.n_pids = n_roots,
-		.ttys = core->cfg.ttys,
-		.n_ttys = core->cfg.n_ttys,
-		.watch_children = core->cfg.watch_children,
+		.ttys = core->cfg->tty_devs,
+		.n_ttys = core->cfg->n_ttys,
+		.watch_children = core->cfg->opts.watch_children,
 	};
 	uint64_t t0 = sys_now_ns();
 	struct seeding sd = {};
@@ -203,7 +204,7 @@ int tracer_core_seed(struct tracer_core *core, const uint32_t *roots, size_t n_r
 		watch_drop_dead(core, sd.ins, sd.n_ins, sd.tasks, sd.n_tasks);
 		if (found_roots)
 			check_unlisted_roots(core, roots, n_roots, found_roots);
-		if (core->cfg.verbose)
+		if (core->cfg->opts.verbose)
 			fprintf(stderr, "tracer: start-up: seeding %.1f ms\n",
 				(sys_now_ns() - t0) / 1e6);
 	}

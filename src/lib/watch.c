@@ -172,7 +172,7 @@ int tracer_core_watch(struct tracer_core *core, uint32_t pid)
 	struct scope_spec spec = {
 		.pids = &pid,
 		.n_pids = 1,
-		.watch_children = core->cfg.watch_children,
+		.watch_children = core->cfg->opts.watch_children,
 	};
 	struct scope_task *tasks = NULL;
 	struct scope_member *members = NULL;

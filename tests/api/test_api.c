@@ -596,6 +596,37 @@ Test(api, only_the_event_kinds_asked_for)
 	cr_assert_eq(WEXITSTATUS(reap(&h)), 3);
 }
 
+/* events with none of the kernel's kinds (0, or TRACER_EVENT_LOST alone): exec only. */
+static void check_exec_only(uint32_t events)
+{
+	static struct collector c;
+	char *argv[] = { "/bin/sh", "-c", "/bin/true; exit 3", NULL };
+	struct held h = spawn_held(argv);
+	uint32_t pid = (uint32_t)h.pid;
+	struct tracer *t;
+	size_t i;
+
+	memset(&c, 0, sizeof(c));
+	t = start_events(&c, &pid, 1, 0, events);
+	release(&h);
+	cr_assert_eq(WEXITSTATUS(reap(&h)), 3);
+	/* Every record of the tree is written by now: the stop drains them. */
+	cr_assert_eq(tracer_stop(t), 0);
+	for (i = 0; i < c.n; i++)
+		cr_assert_eq(c.ev[i].type, TRACER_EVENT_EXEC, "events 0x%x: a %d event", events,
+			     (int)c.ev[i].type);
+	cr_assert_eq(c.n, 2, "events 0x%x: sh and true, got %zu events", events, c.n);
+	cr_assert_eq(count(&c, TRACER_EVENT_EXEC, h.pid), 1);
+	assert_clean(t, &c);
+	tracer_destroy(t);
+}
+
+Test(api, none_of_the_kernels_kinds_means_exec_only)
+{
+	check_exec_only(0);
+	check_exec_only(TRACER_EVENT_BIT(TRACER_EVENT_LOST));
+}
+
 Test(api, a_signal_to_a_watched_process)
 {
 	static struct collector c;

@@ -108,8 +108,8 @@ Test(opts, defaults)
 	cr_assert_eq(r.opts.format, FORMAT_TEXT);
 	cr_assert_null(r.opts.output);
 	cr_assert_eq(r.opts.verbose, 0);
-	cr_assert_eq(r.opts.max_args, TRACER_ARGS_DEFAULT);
-	cr_assert_eq(r.opts.max_arg_bytes, TRACER_ARGBYTES_DEFAULT);
+	cr_assert_eq(r.opts.max_args, TRACER_MAX_ARGS_DEFAULT);
+	cr_assert_eq(r.opts.max_arg_bytes, TRACER_MAX_ARG_BYTES_DEFAULT);
 	cr_assert_eq(r.opts.ringbuf_bytes, 1u << 20);
 	cr_assert_eq(r.opts.max_procs, 0);
 	cr_assert_null(r.opts.command);
