@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * The public API (include/tracer/tracer.h): option checking, the handle's
- * states (created, started, stopped), errors. The kernel plumbing is core.c.
+ * states (created, started, stopped), errors. The kernel plumbing is the
+ * core (core.h), which reads the configuration kept here (config.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>
