@@ -14,7 +14,7 @@
 #include "cdbfile.h"
 #include "envdiff.h"
 #include "evlist.h"
-#include "format.h"
+#include "writer.h"
 #include "launch.h"
 #include "lifecycle.h"
 #include "onstop.h"
@@ -168,8 +168,8 @@ static void store_exec(struct app *app, const struct tracer_event *ev)
 	double ts = rel_seconds(app, ev->ts_ns);
 	off_t len;
 
-	if (fseeko(app->jsonf, 0, SEEK_SET) ||
-	    format_exec_event(app->jsonf, FORMAT_JSON, NULL, ts, ev) || fflush(app->jsonf)) {
+	if (fseeko(app->jsonf, 0, SEEK_SET) || json_writer.exec(app->jsonf, ts, ev, NULL) ||
+	    fflush(app->jsonf)) {
 		app->store_failed++;
 		return;
 	}
@@ -196,7 +196,8 @@ static int on_stop_event(struct app *app, const struct tracer_event *ev)
 	int ret = 0;
 
 	if (!app->write_failed) {
-		ret = format_event_as(app->out, app->format, NULL, rel_seconds(app, ev->ts_ns), ev);
+		ret = writer_write(writer_of(app->format), app->out, NULL,
+				   rel_seconds(app, ev->ts_ns), ev);
 		if (ret || fflush(app->out))
 			write_failure(app);
 		else
@@ -230,7 +231,8 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 	if (app->write_failed)
 		return 1;
 	if (ev->type == TRACER_EVENT_LOST) {
-		ret = format_event_as(app->out, app->format, NULL, rel_seconds(app, ev->ts_ns), ev);
+		ret = writer_write(writer_of(app->format), app->out, NULL,
+				   rel_seconds(app, ev->ts_ns), ev);
 	} else {
 		lifecycle_add(app->lc, ev);
 		/* Asked for even when not printed: an exited process's environment is dropped. */
@@ -238,8 +240,8 @@ static int on_event(void *ctx, const struct tracer_event *ev)
 			envdiff_forget(app->env, ev->exit.pid);
 		if (!(app->printed & TRACER_EVENT_BIT(ev->type)))
 			return 0;
-		ret = format_event_as(app->out, app->format, app->env, rel_seconds(app, ev->ts_ns),
-				      ev);
+		ret = writer_write(writer_of(app->format), app->out, app->env,
+				   rel_seconds(app, ev->ts_ns), ev);
 		if (!ret)
 			app->events++;
 	}

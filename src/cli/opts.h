@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <tracer/tracer.h>
 #include "exclude.h"
-#include "format.h"
+#include "writer.h"
 
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64

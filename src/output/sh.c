@@ -34,7 +34,8 @@
 #include <string.h>
 
 #include "escape.h"
-#include "format.h"
+#include "names.h"
+#include "sh.h"
 
 /* Variables bash computes or keeps read-only: an assignment would not export the value. */
 static const char *const bash_special[] = {

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 
 #include "escape.h"
-#include "format.h"
+#include "names.h"
 #include "timeline.h"
 
 /* Microseconds since the epoch, exactly (nanosecond digits kept). */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "format.h"
+#include "names.h"
 #include "tree.h"
 
 #define COLOR_RED "\033[1;31m"

@@ -12,7 +12,7 @@
 #include <linux/types.h>
 
 #include "decode.h"
-#include "format.h"
+#include "writer.h"
 #include "fuzz_check.h"
 #include "wire.h"
 
@@ -44,7 +44,7 @@ static void write_and_check(bool json, double ts, const struct tracer_event *ev)
 	FILE *out = open_memstream(&buf, &len);
 
 	FUZZ_ASSERT(out);
-	FUZZ_ASSERT(format_event(out, json, ts, ev) == 0);
+	FUZZ_ASSERT(writer_write(json ? &json_writer : &text_writer, out, NULL, ts, ev) == 0);
 	FUZZ_ASSERT(fclose(out) == 0);
 	check_line(buf, len, json);
 	free(buf);
@@ -57,7 +57,7 @@ static void lost_and_check(bool json, double ts, uint64_t count, uint32_t cpu)
 	FILE *out = open_memstream(&buf, &len);
 
 	FUZZ_ASSERT(out);
-	FUZZ_ASSERT((json ? format_lost_json : format_lost_text)(out, ts, count, cpu) == 0);
+	FUZZ_ASSERT((json ? &json_writer : &text_writer)->lost(out, ts, count, cpu) == 0);
 	FUZZ_ASSERT(fclose(out) == 0);
 	check_line(buf, len, json);
 	free(buf);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "envdiff.h"
-#include "format.h"
+#include "writer.h"
 
 #define BYTES(s)                                 \
 	{                                        \
@@ -65,7 +65,7 @@ static char *write_as(enum format_kind kind, struct envdiff *env, const struct t
 	FILE *f = open_memstream(&buf, &size);
 
 	cr_assert_not_null(f);
-	cr_assert_eq(format_exec_event(f, kind, env, 1.5, ev), 0);
+	cr_assert_eq(writer_of(kind)->exec(f, 1.5, ev, env), 0);
 	cr_assert_eq(fclose(f), 0);
 	return buf;
 }
@@ -280,7 +280,7 @@ Test(envdiff, forgotten_at_exit)
 	free(env_text(d, 10, 1, 0, env, N(env)));
 	exit_ev.exit.pid = 10;
 	exit_ev.exit.comm = (struct tracer_bytes)BYTES("x");
-	cr_assert_eq(format_event_as(null, FORMAT_TEXT, d, 0, &exit_ev), 0);
+	cr_assert_eq(writer_write(&text_writer, null, d, 0, &exit_ev), 0);
 	EXPECT_ENV(env_text(d, 20, 10, 0, env, N(env)), " envc=1");
 	fclose(null);
 	envdiff_free(d);

@@ -11,7 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "names.h"
+#include "writer.h"
 #include "num.h"
 
 #define LIT(s) (s), (sizeof(s) - 1)
@@ -63,7 +64,7 @@ static char *exit_text(double ts, const struct tracer_exit_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_exit_text(c.f, ts, e), 0);
+	cr_assert_eq(text_writer.exit(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -72,7 +73,7 @@ static char *exit_json(double ts, const struct tracer_exit_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_exit_json(c.f, ts, e), 0);
+	cr_assert_eq(json_writer.exit(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -736,7 +737,7 @@ static char *fork_text(double ts, const struct tracer_fork_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_fork_text(c.f, ts, e), 0);
+	cr_assert_eq(text_writer.fork(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -745,7 +746,7 @@ static char *fork_json(double ts, const struct tracer_fork_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_fork_json(c.f, ts, e), 0);
+	cr_assert_eq(json_writer.fork(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -797,7 +798,7 @@ static char *signal_text(double ts, const struct tracer_signal_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_signal_text(c.f, ts, e), 0);
+	cr_assert_eq(text_writer.signal(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -806,7 +807,7 @@ static char *signal_json(double ts, const struct tracer_signal_event *e)
 	struct capture c;
 
 	cap_open(&c);
-	cr_assert_eq(format_signal_json(c.f, ts, e), 0);
+	cr_assert_eq(json_writer.signal(c.f, ts, e), 0);
 	return cap_close(&c);
 }
 
@@ -991,8 +992,8 @@ Test(format_event, dispatch)
 	ev.fork.ppid = 1;
 	ev.fork.comm = (struct tracer_bytes)BYTES("sh");
 	cap_open(&c);
-	cr_assert_eq(format_event(c.f, false, 1, &ev), 0);
-	cr_assert_eq(format_event(c.f, true, 1, &ev), 0);
+	cr_assert_eq(writer_write(&text_writer, c.f, NULL, 1, &ev), 0);
+	cr_assert_eq(writer_write(&json_writer, c.f, NULL, 1, &ev), 0);
 	s = cap_close(&c);
 	cr_expect_str_eq(s, "[1.000000] fork pid=2 ppid=1 parent_tid=0 comm=\"sh\"\n"
 			    "{\"type\":\"fork\",\"ts\":1.000000,\"pid\":2,\"ppid\":1,"
@@ -1030,7 +1031,8 @@ Test(format_event, filename_marks)
 			ev.exec.filename_fault = true;
 		}
 		cap_open(&c);
-		cr_assert_eq(format_event(c.f, i % 2, 1, &ev), 0);
+		cr_assert_eq(writer_write(i % 2 ? &json_writer : &text_writer, c.f, NULL, 1, &ev),
+			     0);
 		s = cap_close(&c);
 		cr_expect_not_null(strstr(s, want[i]), "%d: [%s] lacks [%s]", i, s, want[i]);
 		free(s);
@@ -1050,12 +1052,12 @@ Test(lost_lines, text_and_json)
 	char *s;
 
 	cap_open(&c);
-	cr_assert_eq(format_lost_text(c.f, 9.5, 18446744073709551615ull, 3), 0);
+	cr_assert_eq(text_writer.lost(c.f, 9.5, 18446744073709551615ull, 3), 0);
 	s = cap_close(&c);
 	cr_expect_str_eq(s, "[9.500000] lost 18446744073709551615 events (cpu 3)\n");
 	free(s);
 	cap_open(&c);
-	cr_assert_eq(format_lost_json(c.f, 9.5, 12, 0), 0);
+	cr_assert_eq(json_writer.lost(c.f, 9.5, 12, 0), 0);
 	s = cap_close(&c);
 	cr_expect_str_eq(s, "{\"type\":\"lost\",\"ts\":9.500000,\"count\":12,\"cpu\":0}\n");
 	expect_json_line(s);
@@ -1124,14 +1126,14 @@ Test(errors, write_failure_reported)
 	cr_assert_not_null(f);
 	cr_expect_eq(format_exec_text(f, 0, &e), -1);
 	cr_expect_eq(format_exec_json(f, 0, &e), -1);
-	cr_expect_eq(format_exit_text(f, 0, &x), -1);
-	cr_expect_eq(format_exit_json(f, 0, &x), -1);
-	cr_expect_eq(format_fork_text(f, 0, &k), -1);
-	cr_expect_eq(format_fork_json(f, 0, &k), -1);
-	cr_expect_eq(format_signal_text(f, 0, &g), -1);
-	cr_expect_eq(format_signal_json(f, 0, &g), -1);
-	cr_expect_eq(format_lost_text(f, 0, 1, 1), -1);
-	cr_expect_eq(format_lost_json(f, 0, 1, 1), -1);
+	cr_expect_eq(text_writer.exit(f, 0, &x), -1);
+	cr_expect_eq(json_writer.exit(f, 0, &x), -1);
+	cr_expect_eq(text_writer.fork(f, 0, &k), -1);
+	cr_expect_eq(json_writer.fork(f, 0, &k), -1);
+	cr_expect_eq(text_writer.signal(f, 0, &g), -1);
+	cr_expect_eq(json_writer.signal(f, 0, &g), -1);
+	cr_expect_eq(text_writer.lost(f, 0, 1, 1), -1);
+	cr_expect_eq(json_writer.lost(f, 0, 1, 1), -1);
 	fclose(f);
 }
 

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "sh.h"
 
 #define BYTES(s)                                 \
 	{                                        \

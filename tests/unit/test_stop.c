@@ -13,7 +13,7 @@
 #include <criterion/criterion.h>
 
 #include "decode.h"
-#include "format.h"
+#include "writer.h"
 #include "onstop.h"
 #include "opts.h"
 #include "wire.h"
@@ -155,7 +155,7 @@ static char *format(bool json, const struct tracer_event *ev)
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
-	cr_assert_eq(format_event(f, json, 1.5, ev), 0);
+	cr_assert_eq(writer_write(json ? &json_writer : &text_writer, f, NULL, 1.5, ev), 0);
 	fclose(f);
 	return buf;
 }
