@@ -51,13 +51,10 @@ struct app {
 	bool launched; /* tracer runs a COMMAND, which goes on when tracing stops */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct lifecycle *lc; /* --tree, --timeline; NULL without them */
-	/* Service mode (--listen): the execs kept for the API, formatted once, here */
+	/* Service mode (--listen): the execs kept for the API */
 	struct store *store;
 	struct service *svc;
 	char *listen_token; /* --listen-token-file, until the service has its copy */
-	FILE *jsonf; /* a memory stream the JSON of each exec is written to */
-	char *json_buf;
-	size_t json_size;
 	bool quiet;
 	uint64_t store_failed;
 	/* The files tracer writes, and who for (see outfile.h) */
@@ -162,26 +159,10 @@ static void write_failure(struct app *app)
 }
 
 #ifdef TRACER_WITH_SERVICE
-/* The exec as its --json line, without the newline, into the store. */
+/* The exec, kept as data for the API. */
 static void store_exec(struct app *app, const struct tracer_event *ev)
 {
-	double ts = rel_seconds(app, ev->ts_ns);
-	off_t len;
-
-	if (fseeko(app->jsonf, 0, SEEK_SET) || json_writer.exec(app->jsonf, ts, ev, NULL) ||
-	    fflush(app->jsonf)) {
-		app->store_failed++;
-		return;
-	}
-	len = ftello(app->jsonf);
-	while (len > 0 && app->json_buf[len - 1] == '\n')
-		len--;
-	/*
-	 * ?since= compares with ts as printed (%.6f): the same rounding here,
-	 * half away from zero as round() (ts >= 0), without libm for it.
-	 */
-	ts = (double)(uint64_t)(ts * 1e6 + 0.5) / 1e6;
-	if (len <= 0 || store_add(app->store, ts, ev->exec.pid, app->json_buf, (size_t)len))
+	if (store_add(app->store, rel_seconds(app, ev->ts_ns), ev))
 		app->store_failed++;
 }
 #endif
@@ -309,8 +290,7 @@ static int start_service(struct app *app, const struct tracer_opts *opts)
 		return ret;
 	}
 	app->store = store_new(opts->store_size, opts->store_bytes);
-	app->jsonf = open_memstream(&app->json_buf, &app->json_size);
-	if (!app->store || !app->jsonf) {
+	if (!app->store) {
 		fprintf(stderr, "tracer: out of memory\n");
 		return -ENOMEM;
 	}
@@ -344,9 +324,6 @@ static void stop_service(struct app *app)
 	free(app->listen_token);
 	unixlisten_close(&app->unix_listen);
 	store_free(app->store);
-	if (app->jsonf)
-		fclose(app->jsonf);
-	free(app->json_buf);
 }
 #else
 static void publish_stats(struct app *app, struct tracer *t)

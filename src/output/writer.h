@@ -45,6 +45,16 @@ extern const struct writer_ops text_writer;
 extern const struct writer_ops json_writer;
 extern const struct writer_ops sh_writer;
 
+/*
+ * ts as the writers write it ("%.6f"), in microseconds: what a reader of the
+ * output compares with (the HTTP API's since). Rounded half up, as printf
+ * rounds all but exact ties, which nanosecond timestamps do not make.
+ */
+static inline uint64_t writer_ts_us(double ts)
+{
+	return ts > 0 && ts < 1e12 ? (uint64_t)(ts * 1e6 + 0.5) : 0;
+}
+
 /* The writer of a format. */
 const struct writer_ops *writer_of(enum format_kind kind);
 

@@ -1,27 +1,34 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
- * The service's store (see store.h): a ring of pointers to entries, each entry
- * one allocation that holds its JSON. Entries are numbered in the order they
- * were added (seq, from 1): the oldest present is next_seq - count, so a
- * cursor keeps a number, never a pointer, and finds at each step whether its
- * entry is still there.
+ * The service's store (see store.h): a ring of pointers to entries, each
+ * entry a copy of one exec event. Entries are numbered in the order they were
+ * added (seq, from 1): the oldest present is next_seq - count, so a cursor
+ * keeps a number, never a pointer, and finds at each step whether its entry
+ * is still there. An entry is written as JSON outside the lock, while its
+ * readers count keeps it alive.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "evcopy.h"
 #include "store.h"
+#include "writer.h"
 
 struct store_entry {
 	struct store_entry *next_free; /* evicted, to be freed outside the lock */
-	double ts;
+	struct tracer_event *ev; /* the exec, with its strings (evcopy.h) */
+	double ts; /* as the writer gets it */
+	uint64_t ts_us; /* as the writer writes it, for since */
 	uint32_t pid;
-	size_t len;
-	size_t cost; /* bytes counted for it: the allocation and its ring slot */
-	char json[];
+	size_t cost; /* bytes counted for it: its allocations and its ring slot */
+	unsigned int readers; /* cursors writing it outside the lock; under the lock */
+	bool evicted; /* out of the ring while read: its last reader frees it */
 };
 
 struct store {
@@ -44,16 +51,20 @@ struct store_cursor {
 	struct store_query q;
 	uint64_t next; /* the next entry to look at; 0: none */
 	uint64_t cur; /* the entry being written; 0: none */
-	size_t off; /* how much of it is written */
+	bool begun; /* its comma (or first bytes) is written */
+	/* A window on cur's JSON, written already: [off - len, off) of it, pos of it sent */
+	char *held;
+	size_t held_size; /* allocated */
+	size_t len, pos, off;
+	bool complete; /* the window reaches the end of the object */
 	bool opened, comma, done;
 };
 
-/* Why one step under the lock ended. */
+/* Why one step of a scan under the lock ended. */
 enum step_end {
-	STEP_FULL,
+	STEP_FOUND,
 	STEP_DONE,
 	STEP_MORE,
-	STEP_LOST
 };
 
 struct store *store_new(size_t capacity, size_t budget)
@@ -72,6 +83,12 @@ struct store *store_new(size_t capacity, size_t budget)
 	return s;
 }
 
+static void entry_free(struct store_entry *e)
+{
+	free(e->ev);
+	free(e);
+}
+
 void store_free(struct store *s)
 {
 	size_t i;
@@ -79,7 +96,7 @@ void store_free(struct store *s)
 	if (!s)
 		return;
 	for (i = 0; i < s->count; i++)
-		free(s->ring[(s->head + i) % s->slots]);
+		entry_free(s->ring[(s->head + i) % s->slots]);
 	free(s->ring);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -109,7 +126,7 @@ static int grow_prepare(const struct store *s, struct store_entry ***ring, size_
 	return *ring ? 0 : -ENOMEM;
 }
 
-/* Under the lock: the oldest entry out of the ring, onto *evicted. */
+/* Under the lock: the oldest entry out of the ring, onto *evicted unless a reader has it. */
 static void evict_oldest(struct store *s, struct store_entry **evicted)
 {
 	struct store_entry *e = s->ring[s->head];
@@ -117,34 +134,52 @@ static void evict_oldest(struct store *s, struct store_entry **evicted)
 	s->head = (s->head + 1) % s->slots;
 	s->count--;
 	s->bytes -= e->cost;
+	if (e->readers) {
+		e->evicted = true;
+		return;
+	}
 	e->next_free = *evicted;
 	*evicted = e;
 }
 
-int store_add(struct store *s, double ts, uint32_t pid, const char *json, size_t len)
+/* The entry for ev, made (and later freed) outside the lock; NULL: out of memory. */
+static struct store_entry *entry_new(struct store *s, double ts, const struct tracer_event *ev)
+{
+	struct store_entry *e = calloc(1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->ev = evcopy_new(ev);
+	if (!e->ev) {
+		free(e);
+		return NULL;
+	}
+	e->ts = ts;
+	e->ts_us = writer_ts_us(ts);
+	e->pid = ev->exec.pid;
+	e->cost = malloc_usable_size(e) + malloc_usable_size(e->ev) + sizeof(*s->ring);
+	return e;
+}
+
+int store_add(struct store *s, double ts, const struct tracer_event *ev)
 {
 	struct store_entry *e, *evicted = NULL, **ring, **old_ring = NULL;
 	size_t slots = 0, i;
 
-	/* Made, and later freed, outside the lock. */
-	e = malloc(sizeof(*e) + len + 1);
+	if (ev->type != TRACER_EVENT_EXEC)
+		return -EINVAL;
+	e = entry_new(s, ts, ev);
 	if (!e)
 		return -ENOMEM;
-	e->ts = ts;
-	e->pid = pid;
-	e->len = len;
-	memcpy(e->json, json, len);
-	e->json[len] = '\0';
-	e->cost = malloc_usable_size(e) + sizeof(*s->ring);
 	if (e->cost > s->budget) {
-		free(e);
+		entry_free(e);
 		pthread_mutex_lock(&s->lock);
 		s->dropped++;
 		pthread_mutex_unlock(&s->lock);
 		return -E2BIG;
 	}
 	if (grow_prepare(s, &ring, &slots)) {
-		free(e);
+		entry_free(e);
 		return -ENOMEM;
 	}
 
@@ -172,14 +207,14 @@ int store_add(struct store *s, double ts, uint32_t pid, const char *json, size_t
 	while (evicted) {
 		e = evicted;
 		evicted = e->next_free;
-		free(e);
+		entry_free(e);
 	}
 	return 0;
 }
 
 static bool matches(const struct store_entry *e, const struct store_query *q)
 {
-	return e->ts > q->since && (!q->pid || e->pid == q->pid);
+	return (double)e->ts_us / 1e6 > q->since && (!q->pid || e->pid == q->pid);
 }
 
 struct store_cursor *store_cursor_new(struct store *s, const struct store_query *q)
@@ -196,70 +231,203 @@ struct store_cursor *store_cursor_new(struct store *s, const struct store_query 
 	return c;
 }
 
-/*
- * One step under the lock: goes on with the entry being written, then looks
- * at up to STORE_STEP entries, writing those that match while they fit in buf.
- * An entry is started only at the start of buf or when it fits whole: only an
- * entry larger than buf is ever split across calls.
- */
-static enum step_end step(struct store_cursor *c, char *buf, size_t size, size_t *out)
+/* Entry seq held for writing outside the lock (unpin() lets go), or NULL when it is gone. */
+static struct store_entry *pin(struct store *s, uint64_t seq)
 {
-	struct store *s = c->s;
-	enum step_end end = STEP_FULL;
 	struct store_entry *e;
-	size_t n, looked = 0;
 
 	pthread_mutex_lock(&s->lock);
-	while (*out < size) {
-		if (c->cur) {
-			e = lookup(s, c->cur);
-			if (!e) {
-				end = STEP_LOST;
-				break;
-			}
-			n = e->len - c->off;
-			if (n > size - *out)
-				n = size - *out;
-			memcpy(buf + *out, e->json + c->off, n);
-			c->off += n;
-			*out += n;
-			if (c->off == e->len)
-				c->cur = 0;
-			continue;
+	e = lookup(s, seq);
+	if (e)
+		e->readers++;
+	pthread_mutex_unlock(&s->lock);
+	return e;
+}
+
+static void unpin(struct store *s, struct store_entry *e)
+{
+	bool last;
+
+	pthread_mutex_lock(&s->lock);
+	last = --e->readers == 0 && e->evicted;
+	pthread_mutex_unlock(&s->lock);
+	if (last)
+		entry_free(e);
+}
+
+/*
+ * A window on what the writer writes: skip bytes left out, then at most max
+ * bytes into buf (grown as needed), then one byte more (the object's
+ * newline, or the sign that there is more), after which the writer is
+ * stopped (a short write fails its stream).
+ */
+struct window {
+	size_t skip;
+	size_t max;
+	char **buf;
+	size_t *size;
+	size_t got; /* bytes taken, the extra one included */
+	bool more; /* the object goes on past the window */
+	bool nomem;
+};
+
+static ssize_t window_write(void *cookie, const char *data, size_t n)
+{
+	struct window *w = cookie;
+	size_t i = n < w->skip ? n : w->skip, take, want;
+	char *grown;
+
+	w->skip -= i;
+	take = n - i;
+	if (w->got + take > w->max + 1) {
+		take = w->max + 1 - w->got;
+		w->more = true;
+	}
+	want = w->got + take;
+	if (want > *w->size) {
+		want = want < *w->size * 2 ? *w->size * 2 : want;
+		want = want < 4096 ? 4096 : want > w->max + 1 ? w->max + 1 : want;
+		grown = realloc(*w->buf, want);
+		if (!grown) {
+			w->nomem = true;
+			return 0;
 		}
+		*w->buf = grown;
+		*w->size = want;
+	}
+	memcpy(*w->buf + w->got, data + i, take);
+	w->got += take;
+	return w->more ? 0 : (ssize_t)n;
+}
+
+/*
+ * Bytes [off, off + STORE_HOLD) of e's JSON object into c's window, which
+ * then reaches the object's end or not (c->complete). The object is written
+ * from its start each time: only an object larger than the window costs
+ * more than one writing. Returns 0, or -ENOMEM.
+ */
+static int render(struct store_cursor *c, const struct store_entry *e)
+{
+	static const cookie_io_functions_t io = { .write = window_write };
+	struct window w = {
+		.skip = c->off, .max = STORE_HOLD, .buf = &c->held, .size = &c->held_size
+	};
+	FILE *f = fopencookie(&w, "w", io);
+	int ret;
+
+	if (!f)
+		return -ENOMEM;
+	ret = json_writer.exec(f, e->ts, e->ev, NULL);
+	ret |= fclose(f);
+	c->pos = 0;
+	c->complete = !w.more;
+	if (w.nomem || (ret && !w.more) || !w.got)
+		return -ENOMEM;
+	/* The extra byte: the newline after a whole object, or the next window's first. */
+	c->len = w.got - 1;
+	c->off += c->len;
+	return 0;
+}
+
+/* One step of the scan under the lock: at most STORE_STEP entries looked at. */
+static enum step_end scan_step(struct store_cursor *c)
+{
+	struct store *s = c->s;
+	enum step_end end = STEP_MORE;
+	struct store_entry *e;
+	size_t looked;
+
+	pthread_mutex_lock(&s->lock);
+	for (looked = 0; looked < STORE_STEP; looked++) {
 		/* Older entries than one evicted are gone too: the end. */
 		e = c->q.limit ? lookup(s, c->next) : NULL;
 		if (!e) {
-			buf[(*out)++] = ']';
-			c->done = true;
 			end = STEP_DONE;
 			break;
 		}
-		if (looked++ == STORE_STEP) {
-			end = STEP_MORE;
+		if (matches(e, &c->q)) {
+			c->cur = c->next--;
+			c->off = c->len = c->pos = 0;
+			c->begun = false;
+			c->q.limit--;
+			end = STEP_FOUND;
 			break;
 		}
-		if (!matches(e, &c->q)) {
-			c->next--;
-			continue;
-		}
-		if (*out && e->len + c->comma > size - *out)
-			break;
-		if (c->comma)
-			buf[(*out)++] = ',';
-		c->comma = true;
-		c->cur = c->next--;
-		c->off = 0;
-		c->q.limit--;
+		c->next--;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return end;
 }
 
+/* The next entry to write into c->cur: true, or false at the end of the answer. */
+static bool find_next(struct store_cursor *c)
+{
+	enum step_end end;
+
+	while ((end = scan_step(c)) == STEP_MORE)
+		if (c->s->step_hook)
+			c->s->step_hook(c->s->step_arg);
+	return end == STEP_FOUND;
+}
+
+/* The next window of the current entry; 1 when the entry went before it was begun. */
+static int hold_next(struct store_cursor *c)
+{
+	struct store_entry *e = pin(c->s, c->cur);
+	int ret;
+
+	if (!e)
+		return c->begun ? -EPIPE : 1;
+	if (c->s->step_hook)
+		c->s->step_hook(c->s->step_arg);
+	ret = render(c, e);
+	unpin(c->s, e);
+	return ret ? -EPIPE : 0;
+}
+
+/*
+ * Writes what fits of the current entry at buf + *out. Returns 0 when it is
+ * written whole, 1 when buf is full (or the entry is left for the next
+ * piece, where it is begun), -EPIPE when it went while half written.
+ */
+static int write_current(struct store_cursor *c, char *buf, size_t size, size_t *out)
+{
+	size_t n;
+	int ret;
+
+	if (c->pos == c->len) {
+		ret = hold_next(c);
+		if (ret < 0)
+			return ret;
+		if (ret) {
+			/* Gone before it was begun: so are the older ones (the end). */
+			c->cur = c->next = 0;
+			return 0;
+		}
+	}
+	if (!c->begun) {
+		/* Begun at the start of a piece, or when it fits whole. */
+		if (*out && (!c->complete || c->len + c->comma > size - *out))
+			return 1;
+		if (c->comma)
+			buf[(*out)++] = ',';
+		c->begun = true;
+	}
+	n = c->len - c->pos < size - *out ? c->len - c->pos : size - *out;
+	memcpy(buf + *out, c->held + c->pos, n);
+	*out += n;
+	c->pos += n;
+	if (c->pos < c->len || !c->complete)
+		return 1;
+	c->cur = 0;
+	c->comma = true;
+	return 0;
+}
+
 ssize_t store_cursor_read(struct store_cursor *c, char *buf, size_t size)
 {
 	size_t out = 0;
-	enum step_end end;
+	int ret;
 
 	if (c->done)
 		return 0;
@@ -269,16 +437,25 @@ ssize_t store_cursor_read(struct store_cursor *c, char *buf, size_t size)
 		buf[out++] = '[';
 		c->opened = true;
 	}
-	while ((end = step(c, buf, size, &out)) == STEP_MORE)
-		if (c->s->step_hook)
-			c->s->step_hook(c->s->step_arg);
-	if (end == STEP_LOST)
-		return -EPIPE;
+	while (out < size) {
+		if (!c->cur && !find_next(c)) {
+			buf[out++] = ']';
+			c->done = true;
+			break;
+		}
+		ret = write_current(c, buf, size, &out);
+		if (ret < 0)
+			return ret;
+		if (ret)
+			break;
+	}
 	return (ssize_t)out;
 }
 
 void store_cursor_free(struct store_cursor *c)
 {
+	if (c)
+		free(c->held);
 	free(c);
 }
 

@@ -9,16 +9,86 @@
 
 #include "listen.h"
 #include "store.h"
+#include "writer.h"
 
 #define BIG (1ul << 30)
 
+/* An exec of pid whose one argument is arg bytes of 'x'. */
+static struct tracer_event exec_of(uint32_t pid, size_t arg, struct tracer_bytes *argv)
+{
+	static char xs[1 << 21];
+
+	cr_assert_leq(arg, sizeof(xs));
+	memset(xs, 'x', arg);
+	argv[0] = (struct tracer_bytes){ xs, arg };
+	return (struct tracer_event){
+		.sz = sizeof(struct tracer_event),
+		.type = TRACER_EVENT_EXEC,
+		.exec = { .pid = pid,
+			  .tid = pid,
+			  .comm = { "x", 1 },
+			  .filename = { "/x", 2 },
+			  .argc = 1,
+			  .argv = argv },
+	};
+}
+
+/* What the JSON writer writes for that exec at ts, without the newline. */
+static char *json_of(double ts, uint32_t pid, size_t arg)
+{
+	struct tracer_bytes argv[1];
+	struct tracer_event ev = exec_of(pid, arg, argv);
+	size_t size;
+	char *buf;
+	FILE *f = open_memstream(&buf, &size);
+
+	cr_assert_eq(json_writer.exec(f, ts, &ev, NULL), 0);
+	fclose(f);
+	cr_assert_eq(buf[size - 1], '\n');
+	buf[size - 1] = '\0';
+	return buf;
+}
+
+static void add_sized(struct store *s, double ts, uint32_t pid, size_t arg, int want)
+{
+	struct tracer_bytes argv[1];
+	struct tracer_event ev = exec_of(pid, arg, argv);
+
+	cr_assert_eq(store_add(s, ts, &ev), want);
+}
+
 static void add(struct store *s, double ts, uint32_t pid)
 {
-	char json[64];
-	int n = snprintf(json, sizeof(json), "{\"ts\":%g,\"pid\":%u}", ts, pid);
-
-	cr_assert_eq(store_add(s, ts, pid, json, (size_t)n), 0);
+	add_sized(s, ts, pid, 1, 0);
 }
+
+/* An entry of the answer: its ts and pid. */
+struct tp {
+	double ts;
+	uint32_t pid;
+};
+
+/* The answer expected: the n entries, as JSON objects, in that order. */
+static char *answer(size_t n, const struct tp *e)
+{
+	size_t size, i;
+	char *buf, *one;
+	FILE *f = open_memstream(&buf, &size);
+
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		one = json_of(e[i].ts, e[i].pid, 1);
+		fprintf(f, "%s%s", i ? "," : "", one);
+		free(one);
+	}
+	fputc(']', f);
+	fclose(f);
+	return buf;
+}
+
+#define ANSWER(...)                                                      \
+	answer(sizeof((struct tp[]){ __VA_ARGS__ }) / sizeof(struct tp), \
+	       (struct tp[]){ __VA_ARGS__ })
 
 /* The whole answer of a cursor read in pieces of at most piece bytes; NULL if cut off. */
 static char *drain(struct store *s, const struct store_query *q, size_t piece)
@@ -52,7 +122,8 @@ static char *drain(struct store *s, const struct store_query *q, size_t piece)
 	return body;
 }
 
-static void expect(struct store *s, size_t limit, double since, uint32_t pid, const char *want)
+/* want: the answer (freed here). */
+static void expect(struct store *s, size_t limit, double since, uint32_t pid, char *want)
 {
 	struct store_query q = { .limit = limit, .since = since, .pid = pid };
 	size_t pieces[] = { 1, 2, 7, 4096 };
@@ -66,6 +137,7 @@ static void expect(struct store *s, size_t limit, double since, uint32_t pid, co
 		cr_assert_str_eq(body, want, "in pieces of %zu", pieces[i]);
 		free(body);
 	}
+	free(want);
 }
 
 Test(store, ring)
@@ -74,37 +146,26 @@ Test(store, ring)
 	struct store_stats st;
 
 	cr_assert_not_null(s);
-	expect(s, 10, -1, 0, "[]");
+	expect(s, 10, -1, 0, strdup("[]"));
 	add(s, 1, 10);
 	add(s, 2, 20);
 	store_get_stats(s, &st);
 	cr_assert_eq(st.entries, 2);
-	expect(s, 10, -1, 0, "[{\"ts\":2,\"pid\":20},{\"ts\":1,\"pid\":10}]");
+	expect(s, 10, -1, 0, ANSWER({ 2, 20 }, { 1, 10 }));
 	add(s, 3, 10);
 	add(s, 4, 10); /* the oldest (ts 1) goes */
 	store_get_stats(s, &st);
 	cr_assert_eq(st.entries, 3);
 	cr_assert_eq(st.capacity, 3);
-	expect(s, 10, -1, 0, "[{\"ts\":4,\"pid\":10},{\"ts\":3,\"pid\":10},{\"ts\":2,\"pid\":20}]");
-	expect(s, 1, -1, 0, "[{\"ts\":4,\"pid\":10}]");
-	expect(s, 10, 2, 0, "[{\"ts\":4,\"pid\":10},{\"ts\":3,\"pid\":10}]");
-	expect(s, 10, -1, 10, "[{\"ts\":4,\"pid\":10},{\"ts\":3,\"pid\":10}]");
-	expect(s, 10, -1, 20, "[{\"ts\":2,\"pid\":20}]");
-	expect(s, 10, -1, 30, "[]");
+	expect(s, 10, -1, 0, ANSWER({ 4, 10 }, { 3, 10 }, { 2, 20 }));
+	expect(s, 1, -1, 0, ANSWER({ 4, 10 }));
+	expect(s, 10, 2, 0, ANSWER({ 4, 10 }, { 3, 10 }));
+	expect(s, 10, -1, 10, ANSWER({ 4, 10 }, { 3, 10 }));
+	expect(s, 10, -1, 20, ANSWER({ 2, 20 }));
+	expect(s, 10, -1, 30, strdup("[]"));
 	store_free(s);
 	cr_assert_null(store_new(0, BIG));
 	cr_assert_null(store_new(1, 0));
-}
-
-/* Entries of n bytes of JSON: a string of n - 2 x's. */
-static void add_sized(struct store *s, double ts, size_t n, int want)
-{
-	char *json = malloc(n);
-
-	memset(json, 'x', n);
-	json[0] = json[n - 1] = '"';
-	cr_assert_eq(store_add(s, ts, 1, json, n), want);
-	free(json);
 }
 
 /* Finding 4: the budget counts the bytes really kept, and the oldest go to stay within it. */
@@ -116,50 +177,73 @@ Test(store, budget)
 
 	cr_assert_not_null(s);
 	for (i = 1; i <= 1000; i++) {
-		add_sized(s, (double)i, entry, 0);
+		add_sized(s, (double)i, 1, entry, 0);
 		store_get_stats(s, &st);
 		cr_assert_leq(st.bytes, budget);
-		/* Each entry counts at least its JSON, and the allocation around it. */
-		cr_assert_geq(st.bytes, st.entries * (entry + 1));
+		/* Each entry counts at least its data, and the allocations around it. */
+		cr_assert_geq(st.bytes, st.entries * (entry + sizeof(struct tracer_event)));
 	}
 	store_get_stats(s, &st);
 	cr_assert_eq(st.budget, budget);
 	/* Full: within one entry of the budget, the newest kept. */
-	cr_assert_gt(st.bytes + entry + 200, budget);
+	cr_assert_gt(st.bytes + entry + 1024, budget);
 	cr_assert_eq(st.entries, budget / (st.bytes / st.entries));
 	cr_assert_eq(st.dropped, 0);
 
 	/* Larger than the whole budget: dropped and counted, nothing evicted for it. */
-	add_sized(s, 1001, budget, -E2BIG);
+	add_sized(s, 1001, 1, budget, -E2BIG);
 	store_get_stats(s, &st);
 	cr_assert_eq(st.dropped, 1);
 	cr_assert_gt(st.entries, 0);
 
 	/* One entry of half the budget takes the place of many small ones. */
-	add_sized(s, 1002, budget / 2, 0);
+	add_sized(s, 1002, 1, budget / 2, 0);
 	store_get_stats(s, &st);
 	cr_assert_leq(st.bytes, budget);
 	cr_assert_leq(st.entries, budget / 2 / entry + 1);
 	store_free(s);
 }
 
-/* An entry larger than a piece, evicted while half written: the answer is cut off. */
+/*
+ * An entry evicted while half written: what the cursor holds of it is sent,
+ * whole for an entry within STORE_HOLD; a larger one is cut off after its
+ * first window.
+ */
 Test(store, evicted_while_written)
 {
 	struct store *s = store_new(2, BIG);
 	struct store_query q = { .limit = 10, .since = -1 };
 	struct store_cursor *c;
-	char buf[16];
+	size_t got = 0;
+	char buf[4096], *want;
+	ssize_t n;
 
-	add_sized(s, 1, 100, 0);
-	add_sized(s, 2, 100, 0);
+	add_sized(s, 1, 1, 100, 0);
+	add_sized(s, 2, 1, 100, 0);
 	c = store_cursor_new(s, &q);
 	/* [ alone: an entry is begun at the start of a piece, or when it fits whole. */
-	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), 1);
-	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), sizeof(buf)); /* 16 of ts 2 */
+	cr_assert_eq(store_cursor_read(c, buf, 16), 1);
+	cr_assert_eq(store_cursor_read(c, buf, 16), 16); /* 16 of ts 2 */
 	add(s, 3, 1); /* ts 1 goes */
-	add(s, 4, 1); /* ts 2 goes, half written */
-	cr_assert_eq(store_cursor_read(c, buf, sizeof(buf)), -EPIPE);
+	add(s, 4, 1); /* ts 2 goes, half written: held, sent whole */
+	want = json_of(2, 1, 100);
+	n = store_cursor_read(c, buf, sizeof(buf));
+	cr_assert_eq(n, (ssize_t)strlen(want) - 16 + 1);
+	cr_assert_eq(memcmp(buf, want + 16, strlen(want) - 16), 0);
+	cr_assert_eq(buf[n - 1], ']');
+	free(want);
+	store_cursor_free(c);
+
+	s = (store_free(s), store_new(2, BIG));
+	add_sized(s, 1, 1, STORE_HOLD + 1000, 0);
+	c = store_cursor_new(s, &q);
+	cr_assert_eq(store_cursor_read(c, buf, 16), 1);
+	add(s, 3, 1);
+	add(s, 4, 1); /* ts 1 goes, not begun: held, but larger than the window */
+	while ((n = store_cursor_read(c, buf, sizeof(buf))) > 0)
+		got += (size_t)n;
+	cr_assert_eq(n, -EPIPE);
+	cr_assert_eq(got, STORE_HOLD);
 	store_cursor_free(c);
 
 	/* Not begun yet: left out, the answer complete. Entries added later are not in it. */
@@ -171,18 +255,46 @@ Test(store, evicted_while_written)
 	cr_assert_eq(store_cursor_read(c, buf, 1), 1); /* [ */
 	add(s, 4, 1); /* ts 1 goes */
 	add(s, 5, 1); /* ts 2 goes */
-	{
-		char all[256];
-		size_t len = 0;
-		ssize_t n;
-
-		while ((n = store_cursor_read(c, all + len, 5)) > 0)
-			len += (size_t)n;
-		cr_assert_eq(n, 0);
-		all[len] = '\0';
-		cr_assert_str_eq(all, "{\"ts\":3,\"pid\":1}]");
-	}
+	got = 0;
+	while ((n = store_cursor_read(c, buf + got, 5)) > 0)
+		got += (size_t)n;
+	cr_assert_eq(n, 0);
+	buf[got] = '\0';
+	want = ANSWER({ 3, 1 });
+	cr_assert_str_eq(buf, want + 1);
+	free(want);
 	store_cursor_free(c);
+	store_free(s);
+}
+
+/* Evicted while a reader writes it outside the lock: written whole, then freed by that reader. */
+static void evict_all(void *arg)
+{
+	struct store *s = arg;
+
+	add(s, 10, 2);
+	add(s, 11, 2);
+}
+
+Test(store, evicted_while_held)
+{
+	struct store *s = store_new(2, BIG);
+	struct store_query q = { .limit = 10, .since = -1 };
+	struct store_stats st;
+	char *body, *want;
+
+	add(s, 1, 1);
+	add(s, 2, 1);
+	store_set_step_hook(s, evict_all, s);
+	body = drain(s, &q, 4096);
+	store_set_step_hook(s, NULL, NULL);
+	/* ts 2 was held when it went; ts 1 was not begun: left out, the answer complete. */
+	want = ANSWER({ 2, 1 });
+	cr_assert_str_eq(body, want);
+	free(want);
+	free(body);
+	store_get_stats(s, &st);
+	cr_assert_eq(st.entries, 2);
 	store_free(s);
 }
 
@@ -212,7 +324,7 @@ Test(store, query_lets_go_of_the_lock, .timeout = 60)
 	struct hook_state h = { .s = store_new(n * 2, BIG) };
 	struct store_query q = { .limit = n, .since = -1, .pid = 99 };
 	struct store_stats st;
-	char *body;
+	char *body, *want;
 
 	cr_assert_not_null(h.s);
 	for (i = 1; i <= n; i++)
@@ -229,7 +341,9 @@ Test(store, query_lets_go_of_the_lock, .timeout = 60)
 	q.limit = 1;
 	store_set_step_hook(h.s, NULL, NULL);
 	body = drain(h.s, &q, 4096);
-	cr_assert_eq(strncmp(body, "[{\"ts\":1e+09,\"pid\":7}]", 10), 0, "%s", body);
+	want = ANSWER({ 1e9 + (double)h.calls, 7 });
+	cr_assert_str_eq(body, want);
+	free(want);
 	free(body);
 	store_free(h.s);
 }
