@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,22 @@ struct store {
 	void *step_arg;
 };
 
+/*
+ * A window on what the writer writes: skip bytes left out, then at most max
+ * bytes into buf (grown as needed), then one byte more (the object's
+ * newline, or the sign that there is more), after which the writer is
+ * stopped (a short write fails its stream).
+ */
+struct window {
+	size_t skip;
+	size_t max;
+	char **buf;
+	size_t *size;
+	size_t got; /* bytes taken, the extra one included */
+	bool more; /* the object goes on past the window */
+	bool nomem;
+};
+
 struct store_cursor {
 	struct store *s;
 	struct store_query q;
@@ -57,6 +74,8 @@ struct store_cursor {
 	size_t held_size; /* allocated */
 	size_t len, pos, off;
 	bool complete; /* the window reaches the end of the object */
+	FILE *writer; /* the JSON writer's stream into the window, made once */
+	struct window win;
 	bool opened, comma, done;
 };
 
@@ -255,22 +274,6 @@ static void unpin(struct store *s, struct store_entry *e)
 		entry_free(e);
 }
 
-/*
- * A window on what the writer writes: skip bytes left out, then at most max
- * bytes into buf (grown as needed), then one byte more (the object's
- * newline, or the sign that there is more), after which the writer is
- * stopped (a short write fails its stream).
- */
-struct window {
-	size_t skip;
-	size_t max;
-	char **buf;
-	size_t *size;
-	size_t got; /* bytes taken, the extra one included */
-	bool more; /* the object goes on past the window */
-	bool nomem;
-};
-
 static ssize_t window_write(void *cookie, const char *data, size_t n)
 {
 	struct window *w = cookie;
@@ -309,22 +312,29 @@ static ssize_t window_write(void *cookie, const char *data, size_t n)
 static int render(struct store_cursor *c, const struct store_entry *e)
 {
 	static const cookie_io_functions_t io = { .write = window_write };
-	struct window w = {
-		.skip = c->off, .max = STORE_HOLD, .buf = &c->held, .size = &c->held_size
-	};
-	FILE *f = fopencookie(&w, "w", io);
 	int ret;
 
-	if (!f)
-		return -ENOMEM;
-	ret = json_writer.exec(f, e->ts, e->ev, NULL);
-	ret |= fclose(f);
+	if (!c->writer) {
+		c->writer = fopencookie(&c->win, "w", io);
+		if (!c->writer)
+			return -ENOMEM;
+		/* One thread at a time writes with it: no lock for each of its many calls. */
+		__fsetlocking(c->writer, FSETLOCKING_BYCALLER);
+	}
+	c->win = (struct window){
+		.skip = c->off, .max = STORE_HOLD, .buf = &c->held, .size = &c->held_size
+	};
+	clearerr(c->writer);
+	ret = json_writer.exec(c->writer, e->ts, e->ev, NULL);
+	ret |= fflush(c->writer);
+	/* Stopped at the window's end: what the stream still holds is not wanted. */
+	__fpurge(c->writer);
 	c->pos = 0;
-	c->complete = !w.more;
-	if (w.nomem || (ret && !w.more) || !w.got)
+	c->complete = !c->win.more;
+	if (c->win.nomem || (ret && !c->win.more) || !c->win.got)
 		return -ENOMEM;
 	/* The extra byte: the newline after a whole object, or the next window's first. */
-	c->len = w.got - 1;
+	c->len = c->win.got - 1;
 	c->off += c->len;
 	return 0;
 }
@@ -454,6 +464,8 @@ ssize_t store_cursor_read(struct store_cursor *c, char *buf, size_t size)
 
 void store_cursor_free(struct store_cursor *c)
 {
+	if (c && c->writer)
+		fclose(c->writer);
 	if (c)
 		free(c->held);
 	free(c);
