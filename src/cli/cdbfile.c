@@ -31,8 +31,7 @@ static int read_existing(const char *path, const struct outfile_owner *owner, st
 	return ret;
 }
 
-int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
-		 const struct outfile_owner *owner)
+int cdbfile_open(struct cdbfile *c, const struct cli_opts *opts, const struct outfile_owner *owner)
 {
 	const char *others[] = { opts->output, opts->timeline };
 	struct compiledb *existing;

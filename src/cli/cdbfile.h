@@ -32,8 +32,7 @@ struct cdbfile {
  * database. Returns -1 when all is well (or no --compile-db), else the exit
  * status, with the message written on standard error.
  */
-int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
-		 const struct outfile_owner *owner);
+int cdbfile_open(struct cdbfile *c, const struct cli_opts *opts, const struct outfile_owner *owner);
 
 /* Every event, in order. */
 void cdbfile_event(struct cdbfile *c, const struct tracer_event *ev);

@@ -12,33 +12,7 @@
 
 #include "identity.h"
 #include "opts.h"
-
-/* A uid or gid in decimal. */
-static int parse_id(const char *s, uint32_t *id)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v >= UINT32_MAX)
-		return -EINVAL;
-	*id = (uint32_t)v;
-	return 0;
-}
-
-/* Copies s for a one-line message: control characters become '?'. */
-static const char *printable(const char *s, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
+#include "parse.h"
 
 /* The user's supplementary groups, gid included, as initgroups() would set them. */
 static int load_groups(struct identity *id)

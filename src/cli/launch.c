@@ -403,13 +403,53 @@ static int start_relay(struct launch *l)
 	return ret;
 }
 
-int launch_start(const struct tracer_opts *opts, struct launch **out)
+/*
+ * Forks the child behind two pipes (its status, tracer's go) and waits until
+ * it is ready. Returns 0, or -1 (said): the child, if any, is reaped.
+ */
+static int fork_held(struct launch *l, const struct identity *id)
+{
+	int status_pipe[2], go_pipe[2];
+	sigset_t all, mask;
+
+	if (install_signals() || pipe2(status_pipe, O_CLOEXEC)) {
+		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pipe2(go_pipe, O_CLOEXEC)) {
+		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
+		close(status_pipe[0]);
+		close(status_pipe[1]);
+		return -1;
+	}
+	fflush(NULL);
+
+	/* Signals wait until the child has put back the dispositions it inherits. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &mask);
+	l->pid = fork();
+	if (l->pid == 0) {
+		close(status_pipe[0]);
+		close(go_pipe[1]);
+		child_main(l, id, status_pipe[1], go_pipe[0], &mask);
+	}
+	sigprocmask(SIG_SETMASK, &mask, NULL);
+	close(status_pipe[1]);
+	close(go_pipe[0]);
+	l->status_fd = status_pipe[0];
+	l->go_fd = go_pipe[1];
+	if (l->pid < 0) {
+		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int launch_start(const struct cli_opts *opts, struct launch **out)
 {
 	struct identity id;
 	struct launch *l;
 	char err[256];
-	int status_pipe[2], go_pipe[2];
-	sigset_t all, mask;
 	int ret;
 
 	ret = identity_resolve(opts->user, &id, err, sizeof(err));
@@ -428,41 +468,10 @@ int launch_start(const struct tracer_opts *opts, struct launch **out)
 	l->verbose = opts->verbose > 0;
 	l->status_fd = -1;
 	l->go_fd = -1;
-	if (separate_terminal(l, &id))
-		goto err_free;
-
-	ret = install_signals();
-	if (ret || pipe2(status_pipe, O_CLOEXEC)) {
-		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
-		goto err_free;
+	if (separate_terminal(l, &id) || fork_held(l, &id)) {
+		ret = TRACER_EXIT_FAILURE;
+		goto out_free;
 	}
-	if (pipe2(go_pipe, O_CLOEXEC)) {
-		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
-		close(status_pipe[0]);
-		close(status_pipe[1]);
-		goto err_free;
-	}
-	fflush(NULL);
-
-	/* Signals wait until the child has put back the dispositions it inherits. */
-	sigfillset(&all);
-	sigprocmask(SIG_BLOCK, &all, &mask);
-	l->pid = fork();
-	if (l->pid == 0) {
-		close(status_pipe[0]);
-		close(go_pipe[1]);
-		child_main(l, &id, status_pipe[1], go_pipe[0], &mask);
-	}
-	sigprocmask(SIG_SETMASK, &mask, NULL);
-	close(status_pipe[1]);
-	close(go_pipe[0]);
-	l->status_fd = status_pipe[0];
-	l->go_fd = go_pipe[1];
-	if (l->pid < 0) {
-		fprintf(stderr, "tracer: cannot start the command: %s\n", strerror(errno));
-		goto err_free;
-	}
-
 	ret = wait_ready(l, &id);
 	if (!ret && l->use_pty && start_relay(l)) {
 		/* No go: the child exits without executing anything. */
@@ -471,11 +480,8 @@ int launch_start(const struct tracer_opts *opts, struct launch **out)
 		wait_child(l->pid, &l->wstatus);
 		ret = TRACER_EXIT_FAILURE;
 	}
-	if (ret) {
-		identity_free(&id);
-		free_launch(l);
-		return ret;
-	}
+	if (ret)
+		goto out_free;
 	if (l->verbose)
 		fprintf(stderr, "tracer: command ready as pid %d (uid %u)\n", (int)l->pid,
 			id.change ? id.uid : getuid());
@@ -483,10 +489,10 @@ int launch_start(const struct tracer_opts *opts, struct launch **out)
 	*out = l;
 	return 0;
 
-err_free:
+out_free:
 	identity_free(&id);
 	free_launch(l);
-	return TRACER_EXIT_FAILURE;
+	return ret;
 }
 
 uint32_t launch_pid(const struct launch *l)

@@ -22,9 +22,9 @@ struct launch;
  * the exit code to exit with, the reason printed (127: not found; 2: unknown
  * --user; 1: tracer failed).
  */
-int launch_start(const struct tracer_opts *opts, struct launch **out);
+int launch_start(const struct cli_opts *opts, struct launch **out);
 
-/* The child's pid, to be seeded as a root before launch_release(). */
+/* The child's pid, to be watched (tracer_watch_pid()) before launch_release(). */
 uint32_t launch_pid(const struct launch *l);
 
 /* Lets the child execute COMMAND. */

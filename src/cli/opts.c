@@ -5,338 +5,23 @@
  * argp runs with ARGP_NO_EXIT (it never exits), ARGP_NO_ERRS (neither argp
  * nor getopt prints anything by itself) and ARGP_NO_HELP (--help, --usage and
  * --version are ours, so that they stop the parsing): every message is
- * written here, as a single "tracer: ..." line.
+ * written here, as a single "tracer: ..." line. The options themselves and
+ * the help text are in opts_table.c, the messages in opts_errors.c.
  */
 #include <argp.h>
 #include <errno.h>
 #include <grp.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <tracer/tracer.h>
 
 #include "evlist.h"
-#include "exclfile.h"
-#ifdef TRACER_WITH_SERVICE
 #include "listen.h"
-#endif
-#include "opts.h"
-#include "stopglob.h"
-#include "ttyname.h"
-
-#ifndef TRACER_VERSION
-#error "TRACER_VERSION must be defined"
-#endif
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* Keys of the long-only options. */
-enum {
-	OPT_NO_WATCH_CHILDREN = 256,
-	OPT_MAX_ARGS,
-	OPT_MAX_ARG_BYTES,
-	OPT_RINGBUF_SIZE,
-	OPT_MAX_PROCS,
-	OPT_FOLLOW_ALL,
-	OPT_USAGE,
-	OPT_ALL,
-	OPT_EXCLUDE,
-	OPT_EXCLUDE_COMM,
-	OPT_EXCLUDE_FROM,
-	OPT_LISTEN,
-	OPT_STORE,
-	OPT_STORE_BYTES,
-	OPT_LISTEN_TOKEN_FILE,
-	OPT_LISTEN_GROUP,
-	OPT_QUIET,
-	OPT_FORMAT,
-	OPT_ENV,
-	OPT_NO_REDACT,
-};
-
-/* Keys of the lifecycle options. */
-enum {
-	OPT_EVENTS = 0x200,
-	OPT_TREE,
-	OPT_TIMELINE,
-};
-
-/* Keys of the options that keep what tracer writes apart from the traced (issue 12). */
-enum {
-	OPT_OUTPUT_FD = 0x300,
-	OPT_EXCLUDE_CALLER,
-};
-
-/* Keys of the stop-at-exec options (issue 16). */
-enum {
-	OPT_STOP_AT = 0x400,
-	OPT_ON_STOP,
-};
-
-/* Keys of the compilation database's options (issue 15). */
-enum {
-	OPT_COMPILE_DB = 0x500,
-	OPT_COMPILE_DB_COMPILER,
-	OPT_COMPILE_DB_APPEND,
-};
-
-static const char doc[] =
-	"Report every program executed inside a process tree or on a terminal: the processes "
-	"given with --pid (or as PID arguments), the processes whose controlling terminal is a "
-	"--tty, the COMMAND given after --, and, unless --no-watch-children, all their "
-	"descendants, those already running and those started later. Each execve/execveat, "
-	"successful or not, is printed with its arguments and context (cwd, executable, "
-	"standard fds, effective ids and, with --env, environment), as text, as JSON Lines, "
-	"or as bash command lines that run it again.\n"
-	"\n"
-	"USAGE: tracer [OPTIONS] [PID...]\n"
-	"       tracer [OPTIONS] -- COMMAND [ARG...]\n"
-	"\n"
-	"EXAMPLES:\n"
-	"    tracer --pid 1234     # every exec in process 1234 and its descendants\n"
-	"    tracer 1234 5678      # several trees\n"
-	"    tracer --tty pts/9    # every exec on terminal /dev/pts/9\n"
-	"    tracer --all          # every exec on the machine, until Ctrl-C\n"
-	"    tracer --all --listen 8080 --quiet   # HTTP API on 127.0.0.1:8080\n"
-	"    tracer --pid 1234 --json -o execs.jsonl\n"
-	"    tracer --format sh -- make   # each exec as a bash line that repeats it\n"
-	"    tracer --env --json -- ./configure   # with each exec's environment\n"
-	"    tracer --pid 1234 --no-watch-children\n"
-	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
-	"    tracer -o execs.log -- ./install.sh\n"
-	"    tracer -u alice -- id\n"
-	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
-	"    tracer --compile-db compile_commands.json -- make -j8   # for clangd\n"
-	"\v"
-	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
-	"\n"
-	"With a COMMAND, tracer starts it (as the user who ran sudo, unless --user), traces it "
-	"from its first exec, writes the events to standard error unless --output, and exits "
-	"with its exit status (128+N if signal N killed it; 127: not found, 126: cannot be "
-	"executed). Ctrl-C reaches the COMMAND; tracer then drains its events and exits.\n"
-	"\n"
-	"Exit status: 0 on success, 1 on a runtime failure, 2 on a usage error.\n"
-	"tracer needs root (CAP_BPF and CAP_PERFMON) to load its BPF programs.";
-
-static const char args_doc[] = "[PID...]\n-- COMMAND [ARG...]";
-
-/* The help text spells these out. */
-_Static_assert(TRACER_MAX_ARGS_LIMIT == 1048576 && TRACER_MAX_ARGS_DEFAULT == 0, "update --help");
-_Static_assert(TRACER_MAX_ARG_BYTES_LIMIT == 2 << 20 && TRACER_MAX_ARG_BYTES_DEFAULT == 256 << 10,
-	       "update --help");
-_Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 1 << 20,
-	       "update --help");
-_Static_assert(TRACER_STOP_PATTERNS_MAX == 8 && TRACER_STOP_PATTERN_MAX == 255, "update --help");
-
-static const struct argp_option options[] = {
-	{ NULL, 0, NULL, 0, "What to trace:", 1 },
-	{ "pid", 'p', "PID", 0, "Trace process PID and its descendants (repeatable)", 1 },
-	{ "tty", 't', "TTY", 0,
-	  "Trace the processes whose controlling terminal is TTY (pts/9, /dev/pts/9, tty1) and "
-	  "their descendants (repeatable)",
-	  1 },
-	{ "all", OPT_ALL, NULL, 0,
-	  "Trace every process of the machine (runs until SIGINT or SIGTERM)", 1 },
-	{ "no-watch-children", OPT_NO_WATCH_CHILDREN, NULL, 0,
-	  "Trace only the given processes and the processes on the terminals, not their "
-	  "descendants",
-	  1 },
-	{ "exclude", OPT_EXCLUDE, "PATH", 0,
-	  "Do not report execs that run the file PATH (compared by device and inode: a symlink or "
-	  "hard link to it is the same file, a copy is not; repeatable)",
-	  1 },
-	{ "exclude-caller", OPT_EXCLUDE_CALLER, "PATH", 0,
-	  "Do not report execs made by a root process that runs the file PATH (its "
-	  "/proc/PID/exe, compared by device and inode; repeatable)",
-	  1 },
-	{ "exclude-comm", OPT_EXCLUDE_COMM, "NAME", 0,
-	  "Do not report execs by a process whose command name (comm) is NAME (repeatable; any "
-	  "process can take any name: a convenience, not a security boundary)",
-	  1 },
-	{ "exclude-from", OPT_EXCLUDE_FROM, "FILE", 0,
-	  "Read exclusions from FILE, one per line: /path (as --exclude), caller /path (as "
-	  "--exclude-caller), else a command name; # comments",
-	  1 },
-	{ NULL, 0, NULL, 0, "Output:", 2 },
-	{ "format", OPT_FORMAT, "FORMAT", 0,
-	  "Write the events as text (default: one line per event), json (JSON Lines: one object "
-	  "per line) or sh (one bash command line per exec that repeats it: the same program, "
-	  "argv, cwd and, with --env, environment)",
-	  2 },
-	{ "json", 'j', NULL, 0, "Same as --format json", 2 },
-	{ "env", OPT_ENV, NULL, 0,
-	  "Also capture each exec's environment (within --max-arg-bytes); the values of "
-	  "variables whose names look secret (PASSWORD, TOKEN, ...) are replaced by <redacted>",
-	  2 },
-	{ "no-redact", OPT_NO_REDACT, NULL, 0,
-	  "With --env, keep the values of the variables whose names look secret", 2 },
-	{ "output", 'o', "FILE", 0, "Write the events to FILE instead of standard output", 2 },
-	{ "output-fd", OPT_OUTPUT_FD, "N", 0,
-	  "Write the events to descriptor N (1 or more, open for writing, inherited from the "
-	  "caller; a COMMAND does not get it)",
-	  2 },
-	{ "verbose", 'v', NULL, 0, "Print more diagnostics (repeatable)", 2 },
-	{ "events", OPT_EVENTS, "LIST", 0,
-	  "Report these events: comma-separated exec, fork, exit, signal, or all (default exec)",
-	  2 },
-	{ "tree", OPT_TREE, NULL, 0,
-	  "At the end, print the tree of the processes that ran, with their exit statuses, on "
-	  "standard error",
-	  2 },
-	{ "timeline", OPT_TIMELINE, "FILE", 0,
-	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
-	{ "compile-db", OPT_COMPILE_DB, "FILE", 0,
-	  "Write the compiles seen to FILE as a JSON compilation database (compile_commands.json, "
-	  "for clangd), atomically at the end; the events are then written only with -o or "
-	  "--output-fd",
-	  2 },
-	{ "compile-db-compiler", OPT_COMPILE_DB_COMPILER, "NAME", 0,
-	  "With --compile-db, also take programs named NAME for compiler drivers (like gcc, "
-	  "clang, cc; repeatable)",
-	  2 },
-	{ "compile-db-append", OPT_COMPILE_DB_APPEND, NULL, 0,
-	  "With --compile-db, merge into FILE's entries: one for the same directory, file and "
-	  "output is replaced",
-	  2 },
-	{ "listen", OPT_LISTEN, "[ADDR:]PORT|unix:PATH", 0,
-	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
-	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
-	  "only you can read it); tracer then runs until SIGINT or SIGTERM",
-	  2 },
-	{ "listen-token-file", OPT_LISTEN_TOKEN_FILE, "FILE", 0,
-	  "Answer only requests that carry the token in FILE (Authorization: Bearer TOKEN; "
-	  "/healthz excepted); FILE must be yours or root's, mode 0600 or stricter",
-	  2 },
-	{ "listen-group", OPT_LISTEN_GROUP, "GROUP", 0,
-	  "With --listen unix:PATH, make the socket 0660 for GROUP: its members can read the API",
-	  2 },
-	{ "store", OPT_STORE, "N", 0, "Keep the last N execs for the HTTP API (default 10000)", 2 },
-	{ "store-bytes", OPT_STORE_BYTES, "SIZE", 0,
-	  "Keep at most SIZE bytes of execs for the HTTP API, the oldest going first (1M-64G, "
-	  "default 32M)",
-	  2 },
-	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
-	{ NULL, 0, NULL, 0, "Limits:", 3 },
-	{ "max-args", OPT_MAX_ARGS, "N", 0,
-	  "Capture at most N arguments per exec (1-1048576, default: all)", 3 },
-	{ "max-arg-bytes", OPT_MAX_ARG_BYTES, "SIZE", 0,
-	  "Capture at most SIZE bytes of arguments per exec (1-2M, default 256K)", 3 },
-	{ "ringbuf-size", OPT_RINGBUF_SIZE, "SIZE", 0,
-	  "Size of the ring buffer (4K-1G, rounded up to a power of two; default 1M, more with --env or a larger --max-arg-bytes)",
-	  3 },
-	{ "max-procs", OPT_MAX_PROCS, "N", 0,
-	  "Track at most N processes at a time (1-4194304; default or 0: sized from the machine)",
-	  3 },
-	{ NULL, 0, NULL, 0, "Running a COMMAND (after --):", 4 },
-	{ "user", 'u', "USER", 0,
-	  "Run COMMAND as USER (name or uid; default: the user who ran sudo, or root)", 4 },
-	{ "follow-all", OPT_FOLLOW_ALL, NULL, 0,
-	  "Keep tracing after COMMAND exits, until every process it started has gone", 4 },
-	{ NULL, 0, NULL, 0, "Stopping a program at exec, for a debugger:", 5 },
-	{ "stop-at", OPT_STOP_AT, "PATTERN", 0,
-	  "Stop each traced process whose exec matches the glob PATTERN (its resolved path, the "
-	  "name it was run by, or the basename of either) before its first instruction, and say "
-	  "so (a stop event: gdb -p PID, kill -CONT PID). Repeatable, up to 8 patterns of at "
-	  "most 255 bytes; when tracer ends, it resumes those still stopped and not held by a "
-	  "debugger",
-	  5 },
-	{ "on-stop", OPT_ON_STOP, "CMD", 0,
-	  "Run CMD with /bin/sh -c for each stop, {pid} replaced by the stopped pid (as root, "
-	  "with tracer's standard input, output and error), e.g. --on-stop 'gdb -p {pid}'",
-	  5 },
-	{ NULL, 0, NULL, 0, "Information:", -1 },
-	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
-	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },
-	{ "version", 'V', NULL, 0, "Print the version and exit", -1 },
-	{ 0 },
-};
-
-struct parse_ctx {
-	struct tracer_opts *opts;
-	FILE *out;
-	FILE *err;
-	/* -1 while parsing goes on; the exit code once decided. */
-	int exit_code;
-	/* state->next when the last option or argument was delivered. */
-	int last_next;
-	/* state->next when argp gave up. */
-	int err_next;
-};
-
-/*
- * Parses the decimal number in s[0..len): digits only (no sign, no space, no
- * suffix). Returns 0, -EINVAL for a malformed string, -ERANGE above max.
- */
-static int parse_dec(const char *s, size_t len, uint64_t max, uint64_t *val)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (!s || len == 0)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-	}
-	for (i = 0; i < len; i++) {
-		unsigned int d = (unsigned int)(s[i] - '0');
-
-		if (v > (max - d) / 10)
-			return -ERANGE;
-		v = v * 10 + d;
-	}
-	*val = v;
-	return 0;
-}
-
-int parse_pid(const char *s, uint32_t *pid)
-{
-	uint64_t v;
-
-	if (!s || parse_dec(s, strlen(s), TRACER_PID_MAX, &v) || v == 0)
-		return -EINVAL;
-	*pid = (uint32_t)v;
-	return 0;
-}
-
-int parse_size(const char *s, uint64_t *val)
-{
-	unsigned int shift = 0;
-	uint64_t v;
-	size_t len;
-	int ret;
-
-	if (!s)
-		return -EINVAL;
-	len = strlen(s);
-	if (len > 0) {
-		switch (s[len - 1]) {
-		case 'k':
-		case 'K':
-			shift = 10;
-			break;
-		case 'm':
-		case 'M':
-			shift = 20;
-			break;
-		case 'g':
-		case 'G':
-			shift = 30;
-			break;
-		}
-		if (shift)
-			len--;
-	}
-	ret = parse_dec(s, len, UINT64_MAX >> shift, &v);
-	if (ret)
-		return ret;
-	*val = v << shift;
-	return 0;
-}
+#include "opts_int.h"
+#include "parse.h"
 
 static uint64_t round_up_pow2(uint64_t v)
 {
@@ -347,76 +32,33 @@ static uint64_t round_up_pow2(uint64_t v)
 	return p;
 }
 
-/* Writes s between single quotes, control characters escaped: one line. */
-static void put_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(f, "\\x%02x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('\'', f);
-}
-
-/*
- * Reports a usage error: "tracer: <pre>'<arg>'<post>" on one line (no quoted
- * part when arg is NULL).
- */
-static error_t usage_error(struct parse_ctx *ctx, const char *pre, const char *arg,
-			   const char *post)
-{
-	fputs("tracer: ", ctx->err);
-	fputs(pre, ctx->err);
-	if (arg)
-		put_quoted(ctx->err, arg);
-	fputs(post, ctx->err);
-	fputc('\n', ctx->err);
-	ctx->exit_code = TRACER_EXIT_USAGE;
-	return EINVAL;
-}
-
 static error_t add_pid(struct parse_ctx *ctx, const char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct tracer_options *lib = &ctx->opts->lib;
 	uint32_t pid;
 	size_t i;
 
 	if (parse_pid(arg, &pid))
 		return usage_error(ctx, "invalid pid ", arg, "");
 	/* The same pid given twice is one root. */
-	for (i = 0; i < opts->n_pids; i++) {
-		if (opts->pids[i] == pid)
+	for (i = 0; i < lib->n_pids; i++) {
+		if (ctx->opts->pids[i] == pid)
 			return 0;
 	}
-	if (opts->n_pids >= TRACER_MAX_ROOTS)
+	if (lib->n_pids >= TRACER_MAX_ROOTS)
 		return usage_error(ctx, "too many pids (max " STR(TRACER_MAX_ROOTS) ")", NULL, "");
-	opts->pids[opts->n_pids++] = pid;
+	ctx->opts->pids[lib->n_pids++] = pid;
 	return 0;
 }
 
+/* Whether it names a terminal is the library's to say (tracer_create(), tracer_start()). */
 static error_t add_tty(struct parse_ctx *ctx, const char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
-	char path[PATH_MAX];
-	int ret;
+	struct tracer_options *lib = &ctx->opts->lib;
 
-	/* Syntax only: whether it exists is found out later, by tty_resolve(). */
-	ret = tty_normalize(arg, path, sizeof(path));
-	if (ret == -EINVAL)
-		return usage_error(ctx, "invalid tty ", arg, "");
-	if (ret)
-		return usage_error(ctx, "invalid tty ", arg, " (name too long)");
-	if (opts->n_ttys >= TRACER_MAX_TTYS)
+	if (lib->n_ttys >= TRACER_MAX_TTYS)
 		return usage_error(ctx, "too many ttys (max " STR(TRACER_MAX_TTYS) ")", NULL, "");
-	opts->ttys[opts->n_ttys++] = arg;
+	ctx->opts->ttys[lib->n_ttys++] = arg;
 	return 0;
 }
 
@@ -426,7 +68,7 @@ static error_t add_tty(struct parse_ctx *ctx, const char *arg)
  */
 static error_t take_command(struct parse_ctx *ctx, struct argp_state *state)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct cli_opts *opts = ctx->opts;
 	int first = state->next - 1;
 
 	opts->command = &state->argv[first];
@@ -435,31 +77,28 @@ static error_t take_command(struct parse_ctx *ctx, struct argp_state *state)
 	return 0;
 }
 
-static error_t check_end(struct parse_ctx *ctx)
+/* Options that need another, or exclude one. */
+static error_t check_combinations(struct parse_ctx *ctx)
 {
-	struct tracer_opts *opts = ctx->opts;
+	const struct cli_opts *opts = ctx->opts;
 
-	if (!opts->command) {
-		if (opts->user)
-			return usage_error(ctx,
-					   "--user needs a COMMAND: tracer [OPTIONS] -- "
-					   "COMMAND [ARG...]",
-					   NULL, "");
-		if (opts->follow_all)
-			return usage_error(ctx,
-					   "--follow-all needs a COMMAND: tracer [OPTIONS] -- "
-					   "COMMAND [ARG...]",
-					   NULL, "");
-	}
+	if (!opts->command && opts->user)
+		return usage_error(ctx,
+				   "--user needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]",
+				   NULL, "");
+	if (!opts->command && opts->follow_all)
+		return usage_error(
+			ctx, "--follow-all needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]",
+			NULL, "");
 	if (opts->quiet && !opts->listen)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
-	if (opts->on_stop && !opts->n_stop_at)
+	if (opts->on_stop && !opts->lib.n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
 	if (opts->listen_token_file && !opts->listen)
 		return usage_error(ctx, "--listen-token-file needs --listen", NULL, "");
 	if (opts->listen_group_set && !opts->listen_unix)
 		return usage_error(ctx, "--listen-group needs --listen unix:PATH", NULL, "");
-	if (opts->keep_secrets && !opts->capture_env)
+	if (opts->lib.keep_secrets && !opts->lib.capture_env)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
 		return usage_error(ctx, "--output and --output-fd: give one of them", NULL, "");
@@ -469,56 +108,64 @@ static error_t check_end(struct parse_ctx *ctx)
 					   "--compile-db-append needs --compile-db" :
 					   "--compile-db-compiler needs --compile-db",
 				   NULL, "");
-	if (opts->all && (opts->n_pids || opts->n_ttys || opts->command))
-		return usage_error(ctx,
-				   "--all traces every process: it takes no --pid, --tty or "
-				   "COMMAND",
-				   NULL, "");
-	if (opts->n_pids == 0 && opts->n_ttys == 0 && !opts->command && !opts->all)
-		return usage_error(ctx,
-				   "nothing to trace: give --pid PID, --tty TTY, --all or -- "
-				   "COMMAND (see --help)",
-				   NULL, "");
 	return 0;
 }
 
-/* Every excluded file exists and is of the right kind, before anything is loaded. */
-static error_t check_excluded_files(struct parse_ctx *ctx)
+static error_t check_scope(struct parse_ctx *ctx)
 {
-	const struct exclude_list *l = &ctx->opts->exclude;
-	const char *path, *why;
-	char post[160];
-	size_t i;
-	int fd;
+	const struct cli_opts *opts = ctx->opts;
+	const struct tracer_options *lib = &opts->lib;
 
-	for (i = 0; i < l->n_paths + l->n_callers; i++) {
-		path = i < l->n_paths ? l->paths[i] : l->callers[i - l->n_paths];
-		fd = exclfile_open(path, &why);
-		if (fd < 0) {
-			snprintf(post, sizeof(post), ": %s", why);
-			return usage_error(ctx, "cannot exclude ", path, post);
-		}
-		close(fd);
-	}
+	if (lib->system_wide && (lib->n_pids || lib->n_ttys || opts->command))
+		return usage_error(
+			ctx, "--all traces every process: it takes no --pid, --tty or COMMAND",
+			NULL, "");
+	if (!lib->n_pids && !lib->n_ttys && !opts->command && !lib->system_wide)
+		return usage_error(
+			ctx,
+			"nothing to trace: give --pid PID, --tty TTY, --all or -- COMMAND (see --help)",
+			NULL, "");
 	return 0;
 }
 
-static error_t add_excluded_file(struct parse_ctx *ctx, int key, const char *arg)
+/*
+ * The end of the command line: the kernel is asked for what is printed and
+ * for what the sinks need, and the library's arrays point to their lists.
+ */
+static void finish_options(struct cli_opts *opts)
 {
-	const char *what = key == OPT_EXCLUDE ? "invalid --exclude " : "invalid --exclude-caller ";
-	struct exclude_list *l = &ctx->opts->exclude;
-	int err;
+	struct tracer_options *lib = &opts->lib;
+	const struct exclusions *x = &opts->exclude;
 
-	err = key == OPT_EXCLUDE ? exclude_add_path(l, arg) : exclude_add_caller(l, arg);
-	if (err == -E2BIG)
-		return usage_error(ctx,
-				   "too many excluded files (--exclude and --exclude-caller "
-				   "together: max " STR(TRACER_EXCLUDE_FILES_MAX) ")",
-				   NULL, "");
-	if (err == -ENAMETOOLONG)
-		return usage_error(ctx, what, arg, ": path too long");
-	if (err)
-		return usage_error(ctx, what, arg, "");
+	if (!opts->events)
+		opts->events = EVLIST_DEFAULT;
+	lib->events = evlist_kernel_mask(opts->events, opts->tree, opts->timeline != NULL);
+	/* The text format's environment changes: remembered until the process exits. */
+	if (lib->capture_env && opts->format == FORMAT_TEXT)
+		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	/* The compilation database follows the process tree: what a compile runs is its own. */
+	if (opts->compile_db)
+		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
+			       TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	lib->verbose = opts->verbose > 0;
+	lib->exclude_paths = (const char *const *)x->paths.v;
+	lib->n_exclude_paths = x->paths.n;
+	lib->exclude_callers = (const char *const *)x->callers.v;
+	lib->n_exclude_callers = x->callers.n;
+	lib->exclude_comms = (const char *const *)x->comms.v;
+	lib->n_exclude_comms = x->comms.n;
+}
+
+/* --exclude, --exclude-caller, --exclude-comm: the library checks them. */
+static error_t add_exclusion(struct parse_ctx *ctx, int key, const char *arg)
+{
+	struct exclusions *x = &ctx->opts->exclude;
+	struct strlist *l = key == OPT_EXCLUDE	      ? &x->paths :
+			    key == OPT_EXCLUDE_CALLER ? &x->callers :
+							&x->comms;
+
+	if (strlist_add(l, arg, strlen(arg)))
+		return usage_error(ctx, "out of memory", NULL, "");
 	return 0;
 }
 
@@ -532,16 +179,13 @@ static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
 	f = fopen(path, "re");
 	if (!f)
 		return usage_error(ctx, "cannot read --exclude-from ", path, "");
-	ret = exclude_read(&ctx->opts->exclude, f, &line);
+	ret = exclfrom_read(&ctx->opts->exclude, f, &line);
 	fclose(f);
 	if (!ret)
 		return 0;
+	if (ret == -ENOMEM)
+		return usage_error(ctx, "out of memory", NULL, "");
 	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
-	if (ret == -ENAMETOOLONG)
-		snprintf(where, sizeof(where), ", line %zu: path too long", line);
-	if (ret == -E2BIG)
-		snprintf(where, sizeof(where), ", line %zu: too many excluded files (max %d)", line,
-			 TRACER_EXCLUDE_FILES_MAX);
 	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
 }
 
@@ -576,6 +220,24 @@ static error_t parse_group(struct parse_ctx *ctx, const char *arg)
 	return 0;
 }
 
+/* --listen [ADDR:]PORT or unix:PATH. */
+static error_t parse_listen(struct parse_ctx *ctx, const char *arg)
+{
+	struct cli_opts *opts = ctx->opts;
+
+	if (!strncmp(arg, "unix:", 5)) {
+		if (!arg[5] || strlen(arg + 5) >= 108)
+			return usage_error(ctx, "invalid --listen ", arg,
+					   " (unix:PATH, PATH under 108 bytes)");
+		opts->listen_unix = arg + 5;
+	} else if (listen_parse(arg, &opts->listen_addr, &opts->listen_port)) {
+		return usage_error(ctx, "invalid --listen ", arg,
+				   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
+	}
+	opts->listen = true;
+	return 0;
+}
+
 static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
 {
 	static char name[] = "tracer";
@@ -586,7 +248,7 @@ static void print_help(FILE *out, const struct argp *argp, unsigned int flags)
 /* What to trace: pids, terminals, everything, and what not to. */
 static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct cli_opts *opts = ctx->opts;
 
 	switch (key) {
 	case 'p':
@@ -594,18 +256,15 @@ static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 	case 't':
 		return add_tty(ctx, arg);
 	case OPT_ALL:
-		opts->all = true;
+		opts->lib.system_wide = true;
 		return 0;
 	case OPT_NO_WATCH_CHILDREN:
-		opts->watch_children = false;
+		opts->lib.watch_children = false;
 		return 0;
 	case OPT_EXCLUDE:
 	case OPT_EXCLUDE_CALLER:
-		return add_excluded_file(ctx, key, arg);
 	case OPT_EXCLUDE_COMM:
-		if (exclude_add_comm(&opts->exclude, arg))
-			return usage_error(ctx, "invalid --exclude-comm ", arg, "");
-		return 0;
+		return add_exclusion(ctx, key, arg);
 	case OPT_EXCLUDE_FROM:
 		return read_exclusions(ctx, arg);
 	case 'u':
@@ -621,73 +280,88 @@ static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 	}
 }
 
-/* How much the kernel captures and keeps. */
+/* How much the kernel captures and keeps: the public header's limits. */
 static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct tracer_options *lib = &ctx->opts->lib;
 	uint64_t v;
 	error_t err;
 
 	switch (key) {
 	case OPT_MAX_ARGS:
 		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
-				  " (1-1048576)", &v);
-		if (!err)
-			opts->max_args = (unsigned int)v;
+				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
+		lib->max_args = err ? lib->max_args : (unsigned int)v;
 		return err;
 	case OPT_MAX_ARG_BYTES:
 		err = parse_limit(ctx, arg, true, 1, TRACER_MAX_ARG_BYTES_LIMIT,
 				  "invalid --max-arg-bytes ", " (1-2097152)", &v);
-		if (!err)
-			opts->max_arg_bytes = (unsigned int)v;
+		lib->max_arg_bytes = err ? lib->max_arg_bytes : (unsigned int)v;
 		return err;
 	case OPT_RINGBUF_SIZE:
 		err = parse_limit(ctx, arg, true, TRACER_RINGBUF_BYTES_MIN,
 				  TRACER_RINGBUF_BYTES_MAX, "invalid --ringbuf-size ", " (4K-1G)",
 				  &v);
-		if (!err)
-			opts->ringbuf_bytes = round_up_pow2(v);
+		lib->ringbuf_bytes = err ? lib->ringbuf_bytes : round_up_pow2(v);
 		return err;
 	case OPT_MAX_PROCS:
 		return parse_limit(ctx, arg, false, 0, TRACER_PID_MAX, "invalid --max-procs ",
-				   " (0-" STR(TRACER_PID_MAX) ")", &opts->max_procs);
+				   " (0-" STR(TRACER_PID_MAX) ")", &lib->max_procs);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
 }
 
-/* Where and how the events are written, and service mode. */
+/* --format and -j. */
+static error_t parse_format(struct parse_ctx *ctx, int key, const char *arg)
+{
+	static const char *const names[] = {
+		[FORMAT_TEXT] = "text",
+		[FORMAT_JSON] = "json",
+		[FORMAT_SH] = "sh",
+	};
+	size_t i;
+
+	if (key == 'j')
+		arg = names[FORMAT_JSON];
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(arg, names[i])) {
+			ctx->opts->format = (enum format_kind)i;
+			return 0;
+		}
+	}
+	return usage_error(ctx, "invalid --format ", arg, " (text, json or sh)");
+}
+
+/* A FILE option: any path but an empty one. */
+static error_t take_path(struct parse_ctx *ctx, const char *what, const char *arg,
+			 const char **path)
+{
+	if (!*arg)
+		return usage_error(ctx, what, arg, "");
+	*path = arg;
+	return 0;
+}
+
+/* What is written, where and how. */
 static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct cli_opts *opts = ctx->opts;
 	uint64_t v64;
 	uint32_t v32;
 
 	switch (key) {
 	case 'j':
-		opts->format = FORMAT_JSON;
-		return 0;
 	case OPT_FORMAT:
-		if (strcmp(arg, "text") == 0)
-			opts->format = FORMAT_TEXT;
-		else if (strcmp(arg, "json") == 0)
-			opts->format = FORMAT_JSON;
-		else if (strcmp(arg, "sh") == 0)
-			opts->format = FORMAT_SH;
-		else
-			return usage_error(ctx, "invalid --format ", arg, " (text, json or sh)");
-		return 0;
+		return parse_format(ctx, key, arg);
 	case OPT_ENV:
-		opts->capture_env = true;
+		opts->lib.capture_env = true;
 		return 0;
 	case OPT_NO_REDACT:
-		opts->keep_secrets = true;
+		opts->lib.keep_secrets = true;
 		return 0;
 	case 'o':
-		if (!*arg)
-			return usage_error(ctx, "invalid --output ", arg, "");
-		opts->output = arg;
-		return 0;
+		return take_path(ctx, "invalid --output ", arg, &opts->output);
 	case OPT_OUTPUT_FD:
 		if (parse_dec(arg, strlen(arg), INT32_MAX, &v64) || v64 == 0)
 			return usage_error(ctx, "invalid --output-fd ", arg,
@@ -707,31 +381,20 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 		opts->tree = true;
 		return 0;
 	case OPT_TIMELINE:
-		if (!*arg)
-			return usage_error(ctx, "invalid --timeline ", arg, "");
-		opts->timeline = arg;
-		return 0;
+		return take_path(ctx, "invalid --timeline ", arg, &opts->timeline);
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
+/* Service mode: the HTTP API and its store. */
+static error_t parse_service_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	struct cli_opts *opts = ctx->opts;
+
+	switch (key) {
 	case OPT_LISTEN:
-#ifdef TRACER_WITH_SERVICE
-		if (!strncmp(arg, "unix:", 5)) {
-			if (!arg[5] || strlen(arg + 5) >= 108)
-				return usage_error(ctx, "invalid --listen ", arg,
-						   " (unix:PATH, PATH under 108 bytes)");
-			opts->listen_unix = arg + 5;
-			opts->listen = true;
-			return 0;
-		}
-		if (listen_parse(arg, &opts->listen_addr, &opts->listen_port))
-			return usage_error(ctx, "invalid --listen ", arg,
-					   " ([ADDR:]PORT, ADDR an IPv4 address, PORT 1-65535)");
-		opts->listen = true;
-		return 0;
-#else
-		return usage_error(
-			ctx,
-			"--listen: this tracer was built without service mode (TRACER_SERVICE=OFF)",
-			NULL, "");
-#endif
+		return parse_listen(ctx, arg);
 	case OPT_STORE:
 		return parse_limit(ctx, arg, false, 1, TRACER_STORE_MAX, "invalid --store ",
 				   " (1-" STR(TRACER_STORE_MAX) ")", &opts->store_size);
@@ -739,10 +402,8 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 		return parse_limit(ctx, arg, true, TRACER_STORE_BYTES_MIN, TRACER_STORE_BYTES_MAX,
 				   "invalid --store-bytes ", " (1M-64G)", &opts->store_bytes);
 	case OPT_LISTEN_TOKEN_FILE:
-		if (!*arg)
-			return usage_error(ctx, "invalid --listen-token-file ", arg, "");
-		opts->listen_token_file = arg;
-		return 0;
+		return take_path(ctx, "invalid --listen-token-file ", arg,
+				 &opts->listen_token_file);
 	case OPT_LISTEN_GROUP:
 		return parse_group(ctx, arg);
 	case 'q':
@@ -753,23 +414,19 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 	}
 }
 
-/* --stop-at, --on-stop: the patterns are checked here, before anything is attached. */
+/* --stop-at, --on-stop: the library checks the patterns (tracer_create()). */
 static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
-	const char *why = "";
-	char post[160];
+	struct cli_opts *opts = ctx->opts;
 
 	switch (key) {
 	case OPT_STOP_AT:
-		if (opts->n_stop_at == TRACER_STOP_PATTERNS_MAX)
-			return usage_error(ctx, "too many --stop-at patterns (at most 8): ", arg,
-					   "");
-		if (glob_compile(arg, NULL, &why)) {
-			snprintf(post, sizeof(post), ": %s", why);
-			return usage_error(ctx, "invalid --stop-at ", arg, post);
-		}
-		opts->stop_at[opts->n_stop_at++] = arg;
+		if (opts->lib.n_stop_at == TRACER_STOP_PATTERNS_MAX)
+			return usage_error(ctx,
+					   "too many --stop-at patterns (at most " STR(
+						   TRACER_STOP_PATTERNS_MAX) "): ",
+					   arg, "");
+		opts->stop_at[opts->lib.n_stop_at++] = arg;
 		return 0;
 	case OPT_ON_STOP:
 		if (!*arg)
@@ -784,14 +441,11 @@ static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 /* The compilation database: --compile-db FILE and what goes with it. */
 static error_t parse_compile_db_opt(struct parse_ctx *ctx, int key, char *arg)
 {
-	struct tracer_opts *opts = ctx->opts;
+	struct cli_opts *opts = ctx->opts;
 
 	switch (key) {
 	case OPT_COMPILE_DB:
-		if (!*arg)
-			return usage_error(ctx, "invalid --compile-db ", arg, "");
-		opts->compile_db = arg;
-		return 0;
+		return take_path(ctx, "invalid --compile-db ", arg, &opts->compile_db);
 	case OPT_COMPILE_DB_COMPILER:
 		if (!*arg || strchr(arg, '/') || strlen(arg) >= 256)
 			return usage_error(ctx, "invalid --compile-db-compiler ", arg,
@@ -832,10 +486,17 @@ static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state 
 	return ECANCELED;
 }
 
+/* The parsers by concern, each saying ARGP_ERR_UNKNOWN for the keys it does not know. */
+static error_t (*const parsers[])(struct parse_ctx *ctx, int key, char *arg) = {
+	parse_scope_opt,   parse_limit_opt, parse_output_opt,
+	parse_service_opt, parse_stop_opt,  parse_compile_db_opt,
+};
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct parse_ctx *ctx = state->input;
-	error_t err;
+	error_t err = ARGP_ERR_UNKNOWN;
+	size_t i;
 
 	/* Options and arguments; the special keys start at ARGP_KEY_END. */
 	if (key == ARGP_KEY_ARG || (key > 0 && key < ARGP_KEY_END))
@@ -856,132 +517,31 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 					   " (to run a command: tracer [OPTIONS] -- COMMAND)");
 		return add_pid(ctx, arg);
 	case ARGP_KEY_END:
-		if (!ctx->opts->events)
-			ctx->opts->events = EVLIST_DEFAULT;
-		return check_end(ctx) ?: check_excluded_files(ctx);
+		finish_options(ctx->opts);
+		return check_combinations(ctx) ?: check_scope(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;
 		return 0;
 	}
-	err = parse_scope_opt(ctx, key, arg);
-	if (err == ARGP_ERR_UNKNOWN)
-		err = parse_limit_opt(ctx, key, arg);
-	if (err == ARGP_ERR_UNKNOWN)
-		err = parse_output_opt(ctx, key, arg);
-	if (err == ARGP_ERR_UNKNOWN)
-		err = parse_stop_opt(ctx, key, arg);
-	if (err == ARGP_ERR_UNKNOWN)
-		err = parse_compile_db_opt(ctx, key, arg);
+	for (i = 0; err == ARGP_ERR_UNKNOWN && i < sizeof(parsers) / sizeof(parsers[0]); i++)
+		err = parsers[i](ctx, key, arg);
 	if (err == ARGP_ERR_UNKNOWN)
 		err = parse_info_opt(ctx, key, state);
 	return err;
 }
 
-static const struct argp_option *find_short(int key)
+void opts_free(struct cli_opts *opts)
 {
-	const struct argp_option *o;
-
-	for (o = options; o->name || o->key || o->doc; o++) {
-		if (o->key == key && o->key > 0 && o->key < 256 && !(o->flags & OPTION_DOC))
-			return o;
-	}
-	return NULL;
+	exclusions_free(&opts->exclude);
 }
 
-/*
- * getopt rejected argv[i]: say why, the way getopt itself would have, on one
- * line. Returns false when nothing wrong is found in that word.
- */
-static bool explain_word(struct parse_ctx *ctx, char **argv, int argc, int i)
-{
-	const char *w = argv[i];
-	bool last = i == argc - 1;
-
-	if (!w || w[0] != '-' || w[1] == '\0' || strcmp(w, "--") == 0)
-		return false;
-
-	if (w[1] == '-') {
-		const char *name = w + 2;
-		const char *eq = strchr(name, '=');
-		size_t len = eq ? (size_t)(eq - name) : strlen(name);
-		const struct argp_option *o, *found = NULL;
-		int matches = 0;
-		char buf[256];
-
-		snprintf(buf, sizeof(buf), "--%.*s", (int)(len < 200 ? len : 200), name);
-		for (o = options; o->name || o->key || o->doc; o++) {
-			if (!o->name || strncmp(o->name, name, len) != 0)
-				continue;
-			if (strlen(o->name) == len) {
-				found = o;
-				matches = 1;
-				break;
-			}
-			found = o;
-			matches++;
-		}
-		if (matches == 0)
-			usage_error(ctx, "unrecognized option ", buf, " (see --help)");
-		else if (matches > 1)
-			usage_error(ctx, "option ", buf, " is ambiguous (see --help)");
-		else if (found->arg && !eq && last)
-			usage_error(ctx, "option ", buf, " requires an argument (see --help)");
-		else if (!found->arg && eq)
-			usage_error(ctx, "option ", buf, " doesn't allow an argument (see --help)");
-		else
-			return false;
-		return true;
-	}
-
-	for (w++; *w; w++) {
-		const struct argp_option *o = find_short((unsigned char)*w);
-		char buf[3] = { '-', *w, '\0' };
-
-		if (!o) {
-			usage_error(ctx, "unrecognized option ", buf, " (see --help)");
-			return true;
-		}
-		if (o->arg) {
-			if (w[1] || !last)
-				return false;
-			usage_error(ctx, "option ", buf, " requires an argument (see --help)");
-			return true;
-		}
-	}
-	return false;
-}
-
-/*
- * argp stopped on an error getopt found (ARGP_NO_ERRS keeps it quiet). The
- * word at fault is the one before state->next when getopt moved past it, or
- * the one at state->next when it stopped inside a group of short options
- * ("-jx"): in that case state->next did not move since the last option.
- */
-static void explain_getopt_error(struct parse_ctx *ctx, int argc, char **argv)
-{
-	int next = ctx->err_next;
-	int first = ctx->last_next < next ? next - 1 : next;
-	int second = first == next ? next - 1 : next;
-
-	if (first >= 1 && first < argc && explain_word(ctx, argv, argc, first))
-		return;
-	if (second >= 1 && second < argc && explain_word(ctx, argv, argc, second))
-		return;
-	usage_error(ctx, "invalid command line (see --help)", NULL, "");
-}
-
-void opts_free(struct tracer_opts *opts)
-{
-	exclude_free(&opts->exclude);
-}
-
-int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err)
+int opts_parse(int argc, char **argv, struct cli_opts *opts, FILE *out, FILE *err)
 {
 	static const struct argp argp = {
-		.options = options,
+		.options = opts_table,
 		.parser = parse_opt,
-		.args_doc = args_doc,
-		.doc = doc,
+		.args_doc = opts_args_doc,
+		.doc = opts_doc,
 	};
 	struct parse_ctx ctx = {
 		.opts = opts,
@@ -994,11 +554,10 @@ int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE 
 	error_t ret;
 
 	memset(opts, 0, sizeof(*opts));
-	opts->watch_children = true;
-	opts->max_args = TRACER_MAX_ARGS_DEFAULT;
-	opts->max_arg_bytes = TRACER_MAX_ARG_BYTES_DEFAULT;
-	opts->ringbuf_bytes = TRACER_RINGBUF_BYTES_DEFAULT;
-	opts->max_procs = 0;
+	tracer_options_init(&opts->lib);
+	opts->lib.pids = opts->pids;
+	opts->lib.ttys = opts->ttys;
+	opts->lib.stop_at = opts->stop_at;
 	opts->store_size = TRACER_STORE_DEFAULT;
 	opts->store_bytes = TRACER_STORE_BYTES_DEFAULT;
 

@@ -1,5 +1,15 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
-/* Command-line options (argp). Pure: parsing and syntax checks only. */
+/*
+ * Command-line options (argp). Pure: parsing and the checks of syntax and
+ * range of what the command line itself reads (numbers, sizes, the
+ * combinations of options). What the library's options name (terminals,
+ * stop patterns, excluded files) is checked by tracer_create(), which says
+ * why in its own words.
+ *
+ * One configuration hop: what the library takes is parsed straight into
+ * struct cli_opts.lib, a struct tracer_options, handed as it is to
+ * tracer_create(); the rest is the command line's own.
+ */
 #ifndef TRACER_OPTS_H
 #define TRACER_OPTS_H
 
@@ -8,15 +18,16 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <tracer/tracer.h>
-#include "exclude.h"
+#include "exclfrom.h"
 #include "writer.h"
 
+/* The command line's own limits (the library's are in its header). */
 #define TRACER_MAX_ROOTS 1024
 #define TRACER_MAX_TTYS 64
 #define TRACER_MAX_CDB_COMPILERS 64
 #define TRACER_STORE_DEFAULT 10000
 #define TRACER_STORE_MAX 10000000
-/* The store's budget in bytes (--store-bytes): JSON as kept, escapes included. */
+/* The store's budget in bytes (--store-bytes): the execs as kept. */
 #define TRACER_STORE_BYTES_DEFAULT (32ull << 20)
 #define TRACER_STORE_BYTES_MIN (1ull << 20)
 #define TRACER_STORE_BYTES_MAX (64ull << 30)
@@ -27,14 +38,19 @@ enum tracer_exit_code {
 	TRACER_EXIT_USAGE = 2,
 };
 
-struct tracer_opts {
-	uint32_t pids[TRACER_MAX_ROOTS];
-	size_t n_pids;
-	const char *ttys[TRACER_MAX_TTYS]; /* as the user spelled them */
-	size_t n_ttys;
-	bool watch_children; /* default true */
-	bool all; /* --all: every process of the machine */
-	struct exclude_list exclude; /* --exclude, --exclude-caller, --exclude-comm, --exclude-from */
+struct cli_opts {
+	/*
+	 * The library's options: the scope (pids, ttys, all: system_wide), the
+	 * limits, --env, --no-redact, --stop-at, the exclusions, the events
+	 * the kernel must send (those printed and those the sinks need). Its
+	 * arrays point into the fields below. on_event, ctx and epoch_ns are
+	 * main()'s.
+	 */
+	struct tracer_options lib;
+	uint32_t pids[TRACER_MAX_ROOTS]; /* lib.pids */
+	const char *ttys[TRACER_MAX_TTYS]; /* lib.ttys, as the user spelled them */
+	const char *stop_at[TRACER_STOP_PATTERNS_MAX]; /* lib.stop_at */
+	struct exclusions exclude; /* lib.exclude_*: --exclude, -caller, -comm, -from */
 	/* Service mode: --listen [ADDR:]PORT (HTTP API), --store N, --quiet */
 	bool listen;
 	uint32_t listen_addr; /* IPv4, host order; default 127.0.0.1 */
@@ -47,15 +63,9 @@ struct tracer_opts {
 	uint32_t listen_group;
 	bool quiet; /* no event output */
 	enum format_kind format; /* --format, -j: default FORMAT_TEXT */
-	bool capture_env; /* --env */
-	bool keep_secrets; /* --no-redact */
 	const char *output; /* NULL: stdout */
 	int output_fd; /* --output-fd N: events on inherited descriptor N (>= 1); 0: none */
-	int verbose;
-	unsigned int max_args; /* default TRACER_MAX_ARGS_DEFAULT, 1..TRACER_MAX_ARGS_LIMIT */
-	unsigned int max_arg_bytes; /* TRACER_MAX_ARG_BYTES_DEFAULT, 1.._LIMIT */
-	uint64_t ringbuf_bytes; /* default: sized from the limits; power of two >= 4096 (rounded up) */
-	uint64_t max_procs; /* 0: from kernel.pid_max / threads-max */
+	int verbose; /* how many -v (lib.verbose: at least one) */
 	/* Launch mode: tracer [OPTIONS] -- COMMAND [ARG...] */
 	char **command; /* NULL-terminated COMMAND and its arguments; NULL: none */
 	int command_argc;
@@ -65,10 +75,7 @@ struct tracer_opts {
 	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
 	bool tree; /* print the process tree at the end */
 	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
-	/* Stop at exec (--stop-at, --on-stop; see onstop.h) */
-	const char *stop_at[TRACER_STOP_PATTERNS_MAX]; /* valid glob patterns */
-	size_t n_stop_at;
-	const char *on_stop; /* shell command run for each stop, {pid} replaced; NULL: none */
+	const char *on_stop; /* --on-stop: shell command run for each stop; NULL: none */
 	/* Compilation database (see cdbfile.h) */
 	const char *compile_db; /* --compile-db FILE; NULL: none */
 	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
@@ -76,20 +83,15 @@ struct tracer_opts {
 	bool compile_db_append; /* --compile-db-append */
 };
 
-/* Parses a pid: decimal digits only, 1..4194304. Returns 0 or -EINVAL. */
-int parse_pid(const char *s, uint32_t *pid);
-/* Parses a size with optional K/M/G suffix (binary). Returns 0 or -EINVAL/-ERANGE. */
-int parse_size(const char *s, uint64_t *val);
-
 /*
  * Parses argv into opts (defaults first). Messages go to err (one line,
  * "tracer: ..."). Returns -1 when parsing succeeded and the program should go
  * on, or an exit code to exit with now: 0 after --help/--version (printed to
  * out), 2 for a usage error (including no scope and no COMMAND at all).
  */
-int opts_parse(int argc, char **argv, struct tracer_opts *opts, FILE *out, FILE *err);
+int opts_parse(int argc, char **argv, struct cli_opts *opts, FILE *out, FILE *err);
 
 /* Frees what opts_parse() allocated (the exclusion lists). */
-void opts_free(struct tracer_opts *opts);
+void opts_free(struct cli_opts *opts);
 
 #endif /* TRACER_OPTS_H */

@@ -24,20 +24,10 @@
 #include <sys/sysmacros.h>
 
 #include "outfile.h"
+#include "parse.h"
 
 /* Attempts when the name changes between the look-up and the open. */
 #define OUTFILE_RACE_RETRIES 3
-
-/* Copies s for a one-line message: control characters become '?'. */
-static const char *printable(const char *s, char *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; s[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-	buf[i] = '\0';
-	return buf;
-}
 
 static int fail(int ret, char *err, size_t errlen, const char *path, const char *why)
 {
@@ -53,22 +43,6 @@ static int fail_errno(int ret, char *err, size_t errlen, const char *path, const
 
 	snprintf(err, errlen, "%s: %s: %s", printable(path, p, sizeof(p)), what, strerror(-ret));
 	return ret;
-}
-
-/* A uid or gid in decimal. */
-static int parse_id(const char *s, uint32_t *id)
-{
-	unsigned long v;
-	char *end;
-
-	if (!s || *s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v >= UINT32_MAX)
-		return -EINVAL;
-	*id = (uint32_t)v;
-	return 0;
 }
 
 int outfile_owner_from_env(struct outfile_owner *owner, char *err, size_t errlen)

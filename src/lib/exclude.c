@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* Exclusion lists: what --exclude, --exclude-caller, --exclude-comm and --exclude-from give. */
+/* Exclusion lists: the copies of tracer_options.exclude_* a handle keeps. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
@@ -60,49 +60,6 @@ int exclude_add_comm(struct exclude_list *l, const char *comm)
 	if (len > TRACER_COMM_LEN - 1)
 		len = TRACER_COMM_LEN - 1;
 	return append(&l->comms, &l->n_comms, comm, len);
-}
-
-int exclude_read(struct exclude_list *l, FILE *f, size_t *line)
-{
-	char *buf = NULL, *s, *end;
-	size_t cap = 0;
-	ssize_t n;
-	int ret = 0;
-
-	*line = 0;
-	while ((n = getline(&buf, &cap, f)) >= 0) {
-		(*line)++;
-		s = buf;
-		end = buf + n;
-		while (s < end && (*s == ' ' || *s == '\t'))
-			s++;
-		while (end > s &&
-		       (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
-			end--;
-		*end = '\0';
-		if (s == end || *s == '#')
-			continue;
-		if (memchr(s, '\0', end - s)) {
-			ret = -EINVAL;
-			break;
-		}
-		if (*s == '/')
-			ret = exclude_add_path(l, s);
-		else if (!strncmp(s, "caller", 6) && (s[6] == ' ' || s[6] == '\t'))
-			ret = s[6 + strspn(s + 6, " \t")] == '/' ?
-				      exclude_add_caller(l, s + 6 + strspn(s + 6, " \t")) :
-				      -EINVAL;
-		else
-			ret = exclude_add_comm(l, s);
-		if (ret)
-			break;
-	}
-	if (!ret && ferror(f)) {
-		*line = 0;
-		ret = -EIO;
-	}
-	free(buf);
-	return ret;
 }
 
 void exclude_free(struct exclude_list *l)

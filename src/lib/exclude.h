@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
 /*
- * Exclusion lists (--exclude, --exclude-caller, --exclude-comm,
- * --exclude-from). Pure: the files are opened and the kernel side filled
- * from these lists by the library (exclfile.h).
+ * Exclusion lists: the handle's copies of tracer_options.exclude_paths,
+ * exclude_callers and exclude_comms. Pure: the files are opened and the
+ * kernel side filled from these lists by the library (exclfile.h).
  */
 #ifndef TRACER_EXCLUDE_H
 #define TRACER_EXCLUDE_H
@@ -27,16 +27,6 @@ struct exclude_list {
 int exclude_add_path(struct exclude_list *l, const char *path);
 int exclude_add_caller(struct exclude_list *l, const char *path);
 int exclude_add_comm(struct exclude_list *l, const char *comm);
-
-/*
- * Reads one entry per line: a line starting with '/' is a path (as
- * --exclude), one starting with "caller /" a caller's file (as
- * --exclude-caller), any other a command name; blank lines and lines
- * starting with '#' are skipped, and so is the space around an entry.
- * Returns 0 or a negative errno, with the number of the faulty line in
- * *line (0 for a read error).
- */
-int exclude_read(struct exclude_list *l, FILE *f, size_t *line);
 
 void exclude_free(struct exclude_list *l);
 

@@ -8,10 +8,8 @@
  * (store.h): a client that reads slowly holds no copy of them.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
-#include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -319,9 +317,8 @@ static void free_service(struct service *svc)
 	free(svc);
 }
 
-/* sa: the address to listen on, or NULL with listen_fd a listening socket. */
-static struct service *start(struct store *store, const struct sockaddr_in *sa, int listen_fd,
-			     const char *token)
+/* Serves on listen_fd, a listening socket. */
+static struct service *start(struct store *store, int listen_fd, const char *token)
 {
 	struct MHD_OptionItem where[] = {
 		{ MHD_OPTION_LISTEN_SOCKET, listen_fd, NULL },
@@ -340,8 +337,6 @@ static struct service *start(struct store *store, const struct sockaddr_in *sa, 
 		free_service(svc);
 		return NULL;
 	}
-	if (sa)
-		where[0] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, (void *)sa };
 	/*
 	 * One internal thread (epoll) serves every connection; requests larger
 	 * than CONNECTION_MEMORY (an over-long URL) are refused by MHD with 414.
@@ -367,36 +362,13 @@ int service_load(char *err, size_t errlen)
 	return mhd_open(err, errlen) ? -ENOSYS : 0;
 }
 
-int service_start(struct store *store, uint32_t addr, uint16_t port, const char *token,
-		  struct service **out, char *err, size_t errlen)
-{
-	struct sockaddr_in sa = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(addr),
-	};
-	char host[INET_ADDRSTRLEN];
-
-	*out = NULL;
-	if (service_load(err, errlen))
-		return -ENOSYS;
-	*out = start(store, &sa, -1, token);
-	if (!*out) {
-		inet_ntop(AF_INET, &sa.sin_addr, host, sizeof(host));
-		snprintf(err, errlen, "cannot listen on %s:%u (in use, or not an address here?)",
-			 host, port);
-		return -EADDRINUSE;
-	}
-	return 0;
-}
-
 int service_start_fd(struct store *store, int listen_fd, const char *token, struct service **out,
 		     char *err, size_t errlen)
 {
 	*out = NULL;
 	if (service_load(err, errlen))
 		return -ENOSYS;
-	*out = start(store, NULL, listen_fd, token);
+	*out = start(store, listen_fd, token);
 	if (!*out) {
 		snprintf(err, errlen, "cannot serve the HTTP API on the listening socket");
 		return -EINVAL;

@@ -30,17 +30,12 @@ struct service_stats {
  */
 int service_load(char *err, size_t errlen);
 /*
- * Listens on addr:port (IPv4, network order not needed: host order here) and
- * serves from store. token: what requests must carry (Authorization: Bearer
- * TOKEN, token.h) but for /healthz; NULL: no token. Returns 0 or a negative
- * errno, with a reason in err.
- */
-int service_start(struct store *store, uint32_t addr, uint16_t port, const char *token,
-		  struct service **out, char *err, size_t errlen);
-/*
- * Serves from store on listen_fd, a socket already listening (--listen
- * unix:PATH), which libmicrohttpd closes when the service stops. Returns 0 or a negative errno,
- * with a reason in err.
+ * Serves from store on listen_fd, a socket already listening (made by the
+ * command line, before anything is started: --listen [ADDR:]PORT or
+ * unix:PATH), which libmicrohttpd closes when the service stops. token: what
+ * requests must carry (Authorization: Bearer TOKEN, token.h) but for
+ * /healthz; NULL: no token. Returns 0 or a negative errno, with a reason in
+ * err.
  */
 int service_start_fd(struct store *store, int listen_fd, const char *token, struct service **out,
 		     char *err, size_t errlen);

@@ -18,13 +18,13 @@ HERE=$(dirname "$0")
 command -v cmake >/dev/null || { echo "SKIP: no cmake"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3 (scripts/deps)"; exit 77; }
 TARGET=tracer_output
-OBJECTS=(escape.c.o format.c.o compiledb_args.c.o tree.c.o sh.c.o)
+OBJECTS=(escape.c.o writer_text.c.o compiledb_args.c.o tree.c.o sh.c.o)
 
 B="$TMP/build dir"
 cmake -S "$CDB_SOURCE_DIR" -B "$B" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	-DCMAKE_EXPORT_COMPILE_COMMANDS=ON -DTRACER_TESTS=OFF >"$TMP/configure.log" 2>&1 ||
 	{ cat "$TMP/configure.log"; fail "cmake could not configure the project"; finish; }
-tracer --compile-db "$TMP/tracer.json" -- make -s -C "$B/src/output" "${OBJECTS[@]}" format.c.i
+tracer --compile-db "$TMP/tracer.json" -- make -s -C "$B/src/output" "${OBJECTS[@]}" writer_text.c.i
 [[ $rc -eq 0 ]] || fail "build: exit $rc"
 
 python3 - "$B/compile_commands.json" "$TMP/tracer.json" "$TARGET" "${OBJECTS[@]}" <<'PY' || fail "the databases differ"

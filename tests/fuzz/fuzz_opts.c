@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *copy = malloc(size + 1), *p, *end;
 	char *out_buf = NULL, *err_buf = NULL;
 	size_t out_len = 0, err_len = 0;
-	struct tracer_opts opts;
+	struct cli_opts opts;
 	FILE *out, *err;
 	int argc = 0, ret;
 
@@ -47,15 +47,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strncmp(err_buf, "tracer: ", 8) == 0);
 	}
 	if (ret == -1) {
-		FUZZ_ASSERT(opts.n_pids > 0 || opts.n_ttys > 0 || opts.command || opts.all);
-		FUZZ_ASSERT(opts.n_pids <= TRACER_MAX_ROOTS && opts.n_ttys <= TRACER_MAX_TTYS);
+		FUZZ_ASSERT(opts.lib.n_pids > 0 || opts.lib.n_ttys > 0 || opts.command || opts.lib.system_wide);
+		FUZZ_ASSERT(opts.lib.n_pids <= TRACER_MAX_ROOTS && opts.lib.n_ttys <= TRACER_MAX_TTYS);
 		/* max_args 0: no count cap (the default). */
-		FUZZ_ASSERT(opts.max_args <= TRACER_MAX_ARGS_LIMIT);
-		FUZZ_ASSERT(opts.max_arg_bytes >= 1 &&
-			    opts.max_arg_bytes <= TRACER_MAX_ARG_BYTES_LIMIT);
-		FUZZ_ASSERT(opts.ringbuf_bytes >= 4096 &&
-			    (opts.ringbuf_bytes & (opts.ringbuf_bytes - 1)) == 0);
-		for (size_t i = 0; i < opts.n_pids; i++)
+		FUZZ_ASSERT(opts.lib.max_args <= TRACER_MAX_ARGS_LIMIT);
+		FUZZ_ASSERT(opts.lib.max_arg_bytes >= 1 &&
+			    opts.lib.max_arg_bytes <= TRACER_MAX_ARG_BYTES_LIMIT);
+		FUZZ_ASSERT(opts.lib.ringbuf_bytes >= 4096 &&
+			    (opts.lib.ringbuf_bytes & (opts.lib.ringbuf_bytes - 1)) == 0);
+		for (size_t i = 0; i < opts.lib.n_pids; i++)
 			FUZZ_ASSERT(opts.pids[i] >= 1 && opts.pids[i] <= 4194304);
 		if (opts.command)
 			FUZZ_ASSERT(opts.command_argc >= 1 && opts.command[0]);

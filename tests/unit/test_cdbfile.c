@@ -16,7 +16,7 @@
 #include "opts.h"
 #include "outfile.h"
 
-static struct tracer_opts opts;
+static struct cli_opts opts;
 static char *err_text;
 
 /* opts_parse() on the NULL-terminated words after "tracer"; its result. */

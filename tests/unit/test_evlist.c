@@ -68,7 +68,7 @@ Test(evlist, kernel_mask)
 
 struct parsed {
 	int ret;
-	struct tracer_opts opts;
+	struct cli_opts opts;
 	char err[512];
 };
 

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* Exclusion lists: --exclude, --exclude-caller, --exclude-comm, --exclude-from. */
+/*
+ * Exclusions: the library's lists, and the command line's options, checked
+ * by tracer_create() (--exclude-from's format: test_exclfrom.c).
+ */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -64,58 +67,30 @@ Test(exclude, file_limit)
 	exclude_free(&l);
 }
 
-Test(exclude, read)
-{
-	static const char text[] = "# comment\n"
-				   "\n"
-				   "  /usr/bin/true  \n"
-				   "cron\r\n"
-				   "\t# indented comment\n"
-				   "caller\t /usr/sbin/cron\n"
-				   "/bin/sh";
-	struct exclude_list l = {};
-	size_t line;
-	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
-
-	cr_assert_not_null(f);
-	cr_assert_eq(exclude_read(&l, f, &line), 0);
-	fclose(f);
-	cr_assert_eq(l.n_paths, 2);
-	cr_assert_str_eq(l.paths[0], "/usr/bin/true");
-	cr_assert_str_eq(l.paths[1], "/bin/sh");
-	cr_assert_eq(l.n_callers, 1);
-	cr_assert_str_eq(l.callers[0], "/usr/sbin/cron");
-	cr_assert_eq(l.n_comms, 1);
-	cr_assert_str_eq(l.comms[0], "cron");
-	exclude_free(&l);
-}
-
-/* "caller" takes an absolute path: a name after it is an error, not a comm. */
-Test(exclude, read_caller_needs_path)
-{
-	static const char text[] = "cron\ncaller cron\n";
-	struct exclude_list l = {};
-	size_t line;
-	FILE *f = fmemopen((void *)text, sizeof(text) - 1, "r");
-
-	cr_assert_eq(exclude_read(&l, f, &line), -EINVAL);
-	cr_assert_eq(line, 2);
-	fclose(f);
-	exclude_free(&l);
-}
-
-/* Runs opts_parse; its stderr in err (one line expected on error). */
-static int parse(char **argv, struct tracer_opts *opts, char **err)
+/*
+ * What the command line does with argv before it starts anything: the
+ * options parsed, then the library's handle created, which checks the
+ * exclusions; its reason said as tracer says it. The exit status (-1: it
+ * would go on), stderr in err (one line expected on error).
+ */
+static int parse(char **argv, struct cli_opts *opts, char **err)
 {
 	size_t len;
 	FILE *e = open_memstream(err, &len);
 	FILE *null = fopen("/dev/null", "w");
+	struct tracer *t;
 	int argc = 0, ret;
 
 	while (argv[argc])
 		argc++;
 	memset(opts, 0, sizeof(*opts));
 	ret = opts_parse(argc, argv, opts, null, e);
+	if (ret == -1 && tracer_create(&opts->lib, &t)) {
+		fprintf(e, "tracer: %s\n", tracer_last_error(NULL));
+		ret = TRACER_EXIT_USAGE;
+	} else if (ret == -1) {
+		tracer_destroy(t);
+	}
 	fclose(e);
 	fclose(null);
 	return ret;
@@ -140,20 +115,23 @@ Test(exclude, options)
 			 "--exclude",
 			 "/bin/false",
 			 NULL };
-	static struct tracer_opts opts;
+	static struct cli_opts opts;
 	char *err = NULL;
 
 	cr_assert_eq(parse(argv, &opts, &err), -1, "%s", err);
-	cr_assert_eq(opts.exclude.n_paths, 2);
-	cr_assert_str_eq(opts.exclude.paths[1], "/bin/false");
-	cr_assert_eq(opts.exclude.n_callers, 1);
-	cr_assert_str_eq(opts.exclude.callers[0], "/bin/sh");
-	cr_assert_eq(opts.exclude.n_comms, 1);
+	/* Plain lists, handed to the library as they are. */
+	cr_assert_eq(opts.lib.n_exclude_paths, 2);
+	cr_assert_str_eq(opts.lib.exclude_paths[1], "/bin/false");
+	cr_assert_eq(opts.lib.n_exclude_callers, 1);
+	cr_assert_str_eq(opts.lib.exclude_callers[0], "/bin/sh");
+	cr_assert_eq(opts.lib.n_exclude_comms, 1);
+	cr_assert_str_eq(opts.lib.exclude_comms[0], "cron");
 	opts_free(&opts);
 	free(err);
 
 	char *bad[] = { "tracer", "--all", "--exclude", "", NULL };
 	cr_assert_eq(parse(bad, &opts, &err), TRACER_EXIT_USAGE);
+	assert_one_line(err, "tracer: invalid excluded file ''");
 	opts_free(&opts);
 	free(err);
 	char *missing[] = { "tracer", "--all", "--exclude-from", "/nonexistent/x", NULL };
@@ -166,7 +144,7 @@ Test(exclude, options)
 Test(exclude, bad_files)
 {
 	char dir[] = "/tmp/tracer-excl.XXXXXX", script[64], fifo[64];
-	static struct tracer_opts opts;
+	static struct cli_opts opts;
 	char *err = NULL;
 	int fd;
 
@@ -228,7 +206,7 @@ Test(exclude, bad_files)
 Test(exclude, too_many_files)
 {
 	char **argv = calloc(2 * TRACER_EXCLUDE_FILES_MAX + 8, sizeof(*argv));
-	static struct tracer_opts opts;
+	static struct cli_opts opts;
 	char *err = NULL;
 	size_t i, n = 0;
 

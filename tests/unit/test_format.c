@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* Unit tests of format.c: exact text and JSON lines, one line per event whatever the bytes. */
+/* Unit tests of the text and JSON writers: exact lines, one line per event whatever the bytes. */
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <signal.h>

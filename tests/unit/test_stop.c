@@ -21,7 +21,7 @@
 struct parsed {
 	int ret;
 	char err[512];
-	struct tracer_opts opts;
+	struct cli_opts opts;
 };
 
 static struct parsed *parse(int argc, char **argv)
@@ -46,25 +46,31 @@ static struct parsed *parse(int argc, char **argv)
 Test(stop, options)
 {
 	struct parsed *p;
+	struct tracer *t;
 
 	p = PARSE("--stop-at", "cc1*", "--stop-at", "/usr/bin/[a-z]?", "--on-stop", "gdb -p {pid}",
 		  "--", "make");
 	cr_assert_eq(p->ret, -1, "%s", p->err);
-	cr_assert_eq(p->opts.n_stop_at, 2);
+	cr_assert_eq(p->opts.lib.n_stop_at, 2);
 	cr_assert_str_eq(p->opts.stop_at[0], "cc1*");
 	cr_assert_str_eq(p->opts.stop_at[1], "/usr/bin/[a-z]?");
 	cr_assert_str_eq(p->opts.on_stop, "gdb -p {pid}");
 	opts_free(&p->opts);
 	free(p);
 
+	/* A pattern's syntax is the library's to check, before anything starts. */
 	p = PARSE("--stop-at", "[abc", "--", "make");
-	cr_assert_eq(p->ret, 2);
-	cr_assert_str_eq(p->err, "tracer: invalid --stop-at '[abc': unterminated '['\n");
+	cr_assert_eq(p->ret, -1, "%s", p->err);
+	cr_assert_eq(tracer_create(&p->opts.lib, &t), -EINVAL);
+	cr_assert_str_eq(tracer_last_error(NULL), "invalid stop pattern '[abc': unterminated '['");
+	opts_free(&p->opts);
 	free(p);
 
 	p = PARSE("--stop-at", "", "--", "make");
-	cr_assert_eq(p->ret, 2);
-	cr_assert(strstr(p->err, ": empty\n"), "%s", p->err);
+	cr_assert_eq(p->ret, -1, "%s", p->err);
+	cr_assert_eq(tracer_create(&p->opts.lib, &t), -EINVAL);
+	cr_assert(strstr(tracer_last_error(NULL), ": empty"), "%s", tracer_last_error(NULL));
+	opts_free(&p->opts);
 	free(p);
 
 	p = PARSE("--on-stop", "true", "--", "make");

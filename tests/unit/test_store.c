@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* The service's store (bounded in entries and bytes, read through cursors) and --listen parsing. */
+/* The service's store: execs kept as data, bounded in entries and bytes, read through cursors. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,6 @@
 
 #include <criterion/criterion.h>
 
-#include "listen.h"
 #include "store.h"
 #include "writer.h"
 
@@ -346,27 +345,4 @@ Test(store, query_lets_go_of_the_lock, .timeout = 60)
 	free(want);
 	free(body);
 	store_free(h.s);
-}
-
-Test(listen, parse)
-{
-	uint32_t addr;
-	uint16_t port;
-
-	cr_assert_eq(listen_parse("8080", &addr, &port), 0);
-	cr_assert_eq(addr, 0x7f000001);
-	cr_assert_eq(port, 8080);
-	cr_assert_eq(listen_parse("0.0.0.0:1", &addr, &port), 0);
-	cr_assert_eq(addr, 0);
-	cr_assert_eq(port, 1);
-	cr_assert_eq(listen_parse("10.1.2.3:65535", &addr, &port), 0);
-	cr_assert_eq(addr, 0x0a010203);
-	cr_assert_eq(listen_parse("0", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("65536", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("80x", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse(":80", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("localhost:80", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("1.2.3:80", &addr, &port), -EINVAL);
-	cr_assert_eq(listen_parse("127.0.0.1:", &addr, &port), -EINVAL);
 }

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/* The bus: the sinks of a run, each called in turn (see sink.h). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sink.h"
+
+void *sink_state_new(size_t size)
+{
+	void *state = calloc(1, size);
+
+	if (!state)
+		fprintf(stderr, "tracer: out of memory\n");
+	return state;
+}
+
+double sink_ts(const struct sink_ctx *ctx, const struct tracer_event *ev)
+{
+	return ev->ts_ns > ctx->start_ns ? (double)(ev->ts_ns - ctx->start_ns) / 1e9 : 0.0;
+}
+
+int bus_open(struct bus *b, const struct sink_ops *const *table, size_t n, struct sink_ctx *ctx)
+{
+	void *state;
+	size_t i;
+	int ret;
+
+	b->ctx = ctx;
+	b->n = 0;
+	b->finished = false;
+	for (i = 0; i < n; i++) {
+		if (b->n == BUS_MAX_SINKS) {
+			fprintf(stderr, "tracer: more than %d sinks\n", BUS_MAX_SINKS);
+			ret = SINK_FAILED;
+			break;
+		}
+		state = NULL;
+		ret = table[i]->open(ctx, &state);
+		if (ret == SINK_NOT_WANTED)
+			continue;
+		if (ret)
+			break;
+		b->sinks[b->n].ops = table[i];
+		b->sinks[b->n++].state = state;
+	}
+	if (i == n)
+		return -1;
+	bus_close(b);
+	return ret == SINK_USAGE ? TRACER_EXIT_USAGE : TRACER_EXIT_FAILURE;
+}
+
+int bus_start(struct bus *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->start && b->sinks[i].ops->start(b->sinks[i].state))
+			return -1;
+	}
+	return 0;
+}
+
+int bus_event(void *bus, const struct tracer_event *ev)
+{
+	struct bus *b = bus;
+	int stop = 0;
+	size_t i;
+
+	/* Each sink gets the event, also after one has asked to stop. */
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->event && b->sinks[i].ops->event(b->sinks[i].state, ev))
+			stop = 1;
+	}
+	return stop;
+}
+
+int bus_tick(struct bus *b)
+{
+	int stop = 0;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->tick && b->sinks[i].ops->tick(b->sinks[i].state))
+			stop = 1;
+	}
+	return stop;
+}
+
+int bus_finish(struct bus *b)
+{
+	int ret = 0;
+	size_t i;
+
+	if (b->finished)
+		return 0;
+	b->finished = true;
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->finish && b->sinks[i].ops->finish(b->sinks[i].state))
+			ret = -1;
+	}
+	return ret;
+}
+
+void bus_close(struct bus *b)
+{
+	while (b->n) {
+		b->n--;
+		b->sinks[b->n].ops->close(b->sinks[b->n].state);
+	}
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/* What the option parser's files share (opts.c, opts_table.c, opts_errors.c). */
+#ifndef TRACER_OPTS_INT_H
+#define TRACER_OPTS_INT_H
+
+#include <argp.h>
+#include <stdio.h>
+
+#include "opts.h"
+
+#ifndef TRACER_VERSION
+#error "TRACER_VERSION must be defined"
+#endif
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Keys of the long-only options. */
+enum {
+	OPT_NO_WATCH_CHILDREN = 256,
+	OPT_MAX_ARGS,
+	OPT_MAX_ARG_BYTES,
+	OPT_RINGBUF_SIZE,
+	OPT_MAX_PROCS,
+	OPT_FOLLOW_ALL,
+	OPT_USAGE,
+	OPT_ALL,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_COMM,
+	OPT_EXCLUDE_FROM,
+	OPT_LISTEN,
+	OPT_STORE,
+	OPT_STORE_BYTES,
+	OPT_LISTEN_TOKEN_FILE,
+	OPT_LISTEN_GROUP,
+	OPT_QUIET,
+	OPT_FORMAT,
+	OPT_ENV,
+	OPT_NO_REDACT,
+};
+
+/* Keys of the lifecycle options. */
+enum {
+	OPT_EVENTS = 0x200,
+	OPT_TREE,
+	OPT_TIMELINE,
+};
+
+/* Keys of the options that keep what tracer writes apart from the traced (issue 12). */
+enum {
+	OPT_OUTPUT_FD = 0x300,
+	OPT_EXCLUDE_CALLER,
+};
+
+/* Keys of the stop-at-exec options (issue 16). */
+enum {
+	OPT_STOP_AT = 0x400,
+	OPT_ON_STOP,
+};
+
+/* Keys of the compilation database's options (issue 15). */
+enum {
+	OPT_COMPILE_DB = 0x500,
+	OPT_COMPILE_DB_COMPILER,
+	OPT_COMPILE_DB_APPEND,
+};
+
+struct parse_ctx {
+	struct cli_opts *opts;
+	FILE *out;
+	FILE *err;
+	/* -1 while parsing goes on; the exit code once decided. */
+	int exit_code;
+	/* state->next when the last option or argument was delivered. */
+	int last_next;
+	/* state->next when argp gave up. */
+	int err_next;
+};
+
+/* The options' table and help text (opts_table.c). */
+extern const struct argp_option opts_table[];
+extern const char opts_doc[];
+extern const char opts_args_doc[];
+
+/*
+ * Reports a usage error: "tracer: <pre>'<arg>'<post>" on one line (no quoted
+ * part when arg is NULL), control characters of arg escaped. Returns EINVAL.
+ */
+error_t usage_error(struct parse_ctx *ctx, const char *pre, const char *arg, const char *post);
+
+/*
+ * argp stopped on an error getopt found (ARGP_NO_ERRS keeps it quiet): says
+ * which, on one line, the way getopt itself would have.
+ */
+void explain_getopt_error(struct parse_ctx *ctx, int argc, char **argv);
+
+#endif /* TRACER_OPTS_INT_H */
