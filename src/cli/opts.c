@@ -284,25 +284,28 @@ static error_t parse_scope_opt(struct parse_ctx *ctx, int key, char *arg)
 static error_t parse_limit_opt(struct parse_ctx *ctx, int key, char *arg)
 {
 	struct tracer_options *lib = &ctx->opts->lib;
-	uint64_t v;
+	uint64_t v = 0;
 	error_t err;
 
 	switch (key) {
 	case OPT_MAX_ARGS:
 		err = parse_limit(ctx, arg, false, 1, TRACER_MAX_ARGS_LIMIT, "invalid --max-args ",
 				  " (1-" STR(TRACER_MAX_ARGS_LIMIT) ")", &v);
-		lib->max_args = err ? lib->max_args : (unsigned int)v;
+		if (!err)
+			lib->max_args = (unsigned int)v;
 		return err;
 	case OPT_MAX_ARG_BYTES:
 		err = parse_limit(ctx, arg, true, 1, TRACER_MAX_ARG_BYTES_LIMIT,
 				  "invalid --max-arg-bytes ", " (1-2097152)", &v);
-		lib->max_arg_bytes = err ? lib->max_arg_bytes : (unsigned int)v;
+		if (!err)
+			lib->max_arg_bytes = (unsigned int)v;
 		return err;
 	case OPT_RINGBUF_SIZE:
 		err = parse_limit(ctx, arg, true, TRACER_RINGBUF_BYTES_MIN,
 				  TRACER_RINGBUF_BYTES_MAX, "invalid --ringbuf-size ", " (4K-1G)",
 				  &v);
-		lib->ringbuf_bytes = err ? lib->ringbuf_bytes : round_up_pow2(v);
+		if (!err)
+			lib->ringbuf_bytes = round_up_pow2(v);
 		return err;
 	case OPT_MAX_PROCS:
 		return parse_limit(ctx, arg, false, 0, TRACER_PID_MAX, "invalid --max-procs ",
