@@ -243,10 +243,11 @@ static int finish(struct bus *bus, struct sink_ctx *ctx, struct tracer *t, int r
 		fprintf(stderr, "tracer: reading events failed: %s\n", tracer_strerror(ret));
 		return TRACER_EXIT_FAILURE;
 	}
-	/* Said when it happened; a closed pipe (tracer | head) ends quietly. */
-	if (ctx->write_failed)
-		return ctx->write_errno == EPIPE ? TRACER_EXIT_OK : TRACER_EXIT_FAILURE;
-	print_summary(ctx, t);
+	/* Said when it happened; a closed pipe (tracer | head) ends quietly, without a summary. */
+	if (ctx->write_failed && ctx->write_errno != EPIPE)
+		return TRACER_EXIT_FAILURE;
+	if (!ctx->write_failed)
+		print_summary(ctx, t);
 	return sinks ? TRACER_EXIT_FAILURE : TRACER_EXIT_OK;
 }
 
