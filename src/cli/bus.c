@@ -86,6 +86,15 @@ int bus_tick(struct bus *b)
 	return stop;
 }
 
+int bus_poll(struct bus *b, struct tracer *t, int timeout_ms)
+{
+	int ret = tracer_poll(t, timeout_ms);
+
+	if (ret)
+		return ret;
+	return bus_tick(b);
+}
+
 int bus_finish(struct bus *b)
 {
 	int ret = 0;

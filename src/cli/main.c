@@ -203,8 +203,8 @@ static int start_tracing(const struct cli_opts *opts, struct bus *bus, struct tr
 
 /*
  * The event loop: with only pids, it ends when the last watched process is
- * gone; with a COMMAND, when launch_done() says so. Returns what
- * tracer_poll() last did.
+ * gone; with a COMMAND, when launch_done() says so. Returns what bus_poll()
+ * last did.
  */
 static int run(struct bus *bus, struct tracer *t, const struct cli_opts *opts,
 	       struct launch *launch)
@@ -223,8 +223,8 @@ static int run(struct bus *bus, struct tracer *t, const struct cli_opts *opts,
 		} else if (!open_ended && watched_now(t) == 0) {
 			break;
 		}
-		ret = tracer_poll(t, POLL_INTERVAL_MS);
-		if (ret || bus_tick(bus))
+		ret = bus_poll(bus, t, POLL_INTERVAL_MS);
+		if (ret)
 			break;
 	}
 	return ret;

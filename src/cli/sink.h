@@ -15,8 +15,8 @@
  *	              is forked but held: files are created, threads started
  *	bus_event()   every event, in the order the kernel wrote them, to every
  *	              sink in the table's order (the library's callback)
- *	bus_tick()    after each wait for events: at most once a second when
- *	              nothing happens, never on a timer of its own
+ *	bus_tick()    after each wait for events (bus_poll()): at most once a
+ *	              second when nothing happens, never on a timer of its own
  *	bus_finish()  tracing has stopped and the rest was delivered: the
  *	              pictures are drawn, the files put in place
  *	bus_close()   always, on every way out: everything let go
@@ -130,6 +130,13 @@ int bus_start(struct bus *b);
 int bus_event(void *bus, const struct tracer_event *ev);
 /* Every sink's tick: 1 (stop) when one said SINK_STOP. */
 int bus_tick(struct bus *b);
+/*
+ * One turn of the event loop: waits up to timeout_ms for events and delivers
+ * them (tracer_poll()), then every sink's tick. Returns what tracer_poll()
+ * returned, or 1 when a sink asked to stop. What a sink will need waited for
+ * besides the events (a terminal's keys) belongs here, not in main().
+ */
+int bus_poll(struct bus *b, struct tracer *t, int timeout_ms);
 /* Every sink's finish, once: 0, or -1 when one failed (each said why). */
 int bus_finish(struct bus *b);
 /* Closes every sink, the last opened first; a second call does nothing. */
