@@ -980,7 +980,7 @@ Test(signal_names, table)
 	cr_expect_null(signal_result_name(5));
 }
 
-Test(format_event, dispatch)
+Test(writer_write, dispatch)
 {
 	struct tracer_event ev;
 	struct capture c;
@@ -1006,7 +1006,7 @@ Test(format_event, dispatch)
  * present only then), when the event carries the marks; an event of a
  * library without them (format_exec_text/json) shows none.
  */
-Test(format_event, filename_marks)
+Test(writer_write, filename_marks)
 {
 	static const char *const want[] = {
 		" filename(truncated)=\"/usr/bin/ls\" ",
