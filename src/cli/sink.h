@@ -79,6 +79,7 @@ enum {
 /* sink_ops.event's and tick's answer when tracing must end (the output failed). */
 #define SINK_STOP 1
 
+/* A sink's operations: any but open and close may be NULL. */
 struct sink_ops {
 	const char *name;
 	/*
@@ -98,8 +99,6 @@ struct sink_ops {
 	/* Let everything go; called once, whatever happened before. */
 	void (*close)(void *state);
 };
-
-/* Any operation but open and close may be NULL. */
 
 #define BUS_MAX_SINKS 16
 
