@@ -44,14 +44,17 @@ done
 # Every file against the md5sums of its package (and the conffile's).
 out=$(in_root dpkg --verify "${packages[@]}" 2>&1)
 [[ -z "$out" ]] || fail "dpkg --verify: $out"
-for path in /usr/bin/tracer /usr/share/man/man1/tracer.1.gz /lib/systemd/system/tracer.service \
-	/etc/tracer/exclude /usr/share/doc/tracer/README.md.gz \
-	/usr/share/bash-completion/completions/tracer /usr/share/zsh/vendor-completions/_tracer \
-	/usr/share/fish/vendor_completions.d/tracer.fish \
-	/usr/lib/x86_64-linux-gnu/libtracer.so.0 /usr/include/tracer/tracer.h \
-	/usr/lib/x86_64-linux-gnu/libtracer.so /usr/lib/x86_64-linux-gnu/libtracer.a \
-	/usr/lib/x86_64-linux-gnu/pkgconfig/libtracer.pc; do
-	in_root dpkg -S "$path" >/dev/null 2>&1 || fail "no package installs $path"
+# The files the packages are for, each installed by one of them.
+expected=(/usr/bin/tracer /usr/share/man/man1/tracer.1.gz /lib/systemd/system/tracer.service
+	/etc/tracer/exclude /usr/share/doc/tracer/README.md.gz
+	/usr/share/bash-completion/completions/tracer /usr/share/zsh/vendor-completions/_tracer
+	/usr/share/fish/vendor_completions.d/tracer.fish
+	/usr/lib/x86_64-linux-gnu/libtracer.so.0 /usr/include/tracer/tracer.h
+	/usr/lib/x86_64-linux-gnu/libtracer.so /usr/lib/x86_64-linux-gnu/libtracer.a
+	/usr/lib/x86_64-linux-gnu/pkgconfig/libtracer.pc)
+owned=$(in_root dpkg -S "${expected[@]}" 2>&1 | sed -n 's/^[^ ]*: //p')
+for path in "${expected[@]}"; do
+	grep -qxF "$path" <<<"$owned" || fail "no package installs $path"
 done
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' tracer | awk 'NF { print $1 }')
 [[ "$conffiles" == /etc/tracer/exclude ]] || fail "tracer's conffiles: '$conffiles'"
