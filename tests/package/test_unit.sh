@@ -33,6 +33,17 @@ setting()
 {
 	sed -n "s/^$1=//p" "$ROOT$UNIT"
 }
+# Its documentation is installed where it says.
+for doc in $(setting Documentation); do
+	case "$doc" in
+	file:*) [[ -f "$ROOT${doc#file:}" ]] || fail "Documentation=$doc is not installed" ;;
+	man:*)
+		page=${doc#man:}
+		in_root man -w "${page%%(*}" >/dev/null || fail "Documentation=$doc: no such man page"
+		;;
+	*) fail "Documentation=$doc: not file: or man:" ;;
+	esac
+done
 exec_start=$(setting ExecStart)
 caps=$(setting CapabilityBoundingSet)
 [[ "$exec_start" == "/usr/bin/tracer "* ]] || fail "ExecStart: '$exec_start'"
