@@ -379,11 +379,12 @@ static int scan_ids(int32_t ids[BTFTARGETS_N])
 static int cache_make(struct btfcache_load *ld, int dirfd, const char *name, struct cache_header *h,
 		      const void *obj, size_t obj_len, void **btf)
 {
+	static unsigned int made; /* two handles of one process making it at once */
 	char tmp[96];
 	int fd, ret;
 
-	snprintf(tmp, sizeof(tmp), ".%s.%d.%llx", name, (int)getpid(),
-		 (unsigned long long)time(NULL));
+	snprintf(tmp, sizeof(tmp), ".%s.%d.%u", name, (int)getpid(),
+		 __atomic_fetch_add(&made, 1, __ATOMIC_RELAXED));
 	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		snprintf(ld->why, sizeof(ld->why), "cannot write in the cache directory: %s",
