@@ -27,6 +27,7 @@
  * environment, a cwd that is gone, a program run through an fd whose file is
  * gone.
  */
+#define _GNU_SOURCE /* memmem */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -79,14 +80,18 @@ static size_t assignable(const struct tracer_bytes *b)
 	return len;
 }
 
-/* "NAME=<redacted>": the library hid the value (no --no-redact). */
+/*
+ * The library hid the value, or a URL's password in it (no --no-redact):
+ * "NAME=<redacted>", "URL=http://bob:<redacted>@proxy". A value that held
+ * the marker itself is reported too, which costs only the replay.
+ */
 static bool redacted(const struct tracer_bytes *b)
 {
 	static const char marker[] = TRACER_REDACTED;
-	size_t n = sizeof(marker) - 1;
 	const char *eq = memchr(b->ptr, '=', b->len);
 
-	return eq && (size_t)(b->ptr + b->len - eq - 1) == n && memcmp(eq + 1, marker, n) == 0;
+	return eq && memmem(eq + 1, (size_t)(b->ptr + b->len - eq - 1), marker,
+			    sizeof(marker) - 1) != NULL;
 }
 
 /* A name of one of the caller's fds (for fexecve(), the kernel's /dev/fd/N): not bash's. */

@@ -148,7 +148,13 @@ Test(sh, comments)
 	line = sh_line(&ev);
 	cr_assert(strncmp(line, "# environment redacted: (", 25) == 0, "%s", line);
 	free(line);
-	env[0] = (struct tracer_bytes)BYTES("NOT_REDACTED=<redacted>x");
+	/* A URL's password, redacted whatever the variable's name. */
+	env[0] = (struct tracer_bytes)BYTES("DATABASE_URL=postgres://alice:" TRACER_REDACTED
+					    "@host/db");
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# environment redacted: (", 25) == 0, "%s", line);
+	free(line);
+	env[0] = (struct tracer_bytes)BYTES("NOT_REDACTED=<redacte>d");
 	line = sh_line(&ev);
 	cr_assert(line[0] == '(', "%s", line);
 	free(line);
