@@ -3,6 +3,8 @@
  * The end-of-run pictures (--tree, --timeline) for the command line: collects
  * every event into the process tree, writes the tree and the timeline at the
  * end. Every function accepts a NULL lifecycle (neither option given).
+ * What it keeps per exec is bounded (tree.h: TREE_CMDLINE_MAX bytes of
+ * command line, the cwd and exe paths), whatever the size of the arguments.
  */
 #ifndef TRACER_LIFECYCLE_H
 #define TRACER_LIFECYCLE_H

@@ -206,6 +206,8 @@ struct h_run {
 	const char *out_path, *err_path;
 	double start; /* seconds, monotonic */
 	double elapsed; /* from spawn to exit */
+	/* Peak resident set (KiB) of tracer, or of a process it waited for if larger. */
+	long maxrss_kb;
 	int status; /* exit code, or 128+N after signal N */
 	bool signaled; /* tracer itself was killed by a signal */
 	char *out; /* stdout (pty mode: everything written on the terminal) */
