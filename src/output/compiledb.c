@@ -221,7 +221,9 @@ int compiledb_merge(struct compiledb *dst, struct compiledb *src)
 		cdb_entry_free(e);
 	}
 	src->n_entries = 0;
-	memset(src->slots, 0, src->n_slots * sizeof(*src->slots));
+	/* A run that compiled nothing has no table yet. */
+	if (src->slots)
+		memset(src->slots, 0, src->n_slots * sizeof(*src->slots));
 	return ret;
 }
 

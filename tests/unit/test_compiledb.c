@@ -728,3 +728,17 @@ Test(compiledb, sources_gone_dropped)
 	compiledb_free(db);
 	compiledb_free(run);
 }
+
+/* A run that compiled nothing merged into a database: nothing lost (no table to clear). */
+Test(compiledb, empty_run_merged)
+{
+	static const char old[] = "[{\"directory\": \"/w\", \"file\": \"a.c\", \"arguments\": []}]";
+	struct compiledb *db = compiledb_new(), *run = compiledb_new();
+	char err[256];
+
+	cr_assert_eq(load(db, old, err), 0, "%s", err);
+	cr_assert_eq(compiledb_merge(db, run), 0);
+	cr_assert_eq(n_entries(db), 1);
+	compiledb_free(db);
+	compiledb_free(run);
+}
