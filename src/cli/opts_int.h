@@ -65,6 +65,11 @@ enum {
 	OPT_COMPILE_DB_APPEND,
 };
 
+/* Keys of the options for a fleet's habits (issue 27). */
+enum {
+	OPT_JOURNAL = 0x2700,
+};
+
 struct parse_ctx {
 	struct cli_opts *opts;
 	FILE *out;
