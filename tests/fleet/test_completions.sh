@@ -7,8 +7,8 @@
 # set as readline sets them, COMPREPLY checked: every option --help lists
 # and no other, the closed sets of values (--format, --events as a list),
 # running pids, a terminal in use, files, users, a COMMAND after --. fish:
-# the same through `complete -C`. zsh: the script parses (completing needs
-# zsh's line editor). Usage: test_completions.sh COMPLETIONS_DIR; TRACER_BIN
+# the same through `complete -C`. zsh: the script parses, has a spec for
+# each option, and completes --form<Tab><Tab> in an interactive zsh on a pty. Usage: test_completions.sh COMPLETIONS_DIR; TRACER_BIN
 # is set by ctest. No root needed.
 set -u
 
@@ -135,6 +135,34 @@ if command -v zsh >/dev/null; then
 	while read -r opt; do
 		grep -q -e "'$opt[=[]" -e ",$opt[=}]" "$DIR/_tracer" || fail "zsh: no spec for $opt"
 	done <"$TMP/help"
+	# A person's Tab in an interactive zsh, on a pty (zsh/zpty): --form
+	# becomes --format=, and a second Tab lists its values.
+	mkdir "$TMP/zfunc" && cp "$DIR/_tracer" "$TMP/zfunc/"
+	cat >"$TMP/drive.zsh" <<'ZSH'
+zmodload zsh/zpty || exit 77
+zpty z zsh -f -i
+zpty -w z "fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $2/zcompdump; PS1='%% '"
+# read_for SECONDS: what the shell wrote meanwhile (it has no end to wait for).
+read_for()
+{
+	local i chunk
+	for ((i = 0; i < $1 * 5; i++)); do
+		sleep 0.2
+		while zpty -r -t z chunk; do all+=$chunk; done
+	done
+}
+all=
+read_for 1
+zpty -w -n z $'tracer --form\t'
+read_for 2
+zpty -w -n z $'\t'
+read_for 2
+print -r -- "$all"
+zpty -d z
+ZSH
+	zsh -f "$TMP/drive.zsh" "$TMP/zfunc" "$TMP" 2>&1 | tr -d '\r' | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' >"$TMP/zsh.out"
+	grep -q 'tracer --format=' "$TMP/zsh.out" || fail "zsh: --form<Tab> did not become --format=: $(tail -3 "$TMP/zsh.out")"
+	grep -Eq 'json +sh +text' "$TMP/zsh.out" || fail "zsh: --format=<Tab> did not list json sh text: $(tail -3 "$TMP/zsh.out")"
 else
 	echo "zsh is not installed: not checked"
 fi
