@@ -141,22 +141,28 @@ if command -v zsh >/dev/null; then
 	cat >"$TMP/drive.zsh" <<'ZSH'
 zmodload zsh/zpty || exit 77
 zpty z zsh -f -i
-zpty -w z "fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $2/zcompdump; PS1='%% '"
-# read_for SECONDS: what the shell wrote meanwhile (it has no end to wait for).
-read_for()
+setopt extendedglob
+# read_until PATTERN: what the shell writes, until PATTERN shows in it once
+# its terminal's escape sequences are taken out (10 s at most).
+read_until()
 {
 	local i chunk
-	for ((i = 0; i < $1 * 5; i++)); do
-		sleep 0.2
+	for ((i = 0; i < 50; i++)); do
 		while zpty -r -t z chunk; do all+=$chunk; done
+		[[ "${all//$'\e'\[[0-9;?]#[a-zA-Z]/}" == *$~1* ]] && return 0
+		sleep 0.2
 	done
+	return 1
 }
 all=
-read_for 1
+# The line editor is ready when what compinit ran after says so (the echo of
+# the command line says 'READY$((6*7))', not READY42).
+zpty -w z "fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $2/zcompdump; PS1='%% '; print READY\$((6*7))"
+read_until READY42
 zpty -w -n z $'tracer --form\t'
-read_for 2
+read_until 'tracer --format='
 zpty -w -n z $'\t'
-read_for 2
+read_until 'json*sh*text'
 print -r -- "$all"
 zpty -d z
 ZSH
