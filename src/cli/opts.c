@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tracer/tracer.h>
 
@@ -102,6 +103,11 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
 		return usage_error(ctx, "--output and --output-fd: give one of them", NULL, "");
+	/* -o - is standard output, as --output-fd 1: never a file named "-". */
+	if (opts->output && !strcmp(opts->output, "-")) {
+		ctx->opts->output = NULL;
+		ctx->opts->output_fd = STDOUT_FILENO;
+	}
 	if (!opts->compile_db && (opts->n_compile_db_compilers || opts->compile_db_append))
 		return usage_error(ctx,
 				   opts->compile_db_append ?

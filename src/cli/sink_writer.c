@@ -36,7 +36,8 @@ struct writer_sink {
 
 /*
  * --output-fd N: a descriptor the caller opened for writing. tracer takes it
- * over (close-on-exec, N closed), so that a COMMAND cannot write to it.
+ * over (close-on-exec, N closed), so that a COMMAND cannot write to it;
+ * except 1 and 2: the COMMAND keeps its standard output and error.
  */
 static int take_output_fd(struct writer_sink *s, int fd)
 {
@@ -55,7 +56,8 @@ static int take_output_fd(struct writer_sink *s, int fd)
 		fprintf(stderr, "tracer: --output-fd %d: %s\n", fd, strerror(errno));
 		return SINK_FAILED;
 	}
-	close(fd);
+	if (fd > STDERR_FILENO)
+		close(fd);
 	return 0;
 }
 
