@@ -22,6 +22,7 @@
 #include "evlist.h"
 #include "listen.h"
 #include "opts_int.h"
+#include "outfile.h"
 #include "parse.h"
 
 static uint64_t round_up_pow2(uint64_t v)
@@ -177,22 +178,25 @@ static error_t add_exclusion(struct parse_ctx *ctx, int key, const char *arg)
 
 static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
 {
-	char where[64];
+	struct outfile_owner owner = { 0 };
+	char where[96], err[8];
+	const char *why;
 	size_t line;
-	FILE *f;
-	int ret;
 
-	f = fopen(path, "re");
-	if (!f)
-		return usage_error(ctx, "cannot read --exclude-from ", path, "");
-	ret = exclfrom_read(&ctx->opts->exclude, f, &line);
-	fclose(f);
-	if (!ret)
+	/* Whom the file may belong to besides root: the sudo user's, as output files. */
+	if (outfile_owner_from_env(&owner, err, sizeof(err)))
+		owner.uid = 0;
+	why = exclfrom_load(&ctx->opts->exclude, path, owner.uid, &line);
+	if (!why)
 		return 0;
-	if (ret == -ENOMEM)
+	if (!strcmp(why, "out of memory"))
 		return usage_error(ctx, "out of memory", NULL, "");
-	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
-	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
+	if (line) {
+		snprintf(where, sizeof(where), ", line %zu: %s", line, why);
+		return usage_error(ctx, "invalid --exclude-from ", path, where);
+	}
+	snprintf(where, sizeof(where), ": %s", why);
+	return usage_error(ctx, "cannot read --exclude-from ", path, where);
 }
 
 static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
