@@ -21,6 +21,7 @@
 
 #include "evlist.h"
 #include "listen.h"
+#include "onstop.h"
 #include "opts_int.h"
 #include "outfile.h"
 #include "parse.h"
@@ -96,6 +97,8 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
 	if (opts->on_stop && !opts->lib.n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
+	if (opts->on_stop_max && !opts->on_stop)
+		return usage_error(ctx, "--on-stop-max needs --on-stop", NULL, "");
 	if (opts->listen_token_file && !opts->listen)
 		return usage_error(ctx, "--listen-token-file needs --listen", NULL, "");
 	if (opts->listen_group_set && !opts->listen_unix)
@@ -446,6 +449,16 @@ static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 			return usage_error(ctx, "invalid --on-stop ", arg, " (a shell command)");
 		opts->on_stop = arg;
 		return 0;
+	case OPT_ON_STOP_MAX: {
+		uint64_t v;
+		error_t err = parse_limit(ctx, arg, false, 1, ONSTOP_MAX_LIMIT,
+					  "invalid --on-stop-max ",
+					  " (1-" STR(ONSTOP_MAX_LIMIT) ")", &v);
+
+		if (!err)
+			opts->on_stop_max = (unsigned int)v;
+		return err;
+	}
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
