@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -20,6 +21,14 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 static int pidfd_open_(pid_t pid)
 {
@@ -127,6 +136,8 @@ static int hold(struct onstop *s, pid_t pid, uint64_t start_boottime_ns)
 	}
 	s->procs[s->n_procs].pid = pid;
 	s->procs[s->n_procs].pidfd = fd;
+	s->procs[s->n_procs].held_ns = now_ns();
+	s->procs[s->n_procs].reminded = false;
 	s->n_procs++;
 	return 0;
 }
@@ -309,6 +320,24 @@ static bool stopped_untraced(pid_t pid)
 	}
 	fclose(f);
 	return stopped && !traced;
+}
+
+void onstop_remind(struct onstop *s, uint64_t now, FILE *err)
+{
+	struct onstop_proc *p;
+	size_t i;
+
+	for (i = 0; i < s->n_procs; i++) {
+		p = &s->procs[i];
+		if (p->reminded || now - p->held_ns < ONSTOP_REMIND_NS)
+			continue;
+		p->reminded = true;
+		if (!pidfd_signal(p->pidfd, 0) && stopped_untraced(p->pid))
+			fprintf(err,
+				"tracer: process %d is still stopped at its exec: gdb -p %d, or "
+				"kill -CONT %d (tracer resumes it when it ends)\n",
+				(int)p->pid, (int)p->pid, (int)p->pid);
+	}
 }
 
 size_t onstop_resume_all(struct onstop *s, FILE *err)

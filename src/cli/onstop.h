@@ -32,7 +32,12 @@
 struct onstop_proc {
 	pid_t pid;
 	int pidfd;
+	uint64_t held_ns; /* CLOCK_MONOTONIC when it was held */
+	bool reminded; /* its "still stopped" line said */
 };
+
+/* How long a process stays stopped before tracer reminds what to do with it. */
+#define ONSTOP_REMIND_NS (10 * 1000000000ull)
 
 /* --on-stop-max: the default, and the most it may be. */
 #define ONSTOP_MAX_DEFAULT 8
@@ -61,6 +66,13 @@ void onstop_event(struct onstop *s, const struct tracer_stop_event *e, FILE *err
 
 /* Reaps the --on-stop commands that have ended (never blocks), starts queued ones. */
 void onstop_reap(struct onstop *s, FILE *err);
+
+/*
+ * One line on err for each process held stopped (and by no debugger) for
+ * ONSTOP_REMIND_NS at now_ns (CLOCK_MONOTONIC), once per process: a stop
+ * nobody attends to is otherwise a silent hang.
+ */
+void onstop_remind(struct onstop *s, uint64_t now_ns, FILE *err);
 
 /*
  * tracer ends: sends SIGCONT to every process held that is still stopped

@@ -50,8 +50,11 @@ static int onstop_sink_event(void *state, const struct tracer_event *ev)
 	if (ev->type != TRACER_EVENT_STOP)
 		return 0;
 	/* Stops found in the last drain are only resumed: no new --on-stop. */
-	s->stops.ending = s->ctx->ending;
+	s->stops.ending = s->ctx->ending || s->ctx->interrupted;
 	onstop_event(&s->stops, &ev->stop, stderr);
+	/* After Ctrl-C nothing waits: the stop would hold the command's shell. */
+	if (s->ctx->interrupted)
+		onstop_resume_all(&s->stops, stderr);
 	return 0;
 }
 
@@ -60,6 +63,10 @@ static int onstop_sink_tick(void *state)
 	struct onstop_sink *s = state;
 
 	onstop_reap(&s->stops, stderr);
+	if (s->ctx->interrupted && s->stops.n_procs)
+		onstop_resume_all(&s->stops, stderr);
+	else if (s->stops.n_procs)
+		onstop_remind(&s->stops, sink_now_ns(), stderr);
 	return 0;
 }
 
