@@ -450,7 +450,7 @@ static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 		opts->on_stop = arg;
 		return 0;
 	case OPT_ON_STOP_MAX: {
-		uint64_t v;
+		uint64_t v = 0;
 		error_t err = parse_limit(ctx, arg, false, 1, ONSTOP_MAX_LIMIT,
 					  "invalid --on-stop-max ",
 					  " (1-" STR(ONSTOP_MAX_LIMIT) ")", &v);
