@@ -173,6 +173,10 @@ const struct argp_option opts_table[] = {
 	  "Run CMD with /bin/sh -c for each stop, {pid} replaced by the stopped pid (as root, "
 	  "with tracer's standard input, output and error), e.g. --on-stop 'gdb -p {pid}'",
 	  5 },
+	{ "on-stop-max", OPT_ON_STOP_MAX, "N", 0,
+	  "Run at most N --on-stop commands at once (default 8, 1-1024); the others wait their "
+	  "turn, counted at the end. tracer's own --on-stop commands are never stopped",
+	  5 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },
