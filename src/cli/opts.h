@@ -38,6 +38,13 @@ enum tracer_exit_code {
 	TRACER_EXIT_USAGE = 2,
 };
 
+/* --color: auto is a terminal and no NO_COLOR (https://no-color.org). */
+enum color_mode {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
 struct cli_opts {
 	/*
 	 * The library's options: the scope (pids, ttys, all: system_wide), the
@@ -81,7 +88,14 @@ struct cli_opts {
 	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
 	size_t n_compile_db_compilers;
 	bool compile_db_append; /* --compile-db-append */
+	/* How the text reads (issue 24, opts_face.c) */
+	enum time_mode time; /* --time: default wall for text, rel for kv */
+	bool time_set; /* --time was given */
+	enum color_mode color; /* --color: default auto */
 };
+
+/* Whether to colour what goes to fd: --color, NO_COLOR and whether fd is a terminal. */
+bool opts_use_color(const struct cli_opts *opts, int fd);
 
 /*
  * Parses argv into opts (defaults first). Messages go to err (one line,

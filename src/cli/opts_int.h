@@ -65,6 +65,12 @@ enum {
 	OPT_COMPILE_DB_APPEND,
 };
 
+/* Keys of how the text reads (issue 24, opts_face.c). */
+enum {
+	OPT_TIME = 0x700,
+	OPT_COLOR,
+};
+
 struct parse_ctx {
 	struct cli_opts *opts;
 	FILE *out;
@@ -81,6 +87,9 @@ struct parse_ctx {
 extern const struct argp_option opts_table[];
 extern const char opts_doc[];
 extern const char opts_args_doc[];
+
+/* --time, --color: ARGP_ERR_UNKNOWN for any other key (opts_face.c). */
+error_t parse_face_opt(struct parse_ctx *ctx, int key, char *arg);
 
 /*
  * Reports a usage error: "tracer: <pre>'<arg>'<post>" on one line (no quoted

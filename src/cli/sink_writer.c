@@ -16,7 +16,9 @@
 #include <sys/stat.h>
 
 #include "envdiff.h"
+#include "execline.h"
 #include "launch.h"
+#include "parentctx.h"
 #include "sink.h"
 #include "writer.h"
 
@@ -32,6 +34,10 @@ struct writer_sink {
 	bool quiet; /* no events written but stops */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct envdiff *env; /* text with --env: the environments the changes are shown against */
+	/* The readable text (FORMAT_TEXT): its style, the contexts the lines are compared with */
+	bool readable;
+	struct execline_style style;
+	struct parentctx *parents;
 };
 
 /*
@@ -100,6 +106,7 @@ static void writer_close(void *state)
 	if (s->output_fd >= 0)
 		close(s->output_fd);
 	envdiff_free(s->env);
+	parentctx_free(s->parents);
 	free(s);
 }
 
@@ -118,11 +125,19 @@ static int writer_open(struct sink_ctx *ctx, void **state)
 	s->printed = opts->events;
 	/* With --compile-db, the events are written only where they are asked for. */
 	s->quiet = opts->quiet || (opts->compile_db && !opts->output && !opts->output_fd);
-	if (opts->lib.capture_env && opts->format == FORMAT_TEXT) {
+	if (opts->lib.capture_env && (opts->format == FORMAT_TEXT || opts->format == FORMAT_KV)) {
 		s->env = envdiff_new();
 		if (!s->env)
 			goto out_nomem;
 	}
+	s->readable = opts->format == FORMAT_TEXT;
+	s->style.time = opts->time;
+	if (s->readable) {
+		s->parents = parentctx_new();
+		if (!s->parents)
+			goto out_nomem;
+	}
+	writer_set_text_time(opts->time);
 	ret = check_output(s);
 	if (ret) {
 		writer_close(s);
@@ -199,6 +214,8 @@ static int writer_start(void *state)
 	 */
 	if (batched)
 		setvbuf(s->out, NULL, _IOFBF, OUT_BUF_BYTES);
+	/* Colour for a terminal (--color): never in a file or a pipe unless always. */
+	s->style.color = s->readable && opts_use_color(opts, fileno(s->out));
 	note_out_start(s);
 	return 0;
 }
@@ -287,6 +304,19 @@ static int write_stop(struct writer_sink *s, const struct tracer_event *ev)
 	return 0;
 }
 
+/* One event: an exec as the readable line in text, else the format's writer. */
+static int write_event(struct writer_sink *s, const struct tracer_event *ev)
+{
+	double ts = sink_ts(s->ctx, ev);
+	int ret;
+
+	if (!s->readable || ev->type != TRACER_EVENT_EXEC)
+		return writer_write(s->w, s->out, s->env, ts, ev);
+	ret = execline_write(s->out, &s->style, ts, ev, s->parents, s->env, 0);
+	execline_keep(s->parents, ev);
+	return ret;
+}
+
 static int writer_event(void *state, const struct tracer_event *ev)
 {
 	struct writer_sink *s = state;
@@ -300,12 +330,14 @@ static int writer_event(void *state, const struct tracer_event *ev)
 	}
 	if (s->ctx->write_failed)
 		return SINK_STOP;
-	/* Asked for even when not printed: an exited process's environment is dropped. */
-	if (ev->type == TRACER_EVENT_EXIT)
+	/* Asked for even when not printed: an exited process's context is dropped. */
+	if (ev->type == TRACER_EVENT_EXIT) {
 		envdiff_forget(s->env, ev->exit.pid);
+		parentctx_forget(s->parents, ev->exit.pid);
+	}
 	if (ev->type != TRACER_EVENT_LOST && !printed)
 		return 0;
-	if (writer_write(s->w, s->out, s->env, sink_ts(s->ctx, ev), ev))
+	if (write_event(s, ev))
 		return write_failure(s);
 	s->ctx->events_written += ev->type != TRACER_EVENT_LOST;
 	return 0;

@@ -534,7 +534,7 @@ Test(exec_json, example)
 {
 	struct tracer_exec_event e = example();
 	const char *want =
-		"{\"type\":\"exec\",\"ts\":0.123456,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"{\"type\":\"exec\",\"ts\":0.123456,\"time\":\"1970-01-01T00:00:00.123456Z\",\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
 		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
 		"\"argv\":[\"ls\",\"-l\",\"a b\"],\"argv_truncated\":false,\"argv_fault\":false,"
 		"\"syscall\":\"execve\",\"syscall_id\":59,\"ret\":0,\"errno\":null,"
@@ -550,7 +550,7 @@ Test(exec_json, failed_execveat_no_tty)
 {
 	struct tracer_exec_event e = example();
 	const char *want =
-		"{\"type\":\"exec\",\"ts\":2.000000,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"{\"type\":\"exec\",\"ts\":2.000000,\"time\":\"1970-01-01T00:00:02.000000Z\",\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
 		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
 		"\"argv\":[],\"argv_truncated\":true,\"argv_fault\":true,"
 		"\"syscall\":\"execveat\",\"syscall_id\":322,\"ret\":-8,\"errno\":\"ENOEXEC\","
@@ -579,7 +579,7 @@ Test(exec_json, other_syscall_unknown_errno)
 	e.argc = 1;
 	line = exec_json(0, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
+			 "{\"type\":\"exec\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":1234,\"tid\":1234,"
 			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"bash\","
 			 "\"filename\":\"/usr/bin/ls\",\"argv\":[\"ls\"],\"argv_truncated\":false,"
 			 "\"argv_fault\":false,\"syscall\":\"exec\",\"syscall_id\":11,"
@@ -610,7 +610,7 @@ Test(exec_json, hostile_strings)
 	e.argc = sizeof(args) / sizeof(args[0]);
 	line = exec_json(0, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
+			 "{\"type\":\"exec\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":1234,\"tid\":1234,"
 			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"x\\\"}\\n{\","
 			 "\"filename\":\"/tmp/\\udcfe\",\"argv\":[\"a \\\"b\\\" \\\\c\","
 			 "\"l1\\nl2\\r\\t\\b\\f\",\"\\u001b[31m\\u007f\\u0001\","
@@ -637,7 +637,7 @@ Test(exit_lines, normal_exit)
 	EXPECT_LINE(exit_text(3.25, &e),
 		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0 lifetime=0.001500\n");
 	EXPECT_LINE(exit_json(3.25, &e),
-		    "{\"type\":\"exit\",\"ts\":3.250000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		    "{\"type\":\"exit\",\"ts\":3.250000,\"time\":\"1970-01-01T00:00:03.250000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
 		    "\"exit_code\":0,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
 		    "\"lifetime\":0.001500,\"started_before\":false}\n");
 	e.exit_code = 3 << 8;
@@ -647,7 +647,7 @@ Test(exit_lines, normal_exit)
 	e.lifetime_ns = 12345678901ull;
 	e.started_before = true;
 	EXPECT_LINE(exit_json(0, &e),
-		    "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		    "{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
 		    "\"exit_code\":255,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
 		    "\"lifetime\":12.345679,\"started_before\":true}\n");
 	EXPECT_LINE(exit_text(0, &e), "[0.000000] exit pid=42 ppid=1 comm=\"true\" code=255 "
@@ -669,7 +669,7 @@ Test(exit_lines, killed)
 		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL) lifetime=0.000000\n");
 	EXPECT_LINE(
 		exit_json(1, &e),
-		"{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
+		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
 		"\"exit_code\":null,\"signal\":9,\"signal_name\":\"SIGKILL\",\"core_dumped\":false,"
 		"\"lifetime\":0.000000,\"started_before\":false}\n");
 	e.exit_code = 11 | 0x80;
@@ -677,7 +677,7 @@ Test(exit_lines, killed)
 				      "(SIGSEGV) core lifetime=0.000000\n");
 	line = exit_json(1, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
+			 "{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
 			 "\"sleep\",\"exit_code\":null,\"signal\":11,\"signal_name\":\"SIGSEGV\","
 			 "\"core_dumped\":true,\"lifetime\":0.000000,\"started_before\":false}\n");
 	expect_json_line(line);
@@ -701,7 +701,7 @@ Test(exit_lines, killed)
 	e.exit_code = 0x7f;
 	line = exit_json(1, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
+			 "{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
 			 "\"sleep\",\"exit_code\":null,\"signal\":null,\"signal_name\":null,"
 			 "\"core_dumped\":false,\"lifetime\":0.000000,\"started_before\":false}\n");
 	expect_json_line(line);
@@ -722,7 +722,7 @@ Test(exit_lines, hostile_comm)
 		exit_text(0, &e),
 		"[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0 lifetime=0.000000\n");
 	line = exit_json(0, &e);
-	cr_expect_str_eq(line, "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":7,\"ppid\":6,"
+	cr_expect_str_eq(line, "{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":7,\"ppid\":6,"
 			       "\"comm\":\"a\\nb\\\"\\udcff\",\"exit_code\":0,\"signal\":null,"
 			       "\"signal_name\":null,\"core_dumped\":false,\"lifetime\":0.000000,"
 			       "\"started_before\":false}\n");
@@ -763,7 +763,7 @@ Test(fork_lines, example)
 	EXPECT_LINE(fork_text(0.5, &e),
 		    "[0.500000] fork pid=4251 ppid=4250 parent_tid=4250 comm=\"make\"\n");
 	line = fork_json(0.5, &e);
-	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.500000,\"pid\":4251,\"ppid\":4250,"
+	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.500000,\"time\":\"1970-01-01T00:00:00.500000Z\",\"pid\":4251,\"ppid\":4250,"
 			       "\"parent_tid\":4250,\"comm\":\"make\"}\n");
 	expect_json_line(line);
 	free(line);
@@ -786,7 +786,7 @@ Test(fork_lines, hostile_comm)
 	free(line);
 	line = fork_json(0, &e);
 	expect_json_line(line);
-	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.000000,\"pid\":2,\"ppid\":1,"
+	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":2,\"ppid\":1,"
 			       "\"parent_tid\":3,\"comm\":\"x\\n[0.1] fork\\u001b[2J\"}\n");
 	free(line);
 }
@@ -840,7 +840,7 @@ Test(signal_lines, from_a_process)
 		    "to=process result=delivered\n");
 	line = signal_json(1.5, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
+			 "{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
 			 "\"SIGTERM\",\"code\":0,\"code_name\":\"SI_USER\",\"origin\":\"user\","
 			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
 			 "\"target_pid\":200,\"target_tid\":200,\"target_comm\":\"victim\","
@@ -860,7 +860,7 @@ Test(signal_lines, from_a_process)
 		    "to=thread result=already_pending blocked\n");
 	line = signal_json(1.5, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
+			 "{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
 			 "\"SIGTERM\",\"code\":-6,\"code_name\":\"SI_TKILL\",\"origin\":\"user\","
 			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
 			 "\"target_pid\":200,\"target_tid\":203,\"target_comm\":\"victim\","
@@ -887,7 +887,7 @@ Test(signal_lines, from_the_kernel)
 		    "target_comm=\"victim\" to=thread result=delivered\n");
 	line = signal_json(2, &e);
 	cr_expect_str_eq(
-		line, "{\"type\":\"signal\",\"ts\":2.000000,\"signal\":11,\"signal_name\":"
+		line, "{\"type\":\"signal\",\"ts\":2.000000,\"time\":\"1970-01-01T00:00:02.000000Z\",\"signal\":11,\"signal_name\":"
 		      "\"SIGSEGV\",\"code\":1,\"code_name\":\"SEGV_MAPERR\",\"origin\":"
 		      "\"kernel\",\"sender_pid\":200,\"sender_tid\":200,\"sender_comm\":"
 		      "\"victim\",\"target_pid\":200,\"target_tid\":200,\"target_comm\":"
@@ -927,7 +927,7 @@ Test(signal_lines, unknown_numbers)
 		    "target=200 target_tid=200 target_comm=\"victim\" to=process result=9\n");
 	line = signal_json(0, &e);
 	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":0.000000,\"signal\":99,\"signal_name\":null,"
+			 "{\"type\":\"signal\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"signal\":99,\"signal_name\":null,"
 			 "\"code\":77,\"code_name\":null,\"origin\":\"user\",\"sender_pid\":100,"
 			 "\"sender_tid\":101,\"sender_comm\":\"killer\",\"target_pid\":200,"
 			 "\"target_tid\":200,\"target_comm\":\"victim\",\"group\":true,"
@@ -996,7 +996,7 @@ Test(writer_write, dispatch)
 	cr_assert_eq(writer_write(&json_writer, c.f, NULL, 1, &ev), 0);
 	s = cap_close(&c);
 	cr_expect_str_eq(s, "[1.000000] fork pid=2 ppid=1 parent_tid=0 comm=\"sh\"\n"
-			    "{\"type\":\"fork\",\"ts\":1.000000,\"pid\":2,\"ppid\":1,"
+			    "{\"type\":\"fork\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":2,\"ppid\":1,"
 			    "\"parent_tid\":0,\"comm\":\"sh\"}\n");
 	free(s);
 }
@@ -1059,7 +1059,7 @@ Test(lost_lines, text_and_json)
 	cap_open(&c);
 	cr_assert_eq(json_writer.lost(c.f, 9.5, 12, 0), 0);
 	s = cap_close(&c);
-	cr_expect_str_eq(s, "{\"type\":\"lost\",\"ts\":9.500000,\"count\":12,\"cpu\":0}\n");
+	cr_expect_str_eq(s, "{\"type\":\"lost\",\"ts\":9.500000,\"time\":\"1970-01-01T00:00:09.500000Z\",\"count\":12,\"cpu\":0}\n");
 	expect_json_line(s);
 	free(s);
 }
