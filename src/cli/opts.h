@@ -92,6 +92,7 @@ struct cli_opts {
 	enum time_mode time; /* --time: default wall for text, rel for kv */
 	bool time_set; /* --time was given */
 	enum color_mode color; /* --color: default auto */
+	bool show_lookups; /* --show-lookups: text shows every failed PATH lookup */
 };
 
 /* Whether to colour what goes to fd: --color, NO_COLOR and whether fd is a terminal. */

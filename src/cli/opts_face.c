@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* How the text reads: --time and --color (issue 24). */
+/* How the text reads: --time, --color, --show-lookups (issue 24). */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -47,6 +47,9 @@ error_t parse_face_opt(struct parse_ctx *ctx, int key, char *arg)
 			return usage_error(ctx, "invalid --color ", arg,
 					   " (auto, always or never)");
 		ctx->opts->color = (enum color_mode)i;
+		return 0;
+	case OPT_SHOW_LOOKUPS:
+		ctx->opts->show_lookups = true;
 		return 0;
 	default:
 		return ARGP_ERR_UNKNOWN;

@@ -69,6 +69,7 @@ enum {
 enum {
 	OPT_TIME = 0x700,
 	OPT_COLOR,
+	OPT_SHOW_LOOKUPS,
 };
 
 struct parse_ctx {
@@ -88,7 +89,7 @@ extern const struct argp_option opts_table[];
 extern const char opts_doc[];
 extern const char opts_args_doc[];
 
-/* --time, --color: ARGP_ERR_UNKNOWN for any other key (opts_face.c). */
+/* --time, --color, --show-lookups: ARGP_ERR_UNKNOWN for any other key (opts_face.c). */
 error_t parse_face_opt(struct parse_ctx *ctx, int key, char *arg);
 
 /*

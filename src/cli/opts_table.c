@@ -153,6 +153,10 @@ const struct argp_option opts_table[] = {
 	  "Colour the text and the --tree: auto (the default: on a terminal, unless NO_COLOR is "
 	  "set), always or never",
 	  2 },
+	{ "show-lookups", OPT_SHOW_LOOKUPS, NULL, 0,
+	  "In text, show each failed exec of a PATH walk (execvp, a shell) on its own line, not "
+	  "folded into the line of the command found (JSON, kv and sh always show every exec)",
+	  2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
 	  "Capture at most N arguments per exec (1-1048576, default: all)", 3 },

@@ -17,6 +17,7 @@
 
 #include "envdiff.h"
 #include "execline.h"
+#include "fold.h"
 #include "launch.h"
 #include "parentctx.h"
 #include "sink.h"
@@ -38,6 +39,7 @@ struct writer_sink {
 	bool readable;
 	struct execline_style style;
 	struct parentctx *parents;
+	struct fold *fold; /* PATH lookups folded: the readable text without --show-lookups */
 };
 
 /*
@@ -107,8 +109,11 @@ static void writer_close(void *state)
 		close(s->output_fd);
 	envdiff_free(s->env);
 	parentctx_free(s->parents);
+	fold_free(s->fold);
 	free(s);
 }
+
+static int write_readable(void *state, const struct tracer_event *ev, uint32_t lookups);
 
 static int writer_open(struct sink_ctx *ctx, void **state)
 {
@@ -135,6 +140,11 @@ static int writer_open(struct sink_ctx *ctx, void **state)
 	if (s->readable) {
 		s->parents = parentctx_new();
 		if (!s->parents)
+			goto out_nomem;
+	}
+	if (s->readable && !opts->show_lookups) {
+		s->fold = fold_new(write_readable, s);
+		if (!s->fold)
 			goto out_nomem;
 	}
 	writer_set_text_time(opts->time);
@@ -304,17 +314,24 @@ static int write_stop(struct writer_sink *s, const struct tracer_event *ev)
 	return 0;
 }
 
-/* One event: an exec as the readable line in text, else the format's writer. */
-static int write_event(struct writer_sink *s, const struct tracer_event *ev)
+/* An exec as the readable line, with the failed PATH lookups folded into it. */
+static int write_readable(void *state, const struct tracer_event *ev, uint32_t lookups)
 {
-	double ts = sink_ts(s->ctx, ev);
+	struct writer_sink *s = state;
 	int ret;
 
-	if (!s->readable || ev->type != TRACER_EVENT_EXEC)
-		return writer_write(s->w, s->out, s->env, ts, ev);
-	ret = execline_write(s->out, &s->style, ts, ev, s->parents, s->env, 0);
+	ret = execline_write(s->out, &s->style, sink_ts(s->ctx, ev), ev, s->parents, s->env,
+			     lookups);
 	execline_keep(s->parents, ev);
 	return ret;
+}
+
+/* One event: an exec as the readable line in text (folded), else the format's writer. */
+static int write_event(struct writer_sink *s, const struct tracer_event *ev)
+{
+	if (!s->readable || ev->type != TRACER_EVENT_EXEC)
+		return writer_write(s->w, s->out, s->env, sink_ts(s->ctx, ev), ev);
+	return s->fold ? fold_exec(s->fold, ev) : write_readable(s, ev, 0);
 }
 
 static int writer_event(void *state, const struct tracer_event *ev)
@@ -330,8 +347,13 @@ static int writer_event(void *state, const struct tracer_event *ev)
 	}
 	if (s->ctx->write_failed)
 		return SINK_STOP;
-	/* Asked for even when not printed: an exited process's context is dropped. */
+	/*
+	 * Asked for even when not printed: an exited process's PATH walk is
+	 * over, its context dropped.
+	 */
 	if (ev->type == TRACER_EVENT_EXIT) {
+		if (s->fold && fold_exit(s->fold, ev->exit.pid))
+			return write_failure(s);
 		envdiff_forget(s->env, ev->exit.pid);
 		parentctx_forget(s->parents, ev->exit.pid);
 	}
@@ -350,6 +372,9 @@ static int writer_flush(void *state)
 
 	if (!s->out)
 		return 0;
+	/* A walk not over after FOLD_HOLD_NS is written as it is: a failure is not held longer. */
+	if (!s->ctx->write_failed && s->fold && fold_expire(s->fold, sink_now_ns()))
+		return write_failure(s);
 	if (!s->ctx->write_failed && fflush(s->out))
 		return write_failure(s);
 	return s->ctx->write_failed ? SINK_STOP : 0;
@@ -357,6 +382,11 @@ static int writer_flush(void *state)
 
 static int writer_finish(void *state)
 {
+	struct writer_sink *s = state;
+
+	/* The walks still held: their process did not exit while traced. */
+	if (s->out && !s->ctx->write_failed && s->fold && fold_flush(s->fold))
+		write_failure(s);
 	writer_flush(state);
 	/* A failure was said when it happened; the exit status is main()'s (write_failed). */
 	return 0;

@@ -64,7 +64,8 @@ static size_t command_parts(char *text, size_t time_len, const char *time_re, ch
 	char *save, *line;
 
 	for (line = strtok_r(text, "\r\n", &save); line; line = strtok_r(NULL, "\r\n", &save)) {
-		if (!strncmp(line, "tracer: ", 8) || !strncmp(line, "/bin/sh: ", 9))
+		if (!strncmp(line, "tracer: ", 8) || !strncmp(line, "/bin/sh: ", 9) ||
+		    !strncmp(line, "/usr/bin/env: ", 14))
 			continue;
 		cr_assert(n < max, "too many lines: %s", line);
 		if (time_len) {
@@ -117,6 +118,51 @@ Test(face, readable_line)
 				 "ret=0 tty=- cwd=\"/\" exe=\"/usr/bin/true\" 0<\"/dev/null\" "
 				 "1>\"[^\"]*\" 2>\"[^\"]*\" argv: /bin/true kv\n"),
 		  "stderr: %s", r.err);
+	h_run_free(&r);
+}
+
+#define WALK_SCRIPT                                                                   \
+	"PATH=/nonexistent-a:/nonexistent-b:/usr/bin:/bin; /usr/bin/env true found; " \
+	"/usr/bin/env nosuch-face; exit 0"
+
+/*
+ * execvp walking PATH: its failed lookups folded into the line of the
+ * command found, or into one "not found" line; every one with
+ * --show-lookups, and always in JSON.
+ */
+Test(face, path_lookups_folded)
+{
+	const char *events = h_path("events.json"), *text;
+	char *parts[16];
+	struct h_json ev;
+	size_t i, failed = 0;
+
+	run_tracer(ARGS("--time", "none", "--", "/bin/sh", "-c", WALK_SCRIPT), NULL);
+	text = h_str("%s", r.err);
+	cr_assert_eq(command_parts(r.err, 0, NULL, parts, 16), 5, "stderr: %s", text);
+	cr_assert_str_eq(parts[1], "/usr/bin/env true found");
+	cr_assert_str_eq(parts[2], "true found  (after 2 failed PATH lookups)");
+	cr_assert_str_eq(parts[3], "/usr/bin/env nosuch-face");
+	cr_assert_str_eq(parts[4], "nosuch-face  not found (4 PATH lookups, ENOENT)");
+	h_run_free(&r);
+
+	run_tracer(ARGS("--time", "none", "--show-lookups", "--", "/bin/sh", "-c", WALK_SCRIPT),
+		   NULL);
+	text = h_str("%s", r.err);
+	cr_assert_eq(command_parts(r.err, 0, NULL, parts, 16), 10, "stderr: %s", text);
+	cr_assert_str_eq(parts[2], "true found  failed: ENOENT");
+	cr_assert_str_eq(parts[3], "true found  failed: ENOENT");
+	cr_assert_str_eq(parts[4], "true found");
+	cr_assert_str_eq(parts[9], "nosuch-face  failed: ENOENT");
+	h_run_free(&r);
+
+	run_tracer(ARGS("--json", "-o", events, "--", "/bin/sh", "-c", WALK_SCRIPT), NULL);
+	h_json_load(&ev, events);
+	cr_assert_eq(ev.n, 10, "%s", ev.text);
+	for (i = 0; i < ev.n; i++)
+		failed += h_json_int(ev.ev[i], "ret") != 0;
+	cr_expect_eq(failed, 6, "%s", ev.text);
+	h_json_free(&ev);
 	h_run_free(&r);
 }
 

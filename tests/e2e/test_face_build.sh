@@ -80,11 +80,16 @@ lines=$(wc -l <"$TMP/text")
 med=$(median "$TMP/text")
 longest=$(awk '{ if (length($0) > m) m = length($0) } END { print m + 0 }' "$TMP/text")
 printf 'key=value: %d lines, median %d characters\n' "$(wc -l <"$TMP/kv")" "$(median "$TMP/kv")"
-printf 'readable:  %d lines, median %d, longest %d characters (%d execs, %d ENOENT)\n' \
-	"$lines" "$med" "$longest" "$execs" "$failed"
+printf 'readable:  %d lines, median %d, longest %d characters (%d execs, %d ENOENT, %d folded)\n' \
+	"$lines" "$med" "$longest" "$execs" "$failed" "$((execs - lines))"
+printf 'what a person sees:\n'
+grep -E ' (cc|gcc) ' "$TMP/text" | head -3
 
 ((execs > 100)) || fail "only $execs execs: not a configure"
 ((lines > 0)) || fail "no lines"
+# The PATH walks (make's execvp of cc, the shells') are folded: fewer lines than execs.
+((lines < execs)) || fail "$lines lines for $execs execs: no PATH lookup folded"
+grep -qE 'after [0-9]+ failed PATH lookups?' "$TMP/text" || fail "no line says it was found after lookups"
 ((med <= 100)) || fail "median line $med characters, over 100"
 # Each line: HH:MM:SS.ffffff, a space, the pid in 7 columns, a space: the command at column 25.
 bad=$(grep -cvE '^[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{6} [0-9][0-9 ]{6} [^ ]' "$TMP/text")
