@@ -144,7 +144,8 @@ static void finish_options(struct cli_opts *opts)
 	 * The text's environment changes and the readable line's parent
 	 * contexts: remembered until the process exits.
 	 */
-	if ((lib->capture_env && opts->format == FORMAT_KV) || opts->format == FORMAT_TEXT)
+	if ((lib->capture_env && opts->format == FORMAT_KV) ||
+	    (opts->format == FORMAT_TEXT && !opts->quiet))
 		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	if (!opts->time_set)
 		opts->time = opts->format == FORMAT_TEXT ? TIME_WALL : TIME_REL;
