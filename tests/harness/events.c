@@ -394,24 +394,9 @@ static size_t context_keys(json_object *obj, size_t line_no)
 static void parse_event(const char *line, size_t len, size_t line_no, struct h_event *e)
 {
 	static const char *const exec_keys[] = {
-		"type",
-		"ts",
-		"time",
-		"pid",
-		"tid",
-		"ppid",
-		"uid",
-		"gid",
-		"comm",
-		"filename",
-		"argv",
-		"argv_truncated",
-		"argv_fault",
-		"syscall",
-		"syscall_id",
-		"ret",
-		"errno",
-		"tty",
+		"type",	      "ts",	 "time",       "pid",	   "tid",   "ppid",
+		"uid",	      "gid",	 "comm",       "filename", "argv",  "argv_truncated",
+		"argv_fault", "syscall", "syscall_id", "ret",	   "errno", "tty",
 	};
 	static const char *const lost_keys[] = { "type", "ts", "time", "count", "cpu" };
 	const struct h_bytes *type, *b;
