@@ -27,6 +27,7 @@
  * - An empty string read from user memory is 0 bytes long on 6.12, 1 (its
  *   NUL) elsewhere: both are an empty string, never a fault (strings.bpf.h,
  *   report_from_caller).
+ * - 6.15 renamed kernfs_node's parent to __parent (RCU): kernfs_parent().
  * - The syscall number and arguments of an exec staged from its registers
  *   (6.10 on, and the 32-bit int $0x80 entry, which has no syscall
  *   tracepoint) are read from pt_regs: x86_64 only.
@@ -150,6 +151,23 @@ static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_bi
 		bpf_probe_read_kernel(&next, 1, fn + skip + size - 1);
 	*cut = next != 0;
 	return n;
+}
+
+/* struct kernfs_node before 6.15, whose parent had no underscores. */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___615 {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+/* The parent of a kernfs node (a cgroup's directory), NULL for the root. */
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+	return BPF_CORE_READ((struct kernfs_node___615 *)kn, __parent);
 }
 
 #endif /* TRACER_COMPAT_BPF_H */

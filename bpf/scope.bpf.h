@@ -15,6 +15,7 @@
 
 #include "maps.bpf.h"
 #include "compat.bpf.h"
+#include "cgscope.bpf.h"
 
 /*
  * proc_bits spares a process out of scope the hash lookup. Bit tgid clear:
@@ -168,7 +169,7 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 	if (ctgid == ptgid)
 		return 0;
 	if (system_wide) {
-		if (send_fork)
+		if (send_fork && cgroup_current_in_scope())
 			emit_fork(parent, child);
 		return 0;
 	}
@@ -178,7 +179,7 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 	if (ps->flags & TRACER_WATCH_CHILDREN)
 		proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
 			    ps->tty_dev);
-	if (send_fork)
+	if (send_fork && cgroup_current_in_scope())
 		emit_fork(parent, child);
 	return 0;
 }
@@ -241,7 +242,7 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 		return 0;
 	tgid = p->tgid;
 	if (system_wide) {
-		if (send_exit && (last == EXIT_LAST || exit_claim(p)))
+		if (send_exit && cgroup_current_in_scope() && (last == EXIT_LAST || exit_claim(p)))
 			emit_exit(p, sig, tgid);
 		return 0;
 	}
@@ -256,7 +257,7 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 	deleted = proc_delete(tgid);
 	proc_bit_clear(tgid);
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
-	if (!deleted || stale || !send_exit)
+	if (!deleted || stale || !send_exit || !cgroup_current_in_scope())
 		return 0;
 	emit_exit(p, sig, tgid);
 	return 0;

@@ -241,7 +241,7 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 	long n, err;
 	int pat;
 
-	if (!stop_count || !proc_watched(p, p->tgid))
+	if (!stop_count || !proc_watched(p, p->tgid) || !cgroup_current_in_scope())
 		return 0;
 	ss = bpf_map_lookup_elem(&stop_scratch_map, &zero);
 	s = get_scratch();

@@ -132,7 +132,8 @@ struct tracer_fd_rec {
  *   then arg0 (arg0_len bytes, no NUL) when TRACER_EXEC_HAS_ARG0,
  *   then args_size bytes of NUL-terminated strings (the last one may be cut),
  *   then env_size bytes of NUL-terminated strings when TRACER_EXEC_ENV,
- *   then the paths: cwd, exe, interp, stdio[0..2] (their len bytes each, no NUL).
+ *   then the paths: cwd, exe, interp, stdio[0..2], cgroup (their len bytes
+ *   each, no NUL).
  * args_total is the size the caller's strings really have (for the
  * TRACER_EXEC_ARGS_FROM_MM case: arg_end - arg_start), so that
  * args_size < args_total means the bytes were cut. argc is the number of
@@ -170,6 +171,14 @@ struct tracer_exec_rec {
 	struct tracer_path_rec exe;
 	struct tracer_path_rec interp;
 	struct tracer_fd_rec stdio[3];
+	/* Which file ran, and where (bpf/ident.bpf.h). */
+	__u64 exe_ino; /* the file exe names; 0 when unknown (a failed exec) */
+	__u32 exe_dev; /* its super block's s_dev, the kernel's encoding (major << 20 | minor) */
+	__u32 ns_pid; /* the process's pid in its own pid namespace */
+	__u32 mntns; /* inode numbers of its mount and pid namespaces */
+	__u32 pidns;
+	__u64 cgroup_id; /* its cgroup v2 (kernfs node id, as bpf_get_current_cgroup_id()) */
+	struct tracer_path_rec cgroup; /* that cgroup's path from the v2 root, after stdio */
 	char data[];
 };
 
@@ -338,7 +347,7 @@ TRACER_ASSERT_LAYOUT(struct tracer_path_rec, 8);
 TRACER_ASSERT_LAYOUT(struct tracer_fd_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_fd_rec, ino, 16);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 256);
+TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 296);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, pid, 24);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, ret, 44);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, filename_len, 64);
@@ -349,7 +358,10 @@ TRACER_ASSERT_OFFSET(struct tracer_exec_rec, euid, 136);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, env_size, 144);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cwd, 160);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, stdio, 184);
-TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 256);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, exe_ino, 256);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, mntns, 272);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cgroup_id, 280);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 296);
 
 TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);

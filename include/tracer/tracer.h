@@ -199,6 +199,34 @@ struct tracer_exec_event {
 	 */
 	bool filename_truncated;
 	bool filename_fault;
+	/*
+	 * Which file ran, and where, as the kernel knows it. Paths above are
+	 * what the process sees: in its mount namespace a file bind-mounted
+	 * over /usr/bin/passwd is /usr/bin/passwd, and only exe_ino and
+	 * exe_dev tell it apart.
+	 * The file exe names (a #! script: the script, learnt when its
+	 * interpreter took over; 0 when it could not be: no kprobes), its
+	 * inode number and device: exe_dev as stat(2)'s st_dev (makedev()),
+	 * which stat(2) reports alike on file systems that give their own
+	 * device (ext4, xfs, tmpfs; btrfs and overlayfs report another).
+	 * Both 0 for a failed exec.
+	 */
+	uint64_t exe_ino;
+	uint64_t exe_dev;
+	/* The inode numbers of the process's mount and pid namespaces (as /proc/PID/ns/ shows them). */
+	uint64_t mntns;
+	uint64_t pidns;
+	uint32_t ns_pid; /* the process's pid in that pid namespace (pid: in the initial one) */
+	/*
+	 * Its cgroup v2 (the one the kernel keeps whether or not a cgroup2 file
+	 * system is mounted): the id bpf_get_current_cgroup_id() gives and the
+	 * inode number of its directory, and its path from the hierarchy's
+	 * root ("/system.slice/cron.service", "/" for the root), read at the
+	 * exec (a group removed since is named all the same); len 0 when it
+	 * could not be read whole (over 4095 bytes).
+	 */
+	uint64_t cgroup_id;
+	struct tracer_bytes cgroup;
 };
 
 struct tracer_exit_event {
@@ -405,6 +433,15 @@ struct tracer_options {
 	/* See exclude_paths. */
 	const char *const *exclude_callers;
 	size_t n_exclude_callers;
+	/*
+	 * A directory of a mounted cgroup v2 hierarchy ("/sys/fs/cgroup/x.slice"):
+	 * the scope narrowed, in the kernel, to the processes in that cgroup or
+	 * below it at the time of each event: an exec (its caller), a fork (the
+	 * parent), an exit, a signal (its target, or its sender). The processes
+	 * outside stay watched (their children are in scope as before); only
+	 * their events are not sent. NULL: no such limit.
+	 */
+	const char *cgroup;
 };
 
 /*
@@ -468,12 +505,15 @@ struct tracer;
  * before it starts anything: the limits, terminal names (their syntax:
  * whether the terminal exists is found at start), stop patterns, and the
  * excluded files (each must exist and be a regular file that is not a #!
- * script; they are opened again at start). Errors: -EINVAL bad options or
- * NULL (system_wide with pids or ttys, an empty exclusion, a malformed
- * terminal name or pattern, an excluded file of the wrong kind),
+ * script; they are opened again at start), and the cgroup (a directory of a
+ * cgroup2 file system; opened again at start). Errors: -EINVAL bad options
+ * or NULL (system_wide with pids or ttys, an empty exclusion, a malformed
+ * terminal name or pattern, an excluded file of the wrong kind, a cgroup
+ * directory that is not a cgroup v2 one),
  * -ENAMETOOLONG an excluded path of PATH_MAX bytes or more, -E2BIG more than
- * TRACER_EXCLUDE_FILES_MAX excluded files, an excluded file that cannot be
- * opened (its errno: -ENOENT, -EACCES...), -ENOMEM. On error *out is NULL
+ * TRACER_EXCLUDE_FILES_MAX excluded files, an excluded file or a cgroup
+ * directory that cannot be opened (its errno: -ENOENT, -ENOTDIR, -EACCES...),
+ * -ENOMEM. On error *out is NULL
  * and tracer_last_error(NULL) gives the one-line reason ("cannot exclude
  * '/x': No such file or directory").
  */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <linux/types.h>
 #include <tracer/tracer.h>
+#include "cgscope.h"
 #include "config.h"
 #include "core.h"
 #include "errmsg.h"
@@ -254,6 +255,25 @@ static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 	return 0;
 }
 
+/* The cgroup option: a cgroup v2 directory now; opened again at start. */
+static int copy_cgroup(struct tracer *t, const struct tracer_options *o)
+{
+	const char *why;
+	char q[128];
+	uint64_t id;
+	int fd;
+
+	if (!o->cgroup)
+		return 0;
+	fd = cgscope_open(o->cgroup, &id, &why);
+	if (fd < 0)
+		return create_fail(fd, "cannot narrow the scope to cgroup %s: %s",
+				   errmsg_quote(q, sizeof(q), o->cgroup), why);
+	close(fd);
+	t->cfg.cgroup = strdup(o->cgroup);
+	return t->cfg.cgroup ? 0 : -ENOMEM;
+}
+
 /* The handle's copies of what the caller's arrays hold; they need not outlive tracer_create(). */
 static int copy_scope(struct tracer *t, const struct tracer_options *o)
 {
@@ -304,6 +324,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 		ret = copy_exclusions(t, o);
 	if (!ret)
 		ret = copy_stop_at(t, o);
+	if (!ret)
+		ret = copy_cgroup(t, o);
 	if (ret) {
 		if (ret == -ENOMEM)
 			errmsg_set(create_err, sizeof(create_err), "out of memory");
@@ -317,6 +339,7 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t->cfg.opts.exclude_comms = NULL;
 	t->cfg.opts.stop_at = NULL;
 	t->cfg.opts.exclude_callers = NULL;
+	t->cfg.opts.cgroup = NULL;
 	/* None of the kinds the kernel sends: exec only (tracer.h), decided here alone. */
 	if (!(t->cfg.opts.events & TRACER_EVENTS_ALL))
 		t->cfg.opts.events |= TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
@@ -539,6 +562,7 @@ void tracer_destroy(struct tracer *t)
 	for (i = 0; i < t->cfg.n_stop_at; i++)
 		free(t->cfg.stop_at[i]);
 	free(t->cfg.stop_at);
+	free(t->cfg.cgroup);
 	free(t);
 	printhook_release(verbose);
 }

@@ -22,6 +22,7 @@
 #include "glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
 #include "core_impl.h"
+#include "cgscope.h"
 #include "errmsg.h"
 #include "exclfile.h"
 #include "stopglob.h"
@@ -70,6 +71,24 @@ int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen)
 		}
 		core->excl_fds[core->n_excl_fds++] = fd;
 	}
+	return 0;
+}
+
+int attach_open_cgroup(struct tracer_core *core, char *err, size_t errlen)
+{
+	const char *path = core->cfg->cgroup, *why;
+	char q[128];
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = cgscope_open(path, &core->cgroup_id, &why);
+	if (fd < 0) {
+		errmsg_set(err, errlen, "cannot narrow the scope to cgroup %s: %s",
+			   errmsg_quote(q, sizeof(q), path), why);
+		return fd;
+	}
+	core->cgroup_fd = fd;
 	return 0;
 }
 
@@ -163,7 +182,9 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config
 		skel->rodata->entry_stages = false;
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execve, false);
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
-		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
+		/* Only for a #! script's own inode (bpf/ident.bpf.h), sent with exec records. */
+		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero,
+					  skel->rodata->send_exec);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
 		if (!cfg->n_stop_at)
@@ -204,6 +225,8 @@ void attach_configure(struct tracer_core *core)
 		bpf_map__set_max_entries(skel->maps.excl_comm, excl->n_comms);
 	set_stop_patterns(skel, cfg);
 	choose_exec_path(skel, cfg);
+	skel->rodata->cgroup_scope = core->cgroup_fd >= 0;
+	skel->rodata->cgroup_scope_id = core->cgroup_id;
 }
 
 /*
@@ -279,6 +302,27 @@ fail:
 	return ret;
 }
 
+/* The cgroup option's directory, which the map holds from now on. */
+static int fill_cgroup(struct tracer_core *core, char *err, size_t errlen)
+{
+	__u32 zero = 0, fd = core->cgroup_fd;
+	char q[128];
+	int ret;
+
+	if (core->cgroup_fd < 0)
+		return 0;
+	if (bpf_map__update_elem(core->skel->maps.cgroup_scope_map, &zero, sizeof(zero), &fd,
+				 sizeof(fd), BPF_ANY)) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot narrow the scope to cgroup %s: %s",
+			   errmsg_quote(q, sizeof(q), core->cfg->cgroup), strerror(-ret));
+		return ret;
+	}
+	close(core->cgroup_fd);
+	core->cgroup_fd = -1;
+	return 0;
+}
+
 int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 {
 	int ret = map_proc_bits(core, err, errlen);
@@ -287,10 +331,12 @@ int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 		ret = fill_ttys(core, err, errlen);
 	if (!ret)
 		ret = fill_exclusions(core, err, errlen);
+	if (!ret)
+		ret = fill_cgroup(core, err, errlen);
 	return ret;
 }
 
-/* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
+/* Attaches every program; the interpreter probe is optional (#! scripts' argv[0] and inode). */
 int attach_all(struct tracer_core *core, char *err, size_t errlen)
 {
 	struct tracer_bpf *skel = core->skel;
@@ -331,8 +377,9 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		if (progs[i].optional) {
 			if (core->cfg->opts.verbose)
 				fprintf(stderr,
-					"tracer: %s not attached (%s): argv[0] of "
-					"scripts will be reported as unreadable\n",
+					"tracer: %s not attached (%s): the inodes of scripts will "
+					"be unknown, and before Linux 6.10 their argv[0] "
+					"unreadable\n",
 					bpf_program__name(progs[i].prog), strerror(-ret));
 			continue;
 		}

@@ -30,6 +30,7 @@ struct tracer_config {
 	struct exclude_list excl; /* exclude_paths, exclude_callers, exclude_comms */
 	char **stop_at; /* the stop_at patterns */
 	size_t n_stop_at;
+	char *cgroup; /* the cgroup option's directory, NULL when not given */
 };
 
 #endif /* TRACER_CONFIG_H */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <linux/types.h>
 
 #include "wire.h"
@@ -217,10 +218,11 @@ static bool exec_lengths_add_up(const struct tracer_exec_rec *r, size_t size)
 	int i;
 
 	if (r->filename_len > TRACER_FILENAME_MAX || (!has_env && r->env_size) ||
-	    r->cwd.len > PATH_REC_MAX || r->exe.len > PATH_REC_MAX || r->interp.len > PATH_REC_MAX)
+	    r->cwd.len > PATH_REC_MAX || r->exe.len > PATH_REC_MAX ||
+	    r->interp.len > PATH_REC_MAX || r->cgroup.len > TRACER_PATH_MAX)
 		return false;
 	want = (uint64_t)r->filename_len + (has_arg0 ? r->arg0_len : 0) + r->args_size +
-	       r->env_size + r->cwd.len + r->exe.len + r->interp.len;
+	       r->env_size + r->cwd.len + r->exe.len + r->interp.len + r->cgroup.len;
 	for (i = 0; i < 3; i++) {
 		if (r->stdio[i].len > PATH_REC_MAX)
 			return false;
@@ -333,6 +335,25 @@ static void decode_exec_caller(const struct tracer_exec_rec *r, const unsigned c
 	x->tty = tty[0] && memchr(tty, '\0', TRACER_TTY_LEN) ? tty : NULL;
 }
 
+/*
+ * Which file ran and where. The kernel's device number (major << 20 |
+ * minor) becomes stat(2)'s; the cgroup's path follows fds 0-2 in data[].
+ */
+static void decode_exec_identity(const struct tracer_exec_rec *r, const char *cgroup,
+				 struct tracer_exec_event *x)
+{
+	x->exe_ino = r->exe_ino;
+	x->exe_dev = r->exe_ino ?
+			     makedev(TRACER_TTY_MAJOR(r->exe_dev), TRACER_TTY_MINOR(r->exe_dev)) :
+			     0;
+	x->mntns = r->mntns;
+	x->pidns = r->pidns;
+	x->ns_pid = r->ns_pid;
+	x->cgroup_id = r->cgroup_id;
+	x->cgroup.ptr = r->cgroup.len ? cgroup : NULL;
+	x->cgroup.len = r->cgroup.len;
+}
+
 /* An exec record: the fixed part, then data[] in the order wire.h gives. */
 static int decode_exec(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_bytes *argv_buf,
@@ -374,6 +395,7 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	x->interpreter = take_path(&p, r.interp.len, r.interp.flags);
 	for (i = 0; i < 3; i++)
 		take_fd(&p, &r.stdio[i], &x->stdio[i]);
+	decode_exec_identity(&r, p, x);
 	return 0;
 }
 

@@ -349,6 +349,20 @@ Test(api_misuse, create_says_why)
 	cr_assert(strstr(tracer_last_error(NULL), "script"), "%s", tracer_last_error(NULL));
 	unlink(script);
 
+	/* The cgroup option names a directory of a cgroup v2 hierarchy. */
+	tracer_options_init(&o);
+	o.cgroup = "/nonexistent/cgroup";
+	assert_refused(&o, -ENOENT,
+		       "cannot narrow the scope to cgroup '/nonexistent/cgroup': No such file or "
+		       "directory");
+	o.cgroup = "/tmp";
+	assert_refused(&o, -EINVAL,
+		       "cannot narrow the scope to cgroup '/tmp': not a cgroup v2 directory (a "
+		       "directory of a cgroup2 file system)");
+	o.cgroup = "/proc/self/status";
+	assert_refused(&o, -ENOTDIR,
+		       "cannot narrow the scope to cgroup '/proc/self/status': Not a directory");
+
 	/* The reason is the calling thread's own, and the handle's stays apart. */
 	tracer_options_init(&o);
 	cr_assert_eq(tracer_create(&o, &t), 0);
