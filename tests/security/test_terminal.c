@@ -217,13 +217,14 @@ static void remove_attacker(const char *copy)
 Test(terminal, command_cannot_use_the_invoking_terminal)
 {
 	const char *events = h_path("events.log");
-	char *argv[12] = { (char *)TRACER_BIN, "-u", "nobody", "-o", (char *)events, "--", NULL };
+	char *argv[12] = { (char *)TRACER_BIN, "-u", "nobody", "--format", "kv", "-o",
+			   (char *)events,     "--", NULL };
 	struct term_run tr;
 
 	H_REQUIRE();
-	argv[6] = attacker_for_nobody();
-	run_on_terminal(argv, 7, &tr);
-	remove_attacker(argv[6]);
+	argv[8] = attacker_for_nobody();
+	run_on_terminal(argv, 9, &tr);
+	remove_attacker(argv[8]);
 	cr_assert_not_null(strstr(tr.out, "attacker injected="), "the attacker did not run: %s",
 			   h_show(tr.out, tr.out_len));
 	/* tracer's exit status is the command's. */
@@ -242,7 +243,7 @@ Test(terminal, command_cannot_use_the_invoking_terminal)
 			  tr.before.c_lflag == tr.after.c_lflag &&
 			  !memcmp(tr.before.c_cc, tr.after.c_cc, sizeof(tr.before.c_cc)),
 		  "the terminal's modes were not restored");
-	/* The command ran as nobody and was traced. */
+	/* The command ran as nobody and was traced (the kv line names every uid). */
 	cr_assert_not_null(strstr(h_read_file(events, NULL), "uid=65534"));
 }
 
