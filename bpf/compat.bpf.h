@@ -43,6 +43,9 @@
 /* include/linux/sched/signal.h */
 #define SIGNAL_GROUP_EXIT 0x00000004
 
+/* arch/x86/include/asm/page_types.h: signal->maxrss counts pages of this size */
+#define PAGE_SHIFT 12
+
 /* include/uapi/asm-generic/signal.h */
 #define SIGKILL 9
 #define SIGSEGV 11

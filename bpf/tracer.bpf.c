@@ -5,6 +5,7 @@
  *   compat.bpf.h  what vmlinux.h lacks, what differs between kernels
  *   maps.bpf.h    configuration, maps, counters, sending records
  *   scope.bpf.h   which processes are watched; fork and exit
+ *   usage.bpf.h   what a process used (CPU, memory, I/O), read at its exit
  *   exec.bpf.h    exec staging, the exec record and its context
  *   strings.bpf.h argv and environment, chunk by chunk into the record
  *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2

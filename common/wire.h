@@ -173,15 +173,35 @@ struct tracer_exec_rec {
 	char data[];
 };
 
-/* A whole watched process has ended (its last thread exited). */
+/* exit record flags */
+/* The usage fields were read (bpf/usage.bpf.h). */
+#define TRACER_EXIT_USAGE (1u << 0)
+
+/*
+ * A whole watched process has ended (its last thread exited), with what the
+ * thread group used, its threads that ended earlier included (TRACER_EXIT_USAGE).
+ */
 struct tracer_exit_rec {
 	struct tracer_rec_hdr hdr;
 	__u32 pid;
 	__u32 ppid;
 	__s32 exit_code; /* as wait(2) status */
-	__u32 pad;
+	__u32 flags; /* TRACER_EXIT_* */
 	__u64 start_time; /* task->start_time: CLOCK_MONOTONIC ns, like hdr.ts */
 	char comm[TRACER_COMM_LEN];
+	/*
+	 * CPU time: utime and stime as the ticks sampled them (ns), runtime as
+	 * the scheduler measured it (ns, exact); userspace splits runtime in
+	 * the ticks' proportion, as getrusage(2) does.
+	 */
+	__u64 utime;
+	__u64 stime;
+	__u64 runtime;
+	__u64 maxrss_kib; /* peak resident set */
+	__u64 rchar; /* bytes through read(2) and the like, as /proc/PID/io */
+	__u64 wchar;
+	__u64 nvcsw; /* voluntary context switches */
+	__u64 nivcsw; /* involuntary ones */
 };
 
 /* A watched process created a process (not a thread). */
@@ -351,10 +371,12 @@ TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cwd, 160);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, stdio, 184);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 256);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
+TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 128);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, start_time, 40);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, comm, 48);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, utime, 64);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, nivcsw, 120);
 
 TRACER_ASSERT_LAYOUT(struct tracer_fork_rec, 64);
 TRACER_ASSERT_OFFSET(struct tracer_fork_rec, parent_tid, 32);
