@@ -234,6 +234,7 @@ struct scratch {
 	struct walk_state ws;
 	char slots[NSLOTS][PATH_SLOT];
 	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
+	__u32 base_scan; /* the comm filter's search for the filename's basename (filter.bpf.h) */
 };
 
 struct {

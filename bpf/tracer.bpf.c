@@ -13,6 +13,7 @@
  *   seed.bpf.h    the iter/task seeder
  *   stop.bpf.h    --stop-at: stop a matching exec before its first instruction
  *   exclude.bpf.h execs not reported: by file, by the caller's file, by comm
+ *   filter.bpf.h  execs reported only for these uids, these program names
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes

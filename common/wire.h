@@ -334,6 +334,7 @@ struct tracer_cpu_stats {
 	__u64 insert_fail; /* proc_state inserts that failed (map full) */
 	__u64 stage_fail; /* exec stages that could not be allocated */
 	__u64 excluded; /* execs dropped by the exclusion filters */
+	__u64 filtered; /* execs dropped by the uid and comm filters (bpf/filter.bpf.h) */
 };
 
 /* The kernel's tty device number, split the way userspace compares it. */
@@ -409,8 +410,9 @@ TRACER_ASSERT_LAYOUT(struct tracer_fd_id_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_fd_id_rec, id, 8);
 
 /* Read per CPU by userspace as an array of these. */
-TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 32);
+TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 40);
 TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, excluded, 24);
+TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, filtered, 32);
 
 #undef TRACER_ASSERT_OFFSET
 #undef TRACER_ASSERT_LAYOUT

@@ -89,6 +89,8 @@ extern "C" {
  * to another file.
  */
 #define TRACER_EXCLUDE_FILES_MAX 1024
+/* tracer_options.uids and .comms: at most this many of each. */
+#define TRACER_FILTER_MAX 1024
 
 /* ---- Events ---- */
 
@@ -426,6 +428,22 @@ struct tracer_options {
 	/* See exclude_paths. */
 	const char *const *exclude_callers;
 	size_t n_exclude_callers;
+	/*
+	 * Only these execs are reported, decided in the kernel before they
+	 * reach the ring buffer (the others are counted in
+	 * tracer_stats.filtered); both lists set: both must match.
+	 * - uids: the real or the effective uid after the exec is one of these;
+	 * - comms: the new program's name is one of these (cut to 15 bytes, as
+	 *   the kernel cuts comm): its comm after the exec, the basename of the
+	 *   filename it was run by (for fexecve(), the file's name); for a failed
+	 *   exec, the basename of the filename it was given.
+	 * At most TRACER_FILTER_MAX of each. Only exec events are filtered; the
+	 * processes stay in scope, their fork, exit and signal events are sent.
+	 */
+	const uint32_t *uids;
+	size_t n_uids;
+	const char *const *comms;
+	size_t n_comms;
 };
 
 /*
@@ -553,6 +571,7 @@ struct tracer_stats {
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
 	uint64_t excluded; /* execs dropped by exclude_paths, exclude_callers and exclude_comms */
+	uint64_t filtered; /* execs not reported for the filters uids and comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

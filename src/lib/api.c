@@ -76,7 +76,8 @@ static int check_limits(const struct tracer_options *o)
 	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys) || (o->n_stop_at && !o->stop_at) ||
 	    (o->n_exclude_paths && !o->exclude_paths) ||
 	    (o->n_exclude_comms && !o->exclude_comms) ||
-	    (o->n_exclude_callers && !o->exclude_callers))
+	    (o->n_exclude_callers && !o->exclude_callers) || (o->n_uids && !o->uids) ||
+	    (o->n_comms && !o->comms))
 		return create_fail(-EINVAL, "an array of the options is NULL with a count above 0");
 	if (o->events & ~known)
 		return create_fail(-EINVAL, "events 0x%x: unknown event bits", o->events);
@@ -97,10 +98,15 @@ static int check_limits(const struct tracer_options *o)
 	if (o->n_stop_at > TRACER_STOP_PATTERNS_MAX)
 		return create_fail(-EINVAL, "too many stop patterns (%zu, at most %d)",
 				   o->n_stop_at, TRACER_STOP_PATTERNS_MAX);
+	if (o->n_uids > TRACER_FILTER_MAX || o->n_comms > TRACER_FILTER_MAX)
+		return create_fail(-EINVAL, "too many %s to filter on (%zu, at most %d)",
+				   o->n_uids > TRACER_FILTER_MAX ? "uids" : "command names",
+				   o->n_uids > TRACER_FILTER_MAX ? o->n_uids : o->n_comms,
+				   TRACER_FILTER_MAX);
 	return 0;
 }
 
-/* What the caller named, by syntax: terminal names and stop patterns. */
+/* What the caller named, by syntax: terminal names, stop patterns, command names. */
 static int check_names(const struct tracer_options *o)
 {
 	char path[PATH_MAX], q[128];
@@ -123,6 +129,10 @@ static int check_names(const struct tracer_options *o)
 			return create_fail(-EINVAL, "invalid stop pattern %s: %s",
 					   errmsg_quote(q, sizeof(q), o->stop_at[i]), why);
 	}
+	for (i = 0; i < o->n_comms; i++)
+		if (!o->comms[i] || !o->comms[i][0])
+			return create_fail(-EINVAL, "a command name to filter on is %s",
+					   o->comms[i] ? "empty" : "NULL");
 	return 0;
 }
 /* Thread ids to their processes, without duplicates; every one must exist. */
@@ -254,6 +264,29 @@ static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 	return 0;
 }
 
+/* The filters: the names cut to 15 bytes, as the kernel cuts comm. */
+static int copy_filters(struct tracer *t, const struct tracer_options *o)
+{
+	if (o->n_uids) {
+		t->cfg.uids = calloc(o->n_uids, sizeof(*t->cfg.uids));
+		if (!t->cfg.uids)
+			return -ENOMEM;
+		memcpy(t->cfg.uids, o->uids, o->n_uids * sizeof(*t->cfg.uids));
+		t->cfg.n_uids = o->n_uids;
+	}
+	if (!o->n_comms)
+		return 0;
+	t->cfg.comms = calloc(o->n_comms, sizeof(*t->cfg.comms));
+	if (!t->cfg.comms)
+		return -ENOMEM;
+	for (t->cfg.n_comms = 0; t->cfg.n_comms < o->n_comms; t->cfg.n_comms++) {
+		t->cfg.comms[t->cfg.n_comms] = strndup(o->comms[t->cfg.n_comms], 15);
+		if (!t->cfg.comms[t->cfg.n_comms])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 /* The handle's copies of what the caller's arrays hold; they need not outlive tracer_create(). */
 static int copy_scope(struct tracer *t, const struct tracer_options *o)
 {
@@ -304,6 +337,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 		ret = copy_exclusions(t, o);
 	if (!ret)
 		ret = copy_stop_at(t, o);
+	if (!ret)
+		ret = copy_filters(t, o);
 	if (ret) {
 		if (ret == -ENOMEM)
 			errmsg_set(create_err, sizeof(create_err), "out of memory");
@@ -317,6 +352,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t->cfg.opts.exclude_comms = NULL;
 	t->cfg.opts.stop_at = NULL;
 	t->cfg.opts.exclude_callers = NULL;
+	t->cfg.opts.uids = NULL;
+	t->cfg.opts.comms = NULL;
 	/* None of the kinds the kernel sends: exec only (tracer.h), decided here alone. */
 	if (!(t->cfg.opts.events & TRACER_EVENTS_ALL))
 		t->cfg.opts.events |= TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
@@ -539,6 +576,10 @@ void tracer_destroy(struct tracer *t)
 	for (i = 0; i < t->cfg.n_stop_at; i++)
 		free(t->cfg.stop_at[i]);
 	free(t->cfg.stop_at);
+	free(t->cfg.uids);
+	for (i = 0; i < t->cfg.n_comms; i++)
+		free(t->cfg.comms[i]);
+	free(t->cfg.comms);
 	free(t);
 	printhook_release(verbose);
 }

@@ -194,6 +194,12 @@ void attach_configure(struct tracer_core *core)
 		bpf_program__set_autoload(skel->progs.handle_iter_task_file, false);
 	if (excl->n_comms)
 		bpf_map__set_max_entries(skel->maps.excl_comm, excl->n_comms);
+	skel->rodata->filter_uids = cfg->n_uids > 0;
+	if (cfg->n_uids)
+		bpf_map__set_max_entries(skel->maps.filter_uid, cfg->n_uids);
+	skel->rodata->filter_comms = cfg->n_comms > 0;
+	if (cfg->n_comms)
+		bpf_map__set_max_entries(skel->maps.filter_comm, cfg->n_comms);
 	set_stop_patterns(skel, cfg);
 	choose_exec_path(skel, cfg);
 }
@@ -271,6 +277,33 @@ fail:
 	return ret;
 }
 
+/* The uids and comms filters; names zero-padded, as the BPF side builds them. */
+static int fill_filters(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_config *cfg = core->cfg;
+	char comm[TRACER_COMM_LEN];
+	__u8 one = 1;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < cfg->n_uids; i++)
+		if (bpf_map__update_elem(core->skel->maps.filter_uid, &cfg->uids[i],
+					 sizeof(cfg->uids[i]), &one, sizeof(one), BPF_ANY))
+			goto fail;
+	for (i = 0; i < cfg->n_comms; i++) {
+		memset(comm, 0, sizeof(comm));
+		strncpy(comm, cfg->comms[i], sizeof(comm) - 1);
+		if (bpf_map__update_elem(core->skel->maps.filter_comm, comm, sizeof(comm), &one,
+					 sizeof(one), BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	ret = -errno;
+	errmsg_set(err, errlen, "cannot set up the exec filters: %s", strerror(-ret));
+	return ret;
+}
+
 int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 {
 	int ret = map_proc_bits(core, err, errlen);
@@ -279,6 +312,8 @@ int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 		ret = fill_ttys(core, err, errlen);
 	if (!ret)
 		ret = fill_exclusions(core, err, errlen);
+	if (!ret)
+		ret = fill_filters(core, err, errlen);
 	return ret;
 }
 

@@ -30,6 +30,10 @@ struct tracer_config {
 	struct exclude_list excl; /* exclude_paths, exclude_callers, exclude_comms */
 	char **stop_at; /* the stop_at patterns */
 	size_t n_stop_at;
+	uint32_t *uids; /* the uids filter */
+	size_t n_uids;
+	char **comms; /* the comms filter, cut to 15 bytes */
+	size_t n_comms;
 };
 
 #endif /* TRACER_CONFIG_H */
