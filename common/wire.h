@@ -271,6 +271,15 @@ struct tracer_signal_rec {
 #define TRACER_STOP_ARGS_OFF 8192
 #define TRACER_STOP_ARGS_MAX 4096
 #define TRACER_STOP_DATA (TRACER_STOP_ARGS_OFF + TRACER_STOP_ARGS_MAX)
+/*
+ * tracer_stop_rec.pattern: the pattern's index in its set, and the set's
+ * generation (struct tracer_stop_set, glob.h: patterns that change while
+ * running; 0 for the read-only ones), which tells the set after a change.
+ */
+#define TRACER_STOP_INDEX(pattern) ((pattern)&0xffu)
+#define TRACER_STOP_GENERATION(pattern) ((pattern) >> 8)
+#define TRACER_STOP_PATTERN(index, generation) (((generation) << 8) | ((index)&0xffu))
+#define TRACER_STOP_GENERATION_MASK 0xffffffu
 
 struct tracer_stop_rec {
 	struct tracer_rec_hdr hdr;
@@ -280,7 +289,7 @@ struct tracer_stop_rec {
 	__u32 uid; /* real and effective ids after the exec */
 	__u32 euid;
 	__s32 err; /* 0: SIGSTOP sent; else bpf_send_signal()'s error, not stopped */
-	__u32 pattern; /* index of the first pattern that matched */
+	__u32 pattern; /* the first pattern that matched: TRACER_STOP_INDEX, TRACER_STOP_GENERATION */
 	__u32 exe_len;
 	__u32 exe_flags; /* TRACER_PATHF_* */
 	__u32 filename_len;

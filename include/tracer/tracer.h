@@ -295,6 +295,11 @@ struct tracer_stop_event {
 	uint64_t start_ns; /* the process's start, CLOCK_MONOTONIC like ts_ns */
 	/* The same in CLOCK_BOOTTIME ns: /proc/PID/stat's starttime, in clock ticks, is this. */
 	uint64_t start_boottime_ns;
+	/*
+	 * The set of patterns pattern_index is in: 0 for tracer_options.stop_at,
+	 * N for the one the Nth tracer_set_stop_at() made (counted modulo 2^24).
+	 */
+	uint32_t pattern_generation;
 };
 
 /* Records lost on one CPU, reported where the loss was noticed. */
@@ -444,6 +449,13 @@ struct tracer_options {
 	size_t n_uids;
 	const char *const *comms;
 	size_t n_comms;
+	/*
+	 * The stop_at patterns can be changed while running, by
+	 * tracer_set_stop_at() (a debugger's breakpoints): they live in a map.
+	 * Without it they are fixed at start, in read-only data, and an exec
+	 * costs less (nothing at all without patterns).
+	 */
+	bool stop_at_dynamic;
 };
 
 /*
@@ -547,6 +559,17 @@ TRACER_API int tracer_consume(struct tracer *t);
  * such process, -ENOSPC table full, -EINVAL not started.
  */
 TRACER_API int tracer_watch_pid(struct tracer *t, uint32_t pid);
+
+/*
+ * Replaces the stop patterns (tracer_options.stop_at, same rules) with these
+ * n, at once: an exec is matched against the old set or the new one, never a
+ * mix. Needs stop_at_dynamic. Before start, the patterns the start will use.
+ * A stop event names its pattern from the set it matched in, for the last 8
+ * sets replaced (else pattern is ""). Returns 0, -EINVAL (no
+ * stop_at_dynamic, a bad pattern, more than TRACER_STOP_PATTERNS_MAX: the
+ * patterns are then unchanged, tracer_last_error() says why), -ENOMEM.
+ */
+TRACER_API int tracer_set_stop_at(struct tracer *t, const char *const *patterns, size_t n);
 
 /*
  * Removes a process (a thread id names its process) from the scope; its

@@ -438,7 +438,8 @@ static int decode_stop(const unsigned char *rec, size_t size, struct tracer_byte
 	x->uid = r.uid;
 	x->euid = r.euid;
 	x->error = r.err;
-	x->pattern_index = r.pattern;
+	x->pattern_index = TRACER_STOP_INDEX(r.pattern);
+	x->pattern_generation = TRACER_STOP_GENERATION(r.pattern);
 	x->comm = rec_comm(rec, offsetof(struct tracer_stop_rec, comm));
 	p = data + TRACER_STOP_EXE_OFF;
 	x->exe = take_path(&p, r.exe_len, r.exe_flags);
