@@ -19,10 +19,14 @@
  *                             microseconds, until killed
  *   storm ready-time READY MARKER CMD...
  *                             runs CMD with standard output and error on one
- *                             pipe; prints "R E": the milliseconds until a line
- *                             holding READY, and until a line holding MARKER
- *                             (the first event the tool reports, with a ticker
- *                             running), then stops CMD (SIGINT) and waits for it
+ *                             pipe; prints "R E H M": the milliseconds until a
+ *                             line holding READY, and until a line holding
+ *                             MARKER (the first event the tool reports, with a
+ *                             ticker running); CMD's VmHWM (KiB) then, its
+ *                             start-up peak; then stops CMD (SIGINT), waits for
+ *                             it, and adds the largest peak RSS (KiB) of CMD
+ *                             and every process it waited for (a helper it
+ *                             ran at start-up counts)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -33,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -241,6 +246,24 @@ static int cmd_tick(int argc, char **argv)
 	}
 }
 
+/* VmHWM of process pid in KiB: its peak resident set so far; -1 if unknown. */
+static long vm_hwm_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmHWM:", 6))
+			kb = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return kb;
+}
+
 /* Gives up on a tool that says nothing for that long. */
 #define READY_TIMEOUT_MS 60000
 
@@ -251,6 +274,8 @@ static int cmd_ready_time(int argc, char **argv)
 	char line[8192], buf[4096];
 	size_t len = 0;
 	int fds[2], status;
+	struct rusage ru;
+	long hwm_kb;
 	uint64_t t0;
 	pid_t pid;
 
@@ -310,11 +335,13 @@ static int cmd_ready_time(int argc, char **argv)
 			}
 		}
 	}
-	printf("%.3f %.3f\n", ready_ms, event_ms);
+	hwm_kb = vm_hwm_kb(pid);
 	kill(pid, SIGINT);
 	while (read(fds[0], buf, sizeof(buf)) > 0)
 		;
 	waitpid(pid, &status, 0);
+	getrusage(RUSAGE_CHILDREN, &ru);
+	printf("%.3f %.3f %ld %ld\n", ready_ms, event_ms, hwm_kb, ru.ru_maxrss);
 	return 0;
 }
 

@@ -82,7 +82,7 @@ int BPF_KPROBE(handle_remove_arg_zero, struct linux_binprm *bprm)
  * argument was copied in: report the exec with the caller's exact argv,
  * before an interpreter's rewrite shows (a 32-bit one too, staged here).
  */
-SEC("tp_btf/sched_prepare_exec")
+SEC("tracer.tp_btf/sched_prepare_exec")
 int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_binprm *bprm)
 {
 	return exec_prepare(task, bprm);
@@ -97,7 +97,7 @@ int BPF_PROG(handle_sched_prepare_exec, struct task_struct *task, struct linux_b
  * --stop-at: a matching process is sent SIGSTOP here, which it takes before
  * its first instruction.
  */
-SEC("tp_btf/sched_process_exec")
+SEC("tracer.tp_btf/sched_process_exec")
 int BPF_PROG(handle_sched_process_exec, struct task_struct *p, pid_t old_pid,
 	     struct linux_binprm *bprm)
 {
@@ -144,7 +144,7 @@ int handle_sys_exit_execveat(struct trace_event_raw_sys_exit *ctx)
  * complete (tgid, start_time), the child has run no code yet. Fires for
  * threads too.
  */
-SEC("tp_btf/sched_process_fork")
+SEC("tracer.tp_btf/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
 	return scope_fork(parent, child);
@@ -154,7 +154,7 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
  * do_exit() of one thread: signal->live has already been decremented, the
  * exit codes are set. Newer kernels add group_dead (compat.bpf.h): ctx.
  */
-SEC("tp_btf/sched_process_exit")
+SEC("tracer.tp_btf/sched_process_exit")
 int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 {
 	return scope_exit(ctx, p);
@@ -166,7 +166,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
  * kernel was running when it generated the signal. Loaded only when signal
  * records are asked for.
  */
-SEC("tp_btf/signal_generate")
+SEC("tracer.tp_btf/signal_generate")
 int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
 	     int group, int result)
 {
@@ -174,7 +174,7 @@ int BPF_PROG(handle_signal_generate, int sig, struct kernel_siginfo *info, struc
 }
 
 /* Read once by userspace at start-up, after fork and exit are attached. */
-SEC("iter/task")
+SEC("tracer.iter/task")
 int handle_iter_task(struct bpf_iter__task *ctx)
 {
 	return seed_task(ctx->meta->seq, ctx->task);
@@ -184,7 +184,7 @@ int handle_iter_task(struct bpf_iter__task *ctx)
  * Read once by userspace at start-up, when files are excluded: how the kernel
  * names the files it has opened (exclude.bpf.h).
  */
-SEC("iter/task_file")
+SEC("tracer.iter/task_file")
 int handle_iter_task_file(struct bpf_iter__task_file *ctx)
 {
 	return excl_identify(ctx->meta->seq, ctx->task, ctx->fd, ctx->file);

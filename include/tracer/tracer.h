@@ -459,11 +459,25 @@ struct tracer_options {
 };
 
 /*
- * What a redacted environment value is replaced with ("NAME=<redacted>"). A
- * variable's value is redacted when its NAME contains, in any case, one of:
- * PASS, SECRET, TOKEN, KEY, CRED, AUTH, COOKIE, SESSION, PRIVATE, SIGNATURE,
- * SALT, BEARER, JWT, DSN (PASSWORD, GITHUB_TOKEN, AWS_SECRET_ACCESS_KEY,
- * SSH_AUTH_SOCK, PGPASSFILE, DATABASE_DSN, ...). An entry without '=' is kept.
+ * What a redacted environment value is replaced with. Two rules:
+ *
+ * - By name ("NAME=<redacted>"): the NAME is split into words, at every
+ *   character but a letter or a digit, between letters and digits, and where
+ *   the case changes (apiKey, DBPassword: api Key, DB Password). The value is
+ *   redacted when a word is, in any case, one of PASS PW PWD SECRET(S)
+ *   TOKEN(S) KEY(S) CRED(S) AUTH COOKIE(S) SALT BEARER JWT DSN WEBHOOK
+ *   SIGNATURE PASSPHRASE (PWD only within a longer name: MYSQL_PWD, not the
+ *   shell's PWD), or ends with one of PASSWORD(S) PASSWD PASSPHRASE SECRET
+ *   TOKEN CREDENTIAL(S) APIKEY ACCESSKEY SECRETKEY PRIVATEKEY (PGPASSWORD,
+ *   GITHUBTOKEN). So API_KEY, AWS_SECRET_ACCESS_KEY, LDAP_BIND_PW, SMTP_PW,
+ *   SLACK_WEBHOOK_URL and SSH_AUTH_SOCK are redacted; KEYMAP, MONKEY,
+ *   XDG_SESSION_ID, DBUS_SESSION_BUS_ADDRESS, PRIVATE_DIR and
+ *   TOKENIZERS_PARALLELISM are not.
+ * - Whatever the name, the password of a URL's user info
+ *   ("DATABASE_URL=postgres://alice:<redacted>@host", up to the last '@' of
+ *   the authority); a user without a password is kept.
+ *
+ * An entry without '=' is kept.
  */
 #define TRACER_REDACTED "<redacted>"
 

@@ -9,7 +9,7 @@
 
 #include "cdbfile.h"
 
-/* The existing database (append), read into db; -ENOENT: there is none. */
+/* The existing database, read into db; -ENOENT: there is none. */
 static int read_existing(const char *path, const struct outfile_owner *owner, struct compiledb *db)
 {
 	char err[512], why[320];
@@ -27,7 +27,7 @@ static int read_existing(const char *path, const struct outfile_owner *owner, st
 	ret = compiledb_load(db, text, len, why, sizeof(why));
 	free(text);
 	if (ret)
-		fprintf(stderr, "tracer: --compile-db-append %s: %s\n", path, why);
+		fprintf(stderr, "tracer: --compile-db %s: %s\n", path, why);
 	return ret;
 }
 
@@ -66,10 +66,9 @@ int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
 			goto out_nomem;
 	}
 	c->path = opts->compile_db;
-	c->append = opts->compile_db_append;
 	/* outfile_check() allows no other device: it is /dev/null, never to be replaced. */
 	c->discard = !lstat(c->path, &st) && S_ISCHR(st.st_mode);
-	if (!c->append || c->discard)
+	if (c->discard)
 		return -1;
 	/* A file that cannot be merged into is refused now, before the build runs. */
 	existing = compiledb_new();
@@ -112,6 +111,10 @@ static void report(const struct cdbfile *c, const struct compiledb *written)
 		fprintf(stderr,
 			"tracer: %llu compiles left out of the database: their directory is unknown or longer than 4095 bytes\n",
 			(unsigned long long)run.no_dir);
+	if (all.dropped)
+		fprintf(stderr,
+			"tracer: %llu %s left out of the database: the source file is gone\n",
+			(unsigned long long)all.dropped, all.dropped == 1 ? "entry" : "entries");
 	if (run.no_mem || c->failed)
 		fprintf(stderr, "tracer: compiles left out of the database: out of memory\n");
 }
@@ -134,30 +137,38 @@ static int write_tmp(struct outfile_tmp *tmp, const struct compiledb *db)
 	return ret;
 }
 
+/* Whether the source file still exists: only "no such file" counts as gone. */
+static bool source_exists(const char *path, void *arg)
+{
+	struct stat st;
+
+	(void)arg;
+	return stat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR);
+}
+
 int cdbfile_commit(struct cdbfile *c, const struct outfile_owner *owner)
 {
-	struct compiledb *out = c->db;
+	struct compiledb *out;
 	struct outfile_tmp tmp;
 	char err[512];
 	int ret;
 
 	if (!c->db || c->discard)
 		return 0;
-	if (c->append) {
-		out = compiledb_new();
-		if (!out) {
-			fprintf(stderr, "tracer: out of memory\n");
-			return -1;
-		}
-		ret = read_existing(c->path, owner, out);
-		if (ret && ret != -ENOENT)
-			goto out_free;
-		ret = compiledb_merge(out, c->db);
-		if (ret) {
-			fprintf(stderr, "tracer: out of memory\n");
-			goto out_free;
-		}
+	out = compiledb_new();
+	if (!out) {
+		fprintf(stderr, "tracer: out of memory\n");
+		return -1;
 	}
+	ret = read_existing(c->path, owner, out);
+	if (ret && ret != -ENOENT)
+		goto out_free;
+	ret = compiledb_merge(out, c->db);
+	if (ret) {
+		fprintf(stderr, "tracer: out of memory\n");
+		goto out_free;
+	}
+	compiledb_drop_missing(out, source_exists, NULL);
 	ret = outfile_open_tmp(c->path, owner, 0644, &tmp, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "tracer: %s\n", err);
@@ -175,8 +186,7 @@ int cdbfile_commit(struct cdbfile *c, const struct outfile_owner *owner)
 	else
 		report(c, out);
 out_free:
-	if (out != c->db)
-		compiledb_free(out);
+	compiledb_free(out);
 	return ret ? -1 : 0;
 }
 

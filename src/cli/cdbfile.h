@@ -8,6 +8,14 @@
  * temporary file renamed over it (outfile.h: same rules as -o, mode 0644,
  * the invoking user's under sudo). A tracer killed (SIGKILL) leaves the old
  * FILE as it was and no temporary file. /dev/null discards the database.
+ *
+ * An existing FILE is merged into, always: its entries are kept unless this
+ * run compiled the same (directory, file, output), so that a build with
+ * nothing to do, or an incremental one, does not empty it. A FILE that is no
+ * compilation database is refused before the build runs. At the end, the
+ * entries whose source file is gone are dropped (configure's conftest.c,
+ * CMake's TryCompile sources). --compile-db-append, which asked for the
+ * merge before it was the default, is still accepted and changes nothing.
  */
 #ifndef TRACER_CDBFILE_H
 #define TRACER_CDBFILE_H
@@ -20,7 +28,6 @@
 struct cdbfile {
 	struct compiledb *db; /* NULL: no --compile-db */
 	const char *path;
-	bool append;
 	bool discard; /* FILE is /dev/null: nothing to write */
 	uint64_t failed; /* events that could not be kept (out of memory) */
 };
@@ -28,9 +35,9 @@ struct cdbfile {
 /*
  * Before anything is attached: the options and the file. FILE must be a file
  * tracer may write for owner (outfile_check()), not the -o or --timeline
- * file, and with --compile-db-append an existing FILE must be a compilation
- * database. Returns -1 when all is well (or no --compile-db), else the exit
- * status, with the message written on standard error.
+ * file, and an existing FILE must be a compilation database. Returns -1
+ * when all is well (or no --compile-db), else the exit status, with the
+ * message written on standard error.
  */
 int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
 		 const struct outfile_owner *owner);
@@ -39,9 +46,9 @@ int cdbfile_open(struct cdbfile *c, const struct tracer_opts *opts,
 void cdbfile_event(struct cdbfile *c, const struct tracer_event *ev);
 
 /*
- * At the end: merges with the existing FILE (--compile-db-append), writes,
- * puts in place, and says so on standard error. Returns 0 or -1 (message
- * written; FILE untouched).
+ * At the end: merges with the existing FILE, drops the entries whose source
+ * is gone, writes, puts in place, and says so on standard error. Returns 0
+ * or -1 (message written; FILE untouched).
  */
 int cdbfile_commit(struct cdbfile *c, const struct outfile_owner *owner);
 

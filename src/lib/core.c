@@ -19,6 +19,7 @@
 #include "wire.h"
 #include "glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
+#include "btfcache.h"
 #include "core_impl.h"
 #include "errmsg.h"
 #include "sysinfo.h"
@@ -95,6 +96,71 @@ static void report_startup(const struct tracer_core *core, uint64_t t0, uint64_t
 		(t_open - t0) / 1e6, (t_load - t_open) / 1e6, (sys_now_ns() - t_load) / 1e6);
 }
 
+static const char *btf_source(const struct btfcache_load *btf)
+{
+	switch (btf->source) {
+	case BTFCACHE_HIT:
+		return "minimal, from the cache";
+	case BTFCACHE_MADE:
+		return "minimal, made now";
+	default:
+		return "the kernel's whole BTF";
+	}
+}
+
+/*
+ * Opens the skeleton, fixes what must be fixed before load (attach.c) and
+ * loads it, with the minimal kernel BTF when there is one (btfcache.h); a
+ * load that fails with it is tried once more with the kernel's whole BTF.
+ */
+static int open_and_load(struct tracer_core *core, uint64_t *t_open, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	struct btfcache_load btf;
+	bool whole = false;
+	size_t obj_len;
+	const void *obj = tracer_bpf__elf_bytes(&obj_len);
+	int ret;
+
+	for (;;) {
+		ret = btfcache_prepare(&btf, obj, obj_len, whole);
+		if (ret) {
+			errmsg_set(err, errlen, "cannot read the kernel's BTF: %s", strerror(-ret));
+			return ret;
+		}
+		opts.btf_custom_path = btf.btf_fd >= 0 ? btf.btf_path : NULL;
+		core->skel = tracer_bpf__open_opts(&opts);
+		if (!core->skel) {
+			ret = -errno;
+			btfcache_done(&btf);
+			errmsg_set(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+			return ret;
+		}
+		attach_configure(core);
+		*t_open = sys_now_ns();
+		ret = tracer_bpf__load(core->skel);
+		btfcache_done(&btf);
+		if (!ret || btf.source == BTFCACHE_KERNEL || ret == -EPERM)
+			break;
+		tracer_bpf__destroy(core->skel);
+		core->skel = NULL;
+		if (btf.source == BTFCACHE_HIT)
+			btfcache_reject(obj, obj_len);
+		whole = true;
+	}
+	if (core->cfg->opts.verbose)
+		fprintf(stderr, "tracer: kernel BTF: %s%s%s\n", btf_source(&btf),
+			btf.source == BTFCACHE_KERNEL ? ": " : "",
+			btf.source == BTFCACHE_KERNEL ? btf.why : "");
+	if (ret == -EPERM)
+		errmsg_set(err, errlen, ERRMSG_EPERM);
+	else if (ret)
+		errmsg_set(err, errlen,
+			   "cannot load BPF programs: %s (-v shows the verifier's log)",
+			   strerror(-ret));
+	return ret;
+}
+
 int tracer_core_open(const struct tracer_config *cfg, const struct tracer_core_callbacks *cb,
 		     struct tracer_core **out, char *err, size_t errlen)
 {
@@ -109,28 +175,11 @@ int tracer_core_open(const struct tracer_config *cfg, const struct tracer_core_c
 	if (ret)
 		goto err_free;
 
-	/* Open BPF application */
-	core->skel = tracer_bpf__open();
-	if (!core->skel) {
-		ret = -errno;
-		errmsg_set(err, errlen, "cannot open the BPF object: %s", strerror(errno));
-		goto err_free;
-	}
-	attach_configure(core);
-	t_open = sys_now_ns();
-
-	/* Load & verify BPF programs */
-	ret = tracer_bpf__load(core->skel);
+	/* Open, load & verify BPF programs */
+	ret = open_and_load(core, &t_open, err, errlen);
 	t_load = sys_now_ns();
-	if (ret) {
-		if (ret == -EPERM)
-			errmsg_set(err, errlen, ERRMSG_EPERM);
-		else
-			errmsg_set(err, errlen,
-				   "cannot load BPF programs: %s (-v shows the verifier's log)",
-				   strerror(-ret));
+	if (ret)
 		goto err_destroy;
-	}
 	ret = attach_fill_maps(core, err, errlen);
 	if (ret)
 		goto err_destroy;

@@ -216,12 +216,14 @@ int compiledb_merge(struct compiledb *dst, struct compiledb *src)
 	for (i = 0; i < src->n_entries; i++) {
 		struct cdb_entry *e = &src->entries[i];
 
-		if (!e->replaced && !ret)
+		if (cdb_entry_kept(e) && !ret)
 			ret = cdb_add_entry(dst, e);
 		cdb_entry_free(e);
 	}
 	src->n_entries = 0;
-	memset(src->slots, 0, src->n_slots * sizeof(*src->slots));
+	/* A run that compiled nothing has no table yet. */
+	if (src->slots)
+		memset(src->slots, 0, src->n_slots * sizeof(*src->slots));
 	return ret;
 }
 
@@ -231,11 +233,29 @@ void compiledb_get_stats(const struct compiledb *db, struct compiledb_stats *st)
 
 	memset(st, 0, sizeof(*st));
 	for (i = 0; i < db->n_entries; i++)
-		st->entries += !db->entries[i].replaced;
+		st->entries += cdb_entry_kept(&db->entries[i]);
 	st->compiles = db->compiles;
 	st->cut = db->cut;
 	st->no_dir = db->no_dir;
 	st->no_mem = db->no_mem;
+	st->dropped = db->dropped;
+}
+
+size_t compiledb_drop_missing(struct compiledb *db, bool (*exists)(const char *path, void *arg),
+			      void *arg)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < db->n_entries; i++) {
+		struct cdb_entry *e = &db->entries[i];
+
+		if (cdb_entry_kept(e) && !exists(e->file.ptr, arg)) {
+			e->dropped = true;
+			n++;
+		}
+	}
+	db->dropped += n;
+	return n;
 }
 
 /* ---- The process tree ---- */

@@ -21,7 +21,12 @@
  *
  * Entries are kept in the order the compiles started; an entry for the same
  * (directory, file, output) as an earlier one replaces it (a file compiled
- * again, configure's conftest.c), at the later place.
+ * again, configure's conftest.c), at the later place. The entries of an
+ * existing database come first (compiledb_load()), so that a build that
+ * compiles less (nothing to do, one file changed) loses none of them; and an
+ * entry whose source is gone when the database is written (conftest.c,
+ * CMake's TryCompile sources, a file deleted since) is dropped
+ * (compiledb_drop_missing()).
  */
 #ifndef TRACER_COMPILEDB_H
 #define TRACER_COMPILEDB_H
@@ -51,7 +56,7 @@ int compiledb_add_compiler(struct compiledb *db, const char *name);
 int compiledb_add_event(struct compiledb *db, const struct tracer_event *ev);
 
 /*
- * Reads an existing database (--compile-db-append) and appends its entries:
+ * Reads an existing database and appends its entries:
  * a JSON array of objects each with a string "directory" and "file" (other
  * members are kept as they are). Whitespace only is an empty database.
  * Returns 0, -EINVAL with a one-line reason in err, -ENOMEM.
@@ -60,6 +65,13 @@ int compiledb_load(struct compiledb *db, const char *text, size_t len, char *err
 
 /* Appends src's entries to dst, in their order (replacing as above); src is left empty. */
 int compiledb_merge(struct compiledb *dst, struct compiledb *src);
+
+/*
+ * Drops the entries whose source file is gone: exists(path, arg) is false for
+ * the entry's file (absolute). Returns how many were dropped.
+ */
+size_t compiledb_drop_missing(struct compiledb *db, bool (*exists)(const char *path, void *arg),
+			      void *arg);
 
 /* Writes the JSON array. Returns 0, or -1 when a write failed. */
 int compiledb_write(const struct compiledb *db, FILE *out);
@@ -70,6 +82,7 @@ struct compiledb_stats {
 	uint64_t cut; /* compiles left out: their arguments were not captured whole */
 	uint64_t no_dir; /* compiles left out: their directory is unknown or too long */
 	uint64_t no_mem; /* compiles left out: out of memory */
+	uint64_t dropped; /* entries left out: their source was gone at the end */
 };
 
 void compiledb_get_stats(const struct compiledb *db, struct compiledb_stats *st);

@@ -28,7 +28,14 @@ struct cdb_entry {
 	struct cdb_args *args; /* a compile seen now, or NULL: */
 	struct json_object *loaded; /* an entry read from an existing file, written as it was */
 	bool replaced; /* a later entry has the same key */
+	bool dropped; /* its source was gone when the database was written */
 };
+
+/* Whether the entry is in the database written. */
+static inline bool cdb_entry_kept(const struct cdb_entry *e)
+{
+	return !e->replaced && !e->dropped;
+}
 
 /* Processes, by pid, in pages allocated as pids are seen. */
 #define CDB_PID_PAGE_SHIFT 12
@@ -48,7 +55,7 @@ struct compiledb {
 	size_t *slots; /* hash of the keys: entry index + 1, 0 empty */
 	size_t n_slots;
 	struct cdb_proc *procs[CDB_PID_PAGES];
-	uint64_t compiles, cut, no_dir, no_mem;
+	uint64_t compiles, cut, no_dir, no_mem, dropped;
 };
 
 /* compiledb.c: appends an entry (taking directory, file, output and a reference to args). */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * The compilation database as JSON: written with tracer's own escaping (every
- * byte of an argument kept, see escape.h), read back with json-c for
- * --compile-db-append. Entries read are written back member by member, in
+ * byte of an argument kept, see escape.h), read back with json-c to merge
+ * into an existing database. Entries read are written back member by member, in
  * their order, so that what another tool wrote (CMake's "command", Bear's
  * extra members) survives a merge.
  */
@@ -90,7 +90,7 @@ int compiledb_write(const struct compiledb *db, FILE *out)
 	for (i = 0; i < db->n_entries; i++) {
 		const struct cdb_entry *e = &db->entries[i];
 
-		if (e->replaced)
+		if (!cdb_entry_kept(e))
 			continue;
 		fputs(first ? "\n  {\n" : ",\n  {\n", out);
 		first = false;

@@ -13,9 +13,13 @@
 #include "envdiff.h"
 #include "escape.h"
 
-/* The environment of one process's last successful exec. */
+/*
+ * The environment of one process's last successful exec (own), or the one
+ * its last child started with (passed: what it hands on, as far as seen).
+ */
 struct env_snapshot {
 	uint32_t pid;
+	bool passed;
 	uint64_t seq; /* when it was remembered: the smallest goes first */
 	size_t bytes;
 	uint32_t n;
@@ -26,8 +30,10 @@ struct env_snapshot {
 struct envdiff {
 	struct env_snapshot *snaps;
 	size_t n, cap;
-	size_t bytes;
+	size_t bytes; /* of the snapshots and first */
 	uint64_t seq;
+	struct env_snapshot first; /* the first environment shown whole, for the orphans */
+	bool have_first;
 };
 
 struct envdiff *envdiff_new(void)
@@ -50,15 +56,16 @@ void envdiff_free(struct envdiff *d)
 	for (i = 0; i < d->n; i++)
 		snap_free(&d->snaps[i]);
 	free(d->snaps);
+	snap_free(&d->first);
 	free(d);
 }
 
-static struct env_snapshot *find(struct envdiff *d, uint32_t pid)
+static struct env_snapshot *find(struct envdiff *d, uint32_t pid, bool passed)
 {
 	size_t i;
 
 	for (i = 0; d && i < d->n; i++)
-		if (d->snaps[i].pid == pid)
+		if (d->snaps[i].pid == pid && d->snaps[i].passed == passed)
 			return &d->snaps[i];
 	return NULL;
 }
@@ -70,12 +77,18 @@ static void drop(struct envdiff *d, struct env_snapshot *s)
 	*s = d->snaps[--d->n];
 }
 
-void envdiff_forget(struct envdiff *d, uint32_t pid)
+static void forget_one(struct envdiff *d, uint32_t pid, bool passed)
 {
-	struct env_snapshot *s = find(d, pid);
+	struct env_snapshot *s = find(d, pid, passed);
 
 	if (s)
 		drop(d, s);
+}
+
+void envdiff_forget(struct envdiff *d, uint32_t pid)
+{
+	forget_one(d, pid, false);
+	forget_one(d, pid, true);
 }
 
 static size_t name_len(const struct tracer_bytes *b)
@@ -184,7 +197,7 @@ static int write_diff(FILE *out, const struct env_snapshot *base, const struct t
 /* Makes room for bytes more, the oldest snapshots going first. */
 static void make_room(struct envdiff *d, size_t bytes)
 {
-	while (d->n && (d->n >= ENVDIFF_MAX_PROCS || d->bytes + bytes > ENVDIFF_MAX_BYTES)) {
+	while (d->n && (d->n >= 2 * ENVDIFF_MAX_PROCS || d->bytes + bytes > ENVDIFF_MAX_BYTES)) {
 		size_t i, old = 0;
 
 		for (i = 1; i < d->n; i++)
@@ -194,67 +207,120 @@ static void make_room(struct envdiff *d, size_t bytes)
 	}
 }
 
-/* Remembers v (n sorted entries of e) as pid's environment; takes v. */
-static void remember(struct envdiff *d, uint32_t pid, struct tracer_bytes *v, uint32_t n)
+/* A copy of v (n sorted entries) in s, its strings in one buffer. Returns 0 or -ENOMEM. */
+static int snap_copy(struct env_snapshot *s, const struct tracer_bytes *v, uint32_t n)
 {
-	struct env_snapshot s = { .pid = pid, .n = n, .sorted = v };
 	size_t off = 0;
 	uint32_t i;
 
+	s->n = n;
+	s->bytes = 0;
 	for (i = 0; i < n; i++)
-		s.bytes += v[i].len;
-	envdiff_forget(d, pid);
-	if (s.bytes > ENVDIFF_MAX_BYTES)
-		goto out_free;
-	make_room(d, s.bytes);
+		s->bytes += v[i].len;
+	s->sorted = malloc((n ? n : 1) * sizeof(*s->sorted));
+	s->buf = malloc(s->bytes ? s->bytes : 1);
+	if (!s->sorted || !s->buf) {
+		snap_free(s);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		memcpy(s->buf + off, v[i].ptr, v[i].len);
+		s->sorted[i].ptr = s->buf + off;
+		s->sorted[i].len = v[i].len;
+		off += v[i].len;
+	}
+	return 0;
+}
+
+/* Remembers a copy of v (n sorted entries) as pid's own or passed environment. */
+static void remember(struct envdiff *d, uint32_t pid, bool passed, const struct tracer_bytes *v,
+		     uint32_t n)
+{
+	struct env_snapshot s = { .pid = pid, .passed = passed };
+	size_t bytes = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		bytes += v[i].len;
+	forget_one(d, pid, passed);
+	if (bytes > ENVDIFF_MAX_BYTES)
+		return;
+	make_room(d, bytes);
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 16;
 		struct env_snapshot *p = realloc(d->snaps, cap * sizeof(*p));
 
 		if (!p)
-			goto out_free;
+			return;
 		d->snaps = p;
 		d->cap = cap;
 	}
-	s.buf = malloc(s.bytes ? s.bytes : 1);
-	if (!s.buf)
-		goto out_free;
-	for (i = 0; i < n; i++) {
-		memcpy(s.buf + off, v[i].ptr, v[i].len);
-		v[i].ptr = s.buf + off;
-		off += v[i].len;
-	}
+	if (snap_copy(&s, v, n))
+		return;
 	s.seq = ++d->seq;
 	d->snaps[d->n++] = s;
 	d->bytes += s.bytes;
-	return;
-out_free:
-	free(v);
+}
+
+/*
+ * What e is compared with: its own process's last exec (an exec chain), else
+ * what its parent's last child started with (its sibling: what the parent
+ * hands on), else its parent's exec, else the first environment shown (a
+ * process whose parent's exec was not seen). NULL: nothing yet.
+ */
+static const struct env_snapshot *base_of(struct envdiff *d, const struct tracer_exec_event *e,
+					  bool *own)
+{
+	const struct env_snapshot *base = find(d, e->pid, false);
+
+	*own = base != NULL;
+	if (!base)
+		base = find(d, e->ppid, true);
+	if (!base)
+		base = find(d, e->ppid, false);
+	if (!base && d->have_first)
+		base = &d->first;
+	return base;
+}
+
+/* Remembers e's environment (v, n sorted entries) after a successful exec. */
+static void remember_exec(struct envdiff *d, const struct tracer_exec_event *e,
+			  const struct tracer_bytes *v, uint32_t n, bool own)
+{
+	remember(d, e->pid, false, v, n);
+	/* A new program: what it hands on is not yet seen. */
+	forget_one(d, e->pid, true);
+	/* A first exec after a fork: the environment its parent handed on. */
+	if (!own)
+		remember(d, e->ppid, true, v, n);
+	if (!d->have_first && snap_copy(&d->first, v, n) == 0) {
+		d->have_first = true;
+		d->bytes += d->first.bytes;
+	}
 }
 
 int envdiff_write(struct envdiff *d, FILE *out, const struct tracer_exec_event *e)
 {
-	bool whole = !e->env_truncated && !e->env_fault;
-	struct env_snapshot *base;
+	static const struct env_snapshot empty;
+	bool whole = !e->env_truncated && !e->env_fault, own = false;
+	const struct env_snapshot *base = NULL;
 	struct tracer_bytes *v;
 	uint32_t n;
 	int ret;
 
 	v = sort_env(e, &n);
-	base = find(d, e->pid);
-	if (!base)
-		base = find(d, e->ppid);
-	if (!base || (n && !v))
+	if (d)
+		base = base_of(d, e, &own);
+	if (!d || (n && !v))
 		ret = fprintf(out, whole ? " envc=%" PRIu32 : " env(truncated) envc=%" PRIu32,
 			      e->total_envc) < 0 ?
 			      -1 :
 			      0;
 	else
-		ret = write_diff(out, base, v, n, whole);
+		ret = write_diff(out, base ? base : &empty, v, n, whole);
 	/* A failed exec changed nothing: the next attempt compares with the same. */
 	if (d && e->ret == 0 && (v || !n))
-		remember(d, e->pid, v, n);
-	else
-		free(v);
+		remember_exec(d, e, v, n, own);
+	free(v);
 	return ret;
 }

@@ -64,15 +64,40 @@ static size_t utf8_seq(const unsigned char *s, size_t len, uint32_t *cp)
 }
 
 /*
+ * Default-ignorable code points (Unicode's DerivedCoreProperties.txt, 15.1):
+ * drawn as nothing, so "rm\u200b" would pass for "rm" and a zero-width
+ * space inside a path would not be seen.
+ */
+static bool cp_default_ignorable(uint32_t cp)
+{
+	if (cp < 0x00ad)
+		return false;
+	return cp == 0x00ad || cp == 0x034f || cp == 0x061c || cp == 0x115f || cp == 0x1160 ||
+	       cp == 0x17b4 || cp == 0x17b5 || (cp >= 0x180b && cp <= 0x180f) ||
+	       (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0x3164 || (cp >= 0xfe00 && cp <= 0xfe0f) ||
+	       cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff0 && cp <= 0xfff8) ||
+	       (cp >= 0x1bca0 && cp <= 0x1bca3) || (cp >= 0x1d173 && cp <= 0x1d17a) ||
+	       (cp >= 0xe0000 && cp <= 0xe0fff);
+}
+
+/* White space other than ASCII's (White_Space in PropList.txt): it passes for a blank. */
+static bool cp_unicode_space(uint32_t cp)
+{
+	return cp == 0x0085 || cp == 0x00a0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f || cp == 0x3000;
+}
+
+/*
  * Valid code points that must not reach a terminal or a log as is: C1
- * controls, line and paragraph separators, and the bidirectional controls
- * that can make a line read differently from what it holds.
+ * controls, line and paragraph separators, the bidirectional controls that
+ * can make a line read differently from what it holds, code points drawn as
+ * nothing, and spaces that are not ASCII's (one would split what looks like a
+ * word, or pass for the separator between two).
  */
 static bool cp_unsafe(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
-	       cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+	return (cp >= 0x80 && cp <= 0x9f) || cp_unicode_space(cp) || cp_default_ignorable(cp);
 }
 
 /* Writes [from, to) as is. */
@@ -98,13 +123,30 @@ static const char *fmt_hex(char *buf, const char *prefix, uint32_t v, int digits
 	return buf;
 }
 
+/*
+ * cp as \uNNNN, or above U+FFFF as \UNNNNNNNN (json: as a UTF-16
+ * surrogate pair \uD8NN\uDCNN, which JSON decoders join back).
+ */
+static const char *fmt_code_point(char *buf, uint32_t cp, bool json)
+{
+	uint32_t v = cp - 0x10000;
+
+	if (cp <= 0xffff)
+		return fmt_hex(buf, "\\u", cp, 4);
+	if (!json)
+		return fmt_hex(buf, "\\U", cp, 8);
+	fmt_hex(buf, "\\u", 0xd800 | (v >> 10), 4);
+	fmt_hex(buf + 6, "\\u", 0xdc00 | (v & 0x3ff), 4);
+	return buf;
+}
+
 /* Escape, for escape_c_quoted, of the n-byte item at p (NULL: copy it as is). */
 static const char *c_quoted_escape(char *buf, const unsigned char *p, size_t n, uint32_t cp)
 {
 	if (n == 0)
 		return fmt_hex(buf, "\\x", *p, 2);
 	if (n > 1)
-		return cp_unsafe(cp) ? fmt_hex(buf, "\\u", cp, 4) : NULL;
+		return cp_unsafe(cp) ? fmt_code_point(buf, cp, false) : NULL;
 	switch (*p) {
 	case '"':
 		return "\\\"";
@@ -129,7 +171,7 @@ static const char *json_escape(char *buf, const unsigned char *p, size_t n, uint
 	if (n == 0)
 		return fmt_hex(buf, "\\udc", *p, 2);
 	if (n > 1)
-		return cp_unsafe(cp) ? fmt_hex(buf, "\\u", cp, 4) : NULL;
+		return cp_unsafe(cp) ? fmt_code_point(buf, cp, true) : NULL;
 	switch (*p) {
 	case '"':
 		return "\\\"";

@@ -3,6 +3,8 @@
  * The end-of-run pictures (--tree, --timeline) for the command line: collects
  * every event into the process tree, writes the tree and the timeline at the
  * end. Every function accepts a NULL lifecycle (neither option given).
+ * What it keeps per exec is bounded (tree.h: TREE_CMDLINE_MAX bytes of
+ * command line, the cwd and exe paths), whatever the size of the arguments.
  */
 #ifndef TRACER_LIFECYCLE_H
 #define TRACER_LIFECYCLE_H
@@ -40,7 +42,8 @@ void lifecycle_add(struct lifecycle *lc, const struct tracer_event *ev);
 
 /*
  * Ends the trace at end_ns (CLOCK_MONOTONIC; epoch_ns is when tracer
- * started): writes the tree on tree_out (in colour when color) and the
+ * started): writes the tree on tree_out (in colour when color, unless the
+ * environment has NO_COLOR set and not empty: https://no-color.org) and the
  * timeline into its file. Returns 0, or -1 with a one-line reason in err.
  */
 int lifecycle_finish(struct lifecycle *lc, uint64_t end_ns, uint64_t epoch_ns, FILE *tree_out,

@@ -26,11 +26,21 @@
  * special variables), a value the library redacted, a cut argv or
  * environment, a cwd that is gone, a program run through an fd whose file is
  * gone.
+ *
+ * A program named through a descriptor or a process (/dev/fd/N, /dev/stdin,
+ * /proc/PID/fd/N, /proc/self/exe, //dev/./fd/0: the path read lexically,
+ * relative to the cwd) would run whatever that descriptor holds when the
+ * line is pasted: the line runs the file that ran (the exe) instead, or is a
+ * comment when that is not known. An environment that names a variable
+ * twice (D=1 D=2) is passed with the last value only, which a comment at the
+ * end of the line says.
  */
+#define _GNU_SOURCE /* memmem */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -79,42 +89,120 @@ static size_t assignable(const struct tracer_bytes *b)
 	return len;
 }
 
-/* "NAME=<redacted>": the library hid the value (no --no-redact). */
+/*
+ * The library hid the value, or a URL's password in it (no --no-redact):
+ * "NAME=<redacted>", "URL=http://bob:<redacted>@proxy". A value that held
+ * the marker itself is reported too, which costs only the replay.
+ */
 static bool redacted(const struct tracer_bytes *b)
 {
 	static const char marker[] = TRACER_REDACTED;
-	size_t n = sizeof(marker) - 1;
 	const char *eq = memchr(b->ptr, '=', b->len);
 
-	return eq && (size_t)(b->ptr + b->len - eq - 1) == n && memcmp(eq + 1, marker, n) == 0;
+	return eq && memmem(eq + 1, (size_t)(b->ptr + b->len - eq - 1), marker,
+			    sizeof(marker) - 1) != NULL;
 }
 
-/* A name of one of the caller's fds (for fexecve(), the kernel's /dev/fd/N): not bash's. */
-static bool names_an_fd(struct tracer_bytes f)
+static bool component_is(const char *c, size_t n, const char *name)
 {
-	static const char *const prefixes[] = { "/dev/fd/", "/proc/self/fd/",
-						"/proc/thread-self/fd/" };
-	size_t i, n;
+	return strlen(name) == n && memcmp(c, name, n) == 0;
+}
 
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		n = strlen(prefixes[i]);
-		if (f.ptr && f.len > n && memcmp(f.ptr, prefixes[i], n) == 0)
-			return true;
-	}
-	return false;
+static bool all_digits(const char *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (c[i] < '0' || c[i] > '9')
+			return false;
+	return n > 0;
 }
 
 /*
- * Whether the filename means nothing to the bash that runs the line, so that
- * the exe must be run instead: relative to execveat's directory fd, empty,
- * or the name of an fd of the caller.
+ * Whether the path, its components in comp (n of them, "//" and "." gone),
+ * names a file through a descriptor or a process: /dev/std{in,out,err},
+ * /dev/fd/..., and anything under /proc/<pid>, /proc/self, /proc/thread-self
+ * (fd/N, task/T/fd/N, exe, cwd/..., root/...). Whoever runs the line later
+ * gets what that descriptor or process holds then, not the file that ran.
  */
-static bool needs_exe(const struct tracer_exec_event *e)
+static bool names_through_a_process(const struct tracer_bytes *comp, size_t n)
+{
+	if (n >= 2 && component_is(comp[0].ptr, comp[0].len, "dev"))
+		return component_is(comp[1].ptr, comp[1].len, "fd") ||
+		       component_is(comp[1].ptr, comp[1].len, "stdin") ||
+		       component_is(comp[1].ptr, comp[1].len, "stdout") ||
+		       component_is(comp[1].ptr, comp[1].len, "stderr");
+	if (n >= 2 && component_is(comp[0].ptr, comp[0].len, "proc"))
+		return all_digits(comp[1].ptr, comp[1].len) ||
+		       component_is(comp[1].ptr, comp[1].len, "self") ||
+		       component_is(comp[1].ptr, comp[1].len, "thread-self");
+	return false;
+}
+
+#define PATH_COMPONENTS_MAX 512
+
+/*
+ * Adds the components of s[0, len) to comp (*n of them): "" and "." are
+ * skipped, ".." drops the last one. Returns false when that cannot be trusted:
+ * a ".." under /dev or /proc, where the kernel follows a symlink first
+ * (/dev/fd/../exe is /proc/self/exe), or too many components.
+ */
+static bool add_components(struct tracer_bytes *comp, size_t *n, const char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		for (j = i; j < len && s[j] != '/'; j++)
+			;
+		if (component_is(s + i, j - i, "..")) {
+			if (*n && (component_is(comp[0].ptr, comp[0].len, "dev") ||
+				   component_is(comp[0].ptr, comp[0].len, "proc")))
+				return false;
+			if (*n)
+				(*n)--;
+		} else if (j > i && !component_is(s + i, j - i, ".")) {
+			if (*n == PATH_COMPONENTS_MAX)
+				return false;
+			comp[*n].ptr = s + i;
+			comp[(*n)++].len = j - i;
+		}
+		i = j + 1;
+	}
+	return true;
+}
+
+/*
+ * Whether path (relative to cwd when it does not start with '/'; cwd may be
+ * empty) resolves through a descriptor or a process, read lexically; true
+ * when that cannot be told.
+ */
+static bool through_a_descriptor(struct tracer_bytes path, struct tracer_bytes cwd)
+{
+	struct tracer_bytes comp[PATH_COMPONENTS_MAX];
+	size_t n = 0;
+
+	if (!path.ptr || !path.len)
+		return false;
+	if (path.ptr[0] != '/' && cwd.ptr && !add_components(comp, &n, cwd.ptr, cwd.len))
+		return true;
+	if (!add_components(comp, &n, path.ptr, path.len))
+		return true;
+	return names_through_a_process(comp, n);
+}
+
+/*
+ * Whether the filename means nothing, or something else, to the bash that
+ * runs the line, so that the exe must be run instead: relative to execveat's
+ * directory fd, empty, or a name that goes through a descriptor or a process
+ * (fexecve()'s /dev/fd/N, /proc/PID/fd/N, //dev/fd/0, /dev/stdin).
+ */
+static bool needs_exe(const struct tracer_exec_event *e, bool ctx)
 {
 	bool relative = !e->filename.len || e->filename.ptr[0] != '/';
+	struct tracer_bytes cwd = ctx ? e->cwd.path : (struct tracer_bytes){ NULL, 0 };
 
 	return !e->filename.len || (e->syscall_nr == TRACER_SYSCALL_EXECVEAT && relative) ||
-	       names_an_fd(e->filename);
+	       through_a_descriptor(e->filename, cwd);
 }
 
 /* Why the line cannot repeat the exec exactly, "" when it can. */
@@ -144,9 +232,10 @@ static const char *why_not(const struct tracer_event *ev, bool ctx, char *buf, s
 		return "cwd deleted";
 	if (e->cwd.flags & (TRACER_PATH_CUT | TRACER_PATH_DETACHED))
 		return "cwd not reachable";
-	if (needs_exe(e)) {
+	if (needs_exe(e, ctx)) {
 		/* A #! script run through an fd: its exe is that fd's name. */
-		if (!e->exe.path.ptr || names_an_fd(e->exe.path))
+		if (!e->exe.path.ptr || e->exe.path.ptr[0] != '/' ||
+		    through_a_descriptor(e->exe.path, (struct tracer_bytes){ NULL, 0 }))
 			return "exe unknown";
 		if (e->exe.flags & TRACER_PATH_DELETED)
 			return "exe deleted";
@@ -174,7 +263,7 @@ static struct tracer_bytes program(const struct tracer_event *ev, bool ctx)
 	const struct tracer_exec_event *e = &ev->exec;
 
 	/* The fd the filename names, or is relative to, is gone: the exe is not. */
-	if (ctx && e->exe.path.ptr && !e->exe.flags && needs_exe(e))
+	if (ctx && e->exe.path.ptr && !e->exe.flags && needs_exe(e, ctx))
 		return e->exe.path;
 	return e->filename;
 }
@@ -213,6 +302,58 @@ static int write_env(FILE *out, const struct tracer_exec_event *e)
 	return 0;
 }
 
+static const struct tracer_bytes *sort_env; /* qsort has no context argument */
+
+static int cmp_env_names(const void *a, const void *b)
+{
+	const struct tracer_bytes *x = &sort_env[*(const uint32_t *)a];
+	const struct tracer_bytes *y = &sort_env[*(const uint32_t *)b];
+	size_t nx = assignable(x), ny = assignable(y);
+	int c = memcmp(x->ptr, y->ptr, nx < ny ? nx : ny);
+
+	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/*
+ * " # environment: D, E repeated, only the last value of each passed" when
+ * the environment names a variable twice (D=1 D=2): bash exports the last
+ * assignment only. Names that bash can assign are identifiers: written as is.
+ */
+static int write_repeated_names(FILE *out, const struct tracer_exec_event *e)
+{
+	uint32_t *idx, i, n = 0;
+	int ret = 0, said = 0;
+
+	if (!e->env || e->envc < 2)
+		return 0;
+	idx = malloc(e->envc * sizeof(*idx));
+	if (!idx)
+		return -1;
+	for (i = 0; i < e->envc; i++)
+		if (assignable(&e->env[i]))
+			idx[n++] = i;
+	sort_env = e->env;
+	qsort(idx, n, sizeof(*idx), cmp_env_names);
+	for (i = 1; i < n && !ret; i++) {
+		const struct tracer_bytes *prev = &e->env[idx[i - 1]], *cur = &e->env[idx[i]];
+
+		if (cmp_env_names(&idx[i - 1], &idx[i]) != 0)
+			continue;
+		if (i >= 2 && cmp_env_names(&idx[i - 2], &idx[i]) == 0)
+			continue; /* already said */
+		if (fputs(said++ ? ", " : " # environment: ", out) == EOF ||
+		    fwrite(cur->ptr, 1, assignable(prev), out) != assignable(prev))
+			ret = -1;
+	}
+	if (!ret && said &&
+	    fputs(said > 1 ? " repeated, only the last value of each passed" :
+			     " repeated, only its last value passed",
+		  out) == EOF)
+		ret = -1;
+	free(idx);
+	return ret;
+}
+
 int format_exec_sh(FILE *out, const struct tracer_event *ev)
 {
 	bool ctx = TRACER_EVENT_HAS(ev, exec.total_env_bytes);
@@ -249,7 +390,9 @@ int format_exec_sh(FILE *out, const struct tracer_event *ev)
 		    escape_shell_word(out, e->argv[i].ptr, e->argv[i].len))
 			return -1;
 	}
-	if (fputs(")\n", out) == EOF || ferror(out))
+	if (fputc(')', out) == EOF || (ctx && e->env_captured && write_repeated_names(out, e)))
+		return -1;
+	if (fputc('\n', out) == EOF || ferror(out))
 		return -1;
 	return 0;
 }

@@ -49,13 +49,7 @@ static int put_label(FILE *out, const struct tree_proc *p, bool with_pid)
 		return -1;
 	if (with_pid)
 		fprintf(f, "%" PRIu32 " ", p->pid);
-	if (p->cmdline) {
-		fwrite(p->cmdline, 1, p->cmdline_short, f);
-		if (p->cmdline_short < strlen(p->cmdline))
-			fputs(" ...", f);
-	} else {
-		fputs(p->comm ? p->comm : "?", f);
-	}
+	fputs(p->label ? p->label : p->comm ? p->comm : "?", f);
 	if (fclose(f))
 		ret = -1;
 	if (!ret)

@@ -18,6 +18,14 @@ void tree_init(struct tree *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static void free_mark(struct tree_mark *m)
+{
+	free(m->text);
+	free(m->label);
+	free(m->cwd);
+	free(m->exe);
+}
+
 void tree_free(struct tree *t)
 {
 	size_t i, j;
@@ -25,11 +33,8 @@ void tree_free(struct tree *t)
 	for (i = 0; i < t->n; i++) {
 		struct tree_proc *p = &t->procs[i];
 
-		for (j = 0; j < p->n_marks; j++) {
-			free(p->marks[j].text);
-			free(p->marks[j].cwd);
-			free(p->marks[j].exe);
-		}
+		for (j = 0; j < p->n_marks; j++)
+			free_mark(&p->marks[j]);
 		free(p->marks);
 		free(p->failures);
 		free(p->children);
@@ -188,45 +193,111 @@ static int set_comm(struct tree_proc *p, struct tracer_bytes comm)
 	return 0;
 }
 
-/*
- * The arguments as shell words (the filename when there are none), and in
- * *short_len the length of the words that fit in TREE_LABEL_MAX (at least one).
- */
-static char *render_cmdline(const struct tracer_exec_event *e, size_t *short_len)
+/* A word cut inside needs room for this much of it, else it is left out. */
+#define TREE_CUT_MIN 16
+
+typedef int (*escape_fn)(FILE *out, const char *s, size_t len);
+
+/* s[0, len) escaped, its length in *n; NULL when out of memory. */
+static char *escaped(escape_fn escape, const char *s, size_t len, size_t *n)
 {
+	char *buf = render(escape, s, len);
+
+	*n = buf ? strlen(buf) : 0;
+	return buf;
+}
+
+enum word_cut {
+	WORD_WHOLE,
+	WORD_CUT, /* its start and "..." */
+	WORD_LEFT_OUT, /* not enough room for a useful part */
+};
+
+/*
+ * Writes sep and the word s[0, len) escaped when that takes at most room
+ * bytes, else sep and the longest start of it (cut between characters) whose
+ * escape and "..." fit, when room allows TREE_CUT_MIN of it.
+ */
+static int put_word(FILE *f, escape_fn escape, const char *sep, const char *s, size_t len,
+		    size_t room, enum word_cut *cut)
+{
+	size_t lo = 0, hi, n;
+	char *w;
+	int ret;
+
+	*cut = WORD_WHOLE;
+	room = room > strlen(sep) ? room - strlen(sep) : 0;
+	if (len <= room) { /* an escape is never shorter than the bytes it escapes */
+		w = escaped(escape, s, len, &n);
+		if (!w)
+			return -1;
+		ret = n <= room && (fputs(sep, f) == EOF || fputs(w, f) == EOF) ? -1 : 0;
+		free(w);
+		if (n <= room)
+			return ret;
+	}
+	*cut = WORD_LEFT_OUT;
+	if (room < TREE_CUT_MIN)
+		return 0;
+	/* The longest start whose escape fits: escapes grow with what they escape. */
+	hi = len < room ? len : room;
+	while (lo < hi) {
+		size_t mid = hi - (hi - lo) / 2;
+
+		w = escaped(escape, s, mid, &n);
+		if (!w)
+			return -1;
+		free(w);
+		if (n + 3 <= room)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	while (lo > 0 && ((unsigned char)s[lo] & 0xc0) == 0x80)
+		lo--; /* not inside a UTF-8 sequence */
+	w = escaped(escape, s, lo, &n);
+	if (!w)
+		return -1;
+	*cut = WORD_CUT;
+	ret = fputs(sep, f) == EOF || fputs(w, f) == EOF || fputs("...", f) == EOF ? -1 : 0;
+	free(w);
+	return ret;
+}
+
+/*
+ * The arguments as shell words (the filename when there are none), in at most
+ * max bytes and a marker: whole words while they fit, then the next one cut
+ * at its end ("...") or left out (" ...", as for an argv the kernel cut).
+ */
+static char *render_cmdline(const struct tracer_exec_event *e, size_t max)
+{
+	uint32_t argc = e->argv ? e->argc : 0, i;
+	enum word_cut cut = WORD_WHOLE;
 	char *buf = NULL;
-	size_t size = 0, i;
+	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
-	uint32_t argc = e->argv ? e->argc : 0;
 	int ret = 0;
 	long pos;
 
 	if (!f)
 		return NULL;
-	*short_len = 0;
-	if (argc == 0) {
-		ret = escape_c_quoted(f, e->filename.ptr, e->filename.len);
-	} else {
-		for (i = 0; i < argc && !ret; i++) {
-			if (i && fputc(' ', f) == EOF)
-				ret = -1;
-			else if (i == 0)
-				ret = escape_shell_command_word(f, e->argv[0].ptr, e->argv[0].len);
-			else
-				ret = escape_shell_word(f, e->argv[i].ptr, e->argv[i].len);
-			pos = ftell(f);
-			if (pos >= 0 && (i == 0 || (size_t)pos <= TREE_LABEL_MAX))
-				*short_len = (size_t)pos;
-		}
-		if (!ret && e->argv_truncated && fputs(" ...", f) == EOF)
+	if (argc == 0)
+		ret = put_word(f, escape_c_quoted, "", e->filename.ptr, e->filename.len, max, &cut);
+	for (i = 0; i < argc && !ret && cut == WORD_WHOLE; i++) {
+		pos = ftell(f);
+		if (pos < 0 || (size_t)pos > max) {
 			ret = -1;
+			break;
+		}
+		ret = put_word(f, i ? escape_shell_word : escape_shell_command_word, i ? " " : "",
+			       e->argv[i].ptr, e->argv[i].len, max - (size_t)pos, &cut);
 	}
+	if (!ret && (cut == WORD_LEFT_OUT || (cut == WORD_WHOLE && argc && e->argv_truncated)))
+		ret = fputs(" ...", f) == EOF ? -1 : 0;
 	if (fclose(f) || ret) {
 		free(buf);
 		return NULL;
 	}
-	if (argc == 0 || *short_len > size)
-		*short_len = size;
 	return buf;
 }
 
@@ -238,13 +309,6 @@ static int dup_path(const struct tracer_event *ev, const struct tracer_path *pat
 		return 0;
 	*out = strndup(path->path.ptr, path->path.len);
 	return *out ? 0 : -ENOMEM;
-}
-
-static void free_mark(struct tree_mark *m)
-{
-	free(m->text);
-	free(m->cwd);
-	free(m->exe);
 }
 
 static int add_mark(struct tree_proc *p, const struct tree_mark *m)
@@ -277,12 +341,66 @@ static int add_fork(struct tree *t, const struct tracer_event *ev)
 	return set_comm(&t->procs[child], e->comm);
 }
 
+/* FNV-1a of b's length and bytes, on from h. */
+static uint64_t hash_bytes(uint64_t h, const struct tracer_bytes *b)
+{
+	uint64_t len = b->len;
+	size_t j;
+
+	for (j = 0; j < sizeof(len); j++)
+		h = (h ^ ((len >> (8 * j)) & 0xff)) * 1099511628211ull;
+	for (j = 0; j < b->len; j++)
+		h = (h ^ (unsigned char)b->ptr[j]) * 1099511628211ull;
+	return h;
+}
+
+/* Of every argument, or of the filename when there are none. */
+static uint64_t hash_argv(const struct tracer_exec_event *e)
+{
+	uint64_t h = 14695981039346656037ull;
+	uint32_t argc = e->argv ? e->argc : 0, i;
+
+	if (!argc)
+		return hash_bytes(h, &e->filename);
+	for (i = 0; i < argc; i++)
+		h = hash_bytes(h, &e->argv[i]);
+	return h;
+}
+
+static bool same_args(const struct tree_failure *f, const struct tree_mark *m)
+{
+	return f->argv_hash == m->argv_hash && strcmp(f->cmdline, m->text) == 0;
+}
+
+static int add_failure(struct tree_proc *p, uint64_t ts_ns, const struct tree_mark *m)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_failures; i++) {
+		if (same_args(&p->failures[i], m)) {
+			p->failures[i].ts_ns = ts_ns;
+			p->failures[i].ret = m->ret;
+			return 0;
+		}
+	}
+	if (GROW(p->failures, p->cap_failures, p->n_failures))
+		return -ENOMEM;
+	p->failures[p->n_failures++] = (struct tree_failure){
+		.ts_ns = ts_ns,
+		.cmdline = m->text, /* owned by the mark */
+		.label = m->label,
+		.argv_hash = m->argv_hash,
+		.ret = m->ret,
+	};
+	return 0;
+}
+
 static int add_exec(struct tree *t, const struct tracer_event *ev)
 {
 	const struct tracer_exec_event *e = &ev->exec;
 	struct tree_mark m = { .kind = TREE_MARK_EXEC, .ts_ns = ev->ts_ns, .ret = e->ret };
 	struct tree_proc *p;
-	size_t i, n, short_len;
+	size_t i, n;
 
 	if (get_proc(t, e->pid, e->ppid, ev->ts_ns, &i))
 		return -ENOMEM;
@@ -291,37 +409,25 @@ static int add_exec(struct tree *t, const struct tracer_event *ev)
 		p->ppid = e->ppid;
 	if (!p->comm && set_comm(p, e->comm))
 		return -ENOMEM;
-	m.text = render_cmdline(e, &short_len);
-	if (!m.text || dup_path(ev, &e->cwd, &m.cwd) || dup_path(ev, &e->exe, &m.exe) ||
+	m.text = render_cmdline(e, TREE_CMDLINE_MAX);
+	m.label = render_cmdline(e, TREE_LABEL_MAX);
+	m.argv_hash = hash_argv(e);
+	if (!m.text || !m.label || dup_path(ev, &e->cwd, &m.cwd) || dup_path(ev, &e->exe, &m.exe) ||
 	    add_mark(p, &m)) {
 		free_mark(&m);
 		return -ENOMEM;
 	}
-	if (e->ret == 0) {
-		p->cmdline = m.text;
-		p->cmdline_short = short_len;
-		p->cwd = m.cwd;
-		p->exe = m.exe;
-		/* Failures with the same arguments were a search of $PATH that succeeded. */
-		for (i = n = 0; i < p->n_failures; i++)
-			if (strcmp(p->failures[i].cmdline, m.text) != 0)
-				p->failures[n++] = p->failures[i];
-		p->n_failures = n;
-		return 0;
-	}
-	for (i = 0; i < p->n_failures; i++) {
-		if (strcmp(p->failures[i].cmdline, m.text) == 0) {
-			p->failures[i].ts_ns = ev->ts_ns;
-			p->failures[i].ret = e->ret;
-			return 0;
-		}
-	}
-	if (GROW(p->failures, p->cap_failures, p->n_failures))
-		return -ENOMEM;
-	p->failures[p->n_failures].ts_ns = ev->ts_ns;
-	p->failures[p->n_failures].cmdline = m.text; /* owned by the mark */
-	p->failures[p->n_failures].ret = e->ret;
-	p->n_failures++;
+	if (e->ret)
+		return add_failure(p, ev->ts_ns, &m);
+	p->cmdline = m.text;
+	p->label = m.label;
+	p->cwd = m.cwd;
+	p->exe = m.exe;
+	/* Failures with the same arguments were a search of $PATH that succeeded. */
+	for (i = n = 0; i < p->n_failures; i++)
+		if (!same_args(&p->failures[i], &m))
+			p->failures[n++] = p->failures[i];
+	p->n_failures = n;
 	return 0;
 }
 

@@ -106,14 +106,8 @@ static int write_proc_line(FILE *out, const struct tree_proc *p, const char *pre
 		return -1;
 	if (fprintf(out, "%" PRIu32 " ", p->pid) < 0)
 		return -1;
-	if (p->cmdline) {
-		if (fwrite(p->cmdline, 1, p->cmdline_short, out) != p->cmdline_short)
-			return -1;
-		if (p->cmdline_short < strlen(p->cmdline) && fputs(" ...", out) == EOF)
-			return -1;
-	} else if (fputs(p->comm ? p->comm : "?", out) == EOF) {
+	if (fputs(p->label ? p->label : p->comm ? p->comm : "?", out) == EOF)
 		return -1;
-	}
 	if (fprintf(out, " %s[", on) < 0 || tree_write_status(out, p) || write_duration(out, p))
 		return -1;
 	if (fprintf(out, "]%s%s\n", failed ? " FAILED" : "", *on ? COLOR_OFF : "") < 0)
@@ -125,16 +119,13 @@ static int write_failure_line(FILE *out, const struct tree_failure *f, const cha
 			      const char *conn, bool color)
 {
 	const char *err = errno_name(-f->ret);
-	size_t len = strlen(f->cmdline);
-	bool cut = len > TREE_LABEL_MAX;
 
 	if (fprintf(out, "%s%s%s%sexec failed (", color ? COLOR_DIM : "", prefix, conn,
 		    color ? COLOR_OFF COLOR_RED : "") < 0)
 		return -1;
 	if (err ? fputs(err, out) == EOF : fprintf(out, "%" PRId32, f->ret) < 0)
 		return -1;
-	if (fprintf(out, "): %.*s%s%s\n", (int)(cut ? TREE_LABEL_MAX : len), f->cmdline,
-		    cut ? " ..." : "", color ? COLOR_OFF : "") < 0)
+	if (fprintf(out, "): %s%s\n", f->label, color ? COLOR_OFF : "") < 0)
 		return -1;
 	return 0;
 }

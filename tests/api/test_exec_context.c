@@ -288,6 +288,7 @@ static char *const hostile_env[] = {
 	"noequals",
 	"MY_API_TOKEN=hunter2-s3cr3t",
 	"db_password=pw-0xdeadbeef",
+	"DATABASE_URL=postgres://alice:pw-0xfeedface@db/x",
 	NULL,
 };
 
@@ -301,6 +302,10 @@ static struct buf env_joined(char *const env[], uint32_t *n, bool redact)
 		if (redact && eq && (strstr(e, "TOKEN") || strstr(e, "password"))) {
 			buf_add(&b, e, (size_t)(eq - e) + 1, false);
 			buf_add(&b, TRACER_REDACTED, strlen(TRACER_REDACTED), true);
+		} else if (redact && !strncmp(e, "DATABASE_URL=", 13)) {
+			/* Whatever the name, the password of a URL. */
+			buf_add(&b, "DATABASE_URL=postgres://alice:", 30, false);
+			buf_add(&b, TRACER_REDACTED "@db/x", strlen(TRACER_REDACTED "@db/x"), true);
 		} else {
 			buf_add(&b, e, strlen(e), true);
 		}
@@ -331,6 +336,8 @@ static void check_env(bool keep_secrets)
 			       "a secret value reached the event");
 		cr_assert_null(memmem(c.ex.all.p, c.ex.all.len, "deadbeef", 8),
 			       "a secret value reached the event");
+		cr_assert_null(memmem(c.ex.all.p, c.ex.all.len, "feedface", 8),
+			       "a URL's password reached the event");
 	}
 }
 

@@ -486,7 +486,7 @@ static char **big_env(size_t *before_cut)
 	*before_cut = used;
 	env[n] = ctx_own(malloc(3000 + 1));
 	memset(env[n], 'v', 3000);
-	memcpy(env[n], "SESSION_ID=sess-", 16);
+	memcpy(env[n], "SESSION_PW=sess-", 16);
 	env[n][3000] = '\0';
 	n++;
 	env[n++] = "AFTER_THE_CUT=1";
@@ -508,8 +508,8 @@ static void check_env_cut(bool keep_secrets)
 	uint32_t n;
 	struct buf raw = joined(env, &n), want = { 0 };
 
-	/* The cut is inside SESSION_ID's value: its name and '=' are kept. */
-	cr_assert(before + strlen("SESSION_ID=sess-") < ENV_LIMIT - 1);
+	/* The cut is inside SESSION_PW's value: its name and '=' are kept. */
+	cr_assert(before + strlen("SESSION_PW=sess-") < ENV_LIMIT - 1);
 	cr_assert(before + strlen(env[n - 2]) + 1 > ENV_LIMIT - 1);
 	for (i = 0; i < n - 2; i++) {
 		if (!keep_secrets && !strncmp(env[i], "MY_API_TOKEN=", 13))
@@ -522,8 +522,8 @@ static void check_env_cut(bool keep_secrets)
 	if (keep_secrets)
 		buf_add(&want, env[n - 2], ENV_LIMIT - 1 - before, true);
 	else
-		buf_add(&want, ctx_strf("SESSION_ID=%s", TRACER_REDACTED),
-			strlen("SESSION_ID=") + strlen(TRACER_REDACTED), true);
+		buf_add(&want, ctx_strf("SESSION_PW=%s", TRACER_REDACTED),
+			strlen("SESSION_PW=") + strlen(TRACER_REDACTED), true);
 	buf_own(&want);
 
 	run_exec(&c, "/bin/true", argv, env, NULL, &ro);

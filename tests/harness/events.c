@@ -175,6 +175,47 @@ static size_t utf8_len(const unsigned char *p, size_t len, uint32_t *cp)
 	return n;
 }
 
+bool h_hidden_code_point(uint32_t cp)
+{
+	static const uint32_t ranges[][2] = {
+		/* bidirectional controls, line and paragraph separators */
+		{ 0x061c, 0x061c },
+		{ 0x200e, 0x200f },
+		{ 0x2028, 0x202f },
+		{ 0x2066, 0x2069 },
+		{ 0xfeff, 0xfeff },
+		/* default-ignorable (DerivedCoreProperties.txt) */
+		{ 0x00ad, 0x00ad },
+		{ 0x034f, 0x034f },
+		{ 0x115f, 0x1160 },
+		{ 0x17b4, 0x17b5 },
+		{ 0x180b, 0x180f },
+		{ 0x200b, 0x200d },
+		{ 0x2060, 0x2065 },
+		{ 0x206a, 0x206f },
+		{ 0x3164, 0x3164 },
+		{ 0xfe00, 0xfe0f },
+		{ 0xffa0, 0xffa0 },
+		{ 0xfff0, 0xfff8 },
+		{ 0x1bca0, 0x1bca3 },
+		{ 0x1d173, 0x1d17a },
+		{ 0xe0000, 0xe0fff },
+		/* white space other than ASCII's */
+		{ 0x0085, 0x0085 },
+		{ 0x00a0, 0x00a0 },
+		{ 0x1680, 0x1680 },
+		{ 0x2000, 0x200a },
+		{ 0x205f, 0x205f },
+		{ 0x3000, 0x3000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ranges) / sizeof(ranges[0]); i++)
+		if (cp >= ranges[i][0] && cp <= ranges[i][1])
+			return true;
+	return false;
+}
+
 void h_assert_clean_line(const char *line, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)line;
@@ -188,10 +229,8 @@ void h_assert_clean_line(const char *line, size_t len)
 		cr_assert(cp >= 0x20 && cp != 0x7f && !(cp >= 0x80 && cp <= 0x9f),
 			  "control character U+%04X at byte %zu of line: %s", cp, i,
 			  h_show(line, len));
-		cr_assert(!(cp == 0x061c || cp == 0x200e || cp == 0x200f || cp == 0x2028 ||
-			    cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-			    (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff),
-			  "unescaped U+%04X at byte %zu of line: %s", cp, i, h_show(line, len));
+		cr_assert(!h_hidden_code_point(cp), "unescaped U+%04X at byte %zu of line: %s", cp,
+			  i, h_show(line, len));
 		i += n;
 	}
 }

@@ -206,6 +206,8 @@ struct h_run {
 	const char *out_path, *err_path;
 	double start; /* seconds, monotonic */
 	double elapsed; /* from spawn to exit */
+	/* Peak resident set (KiB) of tracer, or of a process it waited for if larger. */
+	long maxrss_kb;
 	int status; /* exit code, or 128+N after signal N */
 	bool signaled; /* tracer itself was killed by a signal */
 	char *out; /* stdout (pty mode: everything written on the terminal) */
@@ -435,7 +437,15 @@ struct h_text {
 void h_text_parse(char *line, struct h_text *t);
 /* The bytes bash reads from the words: each word followed by a NUL. */
 void h_shell_words(const char *words, const char *lc_all, char **out, size_t *len);
-/* Asserts the line holds no control character and is valid UTF-8 without bidi controls. */
+/*
+ * Whether tracer's human outputs must escape the code point: bidirectional
+ * controls, separators, default-ignorable code points, non-ASCII spaces.
+ */
+bool h_hidden_code_point(uint32_t cp);
+/*
+ * Asserts the line holds no control character and is valid UTF-8 without a
+ * code point that h_hidden_code_point() names.
+ */
 void h_assert_clean_line(const char *line, size_t len);
 
 #endif /* TRACER_TEST_HARNESS_H */

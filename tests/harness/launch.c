@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "harness.h"
@@ -202,6 +203,7 @@ void h_run_wait(struct h_run *r, double timeout)
 	double deadline = r->start + timeout;
 	char *tty_out = NULL;
 	size_t tty_len = 0;
+	struct rusage ru = { 0 };
 	int wstatus;
 	pid_t got;
 
@@ -209,7 +211,7 @@ void h_run_wait(struct h_run *r, double timeout)
 		fcntl(r->master, F_SETFL, O_NONBLOCK);
 	for (;;) {
 		drain_master(r, &tty_out, &tty_len);
-		got = waitpid(r->pid, &wstatus, WNOHANG);
+		got = wait4(r->pid, &wstatus, WNOHANG, &ru);
 		if (got == r->pid) {
 			untrack(r->pid);
 			break;
@@ -224,6 +226,7 @@ void h_run_wait(struct h_run *r, double timeout)
 		usleep(5000);
 	}
 	r->elapsed = h_now_s() - r->start;
+	r->maxrss_kb = ru.ru_maxrss;
 	drain_master(r, &tty_out, &tty_len);
 	r->signaled = WIFSIGNALED(wstatus);
 	r->status = r->signaled ? 128 + WTERMSIG(wstatus) : WEXITSTATUS(wstatus);

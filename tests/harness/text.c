@@ -90,6 +90,16 @@ static void expect_cquoted(char **p, struct h_bytes *out, const char *line)
 			put_utf8(o, &n, cp);
 			s += 6;
 			break;
+		case 'U': {
+			/* \UNNNNNNNN: an unsafe code point above U+FFFF. */
+			uint32_t lo;
+
+			cr_assert(hex4(s + 2, &cp) == 0 && hex4(s + 6, &lo) == 0,
+				  "bad \\U escape in: %s", h_show(line, strlen(line)));
+			put_utf8(o, &n, cp << 16 | lo);
+			s += 10;
+			break;
+		}
 		default:
 			cr_assert_fail("bad escape \\%c in: %s", s[1], h_show(line, strlen(line)));
 		}

@@ -212,3 +212,45 @@ Test(lifecycle_pictures, tree_and_timeline)
 	free(tree);
 	h_json_free(&ev);
 }
+
+/*
+ * On a terminal the tree is in colour (the failed process in red), unless
+ * NO_COLOR is set and not empty (https://no-color.org), whatever its value.
+ */
+static char *tree_on_a_terminal(const char *no_color)
+{
+	const char *env[] = { no_color, NULL };
+	const struct h_run_opts opts = { .pty = true, .env = no_color ? env : NULL };
+	struct h_run r;
+	char *out;
+
+	h_run_start((const char *const[]){ "--tree", "-o", h_path("events.txt"), "--", "/bin/sh",
+					   "-c", "/bin/false; exit 0", NULL },
+		    &opts, &r);
+	h_run_wait(&r, 30 * h_slowdown());
+	cr_assert_eq(r.status, 0, "terminal: %s", r.out);
+	out = strdup(r.out);
+	cr_assert_not_null(strstr(out, "tracer: process tree: 2 processes, 1 failed"), "%s", out);
+	cr_assert_not_null(strstr(out, " /bin/false "), "%s", out);
+	h_run_free(&r);
+	return out;
+}
+
+Test(lifecycle_pictures, tree_colours_honour_no_color)
+{
+	char *out;
+
+	H_REQUIRE();
+	out = tree_on_a_terminal(NULL);
+	cr_expect_not_null(strstr(out, "\033[1;31m"), "no colour on a terminal: %s", out);
+	free(out);
+	out = tree_on_a_terminal("NO_COLOR=");
+	cr_expect_not_null(strstr(out, "\033[1;31m"), "NO_COLOR empty: no colour: %s", out);
+	free(out);
+	out = tree_on_a_terminal("NO_COLOR=1");
+	cr_expect_null(strchr(out, '\033'), "NO_COLOR=1: colour: %s", out);
+	free(out);
+	out = tree_on_a_terminal("NO_COLOR=false");
+	cr_expect_null(strchr(out, '\033'), "NO_COLOR=false: colour: %s", out);
+	free(out);
+}

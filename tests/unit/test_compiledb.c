@@ -621,7 +621,7 @@ Test(compiledb, load_malformed)
 	}
 }
 
-/* --compile-db-append: CMake's entries (command, relative output) kept or replaced. */
+/* Merging into an existing database: CMake's entries (command, output) kept or replaced. */
 Test(compiledb, load_and_merge)
 {
 	static const char old[] =
@@ -684,5 +684,61 @@ Test(compiledb, load_and_merge)
 		compiledb_free(again);
 	}
 	compiledb_free(base);
+	compiledb_free(run);
+}
+
+/* "Exists" for the paths listed in arg (a NULL-terminated list), gone for the others. */
+static bool listed(const char *path, void *arg)
+{
+	const char *const *p;
+
+	for (p = arg; *p; p++)
+		if (!strcmp(*p, path))
+			return true;
+	return false;
+}
+
+/* The entries whose source is gone at the end go, loaded or compiled in this run. */
+Test(compiledb, sources_gone_dropped)
+{
+	static const char old[] =
+		"[{\"directory\": \"/w\", \"file\": \"old.c\", \"arguments\": []},"
+		" {\"directory\": \"/w\", \"file\": \"kept.c\", \"arguments\": []}]";
+	const char *const present[] = { "/w/kept.c", "/w/a.c", NULL };
+	struct compiledb *db = compiledb_new(), *run = compiledb_new();
+	struct compiledb_stats st;
+	struct json_object *o;
+	char err[256];
+
+	cr_assert_eq(load(db, old, err), 0, "%s", err);
+	feed_exec(run, 1, 0, "/w", "/usr/bin/gcc", ARGS("gcc", "-c", "a.c"));
+	feed_exec(run, 2, 0, "/w", "/usr/bin/gcc", ARGS("gcc", "-c", "conftest.c"));
+	cr_assert_eq(compiledb_merge(db, run), 0);
+	cr_assert_eq(compiledb_drop_missing(db, listed, (void *)present), 2);
+	o = written(db);
+	cr_assert_eq(json_object_array_length(o), 2, "%s", json_object_to_json_string(o));
+	cr_assert_str_eq(member(json_object_array_get_idx(o, 0), "file"), "kept.c");
+	assert_entry(o, 1, "/w", "/w/a.c", NULL, ARGS("/usr/bin/gcc", "-c", "a.c"));
+	compiledb_get_stats(db, &st);
+	cr_assert_eq(st.entries, 2);
+	cr_assert_eq(st.dropped, 2);
+	/* Dropped once: not counted again. */
+	cr_assert_eq(compiledb_drop_missing(db, listed, (void *)present), 0);
+	json_object_put(o);
+	compiledb_free(db);
+	compiledb_free(run);
+}
+
+/* A run that compiled nothing merged into a database: nothing lost (no table to clear). */
+Test(compiledb, empty_run_merged)
+{
+	static const char old[] = "[{\"directory\": \"/w\", \"file\": \"a.c\", \"arguments\": []}]";
+	struct compiledb *db = compiledb_new(), *run = compiledb_new();
+	char err[256];
+
+	cr_assert_eq(load(db, old, err), 0, "%s", err);
+	cr_assert_eq(compiledb_merge(db, run), 0);
+	cr_assert_eq(n_entries(db), 1);
+	compiledb_free(db);
 	compiledb_free(run);
 }

@@ -245,14 +245,52 @@ Test(envdiff, against_parent_then_self)
 	struct envdiff *d = envdiff_new();
 
 	cr_assert_not_null(d);
-	/* Nothing to compare with: the count. */
-	EXPECT_ENV(env_text(d, 10, 1, 0, parent, N(parent)), " envc=3");
+	/* The first environment: whole, once. */
+	EXPECT_ENV(env_text(d, 10, 1, 0, parent, N(parent)), " env: +HOME=/root +OLD=1 +PATH=/bin");
 	EXPECT_ENV(env_text(d, 20, 10, 0, child, N(child)),
 		   " env: +'NEW=a b' -OLD +PATH=/usr/bin:/bin +$'X=\\n'");
 	/* The same process again (an exec chain): against its own last exec. */
 	EXPECT_ENV(env_text(d, 20, 10, 0, again, N(again)), "");
-	/* A sibling still compares with the parent. */
-	EXPECT_ENV(env_text(d, 21, 10, 0, parent, N(parent)), "");
+	envdiff_free(d);
+}
+
+/*
+ * The children of a shell all start with what it exports: the first child
+ * shows the change against the shell's exec, the next ones compare with
+ * what their sibling started with and show only what differs from it.
+ */
+Test(envdiff, children_do_not_repeat_the_same_change)
+{
+	struct tracer_bytes shell[] = { BYTES("HOME=/root"), BYTES("PATH=/bin") };
+	struct tracer_bytes exported[] = { BYTES("HOME=/root"), BYTES("PATH=/bin"), BYTES("FOO=1"),
+					   BYTES("SHLVL=2") };
+	struct tracer_bytes other[] = { BYTES("HOME=/root"), BYTES("PATH=/bin"), BYTES("FOO=1"),
+					BYTES("SHLVL=2"), BYTES("X=2") };
+	struct envdiff *d = envdiff_new();
+
+	free(env_text(d, 10, 1, 0, shell, N(shell)));
+	EXPECT_ENV(env_text(d, 11, 10, 0, exported, N(exported)), " env: +FOO=1 +SHLVL=2");
+	EXPECT_ENV(env_text(d, 12, 10, 0, exported, N(exported)), "");
+	EXPECT_ENV(env_text(d, 13, 10, 0, other, N(other)), " env: +X=2");
+	EXPECT_ENV(env_text(d, 14, 10, 0, exported, N(exported)), " env: -X");
+	/* A grandchild compares with its own parent (13), not with the shell. */
+	EXPECT_ENV(env_text(d, 20, 13, 0, other, N(other)), "");
+	/* The shell runs another program: its children have not been seen yet. */
+	EXPECT_ENV(env_text(d, 10, 1, 0, other, N(other)), " env: +FOO=1 +SHLVL=2 +X=2");
+	EXPECT_ENV(env_text(d, 15, 10, 0, shell, N(shell)), " env: -FOO -SHLVL -X");
+	envdiff_free(d);
+}
+
+/* A process whose parent's exec was not seen: against the first environment, not whole again. */
+Test(envdiff, orphans_against_the_first_environment)
+{
+	struct tracer_bytes first[] = { BYTES("HOME=/root"), BYTES("PATH=/bin") };
+	struct tracer_bytes later[] = { BYTES("HOME=/root"), BYTES("PATH=/usr/bin") };
+	struct envdiff *d = envdiff_new();
+
+	EXPECT_ENV(env_text(d, 10, 1, 0, first, N(first)), " env: +HOME=/root +PATH=/bin");
+	EXPECT_ENV(env_text(d, 500, 400, 0, later, N(later)), " env: +PATH=/usr/bin");
+	EXPECT_ENV(env_text(d, 600, 401, 0, first, N(first)), "");
 	envdiff_free(d);
 }
 
@@ -277,11 +315,15 @@ Test(envdiff, forgotten_at_exit)
 	struct envdiff *d = envdiff_new();
 	FILE *null = fopen("/dev/null", "w");
 
+	struct tracer_bytes other[] = { BYTES("A=2") };
+
 	free(env_text(d, 10, 1, 0, env, N(env)));
-	exit_ev.exit.pid = 10;
+	free(env_text(d, 11, 1, 0, other, N(other)));
+	exit_ev.exit.pid = 11;
 	exit_ev.exit.comm = (struct tracer_bytes)BYTES("x");
 	cr_assert_eq(format_event_as(null, FORMAT_TEXT, d, 0, &exit_ev), 0);
-	EXPECT_ENV(env_text(d, 20, 10, 0, env, N(env)), " envc=1");
+	/* 11 is gone: its child compares with the first environment. */
+	EXPECT_ENV(env_text(d, 20, 11, 0, other, N(other)), " env: +A=2");
 	fclose(null);
 	envdiff_free(d);
 }
@@ -315,11 +357,15 @@ Test(envdiff, bounded)
 	struct envdiff *d = envdiff_new();
 	uint32_t pid;
 
+	struct tracer_bytes other[] = { BYTES("A=2") };
+
 	/* More processes than remembered: the oldest go first. */
-	for (pid = 1; pid <= ENVDIFF_MAX_PROCS + 10; pid++)
+	free(env_text(d, 1, 0, 0, other, N(other)));
+	for (pid = 2; pid <= 2 * ENVDIFF_MAX_PROCS + 10; pid++)
 		free(env_text(d, pid, 0, 0, env, N(env)));
-	EXPECT_ENV(env_text(d, 100000, 1, 0, env, N(env)), " envc=1");
-	EXPECT_ENV(env_text(d, 100001, ENVDIFF_MAX_PROCS + 10, 0, env, N(env)), "");
+	/* 2 is forgotten: against the first environment, A=2. */
+	EXPECT_ENV(env_text(d, 100000, 2, 0, env, N(env)), " env: +A=1");
+	EXPECT_ENV(env_text(d, 100001, 2 * ENVDIFF_MAX_PROCS + 10, 0, env, N(env)), "");
 	envdiff_free(d);
 }
 

@@ -94,7 +94,7 @@ Test(c_quoted, valid_utf8)
 	EXPECT_ESC(escape_c_quoted, "\xed\x9f\xbf", "\"\xed\x9f\xbf\""); /* U+D7FF */
 	EXPECT_ESC(escape_c_quoted, "\xee\x80\x80", "\"\xee\x80\x80\""); /* U+E000 */
 	EXPECT_ESC(escape_c_quoted, "\xf4\x8f\xbf\xbf", "\"\xf4\x8f\xbf\xbf\""); /* U+10FFFF */
-	EXPECT_ESC(escape_c_quoted, "\xc2\xa0", "\"\xc2\xa0\""); /* U+00A0 */
+	EXPECT_ESC(escape_c_quoted, "\xc2\xa1", "\"\xc2\xa1\""); /* U+00A1 */
 }
 
 Test(c_quoted, unsafe_code_points)
@@ -108,8 +108,27 @@ Test(c_quoted, unsafe_code_points)
 	EXPECT_ESC(escape_c_quoted, "\xef\xbb\xbf", "\"\\ufeff\"");
 	EXPECT_ESC(escape_c_quoted, "\xc2\x80\xc2\x85\xc2\x9f", "\"\\u0080\\u0085\\u009f\"");
 	EXPECT_ESC(escape_c_quoted, "\xd8\x9c", "\"\\u061c\"");
+	/* drawn as nothing (default-ignorable), and spaces that are not ASCII's */
+	EXPECT_ESC(escape_c_quoted, "rm\xe2\x80\x8b", "\"rm\\u200b\"");
+	EXPECT_ESC(escape_c_quoted, "\xe2\x81\xa0\xc2\xad\xe3\x85\xa4",
+		   "\"\\u2060\\u00ad\\u3164\"");
+	EXPECT_ESC(escape_c_quoted, "\xef\xbe\xa0\xcd\x8f\xef\xb8\x8f",
+		   "\"\\uffa0\\u034f\\ufe0f\"");
+	EXPECT_ESC(escape_c_quoted, "\xf3\xa0\x80\x81", "\"\\U000e0001\"");
+	EXPECT_ESC(escape_c_quoted, "\xf3\xa0\xbf\xbf", "\"\\U000e0fff\"");
+	EXPECT_ESC(escape_c_quoted, "\xf0\x9d\x85\xb3", "\"\\U0001d173\"");
+	EXPECT_ESC(escape_c_quoted,
+		   "a\xc2\xa0"
+		   "b\xe2\x80\x83"
+		   "c",
+		   "\"a\\u00a0b\\u2003c\"");
+	EXPECT_ESC(escape_c_quoted, "\xe2\x80\xaf\xe3\x80\x80\xe1\x9a\x80",
+		   "\"\\u202f\\u3000\\u1680\"");
 	/* neighbours that are fine */
-	EXPECT_ESC(escape_c_quoted, "\xe2\x80\xa7\xe2\x80\xaf", "\"\xe2\x80\xa7\xe2\x80\xaf\"");
+	EXPECT_ESC(escape_c_quoted, "\xe2\x80\xa7\xe2\x80\xb0", "\"\xe2\x80\xa7\xe2\x80\xb0\"");
+	EXPECT_ESC(escape_c_quoted, "\xc2\xac\xc2\xae\xe3\x85\xa3\xe3\x85\xa5",
+		   "\"\xc2\xac\xc2\xae\xe3\x85\xa3\xe3\x85\xa5\"");
+	EXPECT_ESC(escape_c_quoted, "\xf3\xa1\x80\x80", "\"\xf3\xa1\x80\x80\""); /* U+E1000 */
 }
 
 /* ---- escape_shell_word ---- */
@@ -205,6 +224,25 @@ Test(json_string, utf8)
 		   "\"\\u2028\\u202e\\u0085\\ufeff\"");
 }
 
+Test(json_string, hidden_code_points)
+{
+	EXPECT_ESC(escape_json_string, "rm\xe2\x80\x8b", "\"rm\\u200b\"");
+	EXPECT_ESC(escape_json_string, "\xc2\xa0", "\"\\u00a0\"");
+	/* above U+FFFF: a surrogate pair, never \U (not JSON) */
+	EXPECT_ESC(escape_json_string, "\xf3\xa0\x80\x81", "\"\\udb40\\udc01\"");
+	EXPECT_ESC(escape_json_string, "\xf3\xa0\xbf\xbf", "\"\\udb43\\udfff\"");
+}
+
+Test(shell_word, hidden_code_points)
+{
+	EXPECT_ESC(escape_shell_word, "rm\xe2\x80\x8b", "$'rm\\xe2\\x80\\x8b'");
+	EXPECT_ESC(escape_shell_word,
+		   "a\xc2\xa0"
+		   "b",
+		   "$'a\\xc2\\xa0b'");
+	EXPECT_ESC(escape_shell_word, "\xf3\xa0\x80\x81", "$'\\xf3\\xa0\\x80\\x81'");
+}
+
 Test(json_string, invalid_utf8)
 {
 	EXPECT_ESC(escape_json_string, "\xff", "\"\\udcff\"");
@@ -291,6 +329,10 @@ static size_t gen_hostile(char *buf, size_t cap)
 					      "\xe6\x97\xa5",
 					      "\xf0\x9f\x98\x80",
 					      "\xe2\x80\xa8",
+					      "\xe2\x80\x8b",
+					      "\xc2\xa0",
+					      "\xf3\xa0\x80\x81",
+					      "\xe2\x80\x83",
 					      "\xe2\x80\xae",
 					      "\xc2\x85",
 					      "\xef\xbb\xbf",
@@ -358,7 +400,10 @@ static bool test_unsafe(long cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 ||
 	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || cp == 0x61c;
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff || cp == 0x61c ||
+	       (cp >= 0x200b && cp <= 0x200d) || (cp >= 0x2060 && cp <= 0x206f) || cp == 0xad ||
+	       cp == 0x3164 || (cp >= 0xe0000 && cp <= 0xe0fff) || (cp >= 0x2000 && cp <= 0x200a) ||
+	       cp == 0xa0 || cp == 0x202f || cp == 0x3000;
 }
 
 /* Output is valid UTF-8 with no control, line break or bidi code point. */
@@ -408,11 +453,17 @@ static size_t put_utf8(char *out, long cp)
 		out[0] = (char)(0xc0 | (cp >> 6));
 		out[1] = (char)(0x80 | (cp & 0x3f));
 		return 2;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
 	}
-	out[0] = (char)(0xe0 | (cp >> 12));
-	out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[2] = (char)(0x80 | (cp & 0x3f));
-	return 3;
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 /*
@@ -460,10 +511,22 @@ static size_t unescape_quoted(const char *s, char *out, bool json)
 			out[o++] = (char)hexn(s + i + 1, 2);
 			i += 2;
 			break;
+		case 'U':
+			cr_assert(!json, "\\U in JSON: [%s]", s);
+			o += put_utf8(out + o, hexn(s + i + 1, 8));
+			i += 8;
+			break;
 		case 'u':
 			cp = hexn(s + i + 1, 4);
 			i += 4;
-			if (json && cp >= 0xdc80 && cp <= 0xdcff)
+			if (json && cp >= 0xd800 && cp <= 0xdbff) {
+				cr_assert(s[i + 1] == '\\' && s[i + 2] == 'u',
+					  "lone high surrogate: [%s]", s);
+				cp = 0x10000 + ((cp - 0xd800) << 10) +
+				     (hexn(s + i + 3, 4) - 0xdc00);
+				i += 6;
+				o += put_utf8(out + o, cp);
+			} else if (json && cp >= 0xdc80 && cp <= 0xdcff)
 				out[o++] = (char)(cp & 0xff);
 			else
 				o += put_utf8(out + o, cp);
@@ -577,6 +640,7 @@ static const struct {
 	{ LIT("\xe2\x80\xa8") },
 	{ LIT("\xe2\x80\256cod.exe") },
 	{ LIT("\xc2\x85\xef\xbb\xbf") },
+	{ LIT("rm\xe2\x80\x8b -\xc2\xa0\xf3\xa0\x80\x81\xe2\x80\x83") },
 	{ LIT("$HOME `id` $(id) ${x}") },
 	{ LIT("!!") },
 	{ LIT("!x") },

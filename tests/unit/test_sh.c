@@ -148,7 +148,13 @@ Test(sh, comments)
 	line = sh_line(&ev);
 	cr_assert(strncmp(line, "# environment redacted: (", 25) == 0, "%s", line);
 	free(line);
-	env[0] = (struct tracer_bytes)BYTES("NOT_REDACTED=<redacted>x");
+	/* A URL's password, redacted whatever the variable's name. */
+	env[0] = (struct tracer_bytes)BYTES("DATABASE_URL=postgres://alice:" TRACER_REDACTED
+					    "@host/db");
+	line = sh_line(&ev);
+	cr_assert(strncmp(line, "# environment redacted: (", 25) == 0, "%s", line);
+	free(line);
+	env[0] = (struct tracer_bytes)BYTES("NOT_REDACTED=<redacte>d");
 	line = sh_line(&ev);
 	cr_assert(line[0] == '(', "%s", line);
 	free(line);
@@ -215,6 +221,93 @@ Test(sh, program_run_through_an_fd)
 	free(line);
 }
 
+/*
+ * Every name that reaches the file through a descriptor or a process, however
+ * it is spelled: the line runs the exe. Names that only look alike are run as
+ * given.
+ */
+Test(sh, every_descriptor_path_runs_the_exe)
+{
+	static const struct {
+		const char *filename, *cwd;
+	} through[] = {
+		{ "/dev/fd/3", "/tmp" },
+		{ "/proc/self/fd/3", "/tmp" },
+		{ "/proc/thread-self/fd/3", "/tmp" },
+		{ "/proc/1234/fd/3", "/tmp" },
+		{ "/proc/1234/task/1235/fd/3", "/tmp" },
+		{ "/proc/self/task/1235/fd/3", "/tmp" },
+		{ "//dev/fd/0", "/tmp" },
+		{ "/dev//fd/0", "/tmp" },
+		{ "/dev/./fd/0", "/tmp" },
+		{ "/./dev/fd/0", "/tmp" },
+		{ "///proc//self/./fd//3", "/tmp" },
+		{ "/dev/stdin", "/tmp" },
+		{ "/dev/stdout", "/tmp" },
+		{ "/dev/stderr", "/tmp" },
+		{ "/proc/self/exe", "/tmp" },
+		{ "/proc/1/exe", "/tmp" },
+		{ "/proc/1234/root/usr/bin/x", "/tmp" },
+		{ "/proc/self/cwd/prog", "/tmp" },
+		{ "/usr/../dev/fd/3", "/tmp" },
+		{ "/dev/fd/../exe", "/tmp" },
+		{ "/proc/self/fd/../../1/exe", "/tmp" },
+		/* relative to a cwd that is a descriptor's directory */
+		{ "3", "/dev/fd" },
+		{ "./3", "/proc/1234/fd" },
+		{ "fd/3", "/dev" },
+		{ "self/fd/3", "/proc" },
+		{ "stdin", "/dev" },
+		{ "../fd/3", "/dev/fd" },
+	};
+	static const char *const as_given[] = {
+		"/usr/lib/gcc/x86_64-linux-gnu/12/../../../../bin/ld",
+		"/device/fd/3",
+		"/devfd/3",
+		"/procfs/1/fd/3",
+		"/proc/sys/kernel/x",
+		"/dev/fdx/3",
+		"/dev/null",
+		"/tmp/dev/fd/3",
+		"/home/u/proc/self/exe",
+	};
+	struct tracer_bytes argv[] = { BYTES("x"), BYTES("a b") };
+	struct tracer_event ev = event("/", argv, N(argv), "/tmp");
+	char *line, *want;
+	size_t i;
+
+	ev.exec.exe = (struct tracer_path){ .path = BYTES("/usr/bin/true") };
+	for (i = 0; i < N(through); i++) {
+		ev.exec.filename =
+			(struct tracer_bytes){ through[i].filename, strlen(through[i].filename) };
+		ev.exec.cwd.path = (struct tracer_bytes){ through[i].cwd, strlen(through[i].cwd) };
+		line = sh_line(&ev);
+		cr_assert(asprintf(&want,
+				   "(cd -P -- %s || exit; exec -a x -- /usr/bin/true 'a b')\n",
+				   through[i].cwd) > 0);
+		cr_expect_str_eq(line, want, "%s in %s: %s", through[i].filename, through[i].cwd,
+				 line);
+		free(want);
+		free(line);
+	}
+	ev.exec.cwd.path = (struct tracer_bytes)BYTES("/tmp");
+	for (i = 0; i < N(as_given); i++) {
+		ev.exec.filename = (struct tracer_bytes){ as_given[i], strlen(as_given[i]) };
+		line = sh_line(&ev);
+		cr_assert(asprintf(&want, "(cd -P -- /tmp || exit; exec -a x -- %s 'a b')\n",
+				   as_given[i]) > 0);
+		cr_expect_str_eq(line, want, "%s", line);
+		free(want);
+		free(line);
+	}
+	/* The exe itself named through a process (a #! script run that way): unknown. */
+	ev.exec.filename = (struct tracer_bytes)BYTES("/proc/1234/fd/3");
+	ev.exec.exe = (struct tracer_path){ .path = BYTES("/proc/1234/fd/3") };
+	line = sh_line(&ev);
+	cr_expect(strncmp(line, "# exe unknown: (", 16) == 0, "%s", line);
+	free(line);
+}
+
 Test(sh, hostile_bytes_stay_one_line)
 {
 	struct tracer_bytes argv[] = { BYTES(HOSTILE), BYTES(HOSTILE), BYTES("\x7f\x80\xc0") };
@@ -241,8 +334,11 @@ struct recorded {
 	size_t len;
 };
 
-/* Runs line with bash -c from / with fd 3 on a file; what sh_recorder wrote there. */
-static struct recorded run_line(const char *line, int *status)
+/*
+ * Runs line with bash -c from / with fd 3 on a file (and stdin on in_fd
+ * unless -1); what sh_recorder wrote there.
+ */
+static struct recorded run_line_stdin(const char *line, int in_fd, int *status)
 {
 	char path[] = "/tmp/test_sh_out.XXXXXX";
 	struct recorded r = { 0 };
@@ -257,6 +353,8 @@ static struct recorded run_line(const char *line, int *status)
 	if (pid == 0) {
 		if (dup2(fd, 3) != 3 || chdir("/"))
 			_exit(120);
+		if (in_fd >= 0 && dup2(in_fd, 0) != 0)
+			_exit(120);
 		execl("/bin/bash", "bash", "-c", line, (char *)NULL);
 		_exit(121);
 	}
@@ -268,6 +366,11 @@ static struct recorded run_line(const char *line, int *status)
 	cr_assert_eq(pread(fd, r.buf, r.len, 0), (ssize_t)r.len);
 	close(fd);
 	return r;
+}
+
+static struct recorded run_line(const char *line, int *status)
+{
+	return run_line_stdin(line, -1, status);
 }
 
 /* The next NUL-terminated string of r from *off. */
@@ -382,6 +485,97 @@ Test(sh, bash_keeps_the_current_environment_without_env)
 			seen = true;
 	cr_assert(seen);
 	free(r.buf);
+	free(line);
+}
+
+/*
+ * The attack: a traced program runs a harmless file through a descriptor
+ * name; root pastes the line later, when that name (its own stdin, or a
+ * descriptor of another process) holds an attacker's script. The line must
+ * run the file that ran, never the script.
+ */
+Test(sh, bash_never_runs_what_a_descriptor_holds_later)
+{
+	char dir[] = "/tmp/test_sh_fd.XXXXXX", script[64], marker[64], proc_fd[64];
+	const char *names[] = { "/dev/stdin", "//dev/fd/0", "/dev/./fd/0", proc_fd };
+	struct tracer_bytes argv[] = { BYTES("rec") };
+	struct tracer_event ev = event("/", argv, N(argv), "/tmp");
+	struct recorded r;
+	size_t i, off;
+	char *line;
+	int fd, status;
+	FILE *f;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(script, sizeof(script), "%s/evil", dir);
+	snprintf(marker, sizeof(marker), "%s/pwned", dir);
+	f = fopen(script, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\ntouch %s\n", marker);
+	cr_assert_eq(fclose(f), 0);
+	cr_assert_eq(chmod(script, 0755), 0);
+	/* The attacker's script behind a descriptor of another process: this one's. */
+	fd = open(script, O_RDONLY);
+	cr_assert(fd > 3);
+	snprintf(proc_fd, sizeof(proc_fd), "/proc/%d/fd/%d", (int)getpid(), fd);
+	ev.exec.exe = (struct tracer_path){ .path = { SH_RECORDER, strlen(SH_RECORDER) } };
+	for (i = 0; i < N(names); i++) {
+		ev.exec.filename = (struct tracer_bytes){ names[i], strlen(names[i]) };
+		line = sh_line(&ev);
+		r = run_line_stdin(line, fd, &status);
+		cr_expect(access(marker, F_OK) != 0, "%s ran the attacker's script: %s", names[i],
+			  line);
+		unlink(marker);
+		off = 0;
+		cr_expect(r.len > 0 && strcmp(next(&r, &off), "argv") == 0,
+			  "%s did not run the file that ran: %s", names[i], line);
+		free(r.buf);
+		free(line);
+	}
+	close(fd);
+	unlink(script);
+	rmdir(dir);
+}
+
+/* D=1 D=2: bash exports the last assignment only, and the line says so. */
+Test(sh, repeated_names_said_in_the_line)
+{
+	struct tracer_bytes argv[] = { BYTES("rec") };
+	struct tracer_bytes env[] = { BYTES("D=1"), BYTES("A=x"), BYTES("D=2"),
+				      BYTES("E=1"), BYTES("E=2"), BYTES("D=3") };
+	struct tracer_event ev = event(SH_RECORDER, argv, N(argv), "/tmp");
+	struct recorded r;
+	size_t off = 0;
+	const char *s;
+	char *line;
+	bool d = false;
+	int status;
+
+	ev.exec.env_captured = true;
+	ev.exec.env = env;
+	ev.exec.envc = ev.exec.total_envc = N(env);
+	line = sh_line(&ev);
+	assert_one_line(line);
+	cr_assert_not_null(strstr(line, ") # environment: D, E repeated, only the last value of "
+					"each passed\n"),
+			   "%s", line);
+	r = run_line(line, &status);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s", line);
+	while (off < r.len) {
+		s = next(&r, &off);
+		cr_expect(strcmp(s, "D=1") != 0 && strcmp(s, "D=2") != 0, "%s passed", s);
+		d |= strcmp(s, "D=3") == 0;
+	}
+	cr_expect(d, "D=3 not passed");
+	free(r.buf);
+	free(line);
+
+	env[2] = (struct tracer_bytes)BYTES("F=2");
+	env[4] = (struct tracer_bytes)BYTES("G=2");
+	line = sh_line(&ev);
+	cr_assert_not_null(strstr(line,
+				  ") # environment: D repeated, only its last value passed\n"),
+			   "%s", line);
 	free(line);
 }
 

@@ -274,10 +274,112 @@ Test(tree, long_command_lines_are_cut_at_words)
 	p = &t.procs[0];
 	cr_expect_eq(strlen(p->cmdline), 40 * 7 - 1, "the model keeps it whole");
 	/* 23 words of 6 and their spaces: 160 bytes; a 24th would make 167 */
-	cr_expect_eq(p->cmdline_short, 23 * 7 - 1);
+	cr_expect_eq(strlen(p->label), 23 * 7 - 1 + strlen(" ..."), "%s", p->label);
 	s = written(&t, false);
 	cr_expect_not_null(strstr(s, "word21 word22 ... [running"), "%s", s);
 	free(s);
+	tree_free(&t);
+}
+
+/*
+ * sh -c SCRIPT: the script is what ran. It is kept, cut at its end, not
+ * dropped for being longer than the label ("/bin/sh -c ...").
+ */
+Test(tree, the_script_of_sh_c_is_kept)
+{
+	static char script[400];
+	struct tracer_bytes argv[4] = { BYTES("/bin/sh"), BYTES("-c"), { script, 0 }, BYTES("sh") };
+	struct tracer_event ev;
+	struct tree t;
+	char *s;
+
+	argv[2].len =
+		(size_t)snprintf(script, sizeof(script),
+				 "cd /build/CMakeFiles/CMakeScratch/TryCompile-x && /usr/bin/cc "
+				 "-DCHECK_FUNCTION_EXISTS=pthread_create -o CMakeFiles/x.dir/"
+				 "CheckFunctionExists.c.o -c /usr/share/cmake-3.25/Modules/"
+				 "CheckFunctionExists.c && echo \"it's fine\"");
+	tree_init(&t);
+	ev = exec_ev(MS(1), 2, 1, -ENOENT, argv, 4);
+	ev.exec.filename = (struct tracer_bytes)BYTES("/nonexistent/sh");
+	add(&t, ev);
+	ev = exec_ev(MS(2), 2, 1, 0, argv, 4);
+	argv[1] = (struct tracer_bytes)BYTES("-ec");
+	add(&t, ev);
+	cr_assert_eq(tree_finish(&t, MS(3)), 0);
+	s = written(&t, false);
+	cr_expect_not_null(strstr(s,
+				  "2 /bin/sh -ec 'cd /build/CMakeFiles/CMakeScratch/TryCompile-x "
+				  "&& /usr/bin/cc -DCHECK_FUNCTION_EXISTS=pthread_create"),
+			   "%s", s);
+	cr_expect_not_null(strstr(s, "'... [running"), "cut at its end, marked: %s", s);
+	cr_expect_leq(strlen(t.procs[0].label), TREE_LABEL_MAX, "%s", t.procs[0].label);
+	/* The model keeps it whole: it is shorter than TREE_CMDLINE_MAX. */
+	cr_expect_not_null(strstr(t.procs[0].cmdline, "it'\\''s fine\"' sh"), "%s",
+			   t.procs[0].cmdline);
+	free(s);
+	tree_free(&t);
+}
+
+/* A failed exec's line: its script too. */
+Test(tree, the_script_of_a_failed_sh_c_is_kept)
+{
+	static char script[300];
+	struct tracer_bytes argv[3] = { BYTES("sh"), BYTES("-c"), { script, 0 } };
+	struct tree t;
+	char *s;
+
+	memset(script, 'y', sizeof(script));
+	memcpy(script, "make -C /build/subdir all ", 26);
+	argv[2].len = sizeof(script);
+	tree_init(&t);
+	add(&t, exec_ev(MS(1), 2, 1, -ENOENT, argv, 3));
+	cr_assert_eq(tree_finish(&t, MS(3)), 0);
+	s = written(&t, false);
+	cr_expect_not_null(strstr(s, "exec failed (ENOENT): sh -c 'make -C /build/subdir all yyy"),
+			   "%s", s);
+	cr_expect_not_null(strstr(s, "yyy'...\n"), "%s", s);
+	free(s);
+	tree_free(&t);
+}
+
+/* What is kept of one exec: TREE_CMDLINE_MAX bytes, whatever its arguments. */
+Test(tree, command_lines_kept_within_bounds)
+{
+	static char big[64 * 1024];
+	static struct tracer_bytes argv[41];
+	struct tree t;
+	size_t i, j;
+
+	memset(big, 'x', sizeof(big));
+	for (i = 0; i < 41; i++)
+		argv[i] = (struct tracer_bytes){ big, 6000 };
+	argv[0] = (struct tracer_bytes)BYTES("/bin/true");
+	tree_init(&t);
+	for (i = 0; i < 50; i++)
+		add(&t, exec_ev(MS(i + 1), (uint32_t)(i + 2), 1, i % 2 ? -ENOENT : 0, argv, 41));
+	/* An argument escaped four times over, then one larger than everything. */
+	memset(big, '\001', 8192);
+	argv[1] = (struct tracer_bytes){ big, 8192 };
+	add(&t, exec_ev(MS(100), 100, 1, 0, argv, 2));
+	argv[1] = (struct tracer_bytes){ big, sizeof(big) };
+	add(&t, exec_ev(MS(101), 101, 1, 0, argv, 2));
+	cr_assert_eq(tree_finish(&t, MS(200)), 0);
+	for (i = 0; i < t.n; i++) {
+		for (j = 0; j < t.procs[i].n_marks; j++) {
+			const struct tree_mark *m = &t.procs[i].marks[j];
+
+			cr_assert_leq(strlen(m->text), TREE_CMDLINE_MAX + 4, "%zu",
+				      strlen(m->text));
+			cr_assert_leq(strlen(m->label), TREE_LABEL_MAX + 4, "%s", m->label);
+		}
+	}
+	cr_expect_not_null(strstr(t.procs[0].label, "/bin/true xxxxxxx"), "%s", t.procs[0].label);
+	cr_expect_geq(strlen(t.procs[0].label), TREE_LABEL_MAX - 4, "%s", t.procs[0].label);
+	cr_expect_not_null(strstr(t.procs[50].label, "/bin/true $'\\x01\\x01"), "%s",
+			   t.procs[50].label);
+	cr_expect_geq(strlen(t.procs[50].cmdline), TREE_CMDLINE_MAX - 8, "%zu",
+		      strlen(t.procs[50].cmdline));
 	tree_free(&t);
 }
 

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * Type ids of a few named types of a raw BTF file, read in one pass through a
+ * small buffer: the kernel's BTF is 5.5 MB, and libbpf 1.1 holds it twice
+ * while parsing it (11 MB of tracer's peak) only to look up the attach
+ * targets of the tp_btf and iter programs.
+ */
+#ifndef TRACER_BTFSCAN_H
+#define TRACER_BTFSCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest name btfscan_find() looks for (without the NUL). */
+#define BTFSCAN_NAME_MAX 63
+
+struct btfscan_want {
+	const char *name; /* at most BTFSCAN_NAME_MAX bytes */
+	uint32_t kind; /* BTF_KIND_* */
+	int32_t id; /* out: the first type of that name and kind, 0 when none */
+};
+
+/*
+ * Fills in the id of each wanted type from the raw (not ELF) base BTF open
+ * on fd, read from its start. Returns 0 (ids of types not found are 0), or
+ * -EINVAL when the file is not a BTF this reader knows, or -errno.
+ */
+int btfscan_find(int fd, struct btfscan_want *want, size_t n);
+
+#endif /* TRACER_BTFSCAN_H */
