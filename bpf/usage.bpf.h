@@ -122,7 +122,7 @@ static __always_inline __u32 stats_seq(struct signal_struct *sig)
 }
 
 /*
- * Fills r's usage fields and sets TRACER_EXIT_USAGE; zeros without it when
+ * Fills r's usage fields and sets TRACER_EXIT_HAS_USAGE; zeros without it when
  * the group had more threads than the walk takes. p: the exiting thread.
  */
 static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_struct *p,
@@ -152,7 +152,7 @@ static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_st
 	r->nvcsw = w.nvcsw;
 	r->nivcsw = w.nivcsw;
 	if (w.done)
-		r->flags |= TRACER_EXIT_USAGE;
+		r->flags |= TRACER_EXIT_HAS_USAGE;
 }
 
 #endif /* TRACER_USAGE_BPF_H */

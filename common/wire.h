@@ -175,11 +175,11 @@ struct tracer_exec_rec {
 
 /* exit record flags */
 /* The usage fields were read (bpf/usage.bpf.h). */
-#define TRACER_EXIT_USAGE (1u << 0)
+#define TRACER_EXIT_HAS_USAGE (1u << 0)
 
 /*
  * A whole watched process has ended (its last thread exited), with what the
- * thread group used, its threads that ended earlier included (TRACER_EXIT_USAGE).
+ * thread group used, its threads that ended earlier included (TRACER_EXIT_HAS_USAGE).
  */
 struct tracer_exit_rec {
 	struct tracer_rec_hdr hdr;

@@ -67,7 +67,7 @@ static void split_cputime(uint64_t utime, uint64_t stime, uint64_t runtime, uint
 
 static void decode_usage(const struct tracer_exit_rec *r, struct tracer_exit_event *x)
 {
-	x->usage_valid = (r->flags & TRACER_EXIT_USAGE) != 0;
+	x->usage_valid = (r->flags & TRACER_EXIT_HAS_USAGE) != 0;
 	if (!x->usage_valid)
 		return;
 	split_cputime(r->utime, r->stime, r->runtime, &x->utime_ns, &x->stime_ns);

@@ -712,7 +712,7 @@ Test(decode, exit_usage)
 	struct tracer_exit_event e;
 
 	/* The exact runtime, split in the ticks' proportion (3:1), as getrusage() splits it. */
-	e = exit_with_usage(TRACER_EXIT_USAGE, 300, 100, 1000);
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 300, 100, 1000);
 	cr_assert(e.usage_valid);
 	cr_expect_eq(e.utime_ns, 750);
 	cr_expect_eq(e.stime_ns, 250);
@@ -723,15 +723,15 @@ Test(decode, exit_usage)
 	cr_expect_eq(e.nivcsw, 40);
 
 	/* No tick fell in one mode (or in either): it all goes to the other (user first). */
-	e = exit_with_usage(TRACER_EXIT_USAGE, 0, 4000000, 3999999);
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 4000000, 3999999);
 	cr_expect_eq(e.utime_ns, 0);
 	cr_expect_eq(e.stime_ns, 3999999);
-	e = exit_with_usage(TRACER_EXIT_USAGE, 0, 0, 123456);
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 0, 123456);
 	cr_expect_eq(e.utime_ns, 123456);
 	cr_expect_eq(e.stime_ns, 0);
 
 	/* Hours of CPU: the product does not overflow 64 bits. */
-	e = exit_with_usage(TRACER_EXIT_USAGE, 7200000000000ull, 3600000000000ull,
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 7200000000000ull, 3600000000000ull,
 			    10800000000003ull);
 	cr_expect_eq(e.stime_ns, 3600000000001ull);
 	cr_expect_eq(e.utime_ns, 7200000000002ull);
