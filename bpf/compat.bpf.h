@@ -27,6 +27,7 @@
  * - An empty string read from user memory is 0 bytes long on 6.12, 1 (its
  *   NUL) elsewhere: both are an empty string, never a fault (strings.bpf.h,
  *   report_from_caller).
+ * - 6.15 renamed kernfs_node's parent to __parent (RCU): kernfs_parent().
  * - The syscall number and arguments of an exec staged from its registers
  *   (6.10 on, and the 32-bit int $0x80 entry, which has no syscall
  *   tracepoint) are read from pt_regs: x86_64 only.
@@ -42,6 +43,9 @@
 
 /* include/linux/sched/signal.h */
 #define SIGNAL_GROUP_EXIT 0x00000004
+
+/* arch/x86/include/asm/page_types.h: signal->maxrss counts pages of this size */
+#define PAGE_SHIFT 12
 
 /* include/uapi/asm-generic/signal.h */
 #define SIGKILL 9
@@ -121,16 +125,17 @@ static __always_inline enum exit_last exit_ends_process(unsigned long long *ctx,
  * with the NUL, or a negative errno; *cut when it did not fit. For execveat(fd, name, ...) with a
  * relative name the kernel names the file "/dev/fd/<fd>/<name>"
  * (bprm->fdpath): name is what the caller passed. With AT_EMPTY_PATH,
- * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it.
+ * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it, and *by_fd set.
  */
 static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_binprm *bprm,
-					  bool *cut)
+					  bool *cut, bool *by_fd)
 {
 	const char *fn = BPF_CORE_READ(bprm, filename);
 	__u32 i, skip = 0;
 	char next = 0;
 	long n;
 
+	*by_fd = false;
 	n = bpf_probe_read_kernel_str(buf, size, fn);
 	if (n > 10 && size >= 20 && fn == BPF_CORE_READ(bprm, fdpath)) {
 		/* "/dev/fd/", the fd's digits, then '/' and the name */
@@ -144,12 +149,30 @@ static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_bi
 		}
 		if (skip)
 			n = bpf_probe_read_kernel_str(buf, size, fn + skip);
+		*by_fd = !skip;
 	}
 	/* Filled to the last byte: cut if the string goes on. */
 	if (n == size)
 		bpf_probe_read_kernel(&next, 1, fn + skip + size - 1);
 	*cut = next != 0;
 	return n;
+}
+
+/* struct kernfs_node before 6.15, whose parent had no underscores. */
+struct kernfs_node___pre615 {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___615 {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
+/* The parent of a kernfs node (a cgroup's directory), NULL for the root. */
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	if (bpf_core_field_exists(struct kernfs_node___pre615, parent))
+		return BPF_CORE_READ((struct kernfs_node___pre615 *)kn, parent);
+	return BPF_CORE_READ((struct kernfs_node___615 *)kn, __parent);
 }
 
 #endif /* TRACER_COMPAT_BPF_H */

@@ -29,6 +29,9 @@
 #include "strings.bpf.h"
 #include "path.bpf.h"
 #include "exclude.bpf.h"
+#include "ident.bpf.h"
+#include "cgscope.bpf.h"
+#include "filter.bpf.h"
 
 /* Frees t's stage, and its saved argv[0] when arg0_state says there is one. */
 static __always_inline void stage_drop(struct task_struct *t, __u32 arg0_state)
@@ -93,7 +96,7 @@ static __always_inline int exec_enter(__u32 nr, const char *filename, const char
 
 	if (!system_wide && !exec_caller_watched(task, id >> 32))
 		return 0;
-	if (!send_exec)
+	if (!send_exec || !cgroup_current_in_scope())
 		return 0;
 	st = bpf_task_storage_get(&stages, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!st) {
@@ -196,7 +199,9 @@ static __always_inline __u64 paths_size(struct scratch *s)
 			r->stdio[i].len = 0;
 		n += r->stdio[i].len;
 	}
-	return n;
+	if (r->cgroup.len > PATH_END)
+		r->cgroup.len = 0;
+	return n + r->cgroup.len;
 }
 
 /*
@@ -274,6 +279,7 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 	off = write_slot(&d, off, s, SLOT_INTERP, r->interp.len);
 	for (i = 0; i < 3; i++)
 		off = write_slot(&d, off, s, SLOT_FD0 + i, r->stdio[i].len);
+	off = write_slot(&d, off, s, SLOT_CGROUP, r->cgroup.len);
 
 	fill_hdr(&r->hdr, TRACER_REC_EXEC);
 	bpf_dynptr_write(&d, 0, r, sizeof(*r), 0);
@@ -366,6 +372,7 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 		}
 		s->path_pos[k] = fd_describe(s, k, files[i], i, cloexec_bits, fs, &r->stdio[i]);
 	}
+	exec_identity(s, task, bprm);
 }
 
 static __always_inline void rec_common(struct tracer_exec_rec *r, struct task_struct *t,
@@ -468,14 +475,15 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	__u32 fn_len = 0, a0_len;
 	struct scratch *s;
 	__u64 total;
-	bool cut;
+	bool cut, by_fd;
 	long len;
 
 	if (!send_exec || !proc_watched(p, p->tgid))
 		return 0;
 	st = bpf_task_storage_get(&stages, p, 0, 0);
-	if (st && st->reported) {
-		stage_drop(p, st->arg0_state);
+	if (!cgroup_current_in_scope() || (st && st->reported)) {
+		if (st)
+			stage_drop(p, st->arg0_state);
 		return 0;
 	}
 	s = get_scratch();
@@ -493,14 +501,16 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	r->ret = 0;
 	task_eids(r, p);
 
-	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut);
+	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut, &by_fd);
 	if (len > 0)
 		fn_len = len - 1;
 	else
 		r->flags |= TRACER_EXEC_FILENAME_FAULT;
 	if (cut)
 		r->flags |= TRACER_EXEC_FILENAME_CUT;
-	if (exec_excluded(&e, bprm))
+	/* The kernel's comm but for fexecve(), named by its file as from 6.14 (filter.bpf.h). */
+	if (exec_excluded(&e, bprm) ||
+	    exec_filtered(s, fn_len, by_fd ? COMM_FILE : COMM_CURRENT, bprm))
 		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
 
@@ -558,6 +568,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	struct vec_measure am = {}, em = {};
 	struct exec_src src = {};
 	struct tracer_exec_rec *r;
+	enum comm_from comm_from = COMM_FILENAME;
 	struct scratch *s;
 	__u64 fn_len = 0;
 	long len;
@@ -583,9 +594,11 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		s->filename[0] = '\0';
 		len = 1;
 	}
-	if (len == 1 && bprm) /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
+	if (len == 1 && bprm) { /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
 		len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
 						BPF_CORE_READ(bprm, filename));
+		comm_from = COMM_FILE;
+	}
 	if (len > 0)
 		fn_len = len - 1;
 	else
@@ -593,7 +606,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	/* Filled to the last byte: cut if the caller's string goes on (a failed exec). */
 	if (len == sizeof(s->filename) && filename_goes_on(st->filename + len - 1))
 		r->flags |= TRACER_EXEC_FILENAME_CUT;
-	if (exec_excluded(st, bprm))
+	if (exec_excluded(st, bprm) || exec_filtered(s, fn_len, comm_from, bprm))
 		return;
 
 	src.ptr_size = st->compat ? 4 : 8;
@@ -703,7 +716,7 @@ static __always_inline int exec_exit(long ret)
 	if (!entry_stages) {
 		if (!system_wide && !exec_caller_watched(task, task->tgid))
 			return 0;
-		if (exec_doomed(task))
+		if (!cgroup_current_in_scope() || exec_doomed(task))
 			return 0;
 		s = get_scratch();
 		if (!s || !stage_from_regs(&s->st, task))
@@ -749,6 +762,8 @@ static __always_inline int exec_prepare(struct task_struct *task, struct linux_b
 	if (!send_exec)
 		return 0;
 	if (!system_wide && !exec_caller_watched(task, task->tgid))
+		return 0;
+	if (!cgroup_current_in_scope())
 		return 0;
 	s = get_scratch();
 	if (!s || !stage_from_regs(&s->st, task))

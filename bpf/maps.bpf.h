@@ -175,6 +175,7 @@ enum path_slot {
 	SLOT_FD0,
 	SLOT_FD1,
 	SLOT_FD2,
+	SLOT_CGROUP,
 	NSLOTS
 };
 
@@ -213,6 +214,18 @@ struct walk_state {
 	__u32 done;
 };
 
+/* The walk up a cgroup's kernfs nodes (ident.bpf.h), as walk_state. */
+struct cgroup_walk {
+	__u64 kn; /* struct kernfs_node * */
+	__u32 pos;
+	__u32 flags;
+	__u32 done;
+	__u32 pad;
+};
+
+/* A cgroup's name: at most NAME_MAX bytes, as mkdir(2) made it. */
+#define CGROUP_NAME_MAX 255
+
 /*
  * Per-CPU scratch where a record is assembled. Too big for a per-CPU array
  * (32 KiB limit), so a plain array indexed by CPU, sized by userspace. The
@@ -232,8 +245,11 @@ struct scratch {
 	__u32 exe_rel; /* exe is cwd + '/' + the exe slot (a script run by a relative name) */
 	struct loop_state ls;
 	struct walk_state ws;
+	struct cgroup_walk cw;
+	char cgname[CGROUP_NAME_MAX + 1];
 	char slots[NSLOTS][PATH_SLOT];
 	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
+	__u32 base_scan; /* the comm filter's search for the filename's basename (filter.bpf.h) */
 };
 
 struct {

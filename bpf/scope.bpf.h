@@ -15,6 +15,8 @@
 
 #include "maps.bpf.h"
 #include "compat.bpf.h"
+#include "cgscope.bpf.h"
+#include "usage.bpf.h"
 
 /*
  * proc_bits spares a process out of scope the hash lookup. Bit tgid clear:
@@ -168,7 +170,7 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 	if (ctgid == ptgid)
 		return 0;
 	if (system_wide) {
-		if (send_fork)
+		if (send_fork && cgroup_current_in_scope())
 			emit_fork(parent, child);
 		return 0;
 	}
@@ -178,7 +180,7 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 	if (ps->flags & TRACER_WATCH_CHILDREN)
 		proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
 			    ps->tty_dev);
-	if (send_fork)
+	if (send_fork && cgroup_current_in_scope())
 		emit_fork(parent, child);
 	return 0;
 }
@@ -186,7 +188,8 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 /*
  * Its status is the one wait(2) reports: the group exit code when the process
  * was ended as a whole (exit_group, a fatal signal, with 0x80 once a core was
- * dumped), else the leader's own exit code.
+ * dumped), else the leader's own exit code. Then what the process used
+ * (usage.bpf.h).
  */
 static __always_inline void emit_exit(struct task_struct *p, struct signal_struct *sig, __u32 tgid)
 {
@@ -203,9 +206,10 @@ static __always_inline void emit_exit(struct task_struct *p, struct signal_struc
 		r->exit_code = BPF_CORE_READ(sig, group_exit_code);
 	else
 		r->exit_code = BPF_CORE_READ(leader, exit_code);
-	r->pad = 0;
+	r->flags = 0;
 	r->start_time = BPF_CORE_READ(leader, start_time);
 	BPF_CORE_READ_STR_INTO(&r->comm, leader, comm);
+	usage_read(r, p, sig);
 	rec_submit(r);
 }
 
@@ -241,7 +245,7 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 		return 0;
 	tgid = p->tgid;
 	if (system_wide) {
-		if (send_exit && (last == EXIT_LAST || exit_claim(p)))
+		if (send_exit && cgroup_current_in_scope() && (last == EXIT_LAST || exit_claim(p)))
 			emit_exit(p, sig, tgid);
 		return 0;
 	}
@@ -256,7 +260,7 @@ static __always_inline int scope_exit(unsigned long long *ctx, struct task_struc
 	deleted = proc_delete(tgid);
 	proc_bit_clear(tgid);
 	/* An entry of an earlier process with the same pid, or no exit events asked. */
-	if (!deleted || stale || !send_exit)
+	if (!deleted || stale || !send_exit || !cgroup_current_in_scope())
 		return 0;
 	emit_exit(p, sig, tgid);
 	return 0;

@@ -47,11 +47,11 @@ static __always_inline int signal_generated(int sig, struct kernel_siginfo *info
 
 	if (!send_signal)
 		return 0;
-	if (proc_watched(task, ttgid))
+	if (proc_watched(task, ttgid) && cgroup_task_in_scope(task))
 		flags |= TRACER_SIG_TARGET_WATCHED;
 	code = signal_code(info, &flags);
 	if (!(flags & TRACER_SIG_KERNEL) &&
-	    proc_lookup(bpf_get_current_task_btf(), (__u32)(id >> 32)))
+	    proc_lookup(bpf_get_current_task_btf(), (__u32)(id >> 32)) && cgroup_current_in_scope())
 		flags |= TRACER_SIG_SENDER_WATCHED;
 	if (!(flags & (TRACER_SIG_TARGET_WATCHED | TRACER_SIG_SENDER_WATCHED)))
 		return 0;

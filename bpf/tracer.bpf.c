@@ -5,6 +5,7 @@
  *   compat.bpf.h  what vmlinux.h lacks, what differs between kernels
  *   maps.bpf.h    configuration, maps, counters, sending records
  *   scope.bpf.h   which processes are watched; fork and exit
+ *   usage.bpf.h   what a process used (CPU, memory, I/O), read at its exit
  *   exec.bpf.h    exec staging, the exec record and its context
  *   strings.bpf.h argv and environment, chunk by chunk into the record
  *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2
@@ -12,6 +13,9 @@
  *   seed.bpf.h    the iter/task seeder
  *   stop.bpf.h    --stop-at: stop a matching exec before its first instruction
  *   exclude.bpf.h execs not reported: by file, by the caller's file, by comm
+ *   ident.bpf.h   which file ran and where: its inode, namespaces, cgroup
+ *   cgscope.bpf.h --cgroup: records only of processes in a cgroup v2 subtree
+ *   filter.bpf.h  execs reported only for these uids, these program names
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes
@@ -62,15 +66,20 @@ int handle_sys_enter_execveat(struct trace_event_raw_sys_enter *ctx)
 }
 
 /*
- * Before 6.10: an interpreter (load_script, load_misc_binary) is about to
- * replace argv[0]. The caller's memory is still mapped and copy_strings()
- * has faulted its strings in. Userspace loads this only without
- * sched_prepare_exec; the attach may fail (no kprobes), argv[0] of scripts
- * is then reported as unreadable.
+ * An interpreter (load_script, load_misc_binary) is about to replace
+ * argv[0], and bprm->file is still the caller's own file, which the kernel
+ * closes before the exec is reported: its inode is saved here
+ * (ident.bpf.h). Before 6.10 the caller's memory is still mapped and
+ * copy_strings() has faulted its strings in: argv[0] is saved too. The
+ * attach may fail (no kprobes): a script's inode is then reported as
+ * unknown, and before 6.10 its argv[0] as unreadable.
  */
 SEC("kprobe/remove_arg_zero")
 int BPF_KPROBE(handle_remove_arg_zero, struct linux_binprm *bprm)
 {
+	script_id_save(bprm);
+	if (!entry_stages)
+		return 0;
 	return exec_save_arg0(bprm);
 }
 

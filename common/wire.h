@@ -132,7 +132,8 @@ struct tracer_fd_rec {
  *   then arg0 (arg0_len bytes, no NUL) when TRACER_EXEC_HAS_ARG0,
  *   then args_size bytes of NUL-terminated strings (the last one may be cut),
  *   then env_size bytes of NUL-terminated strings when TRACER_EXEC_ENV,
- *   then the paths: cwd, exe, interp, stdio[0..2] (their len bytes each, no NUL).
+ *   then the paths: cwd, exe, interp, stdio[0..2], cgroup (their len bytes
+ *   each, no NUL).
  * args_total is the size the caller's strings really have (for the
  * TRACER_EXEC_ARGS_FROM_MM case: arg_end - arg_start), so that
  * args_size < args_total means the bytes were cut. argc is the number of
@@ -170,18 +171,46 @@ struct tracer_exec_rec {
 	struct tracer_path_rec exe;
 	struct tracer_path_rec interp;
 	struct tracer_fd_rec stdio[3];
+	/* Which file ran, and where (bpf/ident.bpf.h). */
+	__u64 exe_ino; /* the file exe names; 0 when unknown (a failed exec) */
+	__u32 exe_dev; /* its super block's s_dev, the kernel's encoding (major << 20 | minor) */
+	__u32 ns_pid; /* the process's pid in its own pid namespace */
+	__u32 mntns; /* inode numbers of its mount and pid namespaces */
+	__u32 pidns;
+	__u64 cgroup_id; /* its cgroup v2 (kernfs node id, as bpf_get_current_cgroup_id()) */
+	struct tracer_path_rec cgroup; /* that cgroup's path from the v2 root, after stdio */
 	char data[];
 };
 
-/* A whole watched process has ended (its last thread exited). */
+/* exit record flags */
+/* The usage fields were read (bpf/usage.bpf.h). */
+#define TRACER_EXIT_HAS_USAGE (1u << 0)
+
+/*
+ * A whole watched process has ended (its last thread exited), with what the
+ * thread group used, its threads that ended earlier included (TRACER_EXIT_HAS_USAGE).
+ */
 struct tracer_exit_rec {
 	struct tracer_rec_hdr hdr;
 	__u32 pid;
 	__u32 ppid;
 	__s32 exit_code; /* as wait(2) status */
-	__u32 pad;
+	__u32 flags; /* TRACER_EXIT_* */
 	__u64 start_time; /* task->start_time: CLOCK_MONOTONIC ns, like hdr.ts */
 	char comm[TRACER_COMM_LEN];
+	/*
+	 * CPU time: utime and stime as the ticks sampled them (ns), runtime as
+	 * the scheduler measured it (ns, exact); userspace splits runtime in
+	 * the ticks' proportion, as getrusage(2) does.
+	 */
+	__u64 utime;
+	__u64 stime;
+	__u64 runtime;
+	__u64 maxrss_kib; /* peak resident set */
+	__u64 rchar; /* bytes through read(2) and the like, as /proc/PID/io */
+	__u64 wchar;
+	__u64 nvcsw; /* voluntary context switches */
+	__u64 nivcsw; /* involuntary ones */
 };
 
 /* A watched process created a process (not a thread). */
@@ -251,6 +280,15 @@ struct tracer_signal_rec {
 #define TRACER_STOP_ARGS_OFF 8192
 #define TRACER_STOP_ARGS_MAX 4096
 #define TRACER_STOP_DATA (TRACER_STOP_ARGS_OFF + TRACER_STOP_ARGS_MAX)
+/*
+ * tracer_stop_rec.pattern: the pattern's index in its set, and the set's
+ * generation (struct tracer_stop_set, glob.h: patterns that change while
+ * running; 0 for the read-only ones), which tells the set after a change.
+ */
+#define TRACER_STOP_INDEX(pattern) ((pattern)&0xffu)
+#define TRACER_STOP_GENERATION(pattern) ((pattern) >> 8)
+#define TRACER_STOP_PATTERN(index, generation) (((generation) << 8) | ((index)&0xffu))
+#define TRACER_STOP_GENERATION_MASK 0xffffffu
 
 struct tracer_stop_rec {
 	struct tracer_rec_hdr hdr;
@@ -260,7 +298,7 @@ struct tracer_stop_rec {
 	__u32 uid; /* real and effective ids after the exec */
 	__u32 euid;
 	__s32 err; /* 0: SIGSTOP sent; else bpf_send_signal()'s error, not stopped */
-	__u32 pattern; /* index of the first pattern that matched */
+	__u32 pattern; /* the first pattern that matched: TRACER_STOP_INDEX, TRACER_STOP_GENERATION */
 	__u32 exe_len;
 	__u32 exe_flags; /* TRACER_PATHF_* */
 	__u32 filename_len;
@@ -314,6 +352,7 @@ struct tracer_cpu_stats {
 	__u64 insert_fail; /* proc_state inserts that failed (map full) */
 	__u64 stage_fail; /* exec stages that could not be allocated */
 	__u64 excluded; /* execs dropped by the exclusion filters */
+	__u64 filtered; /* execs dropped by the uid and comm filters (bpf/filter.bpf.h) */
 };
 
 /* The kernel's tty device number, split the way userspace compares it. */
@@ -338,7 +377,7 @@ TRACER_ASSERT_LAYOUT(struct tracer_path_rec, 8);
 TRACER_ASSERT_LAYOUT(struct tracer_fd_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_fd_rec, ino, 16);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 256);
+TRACER_ASSERT_LAYOUT(struct tracer_exec_rec, 296);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, pid, 24);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, ret, 44);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, filename_len, 64);
@@ -349,12 +388,17 @@ TRACER_ASSERT_OFFSET(struct tracer_exec_rec, euid, 136);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, env_size, 144);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cwd, 160);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, stdio, 184);
-TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 256);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, exe_ino, 256);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, mntns, 272);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cgroup_id, 280);
+TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 296);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
+TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 128);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, start_time, 40);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, comm, 48);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, utime, 64);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, nivcsw, 120);
 
 TRACER_ASSERT_LAYOUT(struct tracer_fork_rec, 64);
 TRACER_ASSERT_OFFSET(struct tracer_fork_rec, parent_tid, 32);
@@ -387,8 +431,9 @@ TRACER_ASSERT_LAYOUT(struct tracer_fd_id_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_fd_id_rec, id, 8);
 
 /* Read per CPU by userspace as an array of these. */
-TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 32);
+TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 40);
 TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, excluded, 24);
+TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, filtered, 32);
 
 #undef TRACER_ASSERT_OFFSET
 #undef TRACER_ASSERT_LAYOUT

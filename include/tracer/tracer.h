@@ -89,6 +89,8 @@ extern "C" {
  * to another file.
  */
 #define TRACER_EXCLUDE_FILES_MAX 1024
+/* tracer_options.uids and .comms: at most this many of each. */
+#define TRACER_FILTER_MAX 1024
 
 /* ---- Events ---- */
 
@@ -199,6 +201,34 @@ struct tracer_exec_event {
 	 */
 	bool filename_truncated;
 	bool filename_fault;
+	/*
+	 * Which file ran, and where, as the kernel knows it. Paths above are
+	 * what the process sees: in its mount namespace a file bind-mounted
+	 * over /usr/bin/passwd is /usr/bin/passwd, and only exe_ino and
+	 * exe_dev tell it apart.
+	 * The file exe names (a #! script: the script, learnt when its
+	 * interpreter took over; 0 when it could not be: no kprobes), its
+	 * inode number and device: exe_dev as stat(2)'s st_dev (makedev()),
+	 * which stat(2) reports alike on file systems that give their own
+	 * device (ext4, xfs, tmpfs; btrfs and overlayfs report another).
+	 * Both 0 for a failed exec.
+	 */
+	uint64_t exe_ino;
+	uint64_t exe_dev;
+	/* The inode numbers of the process's mount and pid namespaces (as /proc/PID/ns/ shows them). */
+	uint64_t mntns;
+	uint64_t pidns;
+	uint32_t ns_pid; /* the process's pid in that pid namespace (pid: in the initial one) */
+	/*
+	 * Its cgroup v2 (the one the kernel keeps whether or not a cgroup2 file
+	 * system is mounted): the id bpf_get_current_cgroup_id() gives and the
+	 * inode number of its directory, and its path from the hierarchy's
+	 * root ("/system.slice/cron.service", "/" for the root), read at the
+	 * exec (a group removed since is named all the same); len 0 when it
+	 * could not be read whole (over 4095 bytes).
+	 */
+	uint64_t cgroup_id;
+	struct tracer_bytes cgroup;
 };
 
 struct tracer_exit_event {
@@ -209,6 +239,32 @@ struct tracer_exit_event {
 	/* From its start, or from tracer's epoch for a process older than that. */
 	uint64_t lifetime_ns;
 	bool started_before; /* it started before the epoch: lifetime counts from there */
+	/*
+	 * What the process used: its thread group, threads that ended earlier
+	 * included, read in the kernel as its last thread ended (so neither its
+	 * children nor, unlike wait4(2), the children it reaped). Valid when
+	 * usage_valid (TRACER_EVENT_HAS(ev, exit.usage_valid) first).
+	 *
+	 * CPU time as getrusage(2) gives it: the scheduler's exact runtime,
+	 * split between user and system in the proportion the timer ticks
+	 * sampled them; what the kernel spends on the exit after it reads them
+	 * is not in it (closing files; on recent kernels freeing the memory,
+	 * about 1 ms per 10 MiB). maxrss_kib: peak resident set (KiB) over the
+	 * process's life, execs included. rchar, wchar: bytes passed through
+	 * read(2), write(2) and the like (files, pipes, sockets, terminals), as
+	 * /proc/PID/io counts them: with those of the children it reaped. nvcsw,
+	 * nivcsw: voluntary (it waited) and involuntary (preempted) context
+	 * switches.
+	 */
+	uint64_t utime_ns, stime_ns;
+	uint64_t maxrss_kib;
+	uint64_t rchar, wchar;
+	uint64_t nvcsw, nivcsw;
+	/*
+	 * The figures above were read. False from a library older than them
+	 * (which zeroes the event), or for a process of more than 65,536 threads.
+	 */
+	bool usage_valid;
 };
 
 struct tracer_fork_event {
@@ -267,6 +323,11 @@ struct tracer_stop_event {
 	uint64_t start_ns; /* the process's start, CLOCK_MONOTONIC like ts_ns */
 	/* The same in CLOCK_BOOTTIME ns: /proc/PID/stat's starttime, in clock ticks, is this. */
 	uint64_t start_boottime_ns;
+	/*
+	 * The set of patterns pattern_index is in: 0 for tracer_options.stop_at,
+	 * N for the one the Nth tracer_set_stop_at() made (counted modulo 2^24).
+	 */
+	uint32_t pattern_generation;
 };
 
 /* Records lost on one CPU, reported where the loss was noticed. */
@@ -400,6 +461,37 @@ struct tracer_options {
 	/* See exclude_paths. */
 	const char *const *exclude_callers;
 	size_t n_exclude_callers;
+	/*
+	 * A directory of a mounted cgroup v2 hierarchy ("/sys/fs/cgroup/x.slice"):
+	 * the scope narrowed, in the kernel, to the processes in that cgroup or
+	 * below it at the time of each event: an exec (its caller), a fork (the
+	 * parent), an exit, a signal (its target, or its sender). The processes
+	 * outside stay watched (their children are in scope as before); only
+	 * their events are not sent. NULL: no such limit.
+	 */
+	const char *cgroup;
+	 * Only these execs are reported, decided in the kernel before they
+	 * reach the ring buffer (the others are counted in
+	 * tracer_stats.filtered); both lists set: both must match.
+	 * - uids: the real or the effective uid after the exec is one of these;
+	 * - comms: the new program's name is one of these (cut to 15 bytes, as
+	 *   the kernel cuts comm): its comm after the exec, the basename of the
+	 *   filename it was run by (for fexecve(), the file's name); for a failed
+	 *   exec, the basename of the filename it was given.
+	 * At most TRACER_FILTER_MAX of each. Only exec events are filtered; the
+	 * processes stay in scope, their fork, exit and signal events are sent.
+	 */
+	const uint32_t *uids;
+	size_t n_uids;
+	const char *const *comms;
+	size_t n_comms;
+	/*
+	 * The stop_at patterns can be changed while running, by
+	 * tracer_set_stop_at() (a debugger's breakpoints): they live in a map.
+	 * Without it they are fixed at start, in read-only data, and an exec
+	 * costs less (nothing at all without patterns).
+	 */
+	bool stop_at_dynamic;
 };
 
 /*
@@ -463,12 +555,15 @@ struct tracer;
  * before it starts anything: the limits, terminal names (their syntax:
  * whether the terminal exists is found at start), stop patterns, and the
  * excluded files (each must exist and be a regular file that is not a #!
- * script; they are opened again at start). Errors: -EINVAL bad options or
- * NULL (system_wide with pids or ttys, an empty exclusion, a malformed
- * terminal name or pattern, an excluded file of the wrong kind),
+ * script; they are opened again at start), and the cgroup (a directory of a
+ * cgroup2 file system; opened again at start). Errors: -EINVAL bad options
+ * or NULL (system_wide with pids or ttys, an empty exclusion, a malformed
+ * terminal name or pattern, an excluded file of the wrong kind, a cgroup
+ * directory that is not a cgroup v2 one),
  * -ENAMETOOLONG an excluded path of PATH_MAX bytes or more, -E2BIG more than
- * TRACER_EXCLUDE_FILES_MAX excluded files, an excluded file that cannot be
- * opened (its errno: -ENOENT, -EACCES...), -ENOMEM. On error *out is NULL
+ * TRACER_EXCLUDE_FILES_MAX excluded files, an excluded file or a cgroup
+ * directory that cannot be opened (its errno: -ENOENT, -ENOTDIR, -EACCES...),
+ * -ENOMEM. On error *out is NULL
  * and tracer_last_error(NULL) gives the one-line reason ("cannot exclude
  * '/x': No such file or directory").
  */
@@ -519,6 +614,17 @@ TRACER_API int tracer_consume(struct tracer *t);
 TRACER_API int tracer_watch_pid(struct tracer *t, uint32_t pid);
 
 /*
+ * Replaces the stop patterns (tracer_options.stop_at, same rules) with these
+ * n, at once: an exec is matched against the old set or the new one, never a
+ * mix. Needs stop_at_dynamic. Before start, the patterns the start will use.
+ * A stop event names its pattern from the set it matched in, for the last 8
+ * sets replaced (else pattern is ""). Returns 0, -EINVAL (no
+ * stop_at_dynamic, a bad pattern, more than TRACER_STOP_PATTERNS_MAX: the
+ * patterns are then unchanged, tracer_last_error() says why), -ENOMEM.
+ */
+TRACER_API int tracer_set_stop_at(struct tracer *t, const char *const *patterns, size_t n);
+
+/*
  * Removes a process (a thread id names its process) from the scope; its
  * descendants stay watched. Returns 0,
  * -ENOENT when it was not watched, -EINVAL not started.
@@ -541,6 +647,7 @@ struct tracer_stats {
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
 	uint64_t excluded; /* execs dropped by exclude_paths, exclude_callers and exclude_comms */
+	uint64_t filtered; /* execs not reported for the filters uids and comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

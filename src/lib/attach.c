@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -20,6 +21,7 @@
 #include "glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
 #include "core_impl.h"
+#include "cgscope.h"
 #include "errmsg.h"
 #include "exclfile.h"
 #include "stopglob.h"
@@ -71,6 +73,24 @@ int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+int attach_open_cgroup(struct tracer_core *core, char *err, size_t errlen)
+{
+	const char *path = core->cfg->cgroup, *why;
+	char q[128];
+	int fd;
+
+	if (!path)
+		return 0;
+	fd = cgscope_open(path, &core->cgroup_id, &why);
+	if (fd < 0) {
+		errmsg_set(err, errlen, "cannot narrow the scope to cgroup %s: %s",
+			   errmsg_quote(q, sizeof(q), path), why);
+		return fd;
+	}
+	core->cgroup_fd = fd;
+	return 0;
+}
+
 /*
  * Which records the kernel sends (tracer_create() has settled events); the
  * signal program is not even loaded when unused.
@@ -112,13 +132,20 @@ static uint64_t ringbuf_size(const struct tracer_options *o)
 	return size;
 }
 
-/* --stop-at: the patterns, compiled (checked by the library already), into read-only data. */
+/*
+ * --stop-at: the patterns, compiled (checked by the library already), into
+ * read-only data; with stop_at_dynamic into a map, after load
+ * (tracer_core_set_stop_at).
+ */
 static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
 	struct tracer_glob g;
 	size_t i;
 
 	skel->rodata->stop_count = 0;
+	skel->rodata->stop_dynamic = cfg->opts.stop_at_dynamic;
+	if (cfg->opts.stop_at_dynamic)
+		return;
 	for (i = 0; i < cfg->n_stop_at && i < TRACER_STOP_MAX; i++) {
 		if (glob_compile(cfg->stop_at[i], &g, NULL))
 			break;
@@ -155,10 +182,12 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config
 		skel->rodata->entry_stages = false;
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execve, false);
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
-		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, false);
+		/* Only for a #! script's own inode (bpf/ident.bpf.h), sent with exec records. */
+		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero,
+					  skel->rodata->send_exec);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
-		if (!cfg->n_stop_at)
+		if (!cfg->n_stop_at && !cfg->opts.stop_at_dynamic)
 			bpf_program__set_autoload(skel->progs.handle_sched_process_exec, false);
 	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
@@ -194,8 +223,16 @@ void attach_configure(struct tracer_core *core)
 		bpf_program__set_autoload(skel->progs.handle_iter_task_file, false);
 	if (excl->n_comms)
 		bpf_map__set_max_entries(skel->maps.excl_comm, excl->n_comms);
+	skel->rodata->filter_uids = cfg->n_uids > 0;
+	if (cfg->n_uids)
+		bpf_map__set_max_entries(skel->maps.filter_uid, cfg->n_uids);
+	skel->rodata->filter_comms = cfg->n_comms > 0;
+	if (cfg->n_comms)
+		bpf_map__set_max_entries(skel->maps.filter_comm, cfg->n_comms);
 	set_stop_patterns(skel, cfg);
 	choose_exec_path(skel, cfg);
+	skel->rodata->cgroup_scope = core->cgroup_fd >= 0;
+	skel->rodata->cgroup_scope_id = core->cgroup_id;
 }
 
 /*
@@ -271,18 +308,109 @@ fail:
 	return ret;
 }
 
+/* The cgroup option's directory, which the map holds from now on. */
+static int fill_cgroup(struct tracer_core *core, char *err, size_t errlen)
+{
+	__u32 zero = 0, fd = core->cgroup_fd;
+	char q[128];
+	int ret;
+
+	if (core->cgroup_fd < 0)
+		return 0;
+	if (bpf_map__update_elem(core->skel->maps.cgroup_scope_map, &zero, sizeof(zero), &fd,
+				 sizeof(fd), BPF_ANY)) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot narrow the scope to cgroup %s: %s",
+			   errmsg_quote(q, sizeof(q), core->cfg->cgroup), strerror(-ret));
+		return ret;
+	}
+	close(core->cgroup_fd);
+	core->cgroup_fd = -1;
+	return 0;
+}
+
+/* The uids and comms filters; names zero-padded, as the BPF side builds them. */
+static int fill_filters(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_config *cfg = core->cfg;
+	char comm[TRACER_COMM_LEN];
+	__u8 one = 1;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < cfg->n_uids; i++)
+		if (bpf_map__update_elem(core->skel->maps.filter_uid, &cfg->uids[i],
+					 sizeof(cfg->uids[i]), &one, sizeof(one), BPF_ANY))
+			goto fail;
+	for (i = 0; i < cfg->n_comms; i++) {
+		memset(comm, 0, sizeof(comm));
+		strncpy(comm, cfg->comms[i], sizeof(comm) - 1);
+		if (bpf_map__update_elem(core->skel->maps.filter_comm, comm, sizeof(comm), &one,
+					 sizeof(one), BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	ret = -errno;
+	errmsg_set(err, errlen, "cannot set up the exec filters: %s", strerror(-ret));
+	return ret;
+}
+
+/*
+ * A set of stop patterns in a map of its own, put in stop_sets' slot in one
+ * update: the kernel frees the set it replaces once no program holds it.
+ */
+int tracer_core_set_stop_at(struct tracer_core *core, char *const *patterns, size_t n,
+			    uint32_t generation, char *err, size_t errlen)
+{
+	struct tracer_stop_set *set;
+	__u32 zero = 0;
+	size_t i;
+	int fd, ret = 0;
+
+	set = calloc(1, sizeof(*set));
+	if (!set) {
+		errmsg_set(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n && i < TRACER_STOP_MAX; i++)
+		if (glob_compile(patterns[i], &set->globs[i], NULL))
+			break;
+	set->count = i;
+	set->generation = generation & TRACER_STOP_GENERATION_MASK;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "stop_set", sizeof(zero), sizeof(*set), 1, NULL);
+	if (fd < 0 || bpf_map_update_elem(fd, &zero, set, BPF_ANY) ||
+	    bpf_map__update_elem(core->skel->maps.stop_sets, &zero, sizeof(zero), &fd, sizeof(fd),
+				 BPF_ANY)) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot set the stop patterns: %s", strerror(-ret));
+	}
+	if (fd >= 0)
+		close(fd);
+	free(set);
+	return ret;
+}
+
 int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 {
+	const struct tracer_config *cfg = core->cfg;
 	int ret = map_proc_bits(core, err, errlen);
 
 	if (!ret)
 		ret = fill_ttys(core, err, errlen);
 	if (!ret)
 		ret = fill_exclusions(core, err, errlen);
+	if (!ret)
+		ret = fill_cgroup(core, err, errlen);
+	if (!ret)
+		ret = fill_filters(core, err, errlen);
+	if (!ret && cfg->opts.stop_at_dynamic)
+		ret = tracer_core_set_stop_at(core, cfg->stop_at, cfg->n_stop_at,
+					      cfg->stop_generation, err, errlen);
 	return ret;
 }
 
-/* Attaches every program; the interpreter probe is optional (argv[0] of #! scripts). */
+/* Attaches every program; the interpreter probe is optional (#! scripts' argv[0] and inode). */
 int attach_all(struct tracer_core *core, char *err, size_t errlen)
 {
 	struct tracer_bpf *skel = core->skel;
@@ -323,8 +451,9 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		if (progs[i].optional) {
 			if (core->cfg->opts.verbose)
 				fprintf(stderr,
-					"tracer: %s not attached (%s): argv[0] of "
-					"scripts will be reported as unreadable\n",
+					"tracer: %s not attached (%s): the inodes of scripts will "
+					"be unknown, and before Linux 6.10 their argv[0] "
+					"unreadable\n",
 					bpf_program__name(progs[i].prog), strerror(-ret));
 			continue;
 		}

@@ -30,6 +30,8 @@ static void core_free(struct tracer_core *core)
 
 	for (i = 0; i < core->n_excl_fds; i++)
 		close(core->excl_fds[i]);
+	if (core->cgroup_fd >= 0)
+		close(core->cgroup_fd);
 	free(core->excl_fds);
 	free(core->excl_kinds);
 	free(core->argv_buf);
@@ -57,6 +59,7 @@ static int core_alloc(const struct tracer_config *cfg, const struct tracer_core_
 	core->cfg = cfg;
 	core->cb = *cb;
 	core->epfd = -1;
+	core->cgroup_fd = -1;
 	core->ncpus = libbpf_num_possible_cpus();
 	if (core->ncpus <= 0) {
 		errmsg_set(err, errlen, "cannot count CPUs");
@@ -172,6 +175,8 @@ int tracer_core_open(const struct tracer_config *cfg, const struct tracer_core_c
 	if (ret)
 		return ret;
 	ret = attach_open_excluded(core, err, errlen);
+	if (!ret)
+		ret = attach_open_cgroup(core, err, errlen);
 	if (ret)
 		goto err_free;
 
@@ -230,6 +235,7 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
 			st->insert_fail += core->cpu_stats[cpu].insert_fail;
 			st->stage_fail += core->cpu_stats[cpu].stage_fail;
 			st->excluded += core->cpu_stats[cpu].excluded;
+			st->filtered += core->cpu_stats[cpu].filtered;
 		}
 	}
 	st->events = core->delivered;

@@ -61,6 +61,9 @@ struct tracer_core {
 	int *excl_fds;
 	uint8_t *excl_kinds; /* TRACER_EXCL_* of each */
 	size_t n_excl_fds;
+	/* attach.c: the cgroup option's directory, open from before load until the map holds it. */
+	int cgroup_fd;
+	uint64_t cgroup_id;
 
 	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
 };
@@ -71,6 +74,8 @@ int core_read_cpu_stats(struct tracer_core *core);
 /* attach.c */
 /* Opens the excluded files: before anything is loaded, so a missing one costs nothing. */
 int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen);
+/* Opens the cgroup option's directory (core->cgroup_fd, -1 without it) and learns its id. */
+int attach_open_cgroup(struct tracer_core *core, char *err, size_t errlen);
 /* Read-only data, map sizes, which programs load: all that is fixed before load. */
 void attach_configure(struct tracer_core *core);
 /* The maps userspace fills after load: the scope bitmap, terminals, exclusions. */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <linux/types.h>
 
 #include "wire.h"
@@ -43,6 +44,41 @@ static int copy_fixed(void *fixed, size_t fixed_len, const unsigned char *rec, s
 	return 0;
 }
 
+/*
+ * CPU time as getrusage(2) and wait4(2) give it (cputime_adjust() in
+ * kernel/sched/cputime.c): the scheduler's exact runtime, split between
+ * user and system time in the proportion the ticks sampled them.
+ */
+static void split_cputime(uint64_t utime, uint64_t stime, uint64_t runtime, uint64_t *user,
+			  uint64_t *system)
+{
+	*user = runtime;
+	*system = 0;
+	if (stime == 0)
+		return;
+	if (utime == 0) {
+		*user = 0;
+		*system = runtime;
+		return;
+	}
+	*system =
+		(uint64_t)((unsigned __int128)stime * runtime / ((unsigned __int128)stime + utime));
+	*user = runtime - *system;
+}
+
+static void decode_usage(const struct tracer_exit_rec *r, struct tracer_exit_event *x)
+{
+	x->usage_valid = (r->flags & TRACER_EXIT_HAS_USAGE) != 0;
+	if (!x->usage_valid)
+		return;
+	split_cputime(r->utime, r->stime, r->runtime, &x->utime_ns, &x->stime_ns);
+	x->maxrss_kib = r->maxrss_kib;
+	x->rchar = r->rchar;
+	x->wchar = r->wchar;
+	x->nvcsw = r->nvcsw;
+	x->nivcsw = r->nivcsw;
+}
+
 static int decode_exit(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_event *ev)
 {
@@ -60,6 +96,7 @@ static int decode_exit(const unsigned char *rec, size_t size,
 	ev->exit.started_before = r.start_time < epoch;
 	from = r.start_time < epoch ? epoch : r.start_time;
 	ev->exit.lifetime_ns = ev->ts_ns > from ? ev->ts_ns - from : 0;
+	decode_usage(&r, &ev->exit);
 	return 0;
 }
 
@@ -217,10 +254,11 @@ static bool exec_lengths_add_up(const struct tracer_exec_rec *r, size_t size)
 	int i;
 
 	if (r->filename_len > TRACER_FILENAME_MAX || (!has_env && r->env_size) ||
-	    r->cwd.len > PATH_REC_MAX || r->exe.len > PATH_REC_MAX || r->interp.len > PATH_REC_MAX)
+	    r->cwd.len > PATH_REC_MAX || r->exe.len > PATH_REC_MAX ||
+	    r->interp.len > PATH_REC_MAX || r->cgroup.len > TRACER_PATH_MAX)
 		return false;
 	want = (uint64_t)r->filename_len + (has_arg0 ? r->arg0_len : 0) + r->args_size +
-	       r->env_size + r->cwd.len + r->exe.len + r->interp.len;
+	       r->env_size + r->cwd.len + r->exe.len + r->interp.len + r->cgroup.len;
 	for (i = 0; i < 3; i++) {
 		if (r->stdio[i].len > PATH_REC_MAX)
 			return false;
@@ -333,6 +371,25 @@ static void decode_exec_caller(const struct tracer_exec_rec *r, const unsigned c
 	x->tty = tty[0] && memchr(tty, '\0', TRACER_TTY_LEN) ? tty : NULL;
 }
 
+/*
+ * Which file ran and where. The kernel's device number (major << 20 |
+ * minor) becomes stat(2)'s; the cgroup's path follows fds 0-2 in data[].
+ */
+static void decode_exec_identity(const struct tracer_exec_rec *r, const char *cgroup,
+				 struct tracer_exec_event *x)
+{
+	x->exe_ino = r->exe_ino;
+	x->exe_dev = r->exe_ino ?
+			     makedev(TRACER_TTY_MAJOR(r->exe_dev), TRACER_TTY_MINOR(r->exe_dev)) :
+			     0;
+	x->mntns = r->mntns;
+	x->pidns = r->pidns;
+	x->ns_pid = r->ns_pid;
+	x->cgroup_id = r->cgroup_id;
+	x->cgroup.ptr = r->cgroup.len ? cgroup : NULL;
+	x->cgroup.len = r->cgroup.len;
+}
+
 /* An exec record: the fixed part, then data[] in the order wire.h gives. */
 static int decode_exec(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_bytes *argv_buf,
@@ -374,6 +431,7 @@ static int decode_exec(const unsigned char *rec, size_t size,
 	x->interpreter = take_path(&p, r.interp.len, r.interp.flags);
 	for (i = 0; i < 3; i++)
 		take_fd(&p, &r.stdio[i], &x->stdio[i]);
+	decode_exec_identity(&r, p, x);
 	return 0;
 }
 
@@ -402,7 +460,8 @@ static int decode_stop(const unsigned char *rec, size_t size, struct tracer_byte
 	x->uid = r.uid;
 	x->euid = r.euid;
 	x->error = r.err;
-	x->pattern_index = r.pattern;
+	x->pattern_index = TRACER_STOP_INDEX(r.pattern);
+	x->pattern_generation = TRACER_STOP_GENERATION(r.pattern);
 	x->comm = rec_comm(rec, offsetof(struct tracer_stop_rec, comm));
 	p = data + TRACER_STOP_EXE_OFF;
 	x->exe = take_path(&p, r.exe_len, r.exe_flags);

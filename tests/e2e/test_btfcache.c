@@ -79,6 +79,13 @@ static void expect_same(char **a, size_t na, char **b, size_t nb, const char *wh
 		cr_expect_str_eq(a[i], b[i], "%s: event %zu differs:\n%s\n%s", what, i, a[i], b[i]);
 }
 
+static void free_lines(char **lines, size_t n)
+{
+	while (n)
+		free(lines[--n]);
+	free(lines);
+}
+
 Test(btfcache, cached_start_same_events)
 {
 	const char *cache = h_path("cache");
@@ -96,4 +103,7 @@ Test(btfcache, cached_start_same_events)
 	expect_same(whole, n_whole, made, n_made, "minimal BTF, made now");
 	expect_same(whole, n_whole, cached, n_cached, "minimal BTF, from the cache");
 	cr_expect_neq(strstr(whole[0], "\"type\""), NULL);
+	free_lines(whole, n_whole);
+	free_lines(made, n_made);
+	free_lines(cached, n_cached);
 }

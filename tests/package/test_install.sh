@@ -138,6 +138,10 @@ fi
 if in_root ldconfig -p | grep -q libtracer; then
 	fail "ld.so.cache still has libtracer"
 fi
+# The minimal BTF cache tracer made at run time (debian/tracer.postrm).
+if in_root test -e /var/cache/tracer; then
+	fail "/var/cache/tracer is still there"
+fi
 out=$(leftovers)
 [[ -z "$out" ]] || fail "after dpkg --purge, the scratch root differs from the machine:
 $out"

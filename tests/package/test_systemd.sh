@@ -218,6 +218,11 @@ for path in /etc /usr /var/lib; do
 done
 as_service touch "/run/tracer/$probe" || fail "the service cannot write in /run/tracer"
 rm -f "$ROOT/run/tracer/$probe"
+# CacheDirectory: where the minimal BTF is kept, root's and no one else's.
+as_service touch "/var/cache/tracer/$probe" || fail "the service cannot write in /var/cache/tracer"
+rm -f "$ROOT/var/cache/tracer/$probe"
+[[ "$(stat -c %U:%a "$ROOT/var/cache/tracer")" == root:755 ]] ||
+	fail "/var/cache/tracer is $(stat -c %U:%a "$ROOT/var/cache/tracer"), not root:755"
 # ProtectHome: /home and /root out of reach.
 for path in /home /root; do
 	ls "$ROOT$path" >/dev/null || fail "the test cannot list $path"

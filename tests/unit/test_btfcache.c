@@ -27,6 +27,8 @@
 #include "btfcache.h"
 
 static char base[] = "/tmp/tracer-btfcache-XXXXXX";
+static char *paths[32]; /* path_in()'s, freed at teardown */
+static size_t n_paths;
 static const void *obj;
 static size_t obj_len;
 
@@ -43,6 +45,8 @@ static void teardown(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd))
 		fprintf(stderr, "cannot remove %s\n", base);
+	while (n_paths)
+		free(paths[--n_paths]);
 }
 
 TestSuite(btfcache, .init = setup, .fini = teardown, .timeout = 60);
@@ -58,12 +62,14 @@ static void require(void)
 		cr_skip_test("no bpftool");
 }
 
-/* dir/name, kept until the test's process ends. */
+/* dir/name, kept until the test's teardown. */
 static const char *path_in(const char *dir, const char *name)
 {
 	char *p;
 
+	cr_assert_lt(n_paths, sizeof(paths) / sizeof(paths[0]));
 	cr_assert_gt(asprintf(&p, "%s/%s", dir, name), 0);
+	paths[n_paths++] = p;
 	return p;
 }
 

@@ -682,6 +682,67 @@ Test(decode, exit_record)
 	free_rec(&r);
 }
 
+/* A decoded exit record with these usage fields. */
+static struct tracer_exit_event exit_with_usage(__u32 flags, __u64 utime, __u64 stime,
+						__u64 runtime)
+{
+	struct tracer_event ev;
+	struct tracer_exit_rec x;
+	struct rec r;
+
+	memset(&x, 0, sizeof(x));
+	x.hdr.type = TRACER_REC_EXIT;
+	x.flags = flags;
+	x.utime = utime;
+	x.stime = stime;
+	x.runtime = runtime;
+	x.maxrss_kib = 153600;
+	x.rchar = 4 << 20;
+	x.wchar = 8 << 20;
+	x.nvcsw = 3;
+	x.nivcsw = 40;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	free_rec(&r);
+	return ev.exit;
+}
+
+Test(decode, exit_usage)
+{
+	struct tracer_exit_event e;
+
+	/* The exact runtime, split in the ticks' proportion (3:1), as getrusage() splits it. */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 300, 100, 1000);
+	cr_assert(e.usage_valid);
+	cr_expect_eq(e.utime_ns, 750);
+	cr_expect_eq(e.stime_ns, 250);
+	cr_expect_eq(e.maxrss_kib, 153600);
+	cr_expect_eq(e.rchar, 4 << 20);
+	cr_expect_eq(e.wchar, 8 << 20);
+	cr_expect_eq(e.nvcsw, 3);
+	cr_expect_eq(e.nivcsw, 40);
+
+	/* No tick fell in one mode (or in either): it all goes to the other (user first). */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 4000000, 3999999);
+	cr_expect_eq(e.utime_ns, 0);
+	cr_expect_eq(e.stime_ns, 3999999);
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 0, 123456);
+	cr_expect_eq(e.utime_ns, 123456);
+	cr_expect_eq(e.stime_ns, 0);
+
+	/* Hours of CPU: the product does not overflow 64 bits. */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 7200000000000ull, 3600000000000ull,
+			    10800000000003ull);
+	cr_expect_eq(e.stime_ns, 3600000000001ull);
+	cr_expect_eq(e.utime_ns, 7200000000002ull);
+
+	/* Not read: every figure is 0. */
+	e = exit_with_usage(0, 300, 100, 1000);
+	cr_expect_not(e.usage_valid);
+	cr_expect_eq(
+		e.utime_ns + e.stime_ns + e.maxrss_kib + e.rchar + e.wchar + e.nvcsw + e.nivcsw, 0);
+}
+
 Test(decode, exit_lifetime)
 {
 	struct tracer_decode_limits lim = { .max_args = 64, .epoch_ns = 1000 };
@@ -1027,6 +1088,57 @@ Test(decode, context_paths_stdio_and_ids)
 	free_rec(&r);
 }
 
+/* Which file ran and where: stat(2)'s device number, the cgroup's path after fds 0-2. */
+Test(decode, identity_namespaces_and_cgroup)
+{
+	static const char data[] = "/usr/bin/passwd"
+				   "p\0"
+				   "/usr/bin/passwd"
+				   "/dev/null"
+				   "/system.slice/cron.service";
+	struct tracer_exec_rec h = exec_hdr();
+	struct tracer_event ev;
+	struct rec r;
+
+	h.filename_len = 15;
+	h.args_size = 2;
+	h.args_total = 2;
+	h.exe.len = 15;
+	h.stdio[0] = (struct tracer_fd_rec){ .kind = TRACER_FDK_PATH, .len = 9 };
+	h.exe_ino = 1234567;
+	h.exe_dev = TRACER_TTY_DEV(259, 3); /* the kernel's encoding: major << 20 | minor */
+	h.ns_pid = 7;
+	h.mntns = 4026532174u;
+	h.pidns = 4026532175u;
+	h.cgroup_id = 0x100000abcull;
+	h.cgroup.len = 26;
+	r = make_ctx(h, data, sizeof(data) - 1);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	cr_assert(TRACER_EVENT_HAS(&ev, exec.cgroup));
+	cr_expect_eq(ev.exec.exe_ino, 1234567);
+	/* glibc's makedev(259, 3): what stat(2) gives as st_dev. */
+	cr_expect_eq(ev.exec.exe_dev, 0x10303, "exe_dev %#llx",
+		     (unsigned long long)ev.exec.exe_dev);
+	cr_expect_eq(ev.exec.ns_pid, 7);
+	cr_expect_eq(ev.exec.mntns, 4026532174u);
+	cr_expect_eq(ev.exec.pidns, 4026532175u);
+	cr_expect_eq(ev.exec.cgroup_id, 0x100000abcull);
+	EXPECT_BYTES(ev.exec.cgroup, "/system.slice/cron.service");
+	expect_inside(&r, ev.exec.cgroup);
+	EXPECT_BYTES(ev.exec.stdio[0].path.path, "/dev/null");
+	free_rec(&r);
+
+	/* No inode: no device either; no path: none. */
+	h.exe_ino = 0;
+	h.cgroup.len = 0;
+	r = make_ctx(h, data, sizeof(data) - 1 - 26);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	cr_expect_eq(ev.exec.exe_dev, 0);
+	cr_expect_null(ev.exec.cgroup.ptr);
+	cr_expect_eq(ev.exec.cgroup.len, 0);
+	free_rec(&r);
+}
+
 Test(decode, totals_say_how_much_was_cut)
 {
 	static const char data[] = "/bin/x"
@@ -1068,6 +1180,16 @@ Test(decode, paths_that_do_not_add_up_are_rejected)
 	free_rec(&r);
 	h = exec_hdr();
 	h.stdio[1].len = 0xffffffffu;
+	r = make_ctx(h, NULL, 0);
+	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
+	free_rec(&r);
+	h = exec_hdr();
+	h.cgroup.len = 3; /* no bytes follow */
+	r = make_ctx(h, NULL, 0);
+	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
+	free_rec(&r);
+	h = exec_hdr();
+	h.cgroup.len = 0xffffffffu;
 	r = make_ctx(h, NULL, 0);
 	cr_expect_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), -EINVAL);
 	free_rec(&r);
