@@ -470,6 +470,7 @@ struct tracer_options {
 	 * their events are not sent. NULL: no such limit.
 	 */
 	const char *cgroup;
+	/*
 	 * Only these execs are reported, decided in the kernel before they
 	 * reach the ring buffer (the others are counted in
 	 * tracer_stats.filtered); both lists set: both must match.
