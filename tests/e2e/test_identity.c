@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR MIT)
+/*
+ * End-to-end, through the tracer binary: which file ran and where (exe_ino,
+ * exe_dev, the namespaces that are not tracer's: issues 23.11, 27.6), what a
+ * process used when it ended (utime_ns ... nivcsw: issue 26.1) in JSON, text
+ * and --tree, and --cgroup (the scope narrowed to a cgroup v2 subtree).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static char cg_root[64];
+static char cg_group[128];
+
+static void identity_teardown(void)
+{
+	if (cg_group[0])
+		rmdir(cg_group);
+	if (cg_root[0]) {
+		umount2(cg_root, MNT_DETACH);
+		rmdir(cg_root);
+	}
+	cg_group[0] = cg_root[0] = '\0';
+	h_teardown();
+}
+
+TestSuite(identity, .init = h_setup, .fini = identity_teardown, .timeout = 180);
+
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Whether exec record o's first argument is argv0 and its last marker. */
+static bool args_are(json_object *o, const char *argv0, const char *marker)
+{
+	json_object *argv = h_json_get(o, "argv");
+	size_t n = json_object_array_length(argv);
+
+	return n && !strcmp(json_object_get_string(json_object_array_get_idx(argv, 0)), argv0) &&
+	       !strcmp(json_object_get_string(json_object_array_get_idx(argv, n - 1)), marker);
+}
+
+/* The one exec record of argv0 whose last argument is marker. */
+static json_object *one_exec(const struct h_json *ev, const char *argv0, const char *marker)
+{
+	json_object *found = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < ev->n; i++) {
+		if (strcmp(h_json_str(ev->ev[i], "type"), "exec") ||
+		    !args_are(ev->ev[i], argv0, marker))
+			continue;
+		found = ev->ev[i];
+		n++;
+	}
+	cr_assert_eq(n, 1, "%zu execs of %s %s, want 1:\n%s", n, argv0, marker, ev->text);
+	return found;
+}
+
+static bool has_key(json_object *o, const char *key)
+{
+	return json_object_object_get_ex(o, key, NULL);
+}
+
+/* Runs tracer with args (launch mode) to its end; asserts it exited 0. */
+static void run_tracer(const char *const *args, struct h_run *r)
+{
+	h_run_start(args, NULL, r);
+	h_run_wait(r, 60 * h_slowdown());
+	cr_assert_eq(r->status, 0, "tracer exited %d: %s", r->status, r->err);
+}
+
+/* A shell loop that burns about 0.3 s of CPU. */
+#define BURN "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"
+
+Test(identity, exec_identity_and_exit_usage_in_json)
+{
+	const char *out = h_path("events.json");
+	const char *m = h_marker("ident");
+	const char *script = h_str("/bin/true %s-plain; unshare --pid --fork /bin/true %s-pidns; "
+				   "unshare --mount /bin/true %s-mntns; " BURN,
+				   m, m, m);
+	json_object *plain, *pidns, *mntns, *root, *exit;
+	struct stat st;
+	struct h_json ev;
+	struct h_run r;
+	int64_t cpu_ns;
+
+	H_REQUIRE();
+	cr_assert_eq(stat("/bin/true", &st), 0);
+	run_tracer(ARGS("--json", "--events", "exec,exit", "-o", out, "--", "/bin/sh", "-c", script,
+			h_str("%s-burn", m)),
+		   &r);
+	h_json_load(&ev, out);
+
+	/* The file that ran, as stat(2) sees it; nothing else where all is tracer's own. */
+	plain = one_exec(&ev, "/bin/true", h_str("%s-plain", m));
+	cr_expect_eq(h_json_int(plain, "exe_ino"), (int64_t)st.st_ino, "%s", ev.text);
+	cr_expect_eq(h_json_int(plain, "exe_dev"), (int64_t)st.st_dev, "%s", ev.text);
+	cr_expect(!has_key(plain, "mntns") && !has_key(plain, "pidns") &&
+			  !has_key(plain, "ns_pid") && !has_key(plain, "cgroup") &&
+			  !has_key(plain, "container"),
+		  "members of namespaces that are tracer's: %s", json_object_to_json_string(plain));
+
+	/* In a pid namespace of its own: that namespace, and pid 1 there. */
+	pidns = one_exec(&ev, "/bin/true", h_str("%s-pidns", m));
+	cr_expect_gt(h_json_int(pidns, "pidns"), 0, "%s", json_object_to_json_string(pidns));
+	cr_expect_eq(h_json_int(pidns, "ns_pid"), 1, "%s", json_object_to_json_string(pidns));
+	cr_expect(!has_key(pidns, "mntns"), "%s", json_object_to_json_string(pidns));
+
+	/* In a mount namespace of its own. */
+	mntns = one_exec(&ev, "/bin/true", h_str("%s-mntns", m));
+	cr_expect_gt(h_json_int(mntns, "mntns"), 0, "%s", json_object_to_json_string(mntns));
+	cr_expect(!has_key(mntns, "pidns"), "%s", json_object_to_json_string(mntns));
+
+	/* The shell that burnt CPU: its exit says so. */
+	root = one_exec(&ev, "/bin/sh", h_str("%s-burn", m));
+	exit = h_json_one(&ev, "exit", "pid", h_json_int(root, "pid"));
+	cpu_ns = h_json_int(exit, "utime_ns") + h_json_int(exit, "stime_ns");
+	cr_expect_gt(cpu_ns, 20 * 1000 * 1000, "%lld ns of CPU: %s", (long long)cpu_ns,
+		     json_object_to_json_string(exit));
+	cr_expect_gt(h_json_int(exit, "maxrss_kib"), 0, "%s", json_object_to_json_string(exit));
+	/* The dynamic loader read the C library: bytes through read(2). */
+	cr_expect_gt(h_json_int(exit, "rchar"), 0, "%s", json_object_to_json_string(exit));
+	cr_expect_geq(h_json_int(exit, "wchar"), 0);
+	cr_expect_geq(h_json_int(exit, "nvcsw") + h_json_int(exit, "nivcsw"), 1,
+		      "it waited for three children: %s", json_object_to_json_string(exit));
+	h_json_free(&ev);
+	h_run_free(&r);
+}
