@@ -31,6 +31,8 @@
 #define TRACER_STORE_BYTES_DEFAULT (32ull << 20)
 #define TRACER_STORE_BYTES_MIN (1ull << 20)
 #define TRACER_STORE_BYTES_MAX (64ull << 30)
+/* --match: at most this many patterns. */
+#define TRACER_MAX_MATCH 64
 
 enum tracer_exit_code {
 	TRACER_EXIT_OK = 0,
@@ -81,6 +83,16 @@ struct cli_opts {
 	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
 	size_t n_compile_db_compilers;
 	bool compile_db_append; /* --compile-db-append */
+	/*
+	 * What is reported (see filter.h): --uid and --comm in the kernel
+	 * (lib.uids, lib.comms point here), --failed and --match on the bus,
+	 * before every sink. --cgroup is lib.cgroup.
+	 */
+	uint32_t uids[TRACER_FILTER_MAX];
+	const char *comms[TRACER_FILTER_MAX];
+	bool failed_only; /* --failed */
+	const char *match[TRACER_MAX_MATCH]; /* --match GLOB */
+	size_t n_match;
 };
 
 /*

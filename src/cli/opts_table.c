@@ -170,6 +170,25 @@ const struct argp_option opts_table[] = {
 	  "Run CMD with /bin/sh -c for each stop, {pid} replaced by the stopped pid (as root, "
 	  "with tracer's standard input, output and error), e.g. --on-stop 'gdb -p {pid}'",
 	  5 },
+	{ NULL, 0, NULL, 0, "What is reported (filters):", 6 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "Report only the processes in the cgroup v2 directory PATH or below it (under a mounted "
+	  "cgroup2 file system, e.g. /sys/fs/cgroup/system.slice), decided in the kernel at each "
+	  "event; the processes outside stay watched",
+	  6 },
+	{ "uid", OPT_UID, "UID[,UID...]", 0,
+	  "Report only the execs whose real or effective user (after the exec) is one of these "
+	  "(numbers or names; repeatable), decided in the kernel",
+	  6 },
+	{ "comm", OPT_COMM, "NAME", 0,
+	  "Report only the execs of programs named NAME (the new command name, cut to 15 bytes "
+	  "as the kernel cuts it; repeatable), decided in the kernel",
+	  6 },
+	{ "failed", OPT_FAILED, NULL, 0, "Report only the execs that failed", 6 },
+	{ "match", OPT_MATCH, "GLOB", 0,
+	  "Report only the execs whose command line (the arguments joined by spaces) matches the "
+	  "glob GLOB ('*' matches any text, '/' and spaces included; repeatable: any of them)",
+	  6 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },

@@ -133,3 +133,74 @@ Test(identity, exec_identity_and_exit_usage_in_json)
 	h_json_free(&ev);
 	h_run_free(&r);
 }
+
+/* A cgroup2 hierarchy of the test's own (this machine's controllers are on cgroup v1) and a group. */
+static const char *make_group(void)
+{
+	strcpy(cg_root, "/tmp/tracer-e2e-cg2-XXXXXX");
+	cr_assert_not_null(mkdtemp(cg_root));
+	if (mount("none", cg_root, "cgroup2", 0, NULL)) {
+		int err = errno;
+
+		rmdir(cg_root);
+		cg_root[0] = '\0';
+		identity_teardown();
+		cr_skip_test("cannot mount a cgroup2 hierarchy: %s", strerror(err));
+	}
+	/* The hierarchy is the machine's one cgroup v2 tree: a name of the test's own. */
+	snprintf(cg_group, sizeof(cg_group), "%s/tracer-e2e-%d", cg_root, (int)getpid());
+	cr_assert_eq(mkdir(cg_group, 0755), 0, "mkdir %s: %s", cg_group, strerror(errno));
+	return cg_group;
+}
+
+/*
+ * --cgroup: a shell outside the group runs a command, then a shell that
+ * moves itself into the group runs one: only the second's exec and exit,
+ * and the exit of the shell that moved, are reported.
+ */
+Test(identity, cgroup_scope)
+{
+	const char *out = h_path("events.json");
+	const char *m = h_marker("cgroup");
+	const char *group = make_group();
+	const char *inner = h_str("echo $$ > %s/cgroup.procs && /bin/true %s-in; exit 0", group, m);
+	const char *script = h_str("/bin/true %s-out; /bin/sh -c '%s' %s-mover; /bin/true %s-out2",
+				   m, inner, m, m);
+	json_object *in;
+	struct h_json ev;
+	struct h_run r;
+	size_t i;
+
+	H_REQUIRE();
+	run_tracer(ARGS("--cgroup", group, "--json", "--events", "exec,exit", "-o", out, "--",
+			"/bin/sh", "-c", script, h_str("%s-outer", m)),
+		   &r);
+	h_json_load(&ev, out);
+	in = one_exec(&ev, "/bin/true", h_str("%s-in", m));
+	cr_expect_eq(h_json_count(&ev, "exit", "pid", h_json_int(in, "pid")), 1, "%s", ev.text);
+	/* The mover's exec came before it moved; its exit, inside. */
+	cr_expect_eq(h_json_count(&ev, "exec", NULL, 0), 1, "only the exec inside: %s", ev.text);
+	cr_expect_eq(h_json_count(&ev, "exit", NULL, 0), 2, "%s", ev.text);
+	for (i = 0; i < ev.n; i++)
+		cr_expect(!strstr(json_object_to_json_string(ev.ev[i]), "-out"),
+			  "an event from outside the group: %s",
+			  json_object_to_json_string(ev.ev[i]));
+	/* The group is not tracer's: the exec says which. */
+	cr_expect_str_eq(h_json_str(in, "cgroup"), strrchr(group, '/'), "%s",
+			 json_object_to_json_string(in));
+	h_json_free(&ev);
+	h_run_free(&r);
+}
+
+Test(identity, cgroup_that_is_not_one)
+{
+	struct h_run r;
+
+	H_REQUIRE();
+	h_run_start(ARGS("--cgroup", h_dir(), "--", "/bin/true"), NULL, &r);
+	h_run_wait(&r, 30 * h_slowdown());
+	cr_expect_eq(r.status, 2, "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "tracer: cannot narrow the scope to cgroup"), "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "not a cgroup v2 directory"), "%s", r.err);
+	h_run_free(&r);
+}
