@@ -106,8 +106,8 @@ const struct argp_option opts_table[] = {
 	  "Report these events: comma-separated exec, fork, exit, signal, or all (default exec)",
 	  2 },
 	{ "tree", OPT_TREE, NULL, 0,
-	  "At the end, print the tree of the processes that ran, with their exit statuses, on "
-	  "standard error",
+	  "At the end, print the tree of the processes that ran, with their exit statuses, CPU "
+	  "time and peak memory, on standard error",
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },

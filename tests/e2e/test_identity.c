@@ -204,3 +204,63 @@ Test(identity, cgroup_that_is_not_one)
 	cr_expect_not_null(strstr(r.err, "not a cgroup v2 directory"), "%s", r.err);
 	h_run_free(&r);
 }
+
+/* The number after key in s (a text exit line or a tree line), with its unit letter. */
+static double figure_after(const char *s, const char *key, char *unit)
+{
+	const char *p = strstr(s, key);
+	char *end;
+	double v;
+
+	cr_assert_not_null(p, "no %s in %s", key, s);
+	v = strtod(p + strlen(key), &end);
+	cr_assert_neq(end, p + strlen(key), "no number after %s in %s", key, s);
+	*unit = *end;
+	return v;
+}
+
+/* The line of s that holds needle, as a new string. */
+static const char *line_with(const char *s, const char *needle)
+{
+	const char *p = strstr(s, needle), *start, *end;
+
+	cr_assert_not_null(p, "no %s in:\n%s", needle, s);
+	for (start = p; start > s && start[-1] != '\n'; start--)
+		;
+	end = strchrnul(p, '\n');
+	return h_str("%.*s", (int)(end - start), start);
+}
+
+/*
+ * Text and --tree: the exit line and the tree's node say how much CPU and
+ * memory the process used. dd's 64 MiB buffer, read into, is its peak RSS;
+ * the shell loop's CPU is the shell's.
+ */
+Test(identity, usage_in_text_and_tree)
+{
+	const char *out = h_path("events.txt");
+	const char *script =
+		h_str("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; " BURN);
+	const char *exit_line, *node;
+	struct h_run r;
+	char unit;
+
+	H_REQUIRE();
+	run_tracer(ARGS("--events", "exit", "--tree", "-o", out, "--", "/bin/sh", "-c", script),
+		   &r);
+	exit_line = line_with(h_read_file(out, NULL), "comm=\"dd\"");
+	cr_expect_geq(figure_after(exit_line, " rss=", &unit), 64, "%s", exit_line);
+	cr_expect_eq(unit, 'M', "%s", exit_line);
+	cr_expect_not_null(strstr(exit_line, " cpu="), "%s", exit_line);
+	exit_line = line_with(h_read_file(out, NULL), "comm=\"sh\"");
+	cr_expect_gt(figure_after(exit_line, " cpu=", &unit), 0.02, "%s", exit_line);
+	cr_expect_eq(unit, 's', "%s", exit_line);
+
+	node = line_with(r.err, " dd if=/dev/zero");
+	cr_expect_geq(figure_after(node, ", rss ", &unit), 64, "%s", node);
+	cr_expect_eq(unit, 'M', "%s", node);
+	node = line_with(r.err, "/bin/sh -c");
+	cr_expect_gt(figure_after(node, ", cpu ", &unit), 0.02, "%s", node);
+	cr_expect_eq(unit, 's', "%s", node);
+	h_run_free(&r);
+}
