@@ -33,6 +33,8 @@ const char opts_doc[] =
 	"    tracer -u alice -- id\n"
 	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
 	"    tracer --compile-db compile_commands.json -- make -j8   # for clangd\n"
+	"    tracer --failed -- make -j8   # only the execs that failed\n"
+	"    tracer --all --uid alice --comm gcc   # only alice's execs of gcc\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
 	"\n"
