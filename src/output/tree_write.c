@@ -100,7 +100,7 @@ static int write_usage(FILE *out, const struct tree_proc *p)
 
 	if (!p->usage_valid)
 		return 0;
-	return fprintf(out, ", cpu %s, rss %s", usage_cpu(cpu, p->cpu_ns),
+	return fprintf(out, ", cpu %s, rss %s", usage_cpu(cpu, p->utime_ns + p->stime_ns),
 		       usage_rss(rss, p->maxrss_kib)) < 0 ?
 		       -1 :
 		       0;

@@ -231,14 +231,40 @@ static const char *line_with(const char *s, const char *needle)
 	return h_str("%.*s", (int)(end - start), start);
 }
 
+/* The args of the timeline's span ("ph":"X") of process pid. */
+static json_object *span_args(json_object *doc, int64_t pid)
+{
+	json_object *events = h_json_get(doc, "traceEvents"), *found = NULL;
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(events); i++) {
+		json_object *e = json_object_array_get_idx(events, i);
+
+		if (!strcmp(h_json_str(e, "ph"), "X") && h_json_int(e, "tid") == pid)
+			found = h_json_get(e, "args");
+	}
+	cr_assert_not_null(found, "no span of %lld", (long long)pid);
+	return found;
+}
+
+/* The pid at the start of the tree's node (its line). */
+static int64_t node_pid(const char *node)
+{
+	node += strspn(node, "|-`  ");
+	return strtoll(node, NULL, 10);
+}
+
 /*
- * Text and --tree: the exit line and the tree's node say how much CPU and
- * memory the process used. dd's 64 MiB buffer, read into, is its peak RSS;
- * the shell loop's CPU is the shell's.
+ * Text, --tree and --timeline: the exit line and the tree's node say how
+ * much CPU and memory the process used, the timeline's span all of it.
+ * dd's 64 MiB buffer, read into, is its peak RSS; the shell loop's CPU is
+ * the shell's.
  */
-Test(identity, usage_in_text_and_tree)
+Test(identity, usage_in_text_tree_and_timeline)
 {
 	const char *out = h_path("events.txt");
+	const char *timeline = h_path("timeline.json");
+	json_object *doc, *args;
 	const char *script =
 		h_str("dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; " BURN);
 	const char *exit_line, *node;
@@ -246,7 +272,8 @@ Test(identity, usage_in_text_and_tree)
 	char unit;
 
 	H_REQUIRE();
-	run_tracer(ARGS("--events", "exit", "--tree", "-o", out, "--", "/bin/sh", "-c", script),
+	run_tracer(ARGS("--events", "exit", "--tree", "--timeline", timeline, "-o", out, "--",
+			"/bin/sh", "-c", script),
 		   &r);
 	exit_line = line_with(h_read_file(out, NULL), "comm=\"dd\"");
 	cr_expect_geq(figure_after(exit_line, " rss=", &unit), 64, "%s", exit_line);
@@ -256,11 +283,23 @@ Test(identity, usage_in_text_and_tree)
 	cr_expect_gt(figure_after(exit_line, " cpu=", &unit), 0.02, "%s", exit_line);
 	cr_expect_eq(unit, 's', "%s", exit_line);
 
+	doc = json_object_from_file(timeline);
+	cr_assert_not_null(doc, "%s", h_read_file(timeline, NULL));
 	node = line_with(r.err, " dd if=/dev/zero");
 	cr_expect_geq(figure_after(node, ", rss ", &unit), 64, "%s", node);
 	cr_expect_eq(unit, 'M', "%s", node);
+	args = span_args(doc, node_pid(node));
+	cr_expect_geq(h_json_int(args, "maxrss_kib"), 64 * 1024, "%s",
+		      json_object_to_json_string(args));
+	/* dd read 64 MiB from /dev/zero and wrote them to /dev/null. */
+	cr_expect_geq(h_json_int(args, "rchar"), 64 << 20, "%s", json_object_to_json_string(args));
+	cr_expect_geq(h_json_int(args, "wchar"), 64 << 20, "%s", json_object_to_json_string(args));
 	node = line_with(r.err, "/bin/sh -c");
 	cr_expect_gt(figure_after(node, ", cpu ", &unit), 0.02, "%s", node);
 	cr_expect_eq(unit, 's', "%s", node);
+	args = span_args(doc, node_pid(node));
+	cr_expect_gt(h_json_int(args, "utime_ns") + h_json_int(args, "stime_ns"), 20000000, "%s",
+		     json_object_to_json_string(args));
+	json_object_put(doc);
 	h_run_free(&r);
 }
