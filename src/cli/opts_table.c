@@ -115,17 +115,16 @@ const struct argp_option opts_table[] = {
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
 	{ "compile-db", OPT_COMPILE_DB, "FILE", 0,
 	  "Write the compiles seen to FILE as a JSON compilation database (compile_commands.json, "
-	  "for clangd), atomically at the end; the events are then written only with -o or "
-	  "--output-fd",
+	  "for clangd), atomically at the end, merged into an existing FILE (its entries kept but "
+	  "for the same directory, file and output; those whose source is gone dropped); the "
+	  "events are then written only with -o or --output-fd",
 	  2 },
 	{ "compile-db-compiler", OPT_COMPILE_DB_COMPILER, "NAME", 0,
 	  "With --compile-db, also take programs named NAME for compiler drivers (like gcc, "
 	  "clang, cc; repeatable)",
 	  2 },
 	{ "compile-db-append", OPT_COMPILE_DB_APPEND, NULL, 0,
-	  "With --compile-db, merge into FILE's entries: one for the same directory, file and "
-	  "output is replaced",
-	  2 },
+	  "Accepted and changes nothing: --compile-db merges into FILE anyway", 2 },
 	{ "listen", OPT_LISTEN, "[ADDR:]PORT|unix:PATH", 0,
 	  "Serve the HTTP API (GET /executions, /executions/PID, /healthz, /metrics) on PORT of "
 	  "ADDR (default 127.0.0.1), or on a Unix-domain socket PATH of mode 0600 (recommended: "
