@@ -65,6 +65,17 @@ struct stop_ctx {
 	const struct tracer_stop_set *set; /* stop_dynamic: the set looked up */
 };
 
+/*
+ * The tracing process, and when it loaded this (CLOCK_MONOTONIC ns, the
+ * clock of task->start_time): what it forks from then on (--on-stop's
+ * commands) is never stopped, nor anything those run.
+ */
+const volatile __u32 stop_spare_tgid = 0;
+const volatile __u64 stop_spare_since_ns = 0;
+
+/* How far up the parents the spare check looks: on-stop commands are shallow. */
+#define STOP_SPARE_DEPTH 32
+
 /* The subjects: the exe path, then the filename, each in its half of buf. */
 #define STOP_FILENAME_BASE (TRACER_GLOB_BUF / 2)
 #define STOP_SUBJECTS 4
@@ -229,6 +240,37 @@ static __always_inline void emit_stop(struct stop_scratch *ss, struct task_struc
 }
 
 /*
+ * Whether p descends from a child the tracing process forked after it
+ * loaded this: its --on-stop shell, or what that runs. Stopped, such a
+ * process would start another --on-stop command, which would be stopped in
+ * turn (under --all, or --tty on tracer's own terminal). A COMMAND tracer
+ * runs was forked before the load: it and its descendants are stopped as
+ * asked. Walked only for an exec that matched, so it costs no other exec.
+ */
+static __always_inline bool stop_spared(struct task_struct *p)
+{
+	struct task_struct *child = p, *parent;
+	__u32 tgid;
+	int i;
+
+	if (!stop_spare_tgid)
+		return false;
+	for (i = 0; i < STOP_SPARE_DEPTH; i++) {
+		parent = BPF_CORE_READ(child, real_parent);
+		if (!parent)
+			return false;
+		tgid = BPF_CORE_READ(parent, tgid);
+		if (tgid == stop_spare_tgid)
+			return BPF_CORE_READ(child, group_leader, start_time) >=
+			       stop_spare_since_ns;
+		if (tgid <= 1)
+			return false;
+		child = parent;
+	}
+	return false;
+}
+
+/*
  * sched_process_exec: if the process is watched and its exec matches, stop
  * it and say so. p is current, with its new image.
  */
@@ -285,7 +327,7 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 	ss->nsubjects = STOP_SUBJECTS;
 
 	pat = stop_match(&c, count);
-	if (pat < 0)
+	if (pat < 0 || stop_spared(p))
 		return 0;
 	err = bpf_send_signal(SIGSTOP);
 	emit_stop(ss, p, TRACER_STOP_PATTERN(pat, generation), err, pr.flags);

@@ -455,6 +455,11 @@ struct tracer_options {
 	 * given (a script's own path), or the basename of either. At most
 	 * TRACER_STOP_PATTERNS_MAX patterns of at most TRACER_STOP_PATTERN_MAX
 	 * bytes. The library does not resume them: the caller does (SIGCONT).
+	 * Never stopped: a process the caller's process forks after
+	 * tracer_start() (a debugger it runs for a stop), and what such a
+	 * process runs, as long as it stays below it (one that daemonizes and
+	 * is reparented can be). A child forked before tracer_start() (a
+	 * command to trace) is stopped as asked.
 	 */
 	const char *const *stop_at;
 	size_t n_stop_at;

@@ -2,8 +2,11 @@
 /* The exclusions' lists, and --exclude-from's file format (see exclfrom.h). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
 
 #include "exclfrom.h"
 
@@ -89,4 +92,75 @@ int exclfrom_read(struct exclusions *x, FILE *f, size_t *line)
 	}
 	free(buf);
 	return ret;
+}
+
+/* Whether tracer may read st's file: a regular file of root's or of owner's. */
+static const char *refuse_file(const struct stat *st, uid_t owner)
+{
+	if (!S_ISREG(st->st_mode))
+		return "not a regular file";
+	if (st->st_uid != 0 && st->st_uid != owner)
+		return "belongs to another user";
+	if (st->st_size > EXCLFROM_MAX_BYTES)
+		return "larger than 1 MiB";
+	return NULL;
+}
+
+/* The whole of fd, at most EXCLFROM_MAX_BYTES, into *buf (malloc'd). */
+static const char *read_all(int fd, char **buf, size_t *len)
+{
+	ssize_t n;
+
+	*len = 0;
+	*buf = malloc(EXCLFROM_MAX_BYTES + 1);
+	if (!*buf)
+		return "out of memory";
+	/* One byte more than allowed: a file that grew since fstat() is refused too. */
+	while (*len <= EXCLFROM_MAX_BYTES) {
+		n = read(fd, *buf + *len, EXCLFROM_MAX_BYTES + 1 - *len);
+		if (n == 0)
+			return NULL;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return strerror(errno);
+		*len += (size_t)n;
+	}
+	return "larger than 1 MiB";
+}
+
+const char *exclfrom_load(struct exclusions *x, const char *path, uid_t owner, size_t *line)
+{
+	const char *why;
+	struct stat st;
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+	int fd, ret;
+
+	*line = 0;
+	/* Non-blocking: a FIFO is refused after fstat(), not waited on at the open. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return strerror(errno);
+	why = fstat(fd, &st) ? strerror(errno) : refuse_file(&st, owner);
+	if (!why)
+		why = read_all(fd, &buf, &len);
+	close(fd);
+	if (why)
+		goto out;
+	f = fmemopen(buf, len ? len : 1, "r");
+	if (!f) {
+		why = strerror(errno);
+		goto out;
+	}
+	ret = len ? exclfrom_read(x, f, line) : 0;
+	fclose(f);
+	if (ret == -ENOMEM)
+		why = "out of memory";
+	else if (ret)
+		why = "invalid entry";
+out:
+	free(buf);
+	return why;
 }

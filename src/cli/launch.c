@@ -91,6 +91,7 @@ struct launch {
 	int wstatus;
 	int exec_err; /* errno of a failed exec, 0 if none */
 	bool stop; /* a signal asked to stop after the command exited */
+	bool interrupted; /* the terminal's SIGINT or SIGQUIT, not yet taken (launch_interrupted) */
 	bool use_pty; /* the command runs on pty, relayed to tracer's terminal */
 	bool own_session; /* no terminal on 0-2, but a controlling one: the command leaves it */
 	struct ptyrelay pty;
@@ -495,6 +496,14 @@ out_free:
 	return ret;
 }
 
+bool launch_interrupted(struct launch *l)
+{
+	bool was = l->interrupted;
+
+	l->interrupted = false;
+	return was;
+}
+
 uint32_t launch_pid(const struct launch *l)
 {
 	return (uint32_t)l->pid;
@@ -525,6 +534,8 @@ static void handle_signals(struct launch *l)
 		}
 		if (sig_by_kernel[sig]) {
 			sig_by_kernel[sig] = 0;
+			if (!l->exited && (sig == SIGINT || sig == SIGQUIT))
+				l->interrupted = true;
 			if (l->exited)
 				l->stop = true;
 			else if (l->own_session)

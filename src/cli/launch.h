@@ -24,6 +24,13 @@ struct launch;
  */
 int launch_start(const struct cli_opts *opts, struct launch **out);
 
+/*
+ * Whether the terminal's SIGINT or SIGQUIT came while the command runs (the
+ * command got it too) since the last call: what tracer stopped must go on to
+ * take it, else the command's shell waits for a stopped child forever.
+ */
+bool launch_interrupted(struct launch *l);
+
 /* The child's pid, to be watched (tracer_watch_pid()) before launch_release(). */
 uint32_t launch_pid(const struct launch *l);
 

@@ -220,6 +220,12 @@ static int run(struct bus *bus, struct tracer *t, const struct cli_opts *opts,
 			 */
 			if (launch_done(launch, 0) && launch_done(launch, watched_now(t)))
 				break;
+			/* Ctrl-C: the processes stopped at exec go on now, to take it (sink_onstop.c). */
+			if (launch_interrupted(launch)) {
+				bus->ctx->interrupted = true;
+				if (bus_tick(bus))
+					break;
+			}
 		} else if (!open_ended && watched_now(t) == 0) {
 			break;
 		}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -21,6 +22,14 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int pidfd_open_(pid_t pid)
 {
 	return (int)syscall(SYS_pidfd_open, pid, 0);
@@ -31,10 +40,11 @@ static int pidfd_signal(int pidfd, int sig)
 	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
 }
 
-void onstop_init(struct onstop *s, const char *cmd, bool verbose)
+void onstop_init(struct onstop *s, const char *cmd, unsigned int max_running, bool verbose)
 {
 	memset(s, 0, sizeof(*s));
 	s->cmd = cmd;
+	s->max_running = max_running ? max_running : ONSTOP_MAX_DEFAULT;
 	s->verbose = verbose;
 }
 
@@ -126,6 +136,8 @@ static int hold(struct onstop *s, pid_t pid, uint64_t start_boottime_ns)
 	}
 	s->procs[s->n_procs].pid = pid;
 	s->procs[s->n_procs].pidfd = fd;
+	s->procs[s->n_procs].held_ns = now_ns();
+	s->procs[s->n_procs].reminded = false;
 	s->n_procs++;
 	return 0;
 }
@@ -202,6 +214,49 @@ static void run_command(struct onstop *s, pid_t pid, FILE *err)
 	s->running[s->n_running++] = child;
 }
 
+/* Grows a pid array by one slot; false when out of memory. */
+static bool pids_reserve(pid_t **v, size_t n, size_t *cap)
+{
+	pid_t *tmp;
+
+	if (n < *cap)
+		return true;
+	tmp = realloc(*v, (*cap ? 2 * *cap : 8) * sizeof(*tmp));
+	if (!tmp)
+		return false;
+	*v = tmp;
+	*cap = *cap ? 2 * *cap : 8;
+	return true;
+}
+
+/* The pidfd that holds pid, or -1 when it is not held (gone, let go). */
+static int held_pidfd(const struct onstop *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_procs; i++)
+		if (s->procs[i].pid == pid)
+			return s->procs[i].pidfd;
+	return -1;
+}
+
+/* Starts queued commands while slots are free; skips processes gone meanwhile. */
+static void run_queued(struct onstop *s, FILE *err)
+{
+	size_t next = 0;
+	pid_t pid;
+	int fd;
+
+	while (next < s->n_queue && s->n_running < s->max_running && !s->ending) {
+		pid = s->queue[next++];
+		fd = held_pidfd(s, pid);
+		if (fd >= 0 && !pidfd_signal(fd, 0))
+			run_command(s, pid, err);
+	}
+	memmove(s->queue, s->queue + next, (s->n_queue - next) * sizeof(*s->queue));
+	s->n_queue -= next;
+}
+
 void onstop_event(struct onstop *s, const struct tracer_stop_event *e, FILE *err)
 {
 	int ret;
@@ -216,11 +271,21 @@ void onstop_event(struct onstop *s, const struct tracer_stop_event *e, FILE *err
 				e->pid, strerror(-ret));
 		return;
 	}
-	if (s->cmd && !s->ending)
+	if (!s->cmd || s->ending)
+		return;
+	if (s->n_running < s->max_running && !s->n_queue) {
 		run_command(s, (pid_t)e->pid, err);
+		return;
+	}
+	if (!pids_reserve(&s->queue, s->n_queue, &s->cap_queue)) {
+		fprintf(err, "tracer: --on-stop: out of memory\n");
+		return;
+	}
+	s->queue[s->n_queue++] = (pid_t)e->pid;
+	s->queued++;
 }
 
-void onstop_reap(struct onstop *s)
+void onstop_reap(struct onstop *s, FILE *err)
 {
 	size_t i = 0;
 	int status;
@@ -232,6 +297,8 @@ void onstop_reap(struct onstop *s)
 		}
 		i++;
 	}
+	if (s->n_queue)
+		run_queued(s, err);
 }
 
 /* Whether pid is stopped ('T') and traced by nobody (TracerPid 0). */
@@ -255,11 +322,31 @@ static bool stopped_untraced(pid_t pid)
 	return stopped && !traced;
 }
 
+void onstop_remind(struct onstop *s, uint64_t now, FILE *err)
+{
+	struct onstop_proc *p;
+	size_t i;
+
+	for (i = 0; i < s->n_procs; i++) {
+		p = &s->procs[i];
+		if (p->reminded || now - p->held_ns < ONSTOP_REMIND_NS)
+			continue;
+		p->reminded = true;
+		if (!pidfd_signal(p->pidfd, 0) && stopped_untraced(p->pid))
+			fprintf(err,
+				"tracer: process %d is still stopped at its exec: gdb -p %d, or "
+				"kill -CONT %d (tracer resumes it when it ends)\n",
+				(int)p->pid, (int)p->pid, (int)p->pid);
+	}
+}
+
 size_t onstop_resume_all(struct onstop *s, FILE *err)
 {
 	size_t i, resumed = 0;
 
 	s->ending = true;
+	s->not_run += s->n_queue;
+	s->n_queue = 0;
 	for (i = 0; i < s->n_procs; i++) {
 		struct onstop_proc *p = &s->procs[i];
 
@@ -273,7 +360,7 @@ size_t onstop_resume_all(struct onstop *s, FILE *err)
 		close(p->pidfd);
 	}
 	s->n_procs = 0;
-	onstop_reap(s);
+	onstop_reap(s, err);
 	return resumed;
 }
 
@@ -285,5 +372,6 @@ void onstop_free(struct onstop *s)
 		close(s->procs[i].pidfd);
 	free(s->procs);
 	free(s->running);
+	free(s->queue);
 	memset(s, 0, sizeof(*s));
 }

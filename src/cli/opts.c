@@ -15,12 +15,15 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <tracer/tracer.h>
 
 #include "evlist.h"
 #include "listen.h"
+#include "onstop.h"
 #include "opts_int.h"
+#include "outfile.h"
 #include "parse.h"
 
 static uint64_t round_up_pow2(uint64_t v)
@@ -94,6 +97,8 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(ctx, "--quiet needs --listen", NULL, "");
 	if (opts->on_stop && !opts->lib.n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
+	if (opts->on_stop_max && !opts->on_stop)
+		return usage_error(ctx, "--on-stop-max needs --on-stop", NULL, "");
 	if (opts->listen_token_file && !opts->listen)
 		return usage_error(ctx, "--listen-token-file needs --listen", NULL, "");
 	if (opts->listen_group_set && !opts->listen_unix)
@@ -102,6 +107,11 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(ctx, "--no-redact needs --env", NULL, "");
 	if (opts->output && opts->output_fd)
 		return usage_error(ctx, "--output and --output-fd: give one of them", NULL, "");
+	/* -o - is standard output, as --output-fd 1: never a file named "-". */
+	if (opts->output && !strcmp(opts->output, "-")) {
+		ctx->opts->output = NULL;
+		ctx->opts->output_fd = STDOUT_FILENO;
+	}
 	if (!opts->compile_db && (opts->n_compile_db_compilers || opts->compile_db_append))
 		return usage_error(ctx,
 				   opts->compile_db_append ?
@@ -171,22 +181,25 @@ static error_t add_exclusion(struct parse_ctx *ctx, int key, const char *arg)
 
 static error_t read_exclusions(struct parse_ctx *ctx, const char *path)
 {
-	char where[64];
+	struct outfile_owner owner = { 0 };
+	char where[96], err[8];
+	const char *why;
 	size_t line;
-	FILE *f;
-	int ret;
 
-	f = fopen(path, "re");
-	if (!f)
-		return usage_error(ctx, "cannot read --exclude-from ", path, "");
-	ret = exclfrom_read(&ctx->opts->exclude, f, &line);
-	fclose(f);
-	if (!ret)
+	/* Whom the file may belong to besides root: the sudo user's, as output files. */
+	if (outfile_owner_from_env(&owner, err, sizeof(err)))
+		owner.uid = 0;
+	why = exclfrom_load(&ctx->opts->exclude, path, owner.uid, &line);
+	if (!why)
 		return 0;
-	if (ret == -ENOMEM)
+	if (!strcmp(why, "out of memory"))
 		return usage_error(ctx, "out of memory", NULL, "");
-	snprintf(where, sizeof(where), ", line %zu: invalid entry", line);
-	return usage_error(ctx, "invalid --exclude-from ", path, line ? where : "");
+	if (line) {
+		snprintf(where, sizeof(where), ", line %zu: %s", line, why);
+		return usage_error(ctx, "invalid --exclude-from ", path, where);
+	}
+	snprintf(where, sizeof(where), ": %s", why);
+	return usage_error(ctx, "cannot read --exclude-from ", path, where);
 }
 
 static error_t parse_limit(struct parse_ctx *ctx, const char *arg, bool size, uint64_t min,
@@ -436,6 +449,16 @@ static error_t parse_stop_opt(struct parse_ctx *ctx, int key, char *arg)
 			return usage_error(ctx, "invalid --on-stop ", arg, " (a shell command)");
 		opts->on_stop = arg;
 		return 0;
+	case OPT_ON_STOP_MAX: {
+		uint64_t v = 0;
+		error_t err = parse_limit(ctx, arg, false, 1, ONSTOP_MAX_LIMIT,
+					  "invalid --on-stop-max ",
+					  " (1-" STR(ONSTOP_MAX_LIMIT) ")", &v);
+
+		if (!err)
+			opts->on_stop_max = (unsigned int)v;
+		return err;
+	}
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

@@ -78,6 +78,7 @@ struct cli_opts {
 	bool tree; /* print the process tree at the end */
 	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
 	const char *on_stop; /* --on-stop: shell command run for each stop; NULL: none */
+	unsigned int on_stop_max; /* --on-stop-max: at most this many at once (0: the default) */
 	/* Compilation database (see cdbfile.h) */
 	const char *compile_db; /* --compile-db FILE; NULL: none */
 	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */

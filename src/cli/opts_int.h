@@ -56,6 +56,7 @@ enum {
 enum {
 	OPT_STOP_AT = 0x400,
 	OPT_ON_STOP,
+	OPT_ON_STOP_MAX,
 };
 
 /* Keys of the compilation database's options (issue 15). */

@@ -171,6 +171,10 @@ const struct argp_option opts_table[] = {
 	  "Run CMD with /bin/sh -c for each stop, {pid} replaced by the stopped pid (as root, "
 	  "with tracer's standard input, output and error), e.g. --on-stop 'gdb -p {pid}'",
 	  5 },
+	{ "on-stop-max", OPT_ON_STOP_MAX, "N", 0,
+	  "Run at most N --on-stop commands at once (default 8, 1-1024); the others wait their "
+	  "turn, counted at the end. tracer's own --on-stop commands are never stopped",
+	  5 },
 	{ NULL, 0, NULL, 0, "What is reported (filters):", 6 },
 	{ "cgroup", OPT_CGROUP, "PATH", 0,
 	  "Report only the processes in the cgroup v2 directory PATH or below it (under a mounted "

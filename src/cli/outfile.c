@@ -169,6 +169,35 @@ static int check_std_stream(int fd, const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Whether a file can be created beside name: a probe is created and removed
+ * at once. Permissions alone do not tell (root may write anywhere, yet
+ * nothing can be created in /proc or on a read-only mount), and the check
+ * must fail before anything is loaded, not at the first write.
+ */
+static int probe_create(int dir_fd, const char *name, const char *path, char *err, size_t errlen)
+{
+	char probe[64];
+	uint32_t rnd;
+	int fd, i;
+
+	for (i = 0; i < 16; i++) {
+		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
+			rnd = (uint32_t)rand();
+		snprintf(probe, sizeof(probe), ".tracer-probe.%.16s.%08x", name, rnd);
+		fd = openat(dir_fd, probe,
+			    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+		if (fd >= 0) {
+			unlinkat(dir_fd, probe, 0);
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	return fail_errno(-errno, err, errlen, path, "cannot create it");
+}
+
 int outfile_check(const char *path, const struct outfile_owner *owner, unsigned int flags,
 		  char *err, size_t errlen)
 {
@@ -181,12 +210,15 @@ int outfile_check(const char *path, const struct outfile_owner *owner, unsigned 
 	dir_fd = open_dir(path, &name, err, errlen);
 	if (dir_fd < 0)
 		return dir_fd;
-	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		ret = check_stat(&st, owner, flags, path, err, errlen);
-	else if (errno != ENOENT)
+		/* Without OUTFILE_ALLOW_SPECIAL, a file is replaced by one made beside it. */
+		if (!ret && !(flags & OUTFILE_ALLOW_SPECIAL) && S_ISREG(st.st_mode))
+			ret = probe_create(dir_fd, name, path, err, errlen);
+	} else if (errno != ENOENT)
 		ret = fail_errno(-errno, err, errlen, path, "cannot look it up");
-	else if (faccessat(dir_fd, ".", W_OK | X_OK, AT_EACCESS))
-		ret = fail_errno(-errno, err, errlen, path, "cannot create it");
+	else
+		ret = probe_create(dir_fd, name, path, err, errlen);
 	close(dir_fd);
 	return ret;
 }
@@ -339,6 +371,18 @@ out:
 	close(fd_a);
 	close(fd_b);
 	return ret;
+}
+
+int outfile_same_fd(const char *path, int fd)
+{
+	struct stat st_path, st_fd;
+
+	if (fstat(fd, &st_fd))
+		return -errno;
+	/* Only a regular file is overwritten: a shared terminal or pipe is no loss. */
+	if (!S_ISREG(st_fd.st_mode) || stat(path, &st_path))
+		return 0;
+	return st_path.st_dev == st_fd.st_dev && st_path.st_ino == st_fd.st_ino;
 }
 
 static void free_tmp(struct outfile_tmp *tmp)

@@ -17,7 +17,9 @@
  *   /dev/stdout and /dev/stderr (symbolic links to /proc/self/fd) mean
  *   tracer's own descriptors 1 and 2, given by the invoker: with
  *   OUTFILE_ALLOW_SPECIAL they are duplicated, never opened by name.
- * - Nothing is created or truncated by outfile_check(); outfile_open()
+ * - Nothing is truncated by outfile_check(), and nothing is left created:
+ *   a name that does not exist yet is checked by creating (and removing at
+ *   once) a file beside it, before anything is loaded; outfile_open()
  *   truncates a file only after it has passed the checks on the descriptor
  *   itself, and resets its mode to 0600 first.
  * - A new file is created with O_EXCL (never through a link) as 0600 and
@@ -84,6 +86,13 @@ int outfile_open(const char *path, const struct outfile_owner *owner, unsigned i
  * opened. Returns 1, 0, or a negative errno when a directory cannot be opened.
  */
 int outfile_same(const char *a, const char *b);
+
+/*
+ * Whether path names the regular file that descriptor fd is open on
+ * (--output-fd N with 3>>FILE and --compile-db FILE). Returns 1, 0, or a
+ * negative errno when fd is not open.
+ */
+int outfile_same_fd(const char *path, int fd);
 
 /*
  * A file written whole and then put in place atomically: a temporary file in

@@ -49,6 +49,8 @@ struct sink_ctx {
 	uint64_t start_ns; /* CLOCK_MONOTONIC at start: events' ts count from it */
 	struct tracer *t; /* the library's handle (its counters), from bus_open() on */
 	bool ending; /* tracing has stopped: what comes now is the last drain */
+	/* Ctrl-C (or Ctrl-\) on the terminal while a COMMAND runs: nothing may stay stopped */
+	bool interrupted;
 	/* The events written (counted even with --quiet): the summary line, the exit status */
 	uint64_t events_written;
 	bool write_failed; /* the output failed: said at once, the run ends */
@@ -115,7 +117,8 @@ struct bus {
 };
 
 /* The sinks (sink_*.c), and the sinks of a run, in order (sinks.c). */
-extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink;
+extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink,
+	limits_sink;
 extern const struct sink_ops *const sink_table[];
 extern const size_t sink_table_len;
 

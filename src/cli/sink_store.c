@@ -29,7 +29,18 @@ struct store_sink {
 	char *token; /* --listen-token-file's, until the service has its copy */
 	struct unixlisten unix_listen; /* --listen unix:PATH */
 	int tcp_fd; /* --listen [ADDR:]PORT, until the service takes it; -1: none */
+	double start_unix_s; /* the wall clock when ts was 0 (/metrics) */
 };
+
+/* The wall clock at ctx->start_ns: now, less the monotonic time since. */
+static double start_wall_clock(const struct sink_ctx *ctx)
+{
+	struct timespec wall;
+	uint64_t since = sink_now_ns() - ctx->start_ns;
+
+	clock_gettime(CLOCK_REALTIME, &wall);
+	return (double)wall.tv_sec + (double)wall.tv_nsec / 1e9 - (double)since / 1e9;
+}
 
 static void store_sink_close(void *state)
 {
@@ -74,6 +85,7 @@ static int store_sink_open(struct sink_ctx *ctx, void **state)
 		return SINK_FAILED;
 	s->ctx = ctx;
 	s->tcp_fd = -1;
+	s->start_unix_s = start_wall_clock(ctx);
 	s->unix_listen.fd = -1;
 	err[0] = '\0';
 	if ((opts->listen_token_file &&
@@ -95,6 +107,8 @@ err_close:
 	store_sink_close(s);
 	return SINK_FAILED;
 }
+
+static int store_sink_tick(void *state);
 
 /* The HTTP threads: libmicrohttpd closes the descriptor it is given. */
 static int store_sink_start(void *state)
@@ -121,6 +135,8 @@ static int store_sink_start(void *state)
 	}
 	free(s->token);
 	s->token = NULL;
+	/* /metrics has the start time from the first request on. */
+	store_sink_tick(s);
 	return 0;
 }
 
@@ -149,6 +165,7 @@ static int store_sink_tick(void *state)
 	ss.watched_now = st.watched_now;
 	ss.watched_total = st.watched_total;
 	ss.proc_capacity = st.proc_capacity;
+	ss.start_unix_s = s->start_unix_s;
 	service_set_stats(s->svc, &ss);
 	return 0;
 }

@@ -34,9 +34,19 @@ struct writer_sink {
 	struct envdiff *env; /* text with --env: the environments the changes are shown against */
 };
 
+/* Whether the file option names is the one --output-fd fd is open on (3>>F --compile-db F). */
+static bool names_output_fd(const char *path, int fd, const char *option)
+{
+	if (!path || outfile_same_fd(path, fd) <= 0)
+		return false;
+	fprintf(stderr, "tracer: --output-fd %d and %s name the same file\n", fd, option);
+	return true;
+}
+
 /*
  * --output-fd N: a descriptor the caller opened for writing. tracer takes it
- * over (close-on-exec, N closed), so that a COMMAND cannot write to it.
+ * over (close-on-exec, N closed), so that a COMMAND cannot write to it;
+ * except 1 and 2: the COMMAND keeps its standard output and error.
  */
 static int take_output_fd(struct writer_sink *s, int fd)
 {
@@ -50,12 +60,16 @@ static int take_output_fd(struct writer_sink *s, int fd)
 		fprintf(stderr, "tracer: --output-fd %d: not open for writing\n", fd);
 		return SINK_FAILED;
 	}
+	if (names_output_fd(s->ctx->opts->timeline, fd, "--timeline") ||
+	    names_output_fd(s->ctx->opts->compile_db, fd, "--compile-db"))
+		return SINK_USAGE;
 	s->output_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (s->output_fd < 0) {
 		fprintf(stderr, "tracer: --output-fd %d: %s\n", fd, strerror(errno));
 		return SINK_FAILED;
 	}
-	close(fd);
+	if (fd > STDERR_FILENO)
+		close(fd);
 	return 0;
 }
 

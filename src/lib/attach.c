@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <bpf/bpf.h>
@@ -140,9 +141,15 @@ static uint64_t ringbuf_size(const struct tracer_options *o)
 static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
 	struct tracer_glob g;
+	struct timespec now;
 	size_t i;
 
 	skel->rodata->stop_count = 0;
+	/* What this process forks from now on (--on-stop's commands) is never stopped. */
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	skel->rodata->stop_spare_tgid = (uint32_t)getpid();
+	skel->rodata->stop_spare_since_ns =
+		(uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
 	skel->rodata->stop_dynamic = cfg->opts.stop_at_dynamic;
 	if (cfg->opts.stop_at_dynamic)
 		return;

@@ -98,6 +98,79 @@ static int parse_count(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+/*
+ * since: seconds as "ts" is written, digits with at most 9 after the point
+ * (no sign, exponent, hex, "inf"), into whole microseconds, exactly: no
+ * rounding through a double may move it across a ts. Digits past the 6th
+ * only make it larger within its microsecond ("ts > since" is unchanged).
+ */
+static int parse_since(const char *s, int64_t *us)
+{
+	uint64_t sec = 0, frac = 0;
+	int digits = 0, i;
+
+	if (!s || *s < '0' || *s > '9')
+		return -EINVAL;
+	for (i = 0; *s >= '0' && *s <= '9'; s++, i++) {
+		if (i >= 10)
+			return -EINVAL;
+		sec = sec * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s == '.') {
+		s++;
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		for (; *s >= '0' && *s <= '9'; s++, digits++) {
+			if (digits >= 9)
+				return -EINVAL;
+			if (digits < 6)
+				frac = frac * 10 + (uint64_t)(*s - '0');
+		}
+	}
+	if (*s)
+		return -EINVAL;
+	for (i = digits < 6 ? digits : 6; i < 6; i++)
+		frac *= 10;
+	*us = (int64_t)(sec * 1000000 + frac);
+	return 0;
+}
+
+/* The query's parameters against the ones a path takes (NULL-terminated). */
+struct arg_check {
+	const char *const *allowed;
+	unsigned int seen; /* a bit per allowed name */
+	const char *why; /* the first problem; NULL: none */
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+				 const char *value)
+{
+	struct arg_check *c = cls;
+	size_t i;
+
+	(void)kind;
+	for (i = 0; c->allowed[i] && strcmp(c->allowed[i], key); i++)
+		;
+	if (!c->allowed[i])
+		c->why = "unknown query parameter";
+	else if (!value)
+		c->why = "a query parameter without a value";
+	else if (c->seen & (1u << i))
+		c->why = "a query parameter given twice";
+	else
+		c->seen |= 1u << i;
+	return c->why ? MHD_NO : MHD_YES;
+}
+
+/* NULL when the request's query holds only names of allowed, each once with a value. */
+static const char *check_args(struct MHD_Connection *conn, const char *const *allowed)
+{
+	struct arg_check c = { .allowed = allowed };
+
+	mhd.get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_arg, &c);
+	return c.why;
+}
+
 static ssize_t read_cursor(void *cls, uint64_t pos, char *buf, size_t max)
 {
 	ssize_t n = store_cursor_read(cls, buf, max);
@@ -140,13 +213,16 @@ static enum MHD_Result reply_query(struct service *svc, struct MHD_Connection *c
 
 static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection *conn)
 {
+	static const char *const params[] = { "limit", "since", NULL };
 	const char *limit = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "limit");
 	const char *since = mhd.lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, "since");
-	struct store_query q = { .limit = DEFAULT_LIMIT, .since = -1.0 };
+	struct store_query q = { .limit = DEFAULT_LIMIT, .since_us = -1 };
+	const char *why = check_args(conn, params);
 	struct store_stats st;
 	uint64_t v;
-	char *end;
 
+	if (why)
+		return reply_error(conn, MHD_HTTP_BAD_REQUEST, why);
 	store_get_stats(svc->store, &st);
 	if (q.limit > st.capacity)
 		q.limit = st.capacity;
@@ -156,21 +232,22 @@ static enum MHD_Result get_executions(struct service *svc, struct MHD_Connection
 					   "limit must be a number from 1 to the store's capacity");
 		q.limit = v;
 	}
-	if (since) {
-		errno = 0;
-		q.since = strtod(since, &end);
-		if (!*since || *end || errno || !isfinite(q.since) || q.since < 0)
-			return reply_error(conn, MHD_HTTP_BAD_REQUEST,
-					   "since must be a number of seconds since the start");
-	}
+	if (since && parse_since(since, &q.since_us))
+		return reply_error(
+			conn, MHD_HTTP_BAD_REQUEST,
+			"since must be a number of seconds since the start, as ts is written");
 	return reply_query(svc, conn, &q);
 }
 
 static enum MHD_Result get_pid(struct service *svc, struct MHD_Connection *conn, const char *pid)
 {
-	struct store_query q = { .limit = SIZE_MAX, .since = -1.0 };
+	static const char *const params[] = { NULL };
+	struct store_query q = { .limit = SIZE_MAX, .since_us = -1 };
+	const char *why = check_args(conn, params);
 	uint64_t v;
 
+	if (why)
+		return reply_error(conn, MHD_HTTP_BAD_REQUEST, why);
 	if (parse_count(pid, TRACER_PID_MAX, &v))
 		return reply_error(conn, MHD_HTTP_BAD_REQUEST, "the pid must be a number");
 	q.pid = (uint32_t)v;
@@ -229,12 +306,16 @@ static enum MHD_Result get_metrics(struct service *svc, struct MHD_Connection *c
 		     "tracer_store_dropped_total %llu\n"
 		     "# HELP tracer_http_requests_total HTTP requests answered.\n"
 		     "# TYPE tracer_http_requests_total counter\n"
-		     "tracer_http_requests_total %llu\n",
+		     "tracer_http_requests_total %llu\n"
+		     "# HELP tracer_start_time_seconds When ts was 0: the run's start, in seconds "
+		     "since the Unix epoch.\n"
+		     "# TYPE tracer_start_time_seconds gauge\n"
+		     "tracer_start_time_seconds %.6f\n",
 		     (unsigned long long)st.events, (unsigned long long)st.lost,
 		     (unsigned long long)st.excluded, (unsigned long long)st.watched_now,
 		     (unsigned long long)st.watched_total, (unsigned long long)st.proc_capacity,
 		     ss.entries, ss.capacity, ss.bytes, ss.budget, (unsigned long long)ss.dropped,
-		     (unsigned long long)requests);
+		     (unsigned long long)requests, st.start_unix_s);
 	if (n < 0)
 		return reply_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
 	return reply(conn, MHD_HTTP_OK, "text/plain; version=0.0.4", body, (size_t)n, true);
@@ -286,8 +367,14 @@ static enum MHD_Result route(struct service *svc, struct MHD_Connection *conn, c
 		return get_executions(svc, conn);
 	if (!strcmp(url, "/healthz"))
 		return reply(conn, MHD_HTTP_OK, "application/json", ok, sizeof(ok) - 1, false);
-	if (!strcmp(url, "/metrics"))
+	if (!strcmp(url, "/metrics")) {
+		static const char *const none[] = { NULL };
+		const char *why = check_args(conn, none);
+
+		if (why)
+			return reply_error(conn, MHD_HTTP_BAD_REQUEST, why);
 		return get_metrics(svc, conn);
+	}
 	return get_pid(svc, conn, url + sizeof(prefix) - 1);
 }
 
@@ -315,6 +402,41 @@ static void free_service(struct service *svc)
 	pthread_mutex_destroy(&svc->lock);
 	free(svc->token);
 	free(svc);
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/*
+ * Percent-decoding of the path and of query values, as libmicrohttpd's own,
+ * but %00 is left as it is: decoded, the NUL would end the string there and
+ * hide the rest ("/executions/1%00x" would be read as "/executions/1").
+ * Left encoded, it is what no path or value accepts: 400 or 404.
+ */
+static size_t unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	char *w = s;
+	const char *r = s;
+	int hi, lo;
+
+	(void)cls;
+	(void)conn;
+	while (*r) {
+		if (r[0] == '%' && (hi = hex_value(r[1])) >= 0 && (lo = hex_value(r[2])) >= 0 &&
+		    (hi || lo)) {
+			*w++ = (char)(hi * 16 + lo);
+			r += 3;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 /* Serves on listen_fd, a listening socket. */
@@ -348,7 +470,7 @@ static struct service *start(struct store *store, int listen_fd, const char *tok
 		(unsigned int)CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 		(size_t)CONNECTION_MEMORY, MHD_OPTION_NOTIFY_CONNECTION, conn_deadlines_notify,
 		svc->deadlines, MHD_OPTION_NOTIFY_COMPLETED, conn_deadlines_completed,
-		svc->deadlines, MHD_OPTION_END);
+		svc->deadlines, MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
 	if (!svc->daemon) {
 		conn_deadlines_stop(svc->deadlines);
 		free_service(svc);

@@ -22,6 +22,7 @@ struct service_stats {
 	uint64_t watched_now;
 	uint64_t watched_total;
 	uint64_t proc_capacity;
+	double start_unix_s; /* when ts was 0, in seconds since the Unix epoch */
 };
 
 /*

@@ -41,6 +41,7 @@ struct store {
 	size_t head; /* the oldest entry's slot */
 	size_t count;
 	uint64_t next_seq; /* the number the next entry gets */
+	uint64_t last_ts_us; /* the last entry's key (store_query); the adding thread's */
 	size_t bytes;
 	uint64_t dropped;
 	void (*step_hook)(void *arg);
@@ -67,6 +68,8 @@ struct store_cursor {
 	struct store *s;
 	struct store_query q;
 	uint64_t next; /* the next entry to look at; 0: none */
+	bool forward; /* oldest first (since), up to end (excluded) */
+	uint64_t end; /* next_seq when the cursor was made */
 	uint64_t cur; /* the entry being written; 0: none */
 	bool begun; /* its comma (or first bytes) is written */
 	/* A window on cur's JSON, written already: [off - len, off) of it, pos of it sent */
@@ -201,6 +204,12 @@ int store_add(struct store *s, double ts, const struct tracer_event *ev)
 		entry_free(e);
 		return -ENOMEM;
 	}
+	/* Keys unique and increasing in the order added (store_query). */
+	if (e->ts_us <= s->last_ts_us) {
+		e->ts_us = s->last_ts_us + 1;
+		e->ts = (double)e->ts_us / 1e6;
+	}
+	s->last_ts_us = e->ts_us;
 
 	pthread_mutex_lock(&s->lock);
 	while (s->count && (s->count >= s->capacity || s->bytes + e->cost > s->budget))
@@ -233,7 +242,26 @@ int store_add(struct store *s, double ts, const struct tracer_event *ev)
 
 static bool matches(const struct store_entry *e, const struct store_query *q)
 {
-	return (double)e->ts_us / 1e6 > q->since && (!q->pid || e->pid == q->pid);
+	return (q->since_us < 0 || e->ts_us > (uint64_t)q->since_us) &&
+	       (!q->pid || e->pid == q->pid);
+}
+
+/*
+ * The first entry with a key above since_us, or next_seq when there is none:
+ * keys increase with seq, so a binary search. Under the lock.
+ */
+static uint64_t first_after(const struct store *s, uint64_t since_us)
+{
+	uint64_t lo = s->next_seq - s->count, hi = s->next_seq, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (lookup(s, mid)->ts_us > since_us)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
 }
 
 struct store_cursor *store_cursor_new(struct store *s, const struct store_query *q)
@@ -244,10 +272,30 @@ struct store_cursor *store_cursor_new(struct store *s, const struct store_query 
 		return NULL;
 	c->s = s;
 	c->q = *q;
+	c->forward = q->since_us >= 0;
 	pthread_mutex_lock(&s->lock);
-	c->next = s->next_seq - 1;
+	c->end = s->next_seq;
+	c->next = c->forward ? first_after(s, (uint64_t)q->since_us) : s->next_seq - 1;
 	pthread_mutex_unlock(&s->lock);
 	return c;
+}
+
+/*
+ * The entry the scan is at, or NULL at its end. Forward, entries evicted
+ * before the scan reached them are stepped over (the oldest present is next).
+ */
+static struct store_entry *scan_at(struct store_cursor *c)
+{
+	const struct store *s = c->s;
+	uint64_t oldest = s->next_seq - s->count;
+
+	if (!c->q.limit)
+		return NULL;
+	if (!c->forward)
+		return lookup(s, c->next);
+	if (c->next < oldest)
+		c->next = oldest;
+	return c->next < c->end ? lookup(s, c->next) : NULL;
 }
 
 /* Entry seq held for writing outside the lock (unpin() lets go), or NULL when it is gone. */
@@ -346,24 +394,26 @@ static enum step_end scan_step(struct store_cursor *c)
 	enum step_end end = STEP_MORE;
 	struct store_entry *e;
 	size_t looked;
+	uint64_t seq;
 
 	pthread_mutex_lock(&s->lock);
 	for (looked = 0; looked < STORE_STEP; looked++) {
-		/* Older entries than one evicted are gone too: the end. */
-		e = c->q.limit ? lookup(s, c->next) : NULL;
+		/* Backward, older entries than one evicted are gone too: the end. */
+		e = scan_at(c);
 		if (!e) {
 			end = STEP_DONE;
 			break;
 		}
+		seq = c->next;
+		c->next = c->forward ? seq + 1 : seq - 1;
 		if (matches(e, &c->q)) {
-			c->cur = c->next--;
+			c->cur = seq;
 			c->off = c->len = c->pos = 0;
 			c->begun = false;
 			c->q.limit--;
 			end = STEP_FOUND;
 			break;
 		}
-		c->next--;
 	}
 	pthread_mutex_unlock(&s->lock);
 	return end;
@@ -410,8 +460,13 @@ static int write_current(struct store_cursor *c, char *buf, size_t size, size_t 
 		if (ret < 0)
 			return ret;
 		if (ret) {
-			/* Gone before it was begun: so are the older ones (the end). */
-			c->cur = c->next = 0;
+			/*
+			 * Gone before it was begun: so are the older ones (the
+			 * end); forward, the scan goes on with the oldest left.
+			 */
+			c->cur = 0;
+			if (!c->forward)
+				c->next = 0;
 			return 0;
 		}
 	}

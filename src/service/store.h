@@ -42,23 +42,37 @@ void store_free(struct store *s);
 
 /*
  * Adds a copy of the exec event ev, ts seconds after tracer's start (its
- * "ts" in JSON); the oldest entries go while the store is over its capacity
- * or budget. Called from one thread only. Returns 0, -E2BIG (larger than the
+ * "ts" in JSON, made unique: see store_query); the oldest entries go while
+ * the store is over its capacity or budget. Called from one thread only. Returns 0, -E2BIG (larger than the
  * budget: dropped), -EINVAL (not an exec) or -ENOMEM.
  */
 int store_add(struct store *s, double ts, const struct tracer_event *ev);
 
+/*
+ * The key of an entry is its "ts" as written (%.6f), in microseconds, made
+ * unique and increasing in the order the entries were added: an event whose
+ * ts is not after the previous entry's is given the previous one's plus
+ * 1 µs (events reach tracer in the kernel's order, whose timestamps, taken
+ * on different CPUs, can tie or run a little backwards). So "ts > T" is
+ * exactly "added after the entry written with ts T", and a reader that
+ * passes the largest ts it has seen as the next since reads each entry
+ * once, none skipped, none twice.
+ */
 struct store_query {
-	size_t limit; /* at most this many, newest first */
-	double since; /* only ts > since, ts as written (%.6f); a negative value for all */
+	size_t limit; /* at most this many */
+	/*
+	 * -1: the newest first. Else only ts > since_us (µs), the oldest of
+	 * them first: a page forward from since.
+	 */
+	int64_t since_us;
 	uint32_t pid; /* only this process; 0 for any */
 };
 
 /*
- * A reader of the entries that match q, as a JSON array, newest first, among
- * those in the store when the cursor is made: entries added later are not
- * part of it, entries evicted before the cursor reaches them are left out.
- * NULL: out of memory.
+ * A reader of the entries that match q, as a JSON array (newest first, or
+ * oldest first with since_us), among those in the store when the cursor is
+ * made: entries added later are not part of it, entries evicted before the
+ * cursor reaches them are left out. NULL: out of memory.
  */
 struct store_cursor *store_cursor_new(struct store *s, const struct store_query *q);
 

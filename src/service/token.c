@@ -18,7 +18,12 @@ static int fail(int ret, char *err, size_t errlen, const char *path, const char 
 	return ret;
 }
 
-/* The file as it was opened: whose, what kind, who else may touch it. */
+/*
+ * The file as it was opened, under the rules of output files (outfile.h):
+ * never through a symbolic link, one link only, the user's own (root's when
+ * tracer runs as root without sudo), no access for others. Checked before a
+ * byte is read: a file that fails says nothing about what it holds.
+ */
 static int check_file(int fd, const char *path, uid_t owner, char *err, size_t errlen)
 {
 	char why[160];
@@ -28,11 +33,16 @@ static int check_file(int fd, const char *path, uid_t owner, char *err, size_t e
 		return fail(-errno, err, errlen, path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return fail(-EINVAL, err, errlen, path, "not a regular file");
-	if (st.st_uid != 0 && st.st_uid != owner) {
+	if (st.st_uid != owner) {
 		snprintf(why, sizeof(why),
-			 "belongs to uid %u, who could change the token; refusing it",
-			 (unsigned int)st.st_uid);
+			 "belongs to uid %u, not to uid %u who runs tracer; refusing it",
+			 (unsigned int)st.st_uid, (unsigned int)owner);
 		return fail(-EPERM, err, errlen, path, why);
+	}
+	if (st.st_nlink > 1) {
+		snprintf(why, sizeof(why), "has %lu hard links; refusing a shared file",
+			 (unsigned long)st.st_nlink);
+		return fail(-EMLINK, err, errlen, path, why);
 	}
 	if (st.st_mode & 077) {
 		snprintf(why, sizeof(why),
@@ -43,6 +53,13 @@ static int check_file(int fd, const char *path, uid_t owner, char *err, size_t e
 	return 0;
 }
 
+/* One message for any content that is not a token: which rule failed is not said. */
+static int not_a_token(char *err, size_t errlen, const char *path)
+{
+	return fail(-EINVAL, err, errlen, path,
+		    "not a token: one line of 16 to 4096 visible ASCII characters, without spaces");
+}
+
 int token_load(const char *path, uid_t owner, char **token, char *err, size_t errlen)
 {
 	char buf[TOKEN_MAX_LEN + 3];
@@ -51,7 +68,10 @@ int token_load(const char *path, uid_t owner, char **token, char *err, size_t er
 	int fd, ret;
 
 	*token = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0 && errno == ELOOP)
+		return fail(-ELOOP, err, errlen, path,
+			    "is a symbolic link; the token is never read through one");
 	if (fd < 0)
 		return fail(-errno, err, errlen, path, strerror(errno));
 	ret = check_file(fd, path, owner, err, errlen);
@@ -69,12 +89,10 @@ int token_load(const char *path, uid_t owner, char **token, char *err, size_t er
 	if (len && buf[len - 1] == '\r')
 		len--;
 	if (len < TOKEN_MIN_LEN || len > TOKEN_MAX_LEN)
-		return fail(-EINVAL, err, errlen, path,
-			    "the token must be one line of 16 to 4096 characters");
+		return not_a_token(err, errlen, path);
 	for (i = 0; i < len; i++)
 		if (buf[i] < 0x21 || buf[i] > 0x7e)
-			return fail(-EINVAL, err, errlen, path,
-				    "the token must be visible ASCII characters, without spaces");
+			return not_a_token(err, errlen, path);
 	*token = strndup(buf, len);
 	if (!*token)
 		return fail(-ENOMEM, err, errlen, path, "out of memory");

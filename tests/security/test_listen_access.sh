@@ -128,7 +128,7 @@ refused "belongs to uid $(id -u "$OUTSIDER")" --listen "127.0.0.1:$PORT" \
 chown 0 "$TMP/token"
 printf 'short\n' >"$TMP/short"
 chmod 600 "$TMP/short"
-refused '16 to 4096 characters' --listen "127.0.0.1:$PORT" --listen-token-file "$TMP/short"
+refused 'not a token: one line of 16 to 4096 visible ASCII characters' --listen "127.0.0.1:$PORT" --listen-token-file "$TMP/short"
 refused 'No such file' --listen "127.0.0.1:$PORT" --listen-token-file "$TMP/none"
 
 # 2. A socket for a group: its member is served, the outsider is not.

@@ -122,6 +122,59 @@ run_tracer -o "$TMP/same" --timeline "$TMP/same" -- /bin/true
 [[ $rc -eq 2 ]] || fail "-o X --timeline X: exit $rc, want 2"
 [[ -e "$TMP/same" ]] && fail "-o X --timeline X: X was created"
 
+# 8. Issue 23.9: every output path is checked before anything is loaded: a
+#    name that cannot be created (/proc/x) fails with no bpf() call made.
+for opt in -o --timeline --compile-db; do
+	if command -v strace >/dev/null; then
+		timeout 30 strace -f -qq -e trace=bpf -o "$TMP/strace" "$TRACER_BIN" "$opt" /proc/x \
+			-- /bin/true >"$TMP/out" 2>"$TMP/err"
+		rc=$?
+		grep -q 'BPF_PROG_LOAD' "$TMP/strace" &&
+			fail "$opt /proc/x: $(grep -c BPF_PROG_LOAD "$TMP/strace") programs loaded before the error"
+	else
+		run_tracer "$opt" /proc/x -- /bin/true
+	fi
+	[[ $rc -eq 1 ]] || fail "$opt /proc/x: exit $rc, want 1"
+	grep -q '/proc/x: cannot create it' "$TMP/err" || fail "$opt /proc/x: no clear message"
+done
+
+# 9. The same-file check covers descriptors: --output-fd 3 with 3>>F and
+#    --compile-db F (or --timeline F) is a usage error, F left as it was.
+printf '[{"directory":"/","file":"a.c","arguments":["cc","-c","a.c"]}]\n' >"$TMP/cdb.json"
+chmod 600 "$TMP/cdb.json"
+cp "$TMP/cdb.json" "$TMP/cdb.orig"
+for opt in --compile-db --timeline; do
+	timeout 30 "$TRACER_BIN" --output-fd 3 "$opt" "$TMP/cdb.json" -- /bin/true \
+		3>>"$TMP/cdb.json" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	[[ $rc -eq 2 ]] || fail "--output-fd 3 $opt F with 3>>F: exit $rc, want 2"
+	grep -q "name the same file" "$TMP/err" || fail "--output-fd 3 $opt F: no clear message"
+	cmp -s "$TMP/cdb.json" "$TMP/cdb.orig" || fail "--output-fd 3 $opt F: F changed"
+done
+
+# 10. The token file: never through a symbolic link or a second link, the
+#     user's own, and a root-only file named under sudo tells nothing of
+#     what it holds (a private key is not "too long" or "two lines").
+printf 'x123456789abcdef0123\n' >"$TMP/token"
+chmod 600 "$TMP/token"
+ln -s "$TMP/token" "$TMP/token.sym"
+ln "$TMP/token" "$TMP/token.hard"
+PORT=$((20000 + $$ % 20000))
+run_tracer --all --quiet --listen "127.0.0.1:$PORT" --listen-token-file "$TMP/token.sym"
+[[ $rc -eq 1 ]] || fail "token through a symlink: exit $rc, want 1"
+grep -q 'symbolic link' "$TMP/err" || fail "token through a symlink: no clear message"
+run_tracer --all --quiet --listen "127.0.0.1:$PORT" --listen-token-file "$TMP/token.hard"
+[[ $rc -eq 1 ]] || fail "token with a second link: exit $rc, want 1"
+grep -q 'hard links' "$TMP/err" || fail "token with a second link: no clear message"
+rm -f "$TMP/token.hard"
+printf -- '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAE\n' >"$TMP/rootkey"
+chmod 600 "$TMP/rootkey"
+SUDO_UID=$EVIL_UID SUDO_GID=$EVIL_GID run_tracer --all --quiet --listen "127.0.0.1:$PORT" \
+	--listen-token-file "$TMP/rootkey"
+[[ $rc -eq 1 ]] || fail "root's file as the sudo user's token: exit $rc, want 1"
+grep -q 'belongs to uid 0' "$TMP/err" || fail "root's file as the sudo user's token: not refused by owner"
+grep -qiE 'token:|line|characters' "$TMP/err" && fail "root's file: the message tells its contents"
+
 if ((failures)); then
 	echo "$failures checks failed"
 	exit 1

@@ -53,6 +53,29 @@ grep -q 'not open for writing' "$TMP/err" || fail "--output-fd 3 (read-only): no
 "$TRACER_BIN" --output-fd 3 -o "$TMP/x" -- /bin/true 3>/dev/null 2>"$TMP/err"
 [[ $? -eq 2 ]] || fail "--output-fd with -o: not a usage error"
 
+# Issue 23.1: --output-fd 1 and 2 are shared with the COMMAND, which keeps
+# its standard output and error; -o - is standard output, never a file "-".
+timeout 60 "$TRACER_BIN" --output-fd 1 -- /bin/sh -c 'echo hello-out' >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[[ $rc -eq 0 ]] || fail "--output-fd 1: exit $rc"
+grep -qx 'hello-out' "$TMP/out" || fail "--output-fd 1: the command's own output is lost"
+grep -q '/bin/sh' "$TMP/out" || fail "--output-fd 1: no event on standard output"
+timeout 60 "$TRACER_BIN" --output-fd 2 -- /bin/sh -c 'echo hello-err >&2' >"$TMP/out" 2>"$TMP/err"
+rc=$?
+[[ $rc -eq 0 ]] || fail "--output-fd 2: exit $rc"
+grep -qx 'hello-err' "$TMP/err" || fail "--output-fd 2: the command's own error output is lost"
+grep -q '/bin/sh' "$TMP/err" || fail "--output-fd 2: no event on standard error"
+mkdir "$TMP/cwd"
+(cd "$TMP/cwd" && timeout 60 "$TRACER_BIN" --json -o - -- /bin/sh -c 'echo hello-dash' \
+	>"$TMP/out" 2>"$TMP/err")
+rc=$?
+[[ $rc -eq 0 ]] || fail "-o -: exit $rc"
+[[ -e "$TMP/cwd/-" ]] && fail "-o - created a file named -"
+grep -qx 'hello-dash' "$TMP/out" || fail "-o -: the command's output is lost"
+grep -q '"type":"exec"' "$TMP/out" || fail "-o -: no event on standard output"
+"$TRACER_BIN" -o - --output-fd 3 -- /bin/true 3>/dev/null 2>"$TMP/err"
+[[ $? -eq 2 ]] || fail "-o - with --output-fd: not a usage error"
+
 if ((failures)); then
 	echo "$failures checks failed"
 	exit 1

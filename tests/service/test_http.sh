@@ -11,6 +11,7 @@ command -v curl >/dev/null && command -v jq >/dev/null || fail "curl and jq are 
 M="svc-http-$$-$RANDOM"
 cp /bin/echo "$TMP/echo-excluded"
 cp /bin/sh "$TMP/svcexclsh"
+T_BEFORE=$EPOCHREALTIME
 start_service --all --json --ringbuf-size 64M --store 20000 --exclude "$TMP/echo-excluded" \
 	--exclude-comm svcexclsh
 
@@ -70,6 +71,32 @@ jq -e --arg m "$M-3" 'any(.[]; .argv[1] == $m)' "$TMP/body" >/dev/null || fail "
 jq -e --arg m "$M-2" 'any(.[]; .argv[1] == $m) | not' "$TMP/body" >/dev/null ||
 	fail "since: -2 itself"
 
+# Issue 23.7: paging forward. With since, a page is the oldest after it, oldest
+# first; passing the largest ts seen as the next since reads each exec once.
+/bin/echo "$M-page-0" >/dev/null
+for i in $(seq 40); do
+	/bin/echo "$M-page-$i" >/dev/null
+done
+wait_for_arg "$M-page-40"
+get "/executions?limit=20000" >/dev/null
+since=$(jq -r --arg m "$M-page-0" '.[] | select(.argv[1] == $m) | .ts' "$TMP/body")
+: >"$TMP/paged"
+for _ in $(seq 500); do
+	[[ "$(get "/executions?limit=7&since=$since")" == 200 ]] || fail "page after $since"
+	[[ "$(jq length "$TMP/body")" == 0 ]] && break
+	jq -e '[.[].ts] as $t | all(range(1; $t | length); $t[.] > $t[. - 1])' "$TMP/body" \
+		>/dev/null || fail "a page is not oldest first, with ts unique"
+	jq -r --arg p "$M-page-" '.[] | .argv[1] // "" | select(startswith($p))' "$TMP/body" \
+		>>"$TMP/paged"
+	# The ts as written, not as jq would print it again.
+	since=$(grep -o '"ts":[0-9.]*' "$TMP/body" | tail -n 1 | cut -d: -f2)
+	# Under --all the machine's other execs keep coming: stop after ours.
+	grep -qx "$M-page-40" "$TMP/paged" && break
+done
+[[ -z "$(sort "$TMP/paged" | uniq -d)" ]] || fail "paging: read twice: $(sort "$TMP/paged" | uniq -d)"
+[[ $(wc -l <"$TMP/paged") -eq 40 ]] || fail "paging: $(wc -l <"$TMP/paged") of 40 execs read"
+[[ "$(head -n 1 "$TMP/paged")" == "$M-page-1" ]] || fail "paging: first page not the oldest"
+
 # /executions/PID: the process's three execs, newest first.
 [[ "$(get "/executions/$SHPID")" == 200 ]] || fail "GET /executions/PID"
 got=$(jq -c '[.[] | .argv]' "$TMP/body")
@@ -92,6 +119,19 @@ expect 400 "/executions?limit=20001"
 expect 400 "/executions?limit=abc"
 expect 400 "/executions?limit=-1"
 expect 400 "/executions?since=x"
+expect 400 "/executions?since=0x10"
+expect 400 "/executions?since=1e3"
+expect 400 "/executions?since=inf"
+expect 400 "/executions?since=-1"
+expect 400 "/executions?since="
+expect 400 "/executions?since"
+expect 400 "/executions?since=1%00"
+expect 400 "/executions?nope=1"
+expect 400 "/executions?limit=1&limit=2"
+expect 400 "/executions/1%00"
+expect 400 "/executions/1?since=1"
+expect 400 "/metrics?x=1"
+expect 200 "/executions?since=0.5&limit=1"
 expect 400 "/executions/abc"
 jq -e '.error | type == "string"' "$TMP/body" >/dev/null || fail "400 without a JSON error"
 expect 400 "/executions/12x"
@@ -155,6 +195,11 @@ se=$(awk '$1 == "tracer_store_events" { print $2 }' "$TMP/body")
 grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
 ex=$(awk '$1 == "tracer_events_excluded_total" { print $2 }' "$TMP/body")
 ((ex >= 2)) || fail "excluded: $ex"
+# Where ts 0 lies on the wall clock: after this test began, before now.
+st=$(awk '$1 == "tracer_start_time_seconds" { print $2 }' "$TMP/body")
+[[ -n "$st" ]] || fail "no tracer_start_time_seconds"
+awk -v s="$st" -v b="$T_BEFORE" -v n="$EPOCHREALTIME" 'BEGIN { exit !(s >= b && s <= n) }' ||
+	fail "tracer_start_time_seconds $st not between $T_BEFORE and now"
 
 kill -0 "$TRACER_PID" || fail "tracer died"
 stop_tracer

@@ -124,7 +124,9 @@ static char *drain(struct store *s, const struct store_query *q, size_t piece)
 /* want: the answer (freed here). */
 static void expect(struct store *s, size_t limit, double since, uint32_t pid, char *want)
 {
-	struct store_query q = { .limit = limit, .since = since, .pid = pid };
+	struct store_query q = { .limit = limit,
+				 .since_us = since < 0 ? -1 : (int64_t)(since * 1e6 + 0.5),
+				 .pid = pid };
 	size_t pieces[] = { 1, 2, 7, 4096 };
 	size_t i;
 	char *body;
@@ -158,13 +160,61 @@ Test(store, ring)
 	cr_assert_eq(st.capacity, 3);
 	expect(s, 10, -1, 0, ANSWER({ 4, 10 }, { 3, 10 }, { 2, 20 }));
 	expect(s, 1, -1, 0, ANSWER({ 4, 10 }));
-	expect(s, 10, 2, 0, ANSWER({ 4, 10 }, { 3, 10 }));
+	/* With since: the oldest after it first, a page forward. */
+	expect(s, 10, 2, 0, ANSWER({ 3, 10 }, { 4, 10 }));
+	expect(s, 1, 2, 0, ANSWER({ 3, 10 }));
 	expect(s, 10, -1, 10, ANSWER({ 4, 10 }, { 3, 10 }));
 	expect(s, 10, -1, 20, ANSWER({ 2, 20 }));
 	expect(s, 10, -1, 30, strdup("[]"));
 	store_free(s);
 	cr_assert_null(store_new(0, BIG));
 	cr_assert_null(store_new(1, 0));
+}
+
+/*
+ * Issue 23.7: a client that passes the largest ts it has seen as the next
+ * since reads every entry once, though timestamps tie at the printed
+ * microsecond or run backwards (two CPUs): each entry's ts is made unique
+ * and increasing, one microsecond after the previous one when it must be.
+ */
+Test(store, paging_forward_reads_each_entry_once)
+{
+	struct store *s = store_new(100, BIG);
+	double ts[] = { 1.0, 1.0, 1.0000001, 0.9999, 2.0, 2.0 };
+	uint32_t seen[sizeof(ts) / sizeof(ts[0])] = { 0 };
+	struct store_query q = { .limit = 2 };
+	size_t i, n = 0, pages = 0;
+	char *body, *p;
+	uint32_t pid;
+	double t;
+
+	cr_assert_not_null(s);
+	for (i = 0; i < sizeof(ts) / sizeof(ts[0]); i++)
+		add(s, ts[i], (uint32_t)i + 1);
+	/* The keys as written: unique, increasing in the order added. */
+	expect(s, 10, 0, 0,
+	       ANSWER({ 1.0, 1 }, { 1.000001, 2 }, { 1.000002, 3 }, { 1.000003, 4 }, { 2.0, 5 },
+		      { 2.000001, 6 }));
+	for (q.since_us = 0; pages < 10; pages++) {
+		body = drain(s, &q, 4096);
+		cr_assert_not_null(body);
+		if (!strcmp(body, "[]")) {
+			free(body);
+			break;
+		}
+		for (p = body; (p = strstr(p, "\"ts\":")); p++) {
+			cr_assert_eq(sscanf(p, "\"ts\":%lf,\"pid\":%u", &t, &pid), 2, "%s", p);
+			cr_assert(pid >= 1 && pid <= 6);
+			seen[pid - 1]++;
+			n++;
+			q.since_us = (int64_t)(t * 1e6 + 0.5);
+		}
+		free(body);
+	}
+	cr_assert_eq(n, 6, "%zu entries read in %zu pages", n, pages);
+	for (i = 0; i < 6; i++)
+		cr_assert_eq(seen[i], 1, "pid %zu read %u times", i + 1, seen[i]);
+	store_free(s);
 }
 
 /* Finding 4: the budget counts the bytes really kept, and the oldest go to stay within it. */
@@ -211,7 +261,7 @@ Test(store, budget)
 Test(store, evicted_while_written)
 {
 	struct store *s = store_new(2, BIG);
-	struct store_query q = { .limit = 10, .since = -1 };
+	struct store_query q = { .limit = 10, .since_us = -1 };
 	struct store_cursor *c;
 	size_t got = 0;
 	char buf[4096], *want;
@@ -278,7 +328,7 @@ static void evict_all(void *arg)
 Test(store, evicted_while_held)
 {
 	struct store *s = store_new(2, BIG);
-	struct store_query q = { .limit = 10, .since = -1 };
+	struct store_query q = { .limit = 10, .since_us = -1 };
 	struct store_stats st;
 	char *body, *want;
 
@@ -321,7 +371,7 @@ Test(store, query_lets_go_of_the_lock, .timeout = 60)
 {
 	size_t n = 100000, i;
 	struct hook_state h = { .s = store_new(n * 2, BIG) };
-	struct store_query q = { .limit = n, .since = -1, .pid = 99 };
+	struct store_query q = { .limit = n, .since_us = -1, .pid = 99 };
 	struct store_stats st;
 	char *body, *want;
 

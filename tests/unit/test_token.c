@@ -90,3 +90,39 @@ Test(token, load)
 	cr_assert(strstr(err, path), "%s", err);
 	rmdir(dir);
 }
+
+/*
+ * Issue 23.9: a token file is checked as output files are, before a byte is
+ * read: no symbolic link, no second link, the user's own; and what is not a
+ * token gets one message whatever it holds (a root-only file named under
+ * sudo must not tell its shape).
+ */
+Test(token, refuses_links_and_says_nothing_of_contents)
+{
+	char dir[] = "/tmp/tracer-token.XXXXXX", path[64], other[80], err[256], err2[256], *tok;
+
+	cr_assert_not_null(mkdtemp(dir));
+	make(dir, path, sizeof(path), TOKEN "\n", 0600);
+	snprintf(other, sizeof(other), "%s/link", dir);
+	cr_assert_eq(symlink(path, other), 0);
+	cr_assert_eq(token_load(other, getuid(), &tok, err, sizeof(err)), -ELOOP);
+	cr_assert(strstr(err, "symbolic link"), "%s", err);
+	unlink(other);
+	cr_assert_eq(link(path, other), 0);
+	cr_assert_eq(token_load(path, getuid(), &tok, err, sizeof(err)), -EMLINK);
+	cr_assert(strstr(err, "hard links"), "%s", err);
+	unlink(other);
+	/* Another owner, root's included when tracer works for someone else. */
+	cr_assert_eq(token_load(path, getuid() + 1, &tok, err, sizeof(err)), -EPERM);
+	cr_assert(strstr(err, "belongs to uid"), "%s", err);
+	cr_assert_null(tok);
+
+	make(dir, path, sizeof(path), "short\n", 0600);
+	cr_assert_eq(token_load(path, getuid(), &tok, err, sizeof(err)), -EINVAL);
+	make(dir, path, sizeof(path),
+	     "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n", 0600);
+	cr_assert_eq(token_load(path, getuid(), &tok, err2, sizeof(err2)), -EINVAL);
+	cr_assert_str_eq(err, err2);
+	unlink(path);
+	rmdir(dir);
+}
