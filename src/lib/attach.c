@@ -145,14 +145,18 @@ static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_confi
 	size_t i;
 
 	skel->rodata->stop_count = 0;
+	/*
+	 * A debugger's breakpoints (stop_at_dynamic) stop what the tracing
+	 * process itself starts: that may be the program under debug.
+	 */
+	skel->rodata->stop_dynamic = cfg->opts.stop_at_dynamic;
+	if (cfg->opts.stop_at_dynamic)
+		return;
 	/* What this process forks from now on (--on-stop's commands) is never stopped. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	skel->rodata->stop_spare_tgid = (uint32_t)getpid();
 	skel->rodata->stop_spare_since_ns =
 		(uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
-	skel->rodata->stop_dynamic = cfg->opts.stop_at_dynamic;
-	if (cfg->opts.stop_at_dynamic)
-		return;
 	for (i = 0; i < cfg->n_stop_at && i < TRACER_STOP_MAX; i++) {
 		if (glob_compile(cfg->stop_at[i], &g, NULL))
 			break;
