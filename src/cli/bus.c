@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "hangup.h"
 #include "sink.h"
 
 void *sink_state_new(size_t size)
@@ -94,13 +95,29 @@ int bus_tick(struct bus *b)
 	return stop;
 }
 
+int bus_reopen(struct bus *b)
+{
+	int ret = 0;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->reopen && b->sinks[i].ops->reopen(b->sinks[i].state))
+			ret = -1;
+	}
+	return ret;
+}
+
 int bus_poll(struct bus *b, struct tracer *t, int timeout_ms)
 {
 	int ret = tracer_poll(t, timeout_ms);
 
 	if (ret)
 		return ret;
-	return bus_tick(b);
+	/* After the tick's flush: every event delivered so far is in the old file. */
+	ret = bus_tick(b);
+	if (hangup_take())
+		bus_reopen(b);
+	return ret;
 }
 
 int bus_finish(struct bus *b)

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 #include <tracer/tracer.h>
+#include "hangup.h"
 #include "launch.h"
 #include "opts.h"
 #include "sink.h"
@@ -151,6 +152,8 @@ static int start_command(const struct cli_opts *opts, struct launch **launch)
 
 	if (!opts->command) {
 		install_signals();
+		if (hangup_reopens(opts))
+			hangup_catch();
 		return -1;
 	}
 	ret = launch_start(opts, launch);

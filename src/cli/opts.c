@@ -93,8 +93,8 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(
 			ctx, "--follow-all needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]",
 			NULL, "");
-	if (opts->quiet && !opts->listen)
-		return usage_error(ctx, "--quiet needs --listen", NULL, "");
+	if (opts->quiet && !opts->listen && !opts->journal)
+		return usage_error(ctx, "--quiet needs --listen or --journal", NULL, "");
 	if (opts->on_stop && !opts->lib.n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
 	if (opts->on_stop_max && !opts->on_stop)
@@ -491,6 +491,19 @@ static error_t parse_compile_db_opt(struct parse_ctx *ctx, int key, char *arg)
 	}
 }
 
+/* A fleet's habits: the journal. */
+static error_t parse_fleet_opt(struct parse_ctx *ctx, int key, char *arg)
+{
+	(void)arg;
+	switch (key) {
+	case OPT_JOURNAL:
+		ctx->opts->journal = true;
+		return 0;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+}
+
 /* --help, --usage, --version: print, and exit 0. */
 static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state *state)
 {
@@ -515,7 +528,7 @@ static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state 
 /* The parsers by concern, each saying ARGP_ERR_UNKNOWN for the keys it does not know. */
 static error_t (*const parsers[])(struct parse_ctx *ctx, int key, char *arg) = {
 	parse_scope_opt, parse_limit_opt,      parse_output_opt, parse_service_opt,
-	parse_stop_opt,	 parse_compile_db_opt, parse_filter_opt,
+	parse_stop_opt,	 parse_compile_db_opt, parse_fleet_opt,	 parse_filter_opt,
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)

@@ -84,6 +84,8 @@ struct cli_opts {
 	const char *compile_db_compilers[TRACER_MAX_CDB_COMPILERS]; /* --compile-db-compiler */
 	size_t n_compile_db_compilers;
 	bool compile_db_append; /* --compile-db-append */
+	/* A fleet's habits (issue 27) */
+	bool journal; /* --journal: each event as a structured journal entry */
 	/*
 	 * What is reported (see filter.h): --uid and --comm in the kernel
 	 * (lib.uids, lib.comms point here), --failed and --match on the bus,

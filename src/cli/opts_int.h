@@ -66,6 +66,11 @@ enum {
 	OPT_COMPILE_DB_APPEND,
 };
 
+/* Keys of the options for a fleet's habits (issue 27). */
+enum {
+	OPT_JOURNAL = 0x2700,
+};
+
 /* Keys of the options that narrow what is reported (issues 24.5, 27.6; opts_filter.c). */
 enum {
 	OPT_CGROUP = 0x900,

@@ -142,7 +142,11 @@ const struct argp_option opts_table[] = {
 	  "Keep at most SIZE bytes of execs for the HTTP API, the oldest going first (1M-64G, "
 	  "default 32M)",
 	  2 },
-	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen)", 2 },
+	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen or --journal)", 2 },
+	{ "journal", OPT_JOURNAL, NULL, 0,
+	  "Also send each event to the systemd journal as one structured entry (MESSAGE: the "
+	  "text line; TRACER_PID, TRACER_ARGV, TRACER_JSON... see doc/journal.md)",
+	  2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,
 	  "Capture at most N arguments per exec (1-1048576, default: all)", 3 },

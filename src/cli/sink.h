@@ -17,6 +17,8 @@
  *	              sink in the table's order (the library's callback)
  *	bus_tick()    after each wait for events (bus_poll()): at most once a
  *	              second when nothing happens, never on a timer of its own
+ *	bus_reopen()  after a wait for events, when a SIGHUP asked for the
+ *	              output files to be reopened (hangup.h)
  *	bus_finish()  tracing has stopped and the rest was delivered: the
  *	              pictures are drawn, the files put in place
  *	bus_close()   always, on every way out: everything let go
@@ -101,6 +103,12 @@ struct sink_ops {
 	int (*finish)(void *state);
 	/* Let everything go; called once, whatever happened before. */
 	void (*close)(void *state);
+	/*
+	 * SIGHUP: the files written by name are opened again (a rotated log
+	 * gets a new file), what was written before flushed to the old one.
+	 * 0, or -1 (said: the sink keeps writing where it did).
+	 */
+	int (*reopen)(void *state);
 };
 
 #define BUS_MAX_SINKS 16
@@ -119,6 +127,7 @@ struct bus {
 /* The sinks (sink_*.c), and the sinks of a run, in order (sinks.c). */
 extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink,
 	limits_sink;
+extern const struct sink_ops journal_sink; /* --journal (sink_journal.c) */
 extern const struct sink_ops *const sink_table[];
 extern const size_t sink_table_len;
 
@@ -139,11 +148,14 @@ int bus_event(void *bus, const struct tracer_event *ev);
 int bus_tick(struct bus *b);
 /*
  * One turn of the event loop: waits up to timeout_ms for events and delivers
- * them (tracer_poll()), then every sink's tick. Returns what tracer_poll()
+ * them (tracer_poll()), then every sink's tick, and its reopen after a
+ * SIGHUP that asked for it (hangup.h). Returns what tracer_poll()
  * returned, or 1 when a sink asked to stop. What a sink will need waited for
  * besides the events (a terminal's keys) belongs here, not in main().
  */
 int bus_poll(struct bus *b, struct tracer *t, int timeout_ms);
+/* Every sink's reopen (a SIGHUP, hangup.h): 0, or -1 when one failed (said). */
+int bus_reopen(struct bus *b);
 /* Every sink's finish, once: 0, or -1 when one failed (each said why). */
 int bus_finish(struct bus *b);
 /* Closes every sink, the last opened first; a second call does nothing. */

@@ -2,8 +2,9 @@
 /*
  * The writer sink: the events as text, JSON Lines or sh (writer.h) where they
  * are asked for: -o FILE, --output-fd N, standard error with a COMMAND (its
- * standard output is the command's), else standard output. Always open: with
- * --quiet (or --compile-db alone) it writes nothing but a stop, and counts.
+ * standard output is the command's), else standard output; -o FILE is
+ * opened again on SIGHUP (hangup.h). Always open: with --quiet (or
+ * --compile-db alone) it writes nothing but a stop, and counts.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -337,6 +338,42 @@ static int writer_flush(void *state)
 	return s->ctx->write_failed ? SINK_STOP : 0;
 }
 
+/*
+ * SIGHUP (hangup.h): -o FILE opened again by its name, under the same checks
+ * as at start (outfile.h), now appended to: logrotate has renamed the old
+ * file, and a SIGHUP without a rotation loses nothing. What the stream holds
+ * goes to the old file first. When the new one cannot be opened, the events
+ * keep going to the old one (said): a rotation must not end the tracing.
+ */
+static int writer_reopen(void *state)
+{
+	struct writer_sink *s = state;
+	const char *path = s->ctx->opts->output;
+	char err[512];
+	FILE *out;
+	int fd;
+
+	if (!path || !s->out || s->ctx->write_failed)
+		return 0;
+	if (fflush(s->out)) {
+		write_failure(s);
+		return -1;
+	}
+	fd = outfile_open(path, &s->ctx->owner, OUTFILE_ALLOW_SPECIAL | OUTFILE_APPEND, err,
+			  sizeof(err));
+	out = fd >= 0 ? stream_of(fd) : NULL;
+	if (!out) {
+		fprintf(stderr, "tracer: reopening the output: %s: still writing to the old file\n",
+			fd >= 0 ? strerror(errno) : err);
+		return -1;
+	}
+	fclose(s->out);
+	s->out = out;
+	setvbuf(s->out, NULL, _IOFBF, OUT_BUF_BYTES);
+	note_out_start(s);
+	return 0;
+}
+
 static int writer_finish(void *state)
 {
 	writer_flush(state);
@@ -352,4 +389,5 @@ const struct sink_ops writer_sink = {
 	.tick = writer_flush,
 	.finish = writer_finish,
 	.close = writer_close,
+	.reopen = writer_reopen,
 };

@@ -82,7 +82,7 @@ out=$(in_root zsh -f -c 'autoload -Uz compinit && compinit -u -d /tmp/zcompdump 
 	fail "zsh's compinit failed"
 [[ "$out" == _tracer ]] || fail "zsh completes tracer with '$out', not _tracer"
 # fish: vendor_completions.d, loaded when tracer is completed.
-out=$(in_root fish -c 'complete -C "tracer --jso"') || fail "fish failed"
+out=$(in_root fish -c 'complete -C "tracer --jso"' | cut -f1) || fail "fish failed"
 grep -qx -- '--json' <<<"$out" || fail "fish completes 'tracer --jso' as: $out"
 
 echo "== a program built against libtracer-dev, linked shared and static"

@@ -7,7 +7,9 @@
 # with journald. The service serves an exec on /run/tracer/api.sock, runs
 # with exactly the unit's capabilities, no new privileges, a seccomp filter,
 # a read-only root and private /tmp, /dev, /home; journalctl -u tracer shows
-# its lines; at power-off it stops cleanly and its runtime directory goes.
+# its lines; with the drop-in of doc/journal.md (--journal) an exec is a
+# journal entry with its fields; at power-off it stops cleanly and its
+# runtime directory goes.
 #
 # Only the units the test needs start: the *.wants of the targets are
 # removed in the scratch root (the machine's services stay off), /proc/sys
@@ -243,6 +245,30 @@ echo "== journalctl -u tracer"
 journal=$(in_container journalctl -u tracer.service -o cat --no-pager 2>&1)
 grep -qx 'tracer: ready: watching all processes' <<<"$journal" ||
 	fail "journalctl -u tracer: $journal"
+
+echo "== --journal through a drop-in (doc/journal.md)"
+# The sandbox lets the service reach journald's socket: each exec is an entry.
+mkdir -p "$ROOT/etc/systemd/system/tracer.service.d"
+printf '[Service]\nExecStart=\nExecStart=%s\n' \
+	"/usr/bin/tracer --all --listen unix:/run/tracer/api.sock --journal --quiet --exclude-from /etc/tracer/exclude" \
+	>"$ROOT/etc/systemd/system/tracer.service.d/journal.conf"
+in_container systemctl daemon-reload || fail "systemctl daemon-reload failed"
+in_container systemctl restart tracer.service || fail "tracer.service did not restart with --journal"
+jmarker="tracer-journal-test-$$"
+want="/bin/true $jmarker 'a b'"
+entry=
+for _ in $(seq 100); do
+	in_root sh -c 'cd /tmp/nobody && /bin/true "$1" "a b"' sh "$jmarker" || true
+	entry=$(in_container journalctl -t tracer -o json --no-pager TRACER_FILENAME=/bin/true 2>/dev/null |
+		jq -c --arg w "$want" 'select(.TRACER_ARGV == $w) |
+			[.TRACER_EXE, .TRACER_CWD, .PRIORITY, (.TRACER_JSON | fromjson | .argv)]' |
+		head -1) || true
+	[[ -n "$entry" ]] && break
+	sleep 0.1
+done
+[[ "$entry" == "[\"/usr/bin/true\",\"/tmp/nobody\",\"6\",[\"/bin/true\",\"$jmarker\",\"a b\"]]" ]] ||
+	fail "no journal entry for /bin/true $jmarker from the service: '$entry'"
+rm -r "$ROOT/etc/systemd/system/tracer.service.d"
 
 echo "== power off"
 power_off

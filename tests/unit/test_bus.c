@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * The bus of sinks (sink.h): the order of the calls, a sink that is not
- * wanted, one that fails to open or start, one that asks to stop, and
- * finish and close called once each. Each fake sink writes what is done to
+ * wanted, one that fails to open or start, one that asks to stop, a reopen
+ * (SIGHUP), and finish and close called once each. Each fake sink writes what is done to
  * it into one log ("a.open b.open a.event:1 ...").
  */
 #include <stdio.h>
@@ -220,6 +220,33 @@ Test(bus, finish_and_close_once)
 	bus_close(&b);
 	bus_close(&b);
 	cr_assert_str_eq(calls, "a.open b.open a.finish b.finish b.close a.close");
+}
+
+static int fake_reopen(void *state)
+{
+	struct fake *f = state;
+
+	note(f->name, "reopen");
+	return f->finish_ret;
+}
+
+/* SIGHUP (hangup.h): each sink with a reopen, in order; one that fails does not stop the rest. */
+Test(bus, reopen_reaches_those_that_have_it)
+{
+	struct sink_ops with_reopen[3] = { fake_ops[0], fake_ops[1], fake_ops[2] };
+	const struct sink_ops *const reopen_table[] = { &with_reopen[0], &with_reopen[1],
+							&with_reopen[2] };
+	struct bus b;
+
+	with_reopen[0].reopen = fake_reopen;
+	with_reopen[2].reopen = fake_reopen;
+	cr_assert_eq(bus_open(&b, reopen_table, 3, &ctx), -1);
+	cr_assert_eq(bus_reopen(&b), 0);
+	fakes[0].finish_ret = -1;
+	cr_assert_eq(bus_reopen(&b), -1);
+	bus_close(&b);
+	cr_assert_str_eq(calls, "a.open b.open c.open a.reopen c.reopen a.reopen c.reopen "
+				"c.close b.close a.close");
 }
 
 /*

@@ -797,7 +797,11 @@ Test(opts, service)
 	cr_assert_eq(r.opts.store_size, TRACER_STORE_DEFAULT);
 
 	RUN("--all", "--quiet");
-	assert_usage_error("tracer: --quiet needs --listen\n");
+	assert_usage_error("tracer: --quiet needs --listen or --journal\n");
+	RUN("--all", "--journal", "--quiet");
+	assert_ok();
+	cr_assert(r.opts.journal);
+	cr_assert(r.opts.quiet);
 	RUN("--all", "--listen", "99999");
 	assert_usage_error("tracer: invalid --listen '99999' ([ADDR:]PORT, ADDR an IPv4 address, "
 			   "PORT 1-65535)\n");
