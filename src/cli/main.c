@@ -15,6 +15,7 @@
 #include "hangup.h"
 #include "launch.h"
 #include "opts.h"
+#include "walltime.h"
 #include "sink.h"
 
 /*
@@ -84,16 +85,20 @@ static void print_summary(const struct sink_ctx *ctx, struct tracer *t)
 			(unsigned long long)st.malformed);
 }
 
+/* The ready line says when ts 0 was: the start, as JSON's "time" writes it. */
 static void print_ready(const struct cli_opts *opts, struct tracer *t)
 {
+	char start[WALLTIME_ISO_LEN];
 	uint64_t watched;
 
+	walltime_iso(start, writer_time_us(0));
 	if (opts->lib.system_wide) {
-		fprintf(stderr, "tracer: ready: watching all processes\n");
+		fprintf(stderr, "tracer: ready: watching all processes since %s\n", start);
 	} else if (!opts->command || opts->verbose) {
 		watched = watched_now(t);
-		fprintf(stderr, "tracer: ready: watching %llu %s\n", (unsigned long long)watched,
-			plural(watched, "process", "processes"));
+		fprintf(stderr, "tracer: ready: watching %llu %s since %s\n",
+			(unsigned long long)watched, plural(watched, "process", "processes"),
+			start);
 	}
 }
 
@@ -128,6 +133,8 @@ static int create_tracer(struct cli_opts *opts, struct bus *bus, struct sink_ctx
 	if (names_itself(opts))
 		return TRACER_EXIT_USAGE;
 	ctx->start_ns = sink_now_ns();
+	/* The wall-clock time of the start, once: every event's "time" counts from it. */
+	writer_set_start_us(walltime_of_mono(ctx->start_ns));
 	opts->lib.epoch_ns = ctx->start_ns;
 	opts->lib.on_event = bus_event;
 	opts->lib.ctx = bus;

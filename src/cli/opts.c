@@ -150,9 +150,15 @@ static void finish_options(struct cli_opts *opts)
 	if (!opts->events)
 		opts->events = EVLIST_DEFAULT;
 	lib->events = evlist_kernel_mask(opts->events, opts->tree, opts->timeline != NULL);
-	/* The text format's environment changes: remembered until the process exits. */
-	if (lib->capture_env && opts->format == FORMAT_TEXT)
+	/*
+	 * The text's environment changes and the readable line's parent
+	 * contexts: remembered until the process exits.
+	 */
+	if ((lib->capture_env && opts->format == FORMAT_KV) ||
+	    (opts->format == FORMAT_TEXT && !opts->quiet))
 		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
+	if (!opts->time_set)
+		opts->time = opts->format == FORMAT_TEXT ? TIME_WALL : TIME_REL;
 	/* The compilation database follows the process tree: what a compile runs is its own. */
 	if (opts->compile_db)
 		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
@@ -335,6 +341,7 @@ static error_t parse_format(struct parse_ctx *ctx, int key, const char *arg)
 		[FORMAT_TEXT] = "text",
 		[FORMAT_JSON] = "json",
 		[FORMAT_SH] = "sh",
+		[FORMAT_KV] = "kv",
 	};
 	size_t i;
 
@@ -346,7 +353,7 @@ static error_t parse_format(struct parse_ctx *ctx, int key, const char *arg)
 			return 0;
 		}
 	}
-	return usage_error(ctx, "invalid --format ", arg, " (text, json or sh)");
+	return usage_error(ctx, "invalid --format ", arg, " (text, kv, json or sh)");
 }
 
 /* A FILE option: any path but an empty one. */
@@ -527,8 +534,8 @@ static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state 
 
 /* The parsers by concern, each saying ARGP_ERR_UNKNOWN for the keys it does not know. */
 static error_t (*const parsers[])(struct parse_ctx *ctx, int key, char *arg) = {
-	parse_scope_opt, parse_limit_opt,      parse_output_opt, parse_service_opt,
-	parse_stop_opt,	 parse_compile_db_opt, parse_fleet_opt,	 parse_filter_opt,
+	parse_scope_opt,      parse_limit_opt, parse_output_opt, parse_service_opt, parse_stop_opt,
+	parse_compile_db_opt, parse_fleet_opt, parse_face_opt,	 parse_filter_opt,
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)

@@ -40,6 +40,13 @@ enum tracer_exit_code {
 	TRACER_EXIT_USAGE = 2,
 };
 
+/* --color: auto is a terminal and no NO_COLOR (https://no-color.org). */
+enum color_mode {
+	COLOR_AUTO,
+	COLOR_ALWAYS,
+	COLOR_NEVER,
+};
+
 struct cli_opts {
 	/*
 	 * The library's options: the scope (pids, ttys, all: system_wide), the
@@ -86,6 +93,11 @@ struct cli_opts {
 	bool compile_db_append; /* --compile-db-append */
 	/* A fleet's habits (issue 27) */
 	bool journal; /* --journal: each event as a structured journal entry */
+	/* How the text reads (issue 24, opts_face.c) */
+	enum time_mode time; /* --time: default wall for text, rel for kv */
+	bool time_set; /* --time was given */
+	enum color_mode color; /* --color: default auto */
+	bool show_lookups; /* --show-lookups: text shows every failed PATH lookup */
 	/*
 	 * What is reported (see filter.h): --uid and --comm in the kernel
 	 * (lib.uids, lib.comms point here), --failed and --match on the bus,
@@ -97,6 +109,9 @@ struct cli_opts {
 	const char *match[TRACER_MAX_MATCH]; /* --match GLOB */
 	size_t n_match;
 };
+
+/* Whether to colour what goes to fd: --color, NO_COLOR and whether fd is a terminal. */
+bool opts_use_color(const struct cli_opts *opts, int fd);
 
 /*
  * Parses argv into opts (defaults first). Messages go to err (one line,

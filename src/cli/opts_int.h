@@ -71,6 +71,13 @@ enum {
 	OPT_JOURNAL = 0x2700,
 };
 
+/* Keys of how the text reads (issue 24, opts_face.c). */
+enum {
+	OPT_TIME = 0x700,
+	OPT_COLOR,
+	OPT_SHOW_LOOKUPS,
+};
+
 /* Keys of the options that narrow what is reported (issues 24.5, 27.6; opts_filter.c). */
 enum {
 	OPT_CGROUP = 0x900,
@@ -99,6 +106,9 @@ error_t parse_filter_opt(struct parse_ctx *ctx, int key, char *arg);
 extern const struct argp_option opts_table[];
 extern const char opts_doc[];
 extern const char opts_args_doc[];
+
+/* --time, --color, --show-lookups: ARGP_ERR_UNKNOWN for any other key (opts_face.c). */
+error_t parse_face_opt(struct parse_ctx *ctx, int key, char *arg);
 
 /*
  * Reports a usage error: "tracer: <pre>'<arg>'<post>" on one line (no quoted

@@ -26,6 +26,7 @@ const char opts_doc[] =
 	"    tracer --all --listen 8080 --quiet   # HTTP API on 127.0.0.1:8080\n"
 	"    tracer --pid 1234 --json -o execs.jsonl\n"
 	"    tracer --format sh -- make   # each exec as a bash line that repeats it\n"
+	"    tracer --format kv --time rel -- make   # every field as key=value\n"
 	"    tracer --env --json -- ./configure   # with each exec's environment\n"
 	"    tracer --pid 1234 --no-watch-children\n"
 	"    tracer -- make test   # run make as the sudo user, events on stderr\n"
@@ -87,9 +88,10 @@ const struct argp_option opts_table[] = {
 	  1 },
 	{ NULL, 0, NULL, 0, "Output:", 2 },
 	{ "format", OPT_FORMAT, "FORMAT", 0,
-	  "Write the events as text (default: one line per event), json (JSON Lines: one object "
-	  "per line) or sh (one bash command line per exec that repeats it: the same program, "
-	  "argv, cwd and, with --env, environment)",
+	  "Write the events as text (default: one line per event, an exec as time, pid, command "
+	  "line and only what is unusual), kv (one line per event, every field as key=value), "
+	  "json (JSON Lines: one object per line) or sh (one bash command line per exec that "
+	  "repeats it: the same program, argv, cwd and, with --env, environment)",
 	  2 },
 	{ "json", 'j', NULL, 0, "Same as --format json", 2 },
 	{ "env", OPT_ENV, NULL, 0,
@@ -146,6 +148,19 @@ const struct argp_option opts_table[] = {
 	{ "journal", OPT_JOURNAL, NULL, 0,
 	  "Also send each event to the systemd journal as one structured entry (MESSAGE: the "
 	  "text line; TRACER_PID, TRACER_ARGV, TRACER_JSON... see doc/journal.md)",
+	  2 },
+	/* How the text reads (issue 24) */
+	{ "time", OPT_TIME, "WHEN", 0,
+	  "Text's time column: wall (the local time of day, the default for text), rel (seconds "
+	  "since start, the default for kv), iso (RFC 3339 UTC, as JSON's \"time\") or none",
+	  2 },
+	{ "color", OPT_COLOR, "WHEN", 0,
+	  "Colour the text and the --tree: auto (the default: on a terminal, unless NO_COLOR is "
+	  "set), always or never",
+	  2 },
+	{ "show-lookups", OPT_SHOW_LOOKUPS, NULL, 0,
+	  "In text, show each failed exec of a PATH walk (execvp, a shell) on its own line, not "
+	  "folded into the line of the command found (JSON, kv and sh always show every exec)",
 	  2 },
 	{ NULL, 0, NULL, 0, "Limits:", 3 },
 	{ "max-args", OPT_MAX_ARGS, "N", 0,

@@ -120,8 +120,8 @@ static int lifecycle_sink_finish(void *state)
 	char err[256];
 	int ret = 0;
 
-	if (lifecycle_finish(s->lc, sink_now_ns(), s->ctx->start_ns, stderr, isatty(STDERR_FILENO),
-			     err, sizeof(err))) {
+	if (lifecycle_finish(s->lc, sink_now_ns(), s->ctx->start_ns, stderr,
+			     opts_use_color(s->ctx->opts, STDERR_FILENO), err, sizeof(err))) {
 		fprintf(stderr, "tracer: %s\n", err);
 		ret = -1;
 	}

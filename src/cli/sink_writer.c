@@ -17,7 +17,10 @@
 #include <sys/stat.h>
 
 #include "envdiff.h"
+#include "execline.h"
+#include "fold.h"
 #include "launch.h"
+#include "parentctx.h"
 #include "sink.h"
 #include "writer.h"
 
@@ -33,6 +36,11 @@ struct writer_sink {
 	bool quiet; /* no events written but stops */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct envdiff *env; /* text with --env: the environments the changes are shown against */
+	/* The readable text (FORMAT_TEXT): its style, the contexts the lines are compared with */
+	bool readable;
+	struct execline_style style;
+	struct parentctx *parents;
+	struct fold *fold; /* PATH lookups folded: the readable text without --show-lookups */
 };
 
 /* Whether the file option names is the one --output-fd fd is open on (3>>F --compile-db F). */
@@ -115,8 +123,12 @@ static void writer_close(void *state)
 	if (s->output_fd >= 0)
 		close(s->output_fd);
 	envdiff_free(s->env);
+	parentctx_free(s->parents);
+	fold_free(s->fold);
 	free(s);
 }
+
+static int write_readable(void *state, const struct tracer_event *ev, uint32_t lookups);
 
 static int writer_open(struct sink_ctx *ctx, void **state)
 {
@@ -133,11 +145,24 @@ static int writer_open(struct sink_ctx *ctx, void **state)
 	s->printed = opts->events;
 	/* With --compile-db, the events are written only where they are asked for. */
 	s->quiet = opts->quiet || (opts->compile_db && !opts->output && !opts->output_fd);
-	if (opts->lib.capture_env && opts->format == FORMAT_TEXT) {
+	if (opts->lib.capture_env && (opts->format == FORMAT_TEXT || opts->format == FORMAT_KV)) {
 		s->env = envdiff_new();
 		if (!s->env)
 			goto out_nomem;
 	}
+	s->readable = opts->format == FORMAT_TEXT;
+	s->style.time = opts->time;
+	if (s->readable) {
+		s->parents = parentctx_new();
+		if (!s->parents)
+			goto out_nomem;
+	}
+	if (s->readable && !opts->show_lookups) {
+		s->fold = fold_new(write_readable, s);
+		if (!s->fold)
+			goto out_nomem;
+	}
+	writer_set_text_time(opts->time);
 	ret = check_output(s);
 	if (ret) {
 		writer_close(s);
@@ -214,6 +239,8 @@ static int writer_start(void *state)
 	 */
 	if (batched)
 		setvbuf(s->out, NULL, _IOFBF, OUT_BUF_BYTES);
+	/* Colour for a terminal (--color): never in a file or a pipe unless always. */
+	s->style.color = s->readable && opts_use_color(opts, fileno(s->out));
 	note_out_start(s);
 	return 0;
 }
@@ -302,6 +329,26 @@ static int write_stop(struct writer_sink *s, const struct tracer_event *ev)
 	return 0;
 }
 
+/* An exec as the readable line, with the failed PATH lookups folded into it. */
+static int write_readable(void *state, const struct tracer_event *ev, uint32_t lookups)
+{
+	struct writer_sink *s = state;
+	int ret;
+
+	ret = execline_write(s->out, &s->style, sink_ts(s->ctx, ev), ev, s->parents, s->env,
+			     lookups);
+	execline_keep(s->parents, ev);
+	return ret;
+}
+
+/* One event: an exec as the readable line in text (folded), else the format's writer. */
+static int write_event(struct writer_sink *s, const struct tracer_event *ev)
+{
+	if (!s->readable || ev->type != TRACER_EVENT_EXEC)
+		return writer_write(s->w, s->out, s->env, sink_ts(s->ctx, ev), ev);
+	return s->fold ? fold_exec(s->fold, ev) : write_readable(s, ev, 0);
+}
+
 static int writer_event(void *state, const struct tracer_event *ev)
 {
 	struct writer_sink *s = state;
@@ -315,12 +362,19 @@ static int writer_event(void *state, const struct tracer_event *ev)
 	}
 	if (s->ctx->write_failed)
 		return SINK_STOP;
-	/* Asked for even when not printed: an exited process's environment is dropped. */
-	if (ev->type == TRACER_EVENT_EXIT)
+	/*
+	 * Asked for even when not printed: an exited process's PATH walk is
+	 * over, its context dropped.
+	 */
+	if (ev->type == TRACER_EVENT_EXIT) {
+		if (s->fold && fold_exit(s->fold, ev->exit.pid))
+			return write_failure(s);
 		envdiff_forget(s->env, ev->exit.pid);
+		parentctx_forget(s->parents, ev->exit.pid);
+	}
 	if (ev->type != TRACER_EVENT_LOST && !printed)
 		return 0;
-	if (writer_write(s->w, s->out, s->env, sink_ts(s->ctx, ev), ev))
+	if (write_event(s, ev))
 		return write_failure(s);
 	s->ctx->events_written += ev->type != TRACER_EVENT_LOST;
 	return 0;
@@ -333,6 +387,9 @@ static int writer_flush(void *state)
 
 	if (!s->out)
 		return 0;
+	/* A walk not over after FOLD_HOLD_NS is written as it is: a failure is not held longer. */
+	if (!s->ctx->write_failed && s->fold && fold_expire(s->fold, sink_now_ns()))
+		return write_failure(s);
 	if (!s->ctx->write_failed && fflush(s->out))
 		return write_failure(s);
 	return s->ctx->write_failed ? SINK_STOP : 0;
@@ -376,6 +433,11 @@ static int writer_reopen(void *state)
 
 static int writer_finish(void *state)
 {
+	struct writer_sink *s = state;
+
+	/* The walks still held: their process did not exit while traced. */
+	if (s->out && !s->ctx->write_failed && s->fold && fold_flush(s->fold))
+		write_failure(s);
 	writer_flush(state);
 	/* A failure was said when it happened; the exit status is main()'s (write_failed). */
 	return 0;

@@ -45,14 +45,6 @@ void lifecycle_add(struct lifecycle *lc, const struct tracer_event *ev)
 		lc->incomplete = true;
 }
 
-/* https://no-color.org: NO_COLOR set and not empty turns colour off, whatever its value. */
-static bool no_color(void)
-{
-	const char *v = getenv("NO_COLOR");
-
-	return v && *v;
-}
-
 int lifecycle_finish(struct lifecycle *lc, uint64_t end_ns, uint64_t epoch_ns, FILE *tree_out,
 		     bool color, char *err, size_t errlen)
 {
@@ -61,7 +53,6 @@ int lifecycle_finish(struct lifecycle *lc, uint64_t end_ns, uint64_t epoch_ns, F
 
 	if (!lc)
 		return 0;
-	color = color && !no_color();
 	if (tree_finish(&lc->tree, end_ns)) {
 		snprintf(err, errlen, "out of memory: no process tree nor timeline");
 		return -1;

@@ -42,9 +42,8 @@ void lifecycle_add(struct lifecycle *lc, const struct tracer_event *ev);
 
 /*
  * Ends the trace at end_ns (CLOCK_MONOTONIC; epoch_ns is when tracer
- * started): writes the tree on tree_out (in colour when color, unless the
- * environment has NO_COLOR set and not empty: https://no-color.org) and the
- * timeline into its file. Returns 0, or -1 with a one-line reason in err.
+ * started): writes the tree on tree_out (in colour when color: the caller
+ * weighs --color and NO_COLOR) and the timeline into its file. Returns 0, or -1 with a one-line reason in err.
  */
 int lifecycle_finish(struct lifecycle *lc, uint64_t end_ns, uint64_t epoch_ns, FILE *tree_out,
 		     bool color, char *err, size_t errlen);

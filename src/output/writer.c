@@ -4,7 +4,43 @@
 #include <string.h>
 
 #include "envdiff.h"
+#include <math.h>
+
+#include "num.h"
+#include "walltime.h"
 #include "writer.h"
+
+static uint64_t start_us;
+
+void writer_set_start_us(uint64_t us)
+{
+	start_us = us;
+}
+
+uint64_t writer_time_us(double ts)
+{
+	return start_us + writer_ts_us(ts);
+}
+
+int writer_put_time(FILE *out, enum time_mode mode, double ts)
+{
+	char buf[WALLTIME_ISO_LEN];
+
+	switch (mode) {
+	case TIME_NONE:
+		return 0;
+	case TIME_WALL:
+		walltime_clock(buf, writer_time_us(ts));
+		break;
+	case TIME_ISO:
+		walltime_iso(buf, writer_time_us(ts));
+		break;
+	case TIME_REL:
+	default:
+		return num_put_ts(out, isfinite(ts) ? ts : 0.0);
+	}
+	return fputs(buf, out) == EOF ? -1 : 0;
+}
 
 const struct writer_ops *writer_of(enum format_kind kind)
 {
@@ -13,6 +49,7 @@ const struct writer_ops *writer_of(enum format_kind kind)
 		return &json_writer;
 	case FORMAT_SH:
 		return &sh_writer;
+	case FORMAT_KV:
 	case FORMAT_TEXT:
 	default:
 		return &text_writer;

@@ -17,10 +17,35 @@
 struct envdiff;
 
 enum format_kind {
-	FORMAT_TEXT, /* one line per event */
+	FORMAT_TEXT, /* one line per event: an exec as the readable line (execline.h) */
 	FORMAT_JSON, /* JSON Lines: one object per line */
 	FORMAT_SH, /* one bash command line per exec that repeats it (sh.c) */
+	FORMAT_KV, /* one line per event, every field as key=value (text_writer) */
 };
+
+/* How a text line shows its time (--time). */
+enum time_mode {
+	TIME_REL, /* seconds since start: 1.234567 */
+	TIME_WALL, /* the local time of day: 22:24:02.123456 */
+	TIME_ISO, /* RFC 3339 UTC, as JSON's "time": 2026-12-06T22:24:02.123456Z */
+	TIME_NONE, /* no time */
+};
+
+/*
+ * The wall-clock time of ts 0 (tracer's start), in microseconds since the
+ * epoch: JSON's "time" and --time wall/iso are that plus ts (walltime.h).
+ * Set once, before the first event is written.
+ */
+void writer_set_start_us(uint64_t us);
+
+/* The wall-clock time of ts, in microseconds since the epoch. */
+uint64_t writer_time_us(double ts);
+
+/* ts as mode writes it (nothing for TIME_NONE): 0, or -1 when the write failed. */
+int writer_put_time(FILE *out, enum time_mode mode, double ts);
+
+/* How text_writer's lines show their time ("[...]"): TIME_REL unless set. */
+void writer_set_text_time(enum time_mode mode);
 
 /*
  * ts is seconds since tracer started. Each returns 0, or -1 when the write

@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "ident_json.h"
 #include "num.h"
+#include "walltime.h"
 #include "writer.h"
 #include "writer_int.h"
 
@@ -59,6 +60,21 @@ static int json_strings(FILE *out, const struct tracer_bytes *s, uint32_t n)
 	return fputc(']', out) == EOF ? -1 : 0;
 }
 
+/* {"type":"TYPE","ts":TS,"time":"RFC 3339": what every object begins with. */
+static int json_head(FILE *out, const char *type, double ts)
+{
+	char buf[WALLTIME_ISO_LEN];
+
+	walltime_iso(buf, writer_time_us(ts));
+	if (fputs("{\"type\":\"", out) == EOF || fputs(type, out) == EOF ||
+	    fputs("\",\"ts\":", out) == EOF || num_put_ts(out, finite_ts(ts)))
+		return -1;
+	return fputs(",\"time\":\"", out) == EOF || fputs(buf, out) == EOF ||
+			       fputc('"', out) == EOF ?
+		       -1 :
+		       0;
+}
+
 static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx,
 		       bool marks, bool ident)
 {
@@ -66,7 +82,7 @@ static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, 
 	uint32_t argc = e->argv ? e->argc : 0;
 	char buf[6 * (NUM_MAX + 16)], *p;
 
-	if (fputs("{\"type\":\"exec\",\"ts\":", out) == EOF || num_put_ts(out, finite_ts(ts)))
+	if (json_head(out, "exec", ts))
 		return -1;
 	p = num_u64(NUM_LIT(buf, ",\"pid\":"), e->pid);
 	p = num_u64(NUM_LIT(p, ",\"tid\":"), e->tid);
@@ -148,10 +164,9 @@ static int exit_object(FILE *out, double ts, const struct tracer_exit_event *e)
 	int status = e->exit_code;
 	bool core = false;
 
-	if (fprintf(out,
-		    "{\"type\":\"exit\",\"ts\":%.6f,\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32
-		    ",\"comm\":",
-		    finite_ts(ts), e->pid, e->ppid) < 0)
+	if (json_head(out, "exit", ts) ||
+	    fprintf(out, ",\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32 ",\"comm\":", e->pid, e->ppid) <
+		    0)
 		return -1;
 	if (escape_json_string(out, e->comm.ptr, e->comm.len))
 		return -1;
@@ -180,10 +195,10 @@ static int exit_object(FILE *out, double ts, const struct tracer_exit_event *e)
 
 static int fork_object(FILE *out, double ts, const struct tracer_fork_event *e)
 {
-	if (fprintf(out,
-		    "{\"type\":\"fork\",\"ts\":%.6f,\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32
-		    ",\"parent_tid\":%" PRIu32 ",\"comm\":",
-		    finite_ts(ts), e->pid, e->ppid, e->parent_tid) < 0)
+	if (json_head(out, "fork", ts) || fprintf(out,
+						  ",\"pid\":%" PRIu32 ",\"ppid\":%" PRIu32
+						  ",\"parent_tid\":%" PRIu32 ",\"comm\":",
+						  e->pid, e->ppid, e->parent_tid) < 0)
 		return -1;
 	if (escape_json_string(out, e->comm.ptr, e->comm.len))
 		return -1;
@@ -196,8 +211,8 @@ static int signal_object(FILE *out, double ts, const struct tracer_signal_event 
 {
 	const char *result = signal_result_name(e->result);
 
-	if (fprintf(out, "{\"type\":\"signal\",\"ts\":%.6f,\"signal\":%" PRId32 ",\"signal_name\":",
-		    finite_ts(ts), e->sig) < 0)
+	if (json_head(out, "signal", ts) ||
+	    fprintf(out, ",\"signal\":%" PRId32 ",\"signal_name\":", e->sig) < 0)
 		return -1;
 	if (json_name(out, signal_name(e->sig)))
 		return -1;
@@ -230,10 +245,11 @@ static int stop_object(FILE *out, double ts, const struct tracer_stop_event *e)
 {
 	const char *err = errno_name(-e->error);
 
-	if (fprintf(out,
-		    "{\"type\":\"stop\",\"ts\":%.6f,\"pid\":%" PRIu32 ",\"tid\":%" PRIu32
-		    ",\"ppid\":%" PRIu32 ",\"uid\":%" PRIu32 ",\"euid\":%" PRIu32 ",\"comm\":",
-		    finite_ts(ts), e->pid, e->tid, e->ppid, e->uid, e->euid) < 0)
+	if (json_head(out, "stop", ts) ||
+	    fprintf(out,
+		    ",\"pid\":%" PRIu32 ",\"tid\":%" PRIu32 ",\"ppid\":%" PRIu32 ",\"uid\":%" PRIu32
+		    ",\"euid\":%" PRIu32 ",\"comm\":",
+		    e->pid, e->tid, e->ppid, e->uid, e->euid) < 0)
 		return -1;
 	if (escape_json_string(out, e->comm.ptr, e->comm.len) || fputs(",\"exe\":", out) == EOF)
 		return -1;
@@ -261,9 +277,8 @@ static int stop_object(FILE *out, double ts, const struct tracer_stop_event *e)
 
 static int lost_object(FILE *out, double ts, uint64_t count, uint32_t cpu)
 {
-	if (fprintf(out,
-		    "{\"type\":\"lost\",\"ts\":%.6f,\"count\":%" PRIu64 ",\"cpu\":%" PRIu32 "}",
-		    finite_ts(ts), count, cpu) < 0)
+	if (json_head(out, "lost", ts) ||
+	    fprintf(out, ",\"count\":%" PRIu64 ",\"cpu\":%" PRIu32 "}", count, cpu) < 0)
 		return -1;
 	return end_line(out);
 }

@@ -19,6 +19,23 @@
 #include "writer.h"
 #include "writer_int.h"
 
+static enum time_mode text_time = TIME_REL;
+
+void writer_set_text_time(enum time_mode mode)
+{
+	text_time = mode;
+}
+
+/* "[time] " as --time says, nothing with --time none. */
+static int kv_time(FILE *out, double ts)
+{
+	if (text_time == TIME_NONE)
+		return 0;
+	if (fputc('[', out) == EOF || writer_put_time(out, text_time, ts))
+		return -1;
+	return fputs("] ", out) == EOF ? -1 : 0;
+}
+
 static bool tty_bare(const char *tty)
 {
 	const char *p;
@@ -67,9 +84,9 @@ static int exec_line(FILE *out, double ts, const struct tracer_exec_event *e, bo
 	char buf[6 * (NUM_MAX + 16)], *p = buf;
 	const char *label;
 
-	if (fputc('[', out) == EOF || num_put_ts(out, finite_ts(ts)))
+	if (kv_time(out, ts))
 		return -1;
-	p = num_u64(NUM_LIT(p, "] pid="), e->pid);
+	p = num_u64(NUM_LIT(p, "pid="), e->pid);
 	p = num_u64(NUM_LIT(p, " tid="), e->tid);
 	p = num_u64(NUM_LIT(p, " uid="), e->uid);
 	p = num_u64(NUM_LIT(p, " gid="), e->gid);
@@ -128,8 +145,8 @@ static int exit_line(FILE *out, double ts, const struct tracer_exit_event *e)
 {
 	int status = e->exit_code;
 
-	if (fprintf(out, "[%.6f] exit pid=%" PRIu32 " ppid=%" PRIu32 " comm=", finite_ts(ts),
-		    e->pid, e->ppid) < 0)
+	if (kv_time(out, ts) ||
+	    fprintf(out, "exit pid=%" PRIu32 " ppid=%" PRIu32 " comm=", e->pid, e->ppid) < 0)
 		return -1;
 	if (escape_c_quoted(out, e->comm.ptr, e->comm.len))
 		return -1;
@@ -161,9 +178,9 @@ static int exit_line(FILE *out, double ts, const struct tracer_exit_event *e)
 
 static int fork_line(FILE *out, double ts, const struct tracer_fork_event *e)
 {
-	if (fprintf(out,
-		    "[%.6f] fork pid=%" PRIu32 " ppid=%" PRIu32 " parent_tid=%" PRIu32 " comm=",
-		    finite_ts(ts), e->pid, e->ppid, e->parent_tid) < 0)
+	if (kv_time(out, ts) ||
+	    fprintf(out, "fork pid=%" PRIu32 " ppid=%" PRIu32 " parent_tid=%" PRIu32 " comm=",
+		    e->pid, e->ppid, e->parent_tid) < 0)
 		return -1;
 	if (escape_c_quoted(out, e->comm.ptr, e->comm.len))
 		return -1;
@@ -176,7 +193,7 @@ static int signal_line(FILE *out, double ts, const struct tracer_signal_event *e
 	const char *code = signal_code_name(e->sig, e->code);
 	const char *result = signal_result_name(e->result);
 
-	if (fprintf(out, "[%.6f] signal sig=%" PRId32, finite_ts(ts), e->sig) < 0)
+	if (kv_time(out, ts) || fprintf(out, "signal sig=%" PRId32, e->sig) < 0)
 		return -1;
 	if (name && fprintf(out, " (%s)", name) < 0)
 		return -1;
@@ -209,8 +226,9 @@ static int stop_line(FILE *out, double ts, const struct tracer_stop_event *e)
 {
 	const char *err = errno_name(-e->error);
 
-	if (fprintf(out, "[%.6f] stop pid=%" PRIu32 " ppid=%" PRIu32 " uid=%" PRIu32 " comm=",
-		    finite_ts(ts), e->pid, e->ppid, e->uid) < 0)
+	if (kv_time(out, ts) ||
+	    fprintf(out, "stop pid=%" PRIu32 " ppid=%" PRIu32 " uid=%" PRIu32 " comm=", e->pid,
+		    e->ppid, e->uid) < 0)
 		return -1;
 	if (escape_c_quoted(out, e->comm.ptr, e->comm.len) || fputs(" exe=", out) == EOF)
 		return -1;
@@ -238,8 +256,8 @@ static int stop_line(FILE *out, double ts, const struct tracer_stop_event *e)
 
 static int lost_line(FILE *out, double ts, uint64_t count, uint32_t cpu)
 {
-	if (fprintf(out, "[%.6f] lost %" PRIu64 " events (cpu %" PRIu32 ")", finite_ts(ts), count,
-		    cpu) < 0)
+	if (kv_time(out, ts) ||
+	    fprintf(out, "lost %" PRIu64 " events (cpu %" PRIu32 ")", count, cpu) < 0)
 		return -1;
 	return end_line(out);
 }

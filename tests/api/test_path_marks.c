@@ -104,7 +104,7 @@ Test(path_marks, text)
 	const char *out = h_path("events.txt"), *text, *l;
 
 	fill_name();
-	run_script("text", out);
+	run_script("kv", out);
 	text = h_read_file(out, NULL);
 	/* The markers are in bash's own argv too: the lines of the execs of /bin/true. */
 	l = line_with(text, "argv: /bin/true mark-deleted");
@@ -113,6 +113,22 @@ Test(path_marks, text)
 	assert_holds(l, h_str(" cwd=\"%s\"(cut) exe=\"/usr/bin/true\" ", deep_kept()));
 	l = line_with(text, "argv: /bin/true mark-detached");
 	assert_holds(l, " cwd=\"/sub\"(detached) exe=\"/usr/bin/true\" ");
+}
+
+/* The readable line: the cwd differs from bash's, and its marks follow it. */
+Test(path_marks, readable)
+{
+	const char *out = h_path("events.txt"), *text, *l;
+
+	fill_name();
+	run_script("text", out);
+	text = h_read_file(out, NULL);
+	l = line_with(text, " /bin/true mark-deleted  cwd=");
+	assert_holds(l, h_str("  cwd=%s(deleted)", h_path("gone")));
+	l = line_with(text, " /bin/true mark-cut  cwd=");
+	assert_holds(l, h_str("  cwd=%s(cut)", deep_kept()));
+	l = line_with(text, " /bin/true mark-detached  cwd=");
+	assert_holds(l, "  cwd=/sub(detached)");
 }
 
 static json_object *exec_with(const struct h_json *ev, const char *marker)

@@ -414,25 +414,11 @@ static size_t identity_keys(json_object *obj, size_t line_no)
 static void parse_event(const char *line, size_t len, size_t line_no, struct h_event *e)
 {
 	static const char *const exec_keys[] = {
-		"type",
-		"ts",
-		"pid",
-		"tid",
-		"ppid",
-		"uid",
-		"gid",
-		"comm",
-		"filename",
-		"argv",
-		"argv_truncated",
-		"argv_fault",
-		"syscall",
-		"syscall_id",
-		"ret",
-		"errno",
-		"tty",
+		"type",	      "ts",	 "time",       "pid",	   "tid",   "ppid",
+		"uid",	      "gid",	 "comm",       "filename", "argv",  "argv_truncated",
+		"argv_fault", "syscall", "syscall_id", "ret",	   "errno", "tty",
 	};
-	static const char *const lost_keys[] = { "type", "ts", "count", "cpu" };
+	static const char *const lost_keys[] = { "type", "ts", "time", "count", "cpu" };
 	const struct h_bytes *type, *b;
 	struct h_bytes *strs;
 	json_object *orig, *obj, *arr;
@@ -455,9 +441,9 @@ static void parse_event(const char *line, size_t len, size_t line_no, struct h_e
 	n_keys = (size_t)json_object_object_length(obj);
 	if (h_bytes_eqs(type, "lost")) {
 		e->lost = true;
-		cr_assert(n_keys == 4, "line %zu: unexpected keys in %s", line_no,
+		cr_assert(n_keys == 5, "line %zu: unexpected keys in %s", line_no,
 			  h_show(line, len));
-		for (i = 0; i < 4; i++)
+		for (i = 0; i < 5; i++)
 			cr_assert(json_object_object_get_ex(obj, lost_keys[i], NULL),
 				  "line %zu: no \"%s\"", line_no, lost_keys[i]);
 		e->ts = num_field(obj, "ts", line_no);
@@ -476,12 +462,12 @@ static void parse_event(const char *line, size_t len, size_t line_no, struct h_e
 		cr_assert(bool_field(obj, "filename_truncated", line_no), "line %zu", line_no);
 	if (e->filename_fault)
 		cr_assert(bool_field(obj, "filename_fault", line_no), "line %zu", line_no);
-	/* The 17 keys, and the exec's context (issue 11) and identity when the library reports them. */
-	cr_assert(n_keys == 17 + e->filename_truncated + e->filename_fault +
+	/* The 18 keys, and the exec's context (issue 11) and identity when the library reports them. */
+	cr_assert(n_keys == 18 + e->filename_truncated + e->filename_fault +
 				    context_keys(obj, line_no) + identity_keys(obj, line_no),
-		  "line %zu: %zu keys (expected 17 and the context's) in %s", line_no, n_keys,
+		  "line %zu: %zu keys (expected 18 and the context's) in %s", line_no, n_keys,
 		  h_show(line, len));
-	for (i = 0; i < 17; i++)
+	for (i = 0; i < 18; i++)
 		cr_assert(json_object_object_get_ex(obj, exec_keys[i], NULL), "line %zu: no \"%s\"",
 			  line_no, exec_keys[i]);
 	e->ts = num_field(obj, "ts", line_no);

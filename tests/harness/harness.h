@@ -141,6 +141,7 @@ const char *h_show(const char *s, size_t len);
 /* ---- tracer ---- */
 enum {
 	H_OUT_PIPE = 1 << 0, /* stdout to a pipe (t->out_fd) instead of a file */
+	H_READABLE = 1 << 1, /* the default text, not --format kv */
 };
 
 struct h_tracer {

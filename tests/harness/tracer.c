@@ -33,10 +33,16 @@ void h_tracer_start(struct h_tracer *t, unsigned int flags, const char *const *a
 	t->err = xmalloc(H_ERR_CAP);
 	t->err[0] = '\0';
 	argv[n++] = bin;
-	while (args[n - 1] && n < 63) {
-		argv[n] = args[n - 1];
-		n++;
+	/*
+	 * The tests parse the key=value line: asked for first, so that a
+	 * --format or -j of the test's own comes later and wins.
+	 */
+	if (!(flags & H_READABLE)) {
+		argv[n++] = "--format";
+		argv[n++] = "kv";
 	}
+	for (size_t i = 0; args[i] && n < 63; i++)
+		argv[n++] = args[i];
 	argv[n] = NULL;
 
 	if (pipe2(errp, O_CLOEXEC))

@@ -241,7 +241,7 @@ Test(launch, stdin_and_stdout_belong_to_the_command)
 	h_run_free(&r);
 
 	/* Without -o, the events go to stderr: stdout still holds only hi. */
-	run_tracer(ARGS("--", "cat"), &in, 30);
+	run_tracer(ARGS("--format", "kv", "--", "cat"), &in, 30);
 	cr_assert_eq(r.status, 0, "stderr: %s", r.err);
 	cr_assert_str_eq(r.out, "hi\n");
 	cr_assert_not_null(strstr(r.err, " filename=\"/usr/bin/cat\" "), "stderr: %s", r.err);

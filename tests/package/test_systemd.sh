@@ -243,7 +243,7 @@ fi
 
 echo "== journalctl -u tracer"
 journal=$(in_container journalctl -u tracer.service -o cat --no-pager 2>&1)
-grep -qx 'tracer: ready: watching all processes' <<<"$journal" ||
+grep -qxE 'tracer: ready: watching all processes since [0-9-]{10}T[0-9:.]{15}Z' <<<"$journal" ||
 	fail "journalctl -u tracer: $journal"
 
 echo "== --journal through a drop-in (doc/journal.md)"

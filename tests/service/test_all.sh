@@ -15,7 +15,7 @@ cp /bin/echo "$TMP/echo-from"        # excluded by path through --exclude-from
 
 start_tracer --all --json --ringbuf-size 64M --exclude "$TMP/echo-excluded" --exclude-comm svcexclsh \
 	--exclude-from "$TMP/list"
-grep -qx 'tracer: ready: watching all processes' "$TMP/err" || fail "no ready line"
+grep -qxE 'tracer: ready: watching all processes since [0-9-]{10}T[0-9:.]{15}Z' "$TMP/err" || fail "no ready line"
 
 # Started by setsid, outside any process tree tracer was told about.
 setsid /bin/sh -c "/bin/echo $M-seen" >/dev/null

@@ -534,7 +534,7 @@ Test(exec_json, example)
 {
 	struct tracer_exec_event e = example();
 	const char *want =
-		"{\"type\":\"exec\",\"ts\":0.123456,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"{\"type\":\"exec\",\"ts\":0.123456,\"time\":\"1970-01-01T00:00:00.123456Z\",\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
 		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
 		"\"argv\":[\"ls\",\"-l\",\"a b\"],\"argv_truncated\":false,\"argv_fault\":false,"
 		"\"syscall\":\"execve\",\"syscall_id\":59,\"ret\":0,\"errno\":null,"
@@ -550,7 +550,7 @@ Test(exec_json, failed_execveat_no_tty)
 {
 	struct tracer_exec_event e = example();
 	const char *want =
-		"{\"type\":\"exec\",\"ts\":2.000000,\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
+		"{\"type\":\"exec\",\"ts\":2.000000,\"time\":\"1970-01-01T00:00:02.000000Z\",\"pid\":1234,\"tid\":1234,\"ppid\":1200,"
 		"\"uid\":1000,\"gid\":1000,\"comm\":\"bash\",\"filename\":\"/usr/bin/ls\","
 		"\"argv\":[],\"argv_truncated\":true,\"argv_fault\":true,"
 		"\"syscall\":\"execveat\",\"syscall_id\":322,\"ret\":-8,\"errno\":\"ENOEXEC\","
@@ -578,12 +578,13 @@ Test(exec_json, other_syscall_unknown_errno)
 	e.ret = -4000;
 	e.argc = 1;
 	line = exec_json(0, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
-			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"bash\","
-			 "\"filename\":\"/usr/bin/ls\",\"argv\":[\"ls\"],\"argv_truncated\":false,"
-			 "\"argv_fault\":false,\"syscall\":\"exec\",\"syscall_id\":11,"
-			 "\"ret\":-4000,\"errno\":null,\"tty\":\"pts9\"}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"exec\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":1234,\"tid\":1234,"
+		"\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"bash\","
+		"\"filename\":\"/usr/bin/ls\",\"argv\":[\"ls\"],\"argv_truncated\":false,"
+		"\"argv_fault\":false,\"syscall\":\"exec\",\"syscall_id\":11,"
+		"\"ret\":-4000,\"errno\":null,\"tty\":\"pts9\"}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -609,15 +610,16 @@ Test(exec_json, hostile_strings)
 	e.argv = args;
 	e.argc = sizeof(args) / sizeof(args[0]);
 	line = exec_json(0, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"exec\",\"ts\":0.000000,\"pid\":1234,\"tid\":1234,"
-			 "\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"x\\\"}\\n{\","
-			 "\"filename\":\"/tmp/\\udcfe\",\"argv\":[\"a \\\"b\\\" \\\\c\","
-			 "\"l1\\nl2\\r\\t\\b\\f\",\"\\u001b[31m\\u007f\\u0001\","
-			 "\"\\udcff\\udcc0\\udcaf\",\"\\udced\\udca0\\udc80\","
-			 "\"caf\xc3\xa9 \xe6\x97\xa5\",\"\\u2028\\u202e\",\"\"],"
-			 "\"argv_truncated\":false,\"argv_fault\":false,\"syscall\":\"execve\","
-			 "\"syscall_id\":59,\"ret\":0,\"errno\":null,\"tty\":\"t\\\"y\"}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"exec\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":1234,\"tid\":1234,"
+		"\"ppid\":1200,\"uid\":1000,\"gid\":1000,\"comm\":\"x\\\"}\\n{\","
+		"\"filename\":\"/tmp/\\udcfe\",\"argv\":[\"a \\\"b\\\" \\\\c\","
+		"\"l1\\nl2\\r\\t\\b\\f\",\"\\u001b[31m\\u007f\\u0001\","
+		"\"\\udcff\\udcc0\\udcaf\",\"\\udced\\udca0\\udc80\","
+		"\"caf\xc3\xa9 \xe6\x97\xa5\",\"\\u2028\\u202e\",\"\"],"
+		"\"argv_truncated\":false,\"argv_fault\":false,\"syscall\":\"execve\","
+		"\"syscall_id\":59,\"ret\":0,\"errno\":null,\"tty\":\"t\\\"y\"}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -636,20 +638,22 @@ Test(exit_lines, normal_exit)
 
 	EXPECT_LINE(exit_text(3.25, &e),
 		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0 lifetime=0.001500\n");
-	EXPECT_LINE(exit_json(3.25, &e),
-		    "{\"type\":\"exit\",\"ts\":3.250000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
-		    "\"exit_code\":0,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
-		    "\"lifetime\":0.001500,\"started_before\":false}\n");
+	EXPECT_LINE(
+		exit_json(3.25, &e),
+		"{\"type\":\"exit\",\"ts\":3.250000,\"time\":\"1970-01-01T00:00:03.250000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		"\"exit_code\":0,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
+		"\"lifetime\":0.001500,\"started_before\":false}\n");
 	e.exit_code = 3 << 8;
 	EXPECT_LINE(exit_text(3.25, &e),
 		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=3 lifetime=0.001500\n");
 	e.exit_code = 255 << 8;
 	e.lifetime_ns = 12345678901ull;
 	e.started_before = true;
-	EXPECT_LINE(exit_json(0, &e),
-		    "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":42,\"ppid\":1,\"comm\":\"true\","
-		    "\"exit_code\":255,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
-		    "\"lifetime\":12.345679,\"started_before\":true}\n");
+	EXPECT_LINE(
+		exit_json(0, &e),
+		"{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
+		"\"exit_code\":255,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
+		"\"lifetime\":12.345679,\"started_before\":true}\n");
 	EXPECT_LINE(exit_text(0, &e), "[0.000000] exit pid=42 ppid=1 comm=\"true\" code=255 "
 				      "lifetime=12.345679 (since tracer start)\n");
 }
@@ -669,17 +673,18 @@ Test(exit_lines, killed)
 		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL) lifetime=0.000000\n");
 	EXPECT_LINE(
 		exit_json(1, &e),
-		"{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
+		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
 		"\"exit_code\":null,\"signal\":9,\"signal_name\":\"SIGKILL\",\"core_dumped\":false,"
 		"\"lifetime\":0.000000,\"started_before\":false}\n");
 	e.exit_code = 11 | 0x80;
 	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 "
 				      "(SIGSEGV) core lifetime=0.000000\n");
 	line = exit_json(1, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
-			 "\"sleep\",\"exit_code\":null,\"signal\":11,\"signal_name\":\"SIGSEGV\","
-			 "\"core_dumped\":true,\"lifetime\":0.000000,\"started_before\":false}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
+		"\"sleep\",\"exit_code\":null,\"signal\":11,\"signal_name\":\"SIGSEGV\","
+		"\"core_dumped\":true,\"lifetime\":0.000000,\"started_before\":false}\n");
 	expect_json_line(line);
 	free(line);
 	e.exit_code = 1;
@@ -700,10 +705,11 @@ Test(exit_lines, killed)
 	/* a status no dead process has */
 	e.exit_code = 0x7f;
 	line = exit_json(1, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"exit\",\"ts\":1.000000,\"pid\":42,\"ppid\":1,\"comm\":"
-			 "\"sleep\",\"exit_code\":null,\"signal\":null,\"signal_name\":null,"
-			 "\"core_dumped\":false,\"lifetime\":0.000000,\"started_before\":false}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
+		"\"sleep\",\"exit_code\":null,\"signal\":null,\"signal_name\":null,"
+		"\"core_dumped\":false,\"lifetime\":0.000000,\"started_before\":false}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -722,10 +728,12 @@ Test(exit_lines, hostile_comm)
 		exit_text(0, &e),
 		"[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0 lifetime=0.000000\n");
 	line = exit_json(0, &e);
-	cr_expect_str_eq(line, "{\"type\":\"exit\",\"ts\":0.000000,\"pid\":7,\"ppid\":6,"
-			       "\"comm\":\"a\\nb\\\"\\udcff\",\"exit_code\":0,\"signal\":null,"
-			       "\"signal_name\":null,\"core_dumped\":false,\"lifetime\":0.000000,"
-			       "\"started_before\":false}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":7,\"ppid\":6,"
+		"\"comm\":\"a\\nb\\\"\\udcff\",\"exit_code\":0,\"signal\":null,"
+		"\"signal_name\":null,\"core_dumped\":false,\"lifetime\":0.000000,"
+		"\"started_before\":false}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -763,8 +771,10 @@ Test(fork_lines, example)
 	EXPECT_LINE(fork_text(0.5, &e),
 		    "[0.500000] fork pid=4251 ppid=4250 parent_tid=4250 comm=\"make\"\n");
 	line = fork_json(0.5, &e);
-	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.500000,\"pid\":4251,\"ppid\":4250,"
-			       "\"parent_tid\":4250,\"comm\":\"make\"}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"fork\",\"ts\":0.500000,\"time\":\"1970-01-01T00:00:00.500000Z\",\"pid\":4251,\"ppid\":4250,"
+		"\"parent_tid\":4250,\"comm\":\"make\"}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -786,8 +796,10 @@ Test(fork_lines, hostile_comm)
 	free(line);
 	line = fork_json(0, &e);
 	expect_json_line(line);
-	cr_expect_str_eq(line, "{\"type\":\"fork\",\"ts\":0.000000,\"pid\":2,\"ppid\":1,"
-			       "\"parent_tid\":3,\"comm\":\"x\\n[0.1] fork\\u001b[2J\"}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"fork\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":2,\"ppid\":1,"
+		"\"parent_tid\":3,\"comm\":\"x\\n[0.1] fork\\u001b[2J\"}\n");
 	free(line);
 }
 
@@ -839,12 +851,13 @@ Test(signal_lines, from_a_process)
 		    "sender_comm=\"killer\" target=200 target_tid=200 target_comm=\"victim\" "
 		    "to=process result=delivered\n");
 	line = signal_json(1.5, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
-			 "\"SIGTERM\",\"code\":0,\"code_name\":\"SI_USER\",\"origin\":\"user\","
-			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
-			 "\"target_pid\":200,\"target_tid\":200,\"target_comm\":\"victim\","
-			 "\"group\":true,\"result\":\"delivered\",\"blocked\":false}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
+		"\"SIGTERM\",\"code\":0,\"code_name\":\"SI_USER\",\"origin\":\"user\","
+		"\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
+		"\"target_pid\":200,\"target_tid\":200,\"target_comm\":\"victim\","
+		"\"group\":true,\"result\":\"delivered\",\"blocked\":false}\n");
 	expect_json_line(line);
 	free(line);
 
@@ -859,12 +872,13 @@ Test(signal_lines, from_a_process)
 		    "sender_comm=\"killer\" target=200 target_tid=203 target_comm=\"victim\" "
 		    "to=thread result=already_pending blocked\n");
 	line = signal_json(1.5, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":1.500000,\"signal\":15,\"signal_name\":"
-			 "\"SIGTERM\",\"code\":-6,\"code_name\":\"SI_TKILL\",\"origin\":\"user\","
-			 "\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
-			 "\"target_pid\":200,\"target_tid\":203,\"target_comm\":\"victim\","
-			 "\"group\":false,\"result\":\"already_pending\",\"blocked\":true}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
+		"\"SIGTERM\",\"code\":-6,\"code_name\":\"SI_TKILL\",\"origin\":\"user\","
+		"\"sender_pid\":100,\"sender_tid\":101,\"sender_comm\":\"killer\","
+		"\"target_pid\":200,\"target_tid\":203,\"target_comm\":\"victim\","
+		"\"group\":false,\"result\":\"already_pending\",\"blocked\":true}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -887,11 +901,12 @@ Test(signal_lines, from_the_kernel)
 		    "target_comm=\"victim\" to=thread result=delivered\n");
 	line = signal_json(2, &e);
 	cr_expect_str_eq(
-		line, "{\"type\":\"signal\",\"ts\":2.000000,\"signal\":11,\"signal_name\":"
-		      "\"SIGSEGV\",\"code\":1,\"code_name\":\"SEGV_MAPERR\",\"origin\":"
-		      "\"kernel\",\"sender_pid\":200,\"sender_tid\":200,\"sender_comm\":"
-		      "\"victim\",\"target_pid\":200,\"target_tid\":200,\"target_comm\":"
-		      "\"victim\",\"group\":false,\"result\":\"delivered\",\"blocked\":false}\n");
+		line,
+		"{\"type\":\"signal\",\"ts\":2.000000,\"time\":\"1970-01-01T00:00:02.000000Z\",\"signal\":11,\"signal_name\":"
+		"\"SIGSEGV\",\"code\":1,\"code_name\":\"SEGV_MAPERR\",\"origin\":"
+		"\"kernel\",\"sender_pid\":200,\"sender_tid\":200,\"sender_comm\":"
+		"\"victim\",\"target_pid\":200,\"target_tid\":200,\"target_comm\":"
+		"\"victim\",\"group\":false,\"result\":\"delivered\",\"blocked\":false}\n");
 	expect_json_line(line);
 	free(line);
 
@@ -926,12 +941,13 @@ Test(signal_lines, unknown_numbers)
 		    "[0.000000] signal sig=99 code=77 sender=100 sender_comm=\"killer\" "
 		    "target=200 target_tid=200 target_comm=\"victim\" to=process result=9\n");
 	line = signal_json(0, &e);
-	cr_expect_str_eq(line,
-			 "{\"type\":\"signal\",\"ts\":0.000000,\"signal\":99,\"signal_name\":null,"
-			 "\"code\":77,\"code_name\":null,\"origin\":\"user\",\"sender_pid\":100,"
-			 "\"sender_tid\":101,\"sender_comm\":\"killer\",\"target_pid\":200,"
-			 "\"target_tid\":200,\"target_comm\":\"victim\",\"group\":true,"
-			 "\"result\":\"9\",\"blocked\":false}\n");
+	cr_expect_str_eq(
+		line,
+		"{\"type\":\"signal\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"signal\":99,\"signal_name\":null,"
+		"\"code\":77,\"code_name\":null,\"origin\":\"user\",\"sender_pid\":100,"
+		"\"sender_tid\":101,\"sender_comm\":\"killer\",\"target_pid\":200,"
+		"\"target_tid\":200,\"target_comm\":\"victim\",\"group\":true,"
+		"\"result\":\"9\",\"blocked\":false}\n");
 	expect_json_line(line);
 	free(line);
 }
@@ -995,9 +1011,11 @@ Test(writer_write, dispatch)
 	cr_assert_eq(writer_write(&text_writer, c.f, NULL, 1, &ev), 0);
 	cr_assert_eq(writer_write(&json_writer, c.f, NULL, 1, &ev), 0);
 	s = cap_close(&c);
-	cr_expect_str_eq(s, "[1.000000] fork pid=2 ppid=1 parent_tid=0 comm=\"sh\"\n"
-			    "{\"type\":\"fork\",\"ts\":1.000000,\"pid\":2,\"ppid\":1,"
-			    "\"parent_tid\":0,\"comm\":\"sh\"}\n");
+	cr_expect_str_eq(
+		s,
+		"[1.000000] fork pid=2 ppid=1 parent_tid=0 comm=\"sh\"\n"
+		"{\"type\":\"fork\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":2,\"ppid\":1,"
+		"\"parent_tid\":0,\"comm\":\"sh\"}\n");
 	free(s);
 }
 
@@ -1059,7 +1077,9 @@ Test(lost_lines, text_and_json)
 	cap_open(&c);
 	cr_assert_eq(json_writer.lost(c.f, 9.5, 12, 0), 0);
 	s = cap_close(&c);
-	cr_expect_str_eq(s, "{\"type\":\"lost\",\"ts\":9.500000,\"count\":12,\"cpu\":0}\n");
+	cr_expect_str_eq(
+		s,
+		"{\"type\":\"lost\",\"ts\":9.500000,\"time\":\"1970-01-01T00:00:09.500000Z\",\"count\":12,\"cpu\":0}\n");
 	expect_json_line(s);
 	free(s);
 }

@@ -861,13 +861,57 @@ Test(opts, format)
 	cr_assert_eq(r.opts.format, FORMAT_JSON);
 
 	RUN("--format", "xml", "1");
-	assert_usage_error("tracer: invalid --format 'xml' (text, json or sh)\n");
+	assert_usage_error("tracer: invalid --format 'xml' (text, kv, json or sh)\n");
 	RUN("--format", "", "1");
-	assert_usage_error("tracer: invalid --format '' (text, json or sh)\n");
+	assert_usage_error("tracer: invalid --format '' (text, kv, json or sh)\n");
 	RUN("--format", "JSON", "1");
-	assert_usage_error("tracer: invalid --format 'JSON' (text, json or sh)\n");
+	assert_usage_error("tracer: invalid --format 'JSON' (text, kv, json or sh)\n");
 	RUN("1", "--format");
 	assert_usage_error("tracer: option '--format' requires an argument (see --help)\n");
+	RUN("--format", "kv", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.format, FORMAT_KV);
+}
+
+/* --time: wall by default for the readable text, rel for kv (today's line, byte for byte). */
+Test(opts, time)
+{
+	RUN("1");
+	assert_ok();
+	cr_assert_eq(r.opts.time, TIME_WALL);
+	cr_assert(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT),
+		  "the readable line's parent contexts are forgotten at exit");
+	RUN("--format", "kv", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.time, TIME_REL);
+	cr_assert_not(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
+	RUN("--time", "iso", "--format", "kv", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.time, TIME_ISO);
+	RUN("--time=none", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.time, TIME_NONE);
+	RUN("--time", "rel", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.time, TIME_REL);
+	RUN("--time", "utc", "1");
+	assert_usage_error("tracer: invalid --time 'utc' (rel, wall, iso or none)\n");
+}
+
+Test(opts, color)
+{
+	RUN("1");
+	assert_ok();
+	cr_assert_eq(r.opts.color, COLOR_AUTO);
+	RUN("--color", "always", "1");
+	assert_ok();
+	cr_assert_eq(r.opts.color, COLOR_ALWAYS);
+	cr_assert(opts_use_color(&r.opts, -1), "always: even on no terminal");
+	RUN("--color=never", "1");
+	assert_ok();
+	cr_assert_not(opts_use_color(&r.opts, -1));
+	RUN("--color", "yes", "1");
+	assert_usage_error("tracer: invalid --color 'yes' (auto, always or never)\n");
 }
 
 Test(opts, env_and_redaction)

@@ -193,12 +193,13 @@ Test(stop, format)
 		"let it run\n");
 	free(line);
 	line = format(true, &ev);
-	cr_assert_str_eq(line,
-			 "{\"type\":\"stop\",\"ts\":1.500000,\"pid\":42,\"tid\":42,\"ppid\":7,"
-			 "\"uid\":1000,\"euid\":0,\"comm\":\"parse\",\"exe\":\"/src/parse\","
-			 "\"filename\":\"./parse\",\"pattern\":\"pa*\",\"argv\":[\"./parse\","
-			 "\"it's\",\"a\\nb\"],\"argv_truncated\":false,\"stopped\":true,"
-			 "\"errno\":null}\n");
+	cr_assert_str_eq(
+		line,
+		"{\"type\":\"stop\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"pid\":42,\"tid\":42,\"ppid\":7,"
+		"\"uid\":1000,\"euid\":0,\"comm\":\"parse\",\"exe\":\"/src/parse\","
+		"\"filename\":\"./parse\",\"pattern\":\"pa*\",\"argv\":[\"./parse\","
+		"\"it's\",\"a\\nb\"],\"argv_truncated\":false,\"stopped\":true,"
+		"\"errno\":null}\n");
 	free(line);
 	/* The kernel could not stop it: said, in both. */
 	ev.stop.error = -EPERM;
