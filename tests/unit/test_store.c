@@ -203,7 +203,9 @@ Test(store, paging_forward_reads_each_entry_once)
 			break;
 		}
 		for (p = body; (p = strstr(p, "\"ts\":")); p++) {
-			cr_assert_eq(sscanf(p, "\"ts\":%lf,\"pid\":%u", &t, &pid), 2, "%s", p);
+			cr_assert_eq(sscanf(p, "\"ts\":%lf,\"time\":\"%*[^\"]\",\"pid\":%u", &t,
+					    &pid),
+				     2, "%s", p);
 			cr_assert(pid >= 1 && pid <= 6);
 			seen[pid - 1]++;
 			n++;
