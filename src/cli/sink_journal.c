@@ -32,6 +32,7 @@
 #include <systemd/sd-journal.h>
 
 #include "escape.h"
+#include "execline.h"
 #include "names.h"
 #include "sink.h"
 #include "writer.h"
@@ -165,10 +166,34 @@ static int fields_argv(struct fields *f, const struct tracer_exec_event *e)
 	return ret;
 }
 
-/* MESSAGE: the readable line of the event, as the text output writes it. */
+/*
+ * MESSAGE: an exec as the readable line of the text output (execline.h),
+ * without its time column (the journal has its own) and without colour;
+ * the other events as the text output writes them.
+ */
 static int journal_message(struct fields *f, double ts, const struct tracer_event *ev)
 {
-	return fields_written(f, "MESSAGE", &text_writer, ts, ev);
+	static const struct execline_style style = { .time = TIME_NONE, .color = false };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem;
+	int ret;
+
+	if (ev->type != TRACER_EVENT_EXEC)
+		return fields_written(f, "MESSAGE", &text_writer, ts, ev);
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return -1;
+	ret = execline_write(mem, &style, ts, ev, NULL, NULL, 0);
+	if (fclose(mem) || ret < 0) {
+		free(text);
+		return -1;
+	}
+	while (len && text[len - 1] == '\n')
+		len--;
+	ret = fields_add(f, "MESSAGE", text, len);
+	free(text);
+	return ret;
 }
 
 /* The exec's own fields: who, where, what, with which arguments. */

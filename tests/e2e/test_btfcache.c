@@ -19,9 +19,10 @@ TestSuite(btfcache, .init = h_setup, .fini = h_teardown, .timeout = 180);
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 /* Fields that differ from one run to the next whatever the BTF. */
-static const char *const varying[] = { "ts",	     "pid",	   "tid",	 "ppid",
-				       "parent_tid", "sender_pid", "sender_tid", "target_pid",
-				       "target_tid", "lifetime",   "stdout",	 "stderr" };
+static const char *const varying[] = { "ts",	     "time",	   "pid",	 "tid",
+				       "ppid",	     "parent_tid", "sender_pid", "sender_tid",
+				       "target_pid", "target_tid", "lifetime",	 "stdout",
+				       "stderr" };
 
 static int cmp_str(const void *a, const void *b)
 {
