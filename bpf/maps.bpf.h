@@ -249,6 +249,7 @@ struct scratch {
 	char cgname[CGROUP_NAME_MAX + 1];
 	char slots[NSLOTS][PATH_SLOT];
 	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
+	__u32 base_scan; /* the comm filter's search for the filename's basename (filter.bpf.h) */
 };
 
 struct {

@@ -16,6 +16,7 @@
 #include "maps.bpf.h"
 #include "compat.bpf.h"
 #include "cgscope.bpf.h"
+#include "usage.bpf.h"
 
 /*
  * proc_bits spares a process out of scope the hash lookup. Bit tgid clear:
@@ -187,7 +188,8 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 /*
  * Its status is the one wait(2) reports: the group exit code when the process
  * was ended as a whole (exit_group, a fatal signal, with 0x80 once a core was
- * dumped), else the leader's own exit code.
+ * dumped), else the leader's own exit code. Then what the process used
+ * (usage.bpf.h).
  */
 static __always_inline void emit_exit(struct task_struct *p, struct signal_struct *sig, __u32 tgid)
 {
@@ -204,9 +206,10 @@ static __always_inline void emit_exit(struct task_struct *p, struct signal_struc
 		r->exit_code = BPF_CORE_READ(sig, group_exit_code);
 	else
 		r->exit_code = BPF_CORE_READ(leader, exit_code);
-	r->pad = 0;
+	r->flags = 0;
 	r->start_time = BPF_CORE_READ(leader, start_time);
 	BPF_CORE_READ_STR_INTO(&r->comm, leader, comm);
+	usage_read(r, p, sig);
 	rec_submit(r);
 }
 

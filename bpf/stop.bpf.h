@@ -17,6 +17,14 @@
  * stop_globs before load, and matched by common/glob.h, one step per
  * bpf_loop() iteration. With no pattern, stop_count is 0 and the verifier
  * drops all of this.
+ *
+ * With stop_at_dynamic (a debugger's breakpoints, changed while running),
+ * the patterns are a struct tracer_stop_set in a one-element map that
+ * stop_sets holds: userspace fills a new map for each change and swaps it
+ * in. A program keeps the set it looked up for its whole run (the old map
+ * is freed only after every program that may hold it has returned), so a
+ * change never shows half done. It costs two lookups per exec in scope, and
+ * one out of it.
  */
 #ifndef TRACER_STOP_BPF_H
 #define TRACER_STOP_BPF_H
@@ -32,6 +40,31 @@
 /* Set by userspace before load. */
 const volatile __u32 stop_count = 0;
 const volatile struct tracer_glob stop_globs[TRACER_STOP_MAX] = {};
+/* The patterns are in stop_sets instead (stop_at_dynamic). */
+const volatile bool stop_dynamic = false;
+
+/* Sizes, not types: reached only through pointers, the set's type would have no BTF. */
+struct stop_set_map {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct tracer_stop_set));
+};
+
+/* Slot 0: the map holding the current set, swapped whole by userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct stop_set_map);
+} stop_sets SEC(".maps");
+
+/* What the matcher's callbacks are given: the scratch first (stop_basename_step reads it so). */
+struct stop_ctx {
+	struct stop_scratch *ss;
+	const struct tracer_stop_set *set; /* stop_dynamic: the set looked up */
+};
+
 /*
  * The tracing process, and when it loaded this (CLOCK_MONOTONIC ns, the
  * clock of task->start_time): what it forks from then on (--on-stop's
@@ -104,13 +137,22 @@ static __always_inline void stop_add_basename(struct stop_scratch **ssp, __u32 k
 /* bpf_loop() callback: one step of pattern ss->pat against the subjects in turn. */
 static long stop_match_step(__u32 i, void *data)
 {
-	struct stop_scratch *ss = *(struct stop_scratch **)data;
+	struct stop_ctx *c = data;
+	struct stop_scratch *ss = c->ss;
+	const struct tracer_glob *g;
 	__u32 p = ss->pat, k;
 	int r;
 
 	if (p >= TRACER_STOP_MAX)
 		return 1;
-	r = tracer_glob_step(&ss->gs, (const struct tracer_glob *)&stop_globs[p], ss->buf);
+	if (stop_dynamic) {
+		if (!c->set)
+			return 1;
+		g = &c->set->globs[p];
+	} else {
+		g = (const struct tracer_glob *)&stop_globs[p];
+	}
+	r = tracer_glob_step(&ss->gs, g, ss->buf);
 	if (r == TRACER_GLOB_MORE)
 		return 0;
 	if (r == TRACER_GLOB_MATCH) {
@@ -127,20 +169,20 @@ static long stop_match_step(__u32 i, void *data)
 	return 0;
 }
 
-/* The index of the first pattern that matches a subject, or -1. */
-static __always_inline int stop_match(struct stop_scratch **ssp)
+/* The index of the first of count patterns that matches a subject, or -1. */
+static __always_inline int stop_match(struct stop_ctx *c, __u32 count)
 {
-	struct stop_scratch *ss = *ssp;
+	struct stop_scratch *ss = c->ss;
 	__u32 p;
 
 	for (p = 0; p < TRACER_STOP_MAX; p++) {
-		if (p >= stop_count)
+		if (p >= count)
 			break;
 		ss->pat = p;
 		ss->subject = 0;
 		ss->matched = 0;
 		tracer_glob_begin(&ss->gs, ss->base[0], ss->len[0]);
-		bpf_loop(STOP_SUBJECTS * TRACER_GLOB_STEPS, stop_match_step, ssp, 0);
+		bpf_loop(STOP_SUBJECTS * TRACER_GLOB_STEPS, stop_match_step, c, 0);
 		if (ss->matched)
 			return p;
 	}
@@ -148,7 +190,7 @@ static __always_inline int stop_match(struct stop_scratch **ssp)
 }
 
 /* The stop record: ids, the two paths from the scratch, the new image's arguments. */
-static __always_inline void emit_stop(struct stop_scratch *ss, struct task_struct *p, int pat,
+static __always_inline void emit_stop(struct stop_scratch *ss, struct task_struct *p, __u32 pat,
 				      long err, __u32 exe_flags)
 {
 	struct tracer_stop_rec *r = rec_reserve(sizeof(*r), TRACER_REC_STOP);
@@ -235,18 +277,31 @@ static __always_inline bool stop_spared(struct task_struct *p)
 static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binprm *bprm)
 {
 	struct tracer_path_rec pr = {};
+	struct stop_ctx c = {};
 	struct stop_scratch *ss;
 	struct scratch *s;
-	__u32 zero = 0, pos, len;
+	__u32 zero = 0, pos, len, count = stop_count, generation = 0;
+	void *set_map;
 	long n, err;
 	int pat;
 
-	if (!stop_count || !proc_watched(p, p->tgid) || !cgroup_current_in_scope())
+	if (stop_dynamic) {
+		set_map = bpf_map_lookup_elem(&stop_sets, &zero);
+		if (!set_map)
+			return 0;
+		c.set = bpf_map_lookup_elem(set_map, &zero);
+		if (!c.set)
+			return 0;
+		count = c.set->count;
+		generation = c.set->generation;
+	}
+	if (!count || !proc_watched(p, p->tgid) || !cgroup_current_in_scope())
 		return 0;
 	ss = bpf_map_lookup_elem(&stop_scratch_map, &zero);
 	s = get_scratch();
 	if (!ss || !s)
 		return 0;
+	c.ss = ss;
 
 	/* The executed file, resolved, copied out of the path slot. */
 	pos = file_path(s, SLOT_EXE, bprm->file, p->fs, &pr);
@@ -261,21 +316,21 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 		len = 0;
 	ss->base[0] = 0;
 	ss->len[0] = len;
-	stop_add_basename(&ss, 0);
+	stop_add_basename(&c.ss, 0);
 
 	/* The filename as the kernel was given it. */
 	n = bpf_probe_read_kernel_str(&ss->buf[STOP_FILENAME_BASE], TRACER_PATH_MAX + 1,
 				      BPF_CORE_READ(bprm, filename));
 	ss->base[2] = STOP_FILENAME_BASE;
 	ss->len[2] = n > 0 ? n - 1 : 0;
-	stop_add_basename(&ss, 2);
+	stop_add_basename(&c.ss, 2);
 	ss->nsubjects = STOP_SUBJECTS;
 
-	pat = stop_match(&ss);
+	pat = stop_match(&c, count);
 	if (pat < 0 || stop_spared(p))
 		return 0;
 	err = bpf_send_signal(SIGSTOP);
-	emit_stop(ss, p, pat, err, pr.flags);
+	emit_stop(ss, p, TRACER_STOP_PATTERN(pat, generation), err, pr.flags);
 	return 0;
 }
 

@@ -5,6 +5,7 @@
  *   compat.bpf.h  what vmlinux.h lacks, what differs between kernels
  *   maps.bpf.h    configuration, maps, counters, sending records
  *   scope.bpf.h   which processes are watched; fork and exit
+ *   usage.bpf.h   what a process used (CPU, memory, I/O), read at its exit
  *   exec.bpf.h    exec staging, the exec record and its context
  *   strings.bpf.h argv and environment, chunk by chunk into the record
  *   path.bpf.h    paths from dentries (cwd, exe, interpreter), fds 0-2
@@ -14,6 +15,7 @@
  *   exclude.bpf.h execs not reported: by file, by the caller's file, by comm
  *   ident.bpf.h   which file ran and where: its inode, namespaces, cgroup
  *   cgscope.bpf.h --cgroup: records only of processes in a cgroup v2 subtree
+ *   filter.bpf.h  execs reported only for these uids, these program names
  *
  * Scope: proc_state holds every watched process, keyed by tgid. fork and exit
  * keep it current; the iter/task seeder lets userspace find the processes

@@ -58,6 +58,19 @@ struct tracer_glob {
 };
 
 /*
+ * The patterns of --stop-at that can change while running (stop_at_dynamic):
+ * the value of the one-element map that the stop_sets map holds. Userspace
+ * fills a new one for each change and swaps it in whole (bpf/stop.bpf.h), so
+ * that a match in progress never sees half of a change. generation counts
+ * the changes (24 bits: wire.h's TRACER_STOP_GENERATION).
+ */
+struct tracer_stop_set {
+	__u32 count;
+	__u32 generation;
+	struct tracer_glob globs[TRACER_STOP_MAX];
+};
+
+/*
  * Where a match stands: the next token and subject byte, and the backtracking
  * point (star_ti: the token after the last '*' + 1, 0 when none yet).
  */

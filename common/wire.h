@@ -182,15 +182,35 @@ struct tracer_exec_rec {
 	char data[];
 };
 
-/* A whole watched process has ended (its last thread exited). */
+/* exit record flags */
+/* The usage fields were read (bpf/usage.bpf.h). */
+#define TRACER_EXIT_HAS_USAGE (1u << 0)
+
+/*
+ * A whole watched process has ended (its last thread exited), with what the
+ * thread group used, its threads that ended earlier included (TRACER_EXIT_HAS_USAGE).
+ */
 struct tracer_exit_rec {
 	struct tracer_rec_hdr hdr;
 	__u32 pid;
 	__u32 ppid;
 	__s32 exit_code; /* as wait(2) status */
-	__u32 pad;
+	__u32 flags; /* TRACER_EXIT_* */
 	__u64 start_time; /* task->start_time: CLOCK_MONOTONIC ns, like hdr.ts */
 	char comm[TRACER_COMM_LEN];
+	/*
+	 * CPU time: utime and stime as the ticks sampled them (ns), runtime as
+	 * the scheduler measured it (ns, exact); userspace splits runtime in
+	 * the ticks' proportion, as getrusage(2) does.
+	 */
+	__u64 utime;
+	__u64 stime;
+	__u64 runtime;
+	__u64 maxrss_kib; /* peak resident set */
+	__u64 rchar; /* bytes through read(2) and the like, as /proc/PID/io */
+	__u64 wchar;
+	__u64 nvcsw; /* voluntary context switches */
+	__u64 nivcsw; /* involuntary ones */
 };
 
 /* A watched process created a process (not a thread). */
@@ -260,6 +280,15 @@ struct tracer_signal_rec {
 #define TRACER_STOP_ARGS_OFF 8192
 #define TRACER_STOP_ARGS_MAX 4096
 #define TRACER_STOP_DATA (TRACER_STOP_ARGS_OFF + TRACER_STOP_ARGS_MAX)
+/*
+ * tracer_stop_rec.pattern: the pattern's index in its set, and the set's
+ * generation (struct tracer_stop_set, glob.h: patterns that change while
+ * running; 0 for the read-only ones), which tells the set after a change.
+ */
+#define TRACER_STOP_INDEX(pattern) ((pattern)&0xffu)
+#define TRACER_STOP_GENERATION(pattern) ((pattern) >> 8)
+#define TRACER_STOP_PATTERN(index, generation) (((generation) << 8) | ((index)&0xffu))
+#define TRACER_STOP_GENERATION_MASK 0xffffffu
 
 struct tracer_stop_rec {
 	struct tracer_rec_hdr hdr;
@@ -269,7 +298,7 @@ struct tracer_stop_rec {
 	__u32 uid; /* real and effective ids after the exec */
 	__u32 euid;
 	__s32 err; /* 0: SIGSTOP sent; else bpf_send_signal()'s error, not stopped */
-	__u32 pattern; /* index of the first pattern that matched */
+	__u32 pattern; /* the first pattern that matched: TRACER_STOP_INDEX, TRACER_STOP_GENERATION */
 	__u32 exe_len;
 	__u32 exe_flags; /* TRACER_PATHF_* */
 	__u32 filename_len;
@@ -323,6 +352,7 @@ struct tracer_cpu_stats {
 	__u64 insert_fail; /* proc_state inserts that failed (map full) */
 	__u64 stage_fail; /* exec stages that could not be allocated */
 	__u64 excluded; /* execs dropped by the exclusion filters */
+	__u64 filtered; /* execs dropped by the uid and comm filters (bpf/filter.bpf.h) */
 };
 
 /* The kernel's tty device number, split the way userspace compares it. */
@@ -363,10 +393,12 @@ TRACER_ASSERT_OFFSET(struct tracer_exec_rec, mntns, 272);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, cgroup_id, 280);
 TRACER_ASSERT_OFFSET(struct tracer_exec_rec, data, 296);
 
-TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 64);
+TRACER_ASSERT_LAYOUT(struct tracer_exit_rec, 128);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, exit_code, 32);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, start_time, 40);
 TRACER_ASSERT_OFFSET(struct tracer_exit_rec, comm, 48);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, utime, 64);
+TRACER_ASSERT_OFFSET(struct tracer_exit_rec, nivcsw, 120);
 
 TRACER_ASSERT_LAYOUT(struct tracer_fork_rec, 64);
 TRACER_ASSERT_OFFSET(struct tracer_fork_rec, parent_tid, 32);
@@ -399,8 +431,9 @@ TRACER_ASSERT_LAYOUT(struct tracer_fd_id_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_fd_id_rec, id, 8);
 
 /* Read per CPU by userspace as an array of these. */
-TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 32);
+TRACER_ASSERT_LAYOUT(struct tracer_cpu_stats, 40);
 TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, excluded, 24);
+TRACER_ASSERT_OFFSET(struct tracer_cpu_stats, filtered, 32);
 
 #undef TRACER_ASSERT_OFFSET
 #undef TRACER_ASSERT_LAYOUT

@@ -89,6 +89,8 @@ extern "C" {
  * to another file.
  */
 #define TRACER_EXCLUDE_FILES_MAX 1024
+/* tracer_options.uids and .comms: at most this many of each. */
+#define TRACER_FILTER_MAX 1024
 
 /* ---- Events ---- */
 
@@ -237,6 +239,32 @@ struct tracer_exit_event {
 	/* From its start, or from tracer's epoch for a process older than that. */
 	uint64_t lifetime_ns;
 	bool started_before; /* it started before the epoch: lifetime counts from there */
+	/*
+	 * What the process used: its thread group, threads that ended earlier
+	 * included, read in the kernel as its last thread ended (so neither its
+	 * children nor, unlike wait4(2), the children it reaped). Valid when
+	 * usage_valid (TRACER_EVENT_HAS(ev, exit.usage_valid) first).
+	 *
+	 * CPU time as getrusage(2) gives it: the scheduler's exact runtime,
+	 * split between user and system in the proportion the timer ticks
+	 * sampled them; what the kernel spends on the exit after it reads them
+	 * is not in it (closing files; on recent kernels freeing the memory,
+	 * about 1 ms per 10 MiB). maxrss_kib: peak resident set (KiB) over the
+	 * process's life, execs included. rchar, wchar: bytes passed through
+	 * read(2), write(2) and the like (files, pipes, sockets, terminals), as
+	 * /proc/PID/io counts them: with those of the children it reaped. nvcsw,
+	 * nivcsw: voluntary (it waited) and involuntary (preempted) context
+	 * switches.
+	 */
+	uint64_t utime_ns, stime_ns;
+	uint64_t maxrss_kib;
+	uint64_t rchar, wchar;
+	uint64_t nvcsw, nivcsw;
+	/*
+	 * The figures above were read. False from a library older than them
+	 * (which zeroes the event), or for a process of more than 65,536 threads.
+	 */
+	bool usage_valid;
 };
 
 struct tracer_fork_event {
@@ -295,6 +323,11 @@ struct tracer_stop_event {
 	uint64_t start_ns; /* the process's start, CLOCK_MONOTONIC like ts_ns */
 	/* The same in CLOCK_BOOTTIME ns: /proc/PID/stat's starttime, in clock ticks, is this. */
 	uint64_t start_boottime_ns;
+	/*
+	 * The set of patterns pattern_index is in: 0 for tracer_options.stop_at,
+	 * N for the one the Nth tracer_set_stop_at() made (counted modulo 2^24).
+	 */
+	uint32_t pattern_generation;
 };
 
 /* Records lost on one CPU, reported where the loss was noticed. */
@@ -442,6 +475,29 @@ struct tracer_options {
 	 * their events are not sent. NULL: no such limit.
 	 */
 	const char *cgroup;
+	/*
+	 * Only these execs are reported, decided in the kernel before they
+	 * reach the ring buffer (the others are counted in
+	 * tracer_stats.filtered); both lists set: both must match.
+	 * - uids: the real or the effective uid after the exec is one of these;
+	 * - comms: the new program's name is one of these (cut to 15 bytes, as
+	 *   the kernel cuts comm): its comm after the exec, the basename of the
+	 *   filename it was run by (for fexecve(), the file's name); for a failed
+	 *   exec, the basename of the filename it was given.
+	 * At most TRACER_FILTER_MAX of each. Only exec events are filtered; the
+	 * processes stay in scope, their fork, exit and signal events are sent.
+	 */
+	const uint32_t *uids;
+	size_t n_uids;
+	const char *const *comms;
+	size_t n_comms;
+	/*
+	 * The stop_at patterns can be changed while running, by
+	 * tracer_set_stop_at() (a debugger's breakpoints): they live in a map.
+	 * Without it they are fixed at start, in read-only data, and an exec
+	 * costs less (nothing at all without patterns).
+	 */
+	bool stop_at_dynamic;
 };
 
 /*
@@ -564,6 +620,17 @@ TRACER_API int tracer_consume(struct tracer *t);
 TRACER_API int tracer_watch_pid(struct tracer *t, uint32_t pid);
 
 /*
+ * Replaces the stop patterns (tracer_options.stop_at, same rules) with these
+ * n, at once: an exec is matched against the old set or the new one, never a
+ * mix. Needs stop_at_dynamic. Before start, the patterns the start will use.
+ * A stop event names its pattern from the set it matched in, for the last 8
+ * sets replaced (else pattern is ""). Returns 0, -EINVAL (no
+ * stop_at_dynamic, a bad pattern, more than TRACER_STOP_PATTERNS_MAX: the
+ * patterns are then unchanged, tracer_last_error() says why), -ENOMEM.
+ */
+TRACER_API int tracer_set_stop_at(struct tracer *t, const char *const *patterns, size_t n);
+
+/*
  * Removes a process (a thread id names its process) from the scope; its
  * descendants stay watched. Returns 0,
  * -ENOENT when it was not watched, -EINVAL not started.
@@ -586,6 +653,7 @@ struct tracer_stats {
 	uint64_t watched_total; /* processes watched since start */
 	uint64_t proc_capacity; /* size of the watched-process table */
 	uint64_t excluded; /* execs dropped by exclude_paths, exclude_callers and exclude_comms */
+	uint64_t filtered; /* execs not reported for the filters uids and comms */
 };
 
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */

@@ -29,6 +29,12 @@ int bus_open(struct bus *b, const struct sink_ops *const *table, size_t n, struc
 	b->ctx = ctx;
 	b->n = 0;
 	b->finished = false;
+	b->filter = (struct ev_filter){ 0 };
+	if (ctx->opts) {
+		b->filter.failed_only = ctx->opts->failed_only;
+		b->filter.match = ctx->opts->match;
+		b->filter.n_match = ctx->opts->n_match;
+	}
 	for (i = 0; i < n; i++) {
 		if (b->n == BUS_MAX_SINKS) {
 			fprintf(stderr, "tracer: more than %d sinks\n", BUS_MAX_SINKS);
@@ -67,6 +73,8 @@ int bus_event(void *bus, const struct tracer_event *ev)
 	int stop = 0;
 	size_t i;
 
+	if (!ev_filter_pass(&b->filter, ev))
+		return 0;
 	/* Each sink gets the event, also after one has asked to stop. */
 	for (i = 0; i < b->n; i++) {
 		if (b->sinks[i].ops->event && b->sinks[i].ops->event(b->sinks[i].state, ev))
@@ -133,4 +141,5 @@ void bus_close(struct bus *b)
 		b->n--;
 		b->sinks[b->n].ops->close(b->sinks[b->n].state);
 	}
+	ev_filter_free(&b->filter);
 }

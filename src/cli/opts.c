@@ -534,8 +534,8 @@ static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state 
 
 /* The parsers by concern, each saying ARGP_ERR_UNKNOWN for the keys it does not know. */
 static error_t (*const parsers[])(struct parse_ctx *ctx, int key, char *arg) = {
-	parse_scope_opt, parse_limit_opt,      parse_output_opt, parse_service_opt,
-	parse_stop_opt,	 parse_compile_db_opt, parse_fleet_opt, parse_face_opt,
+	parse_scope_opt,      parse_limit_opt, parse_output_opt, parse_service_opt, parse_stop_opt,
+	parse_compile_db_opt, parse_fleet_opt, parse_face_opt,	 parse_filter_opt,
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)

@@ -31,6 +31,8 @@
 #define TRACER_STORE_BYTES_DEFAULT (32ull << 20)
 #define TRACER_STORE_BYTES_MIN (1ull << 20)
 #define TRACER_STORE_BYTES_MAX (64ull << 30)
+/* --match: at most this many patterns. */
+#define TRACER_MAX_MATCH 64
 
 enum tracer_exit_code {
 	TRACER_EXIT_OK = 0,
@@ -96,6 +98,16 @@ struct cli_opts {
 	bool time_set; /* --time was given */
 	enum color_mode color; /* --color: default auto */
 	bool show_lookups; /* --show-lookups: text shows every failed PATH lookup */
+	/*
+	 * What is reported (see filter.h): --uid and --comm in the kernel
+	 * (lib.uids, lib.comms point here), --failed and --match on the bus,
+	 * before every sink. --cgroup is lib.cgroup.
+	 */
+	uint32_t uids[TRACER_FILTER_MAX];
+	const char *comms[TRACER_FILTER_MAX];
+	bool failed_only; /* --failed */
+	const char *match[TRACER_MAX_MATCH]; /* --match GLOB */
+	size_t n_match;
 };
 
 /* Whether to colour what goes to fd: --color, NO_COLOR and whether fd is a terminal. */

@@ -78,6 +78,15 @@ enum {
 	OPT_SHOW_LOOKUPS,
 };
 
+/* Keys of the options that narrow what is reported (issues 24.5, 27.6; opts_filter.c). */
+enum {
+	OPT_CGROUP = 0x900,
+	OPT_UID,
+	OPT_COMM,
+	OPT_FAILED,
+	OPT_MATCH,
+};
+
 struct parse_ctx {
 	struct cli_opts *opts;
 	FILE *out;
@@ -89,6 +98,9 @@ struct parse_ctx {
 	/* state->next when argp gave up. */
 	int err_next;
 };
+
+/* --cgroup, --uid, --comm, --failed, --match (opts_filter.c); ARGP_ERR_UNKNOWN for other keys. */
+error_t parse_filter_opt(struct parse_ctx *ctx, int key, char *arg);
 
 /* The options' table and help text (opts_table.c). */
 extern const struct argp_option opts_table[];

@@ -34,6 +34,8 @@ const char opts_doc[] =
 	"    tracer -u alice -- id\n"
 	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
 	"    tracer --compile-db compile_commands.json -- make -j8   # for clangd\n"
+	"    tracer --failed -- make -j8   # only the execs that failed\n"
+	"    tracer --all --uid alice --comm gcc   # only alice's execs of gcc\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
 	"\n"
@@ -108,8 +110,8 @@ const struct argp_option opts_table[] = {
 	  "Report these events: comma-separated exec, fork, exit, signal, or all (default exec)",
 	  2 },
 	{ "tree", OPT_TREE, NULL, 0,
-	  "At the end, print the tree of the processes that ran, with their exit statuses, on "
-	  "standard error",
+	  "At the end, print the tree of the processes that ran, with their exit statuses, CPU "
+	  "time and peak memory, on standard error",
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
@@ -192,6 +194,25 @@ const struct argp_option opts_table[] = {
 	  "Run at most N --on-stop commands at once (default 8, 1-1024); the others wait their "
 	  "turn, counted at the end. tracer's own --on-stop commands are never stopped",
 	  5 },
+	{ NULL, 0, NULL, 0, "What is reported (filters):", 6 },
+	{ "cgroup", OPT_CGROUP, "PATH", 0,
+	  "Report only the processes in the cgroup v2 directory PATH or below it (under a mounted "
+	  "cgroup2 file system, e.g. /sys/fs/cgroup/system.slice), decided in the kernel at each "
+	  "event; the processes outside stay watched",
+	  6 },
+	{ "uid", OPT_UID, "UID[,UID...]", 0,
+	  "Report only the execs whose real or effective user (after the exec) is one of these "
+	  "(numbers or names; repeatable), decided in the kernel",
+	  6 },
+	{ "comm", OPT_COMM, "NAME", 0,
+	  "Report only the execs of programs named NAME (the new command name, cut to 15 bytes "
+	  "as the kernel cuts it; repeatable), decided in the kernel",
+	  6 },
+	{ "failed", OPT_FAILED, NULL, 0, "Report only the execs that failed", 6 },
+	{ "match", OPT_MATCH, "GLOB", 0,
+	  "Report only the execs whose command line (the arguments joined by spaces) matches the "
+	  "glob GLOB ('*' matches any text, '/' and spaces included; repeatable: any of them)",
+	  6 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },

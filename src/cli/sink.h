@@ -34,6 +34,7 @@
 #include <stdint.h>
 #include <time.h>
 #include <tracer/tracer.h>
+#include "filter.h"
 #include "opts.h"
 #include "outfile.h"
 
@@ -120,6 +121,7 @@ struct bus {
 		void *state;
 	} sinks[BUS_MAX_SINKS];
 	bool finished;
+	struct ev_filter filter; /* before every sink: --failed, --match */
 };
 
 /* The sinks (sink_*.c), and the sinks of a run, in order (sinks.c). */
@@ -137,7 +139,10 @@ extern const size_t sink_table_len;
 int bus_open(struct bus *b, const struct sink_ops *const *table, size_t n, struct sink_ctx *ctx);
 /* Starts every sink: 0, or -1 at the first that failed (said). */
 int bus_start(struct bus *b);
-/* A tracer_event_fn: every sink gets ev; 1 (stop) when one of them said SINK_STOP. */
+/*
+ * A tracer_event_fn: every sink gets ev, unless the filter stage keeps it
+ * back; 1 (stop) when one of them said SINK_STOP.
+ */
 int bus_event(void *bus, const struct tracer_event *ev);
 /* Every sink's tick: 1 (stop) when one said SINK_STOP. */
 int bus_tick(struct bus *b);

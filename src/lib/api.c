@@ -14,6 +14,7 @@
 #include <linux/types.h>
 #include <tracer/tracer.h>
 #include "cgscope.h"
+#include "wire.h"
 #include "config.h"
 #include "core.h"
 #include "errmsg.h"
@@ -21,12 +22,14 @@
 #include "exclude.h"
 #include "printhook.h"
 #include "stopglob.h"
+#include "stopsets.h"
 #include "sysinfo.h"
 #include "ttyname.h"
 
 struct tracer {
 	struct tracer_config cfg; /* the core reads it while it runs */
 	struct tracer_core *core; /* NULL until started */
+	struct stop_sets stop_sets; /* stop patterns replaced by tracer_set_stop_at() */
 	char err[256];
 };
 
@@ -77,7 +80,8 @@ static int check_limits(const struct tracer_options *o)
 	if ((o->n_pids && !o->pids) || (o->n_ttys && !o->ttys) || (o->n_stop_at && !o->stop_at) ||
 	    (o->n_exclude_paths && !o->exclude_paths) ||
 	    (o->n_exclude_comms && !o->exclude_comms) ||
-	    (o->n_exclude_callers && !o->exclude_callers))
+	    (o->n_exclude_callers && !o->exclude_callers) || (o->n_uids && !o->uids) ||
+	    (o->n_comms && !o->comms))
 		return create_fail(-EINVAL, "an array of the options is NULL with a count above 0");
 	if (o->events & ~known)
 		return create_fail(-EINVAL, "events 0x%x: unknown event bits", o->events);
@@ -98,10 +102,28 @@ static int check_limits(const struct tracer_options *o)
 	if (o->n_stop_at > TRACER_STOP_PATTERNS_MAX)
 		return create_fail(-EINVAL, "too many stop patterns (%zu, at most %d)",
 				   o->n_stop_at, TRACER_STOP_PATTERNS_MAX);
+	if (o->n_uids > TRACER_FILTER_MAX || o->n_comms > TRACER_FILTER_MAX)
+		return create_fail(-EINVAL, "too many %s to filter on (%zu, at most %d)",
+				   o->n_uids > TRACER_FILTER_MAX ? "uids" : "command names",
+				   o->n_uids > TRACER_FILTER_MAX ? o->n_uids : o->n_comms,
+				   TRACER_FILTER_MAX);
 	return 0;
 }
 
-/* What the caller named, by syntax: terminal names and stop patterns. */
+/* The first of n stop patterns that does not compile (*why says why), or n. */
+static size_t bad_stop_pattern(const char *const *patterns, size_t n, const char **why)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		*why = "NULL";
+		if (!patterns[i] || glob_compile(patterns[i], NULL, why))
+			break;
+	}
+	return i;
+}
+
+/* What the caller named, by syntax: terminal names, stop patterns, command names. */
 static int check_names(const struct tracer_options *o)
 {
 	char path[PATH_MAX], q[128];
@@ -118,12 +140,14 @@ static int check_names(const struct tracer_options *o)
 					   errmsg_quote(q, sizeof(q), o->ttys[i]),
 					   ret == -EINVAL ? "" : " (name too long)");
 	}
-	for (i = 0; i < o->n_stop_at; i++) {
-		why = "NULL";
-		if (!o->stop_at[i] || glob_compile(o->stop_at[i], NULL, &why))
-			return create_fail(-EINVAL, "invalid stop pattern %s: %s",
-					   errmsg_quote(q, sizeof(q), o->stop_at[i]), why);
-	}
+	i = bad_stop_pattern(o->stop_at, o->n_stop_at, &why);
+	if (i < o->n_stop_at)
+		return create_fail(-EINVAL, "invalid stop pattern %s: %s",
+				   errmsg_quote(q, sizeof(q), o->stop_at[i]), why);
+	for (i = 0; i < o->n_comms; i++)
+		if (!o->comms[i] || !o->comms[i][0])
+			return create_fail(-EINVAL, "a command name to filter on is %s",
+					   o->comms[i] ? "empty" : "NULL");
 	return 0;
 }
 /* Thread ids to their processes, without duplicates; every one must exist. */
@@ -240,16 +264,55 @@ static int copy_exclusions(struct tracer *t, const struct tracer_options *o)
 	return ret;
 }
 
+/* A copy of n patterns into *out (NULL when n is 0). 0 or -ENOMEM. */
+static int copy_patterns(const char *const *patterns, size_t n, char ***out)
+{
+	size_t i;
+
+	*out = NULL;
+	if (!n)
+		return 0;
+	*out = calloc(n, sizeof(**out));
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		(*out)[i] = strdup(patterns[i]);
+		if (!(*out)[i]) {
+			stop_patterns_free(*out, i);
+			*out = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 static int copy_stop_at(struct tracer *t, const struct tracer_options *o)
 {
-	if (!o->n_stop_at)
+	int ret = copy_patterns(o->stop_at, o->n_stop_at, &t->cfg.stop_at);
+
+	if (!ret)
+		t->cfg.n_stop_at = o->n_stop_at;
+	return ret;
+}
+
+/* The filters: the names cut to 15 bytes, as the kernel cuts comm. */
+static int copy_filters(struct tracer *t, const struct tracer_options *o)
+{
+	if (o->n_uids) {
+		t->cfg.uids = calloc(o->n_uids, sizeof(*t->cfg.uids));
+		if (!t->cfg.uids)
+			return -ENOMEM;
+		memcpy(t->cfg.uids, o->uids, o->n_uids * sizeof(*t->cfg.uids));
+		t->cfg.n_uids = o->n_uids;
+	}
+	if (!o->n_comms)
 		return 0;
-	t->cfg.stop_at = calloc(o->n_stop_at, sizeof(*t->cfg.stop_at));
-	if (!t->cfg.stop_at)
+	t->cfg.comms = calloc(o->n_comms, sizeof(*t->cfg.comms));
+	if (!t->cfg.comms)
 		return -ENOMEM;
-	for (t->cfg.n_stop_at = 0; t->cfg.n_stop_at < o->n_stop_at; t->cfg.n_stop_at++) {
-		t->cfg.stop_at[t->cfg.n_stop_at] = strdup(o->stop_at[t->cfg.n_stop_at]);
-		if (!t->cfg.stop_at[t->cfg.n_stop_at])
+	for (t->cfg.n_comms = 0; t->cfg.n_comms < o->n_comms; t->cfg.n_comms++) {
+		t->cfg.comms[t->cfg.n_comms] = strndup(o->comms[t->cfg.n_comms], 15);
+		if (!t->cfg.comms[t->cfg.n_comms])
 			return -ENOMEM;
 	}
 	return 0;
@@ -326,6 +389,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 		ret = copy_stop_at(t, o);
 	if (!ret)
 		ret = copy_cgroup(t, o);
+	if (!ret)
+		ret = copy_filters(t, o);
 	if (ret) {
 		if (ret == -ENOMEM)
 			errmsg_set(create_err, sizeof(create_err), "out of memory");
@@ -340,6 +405,8 @@ int tracer_create(const struct tracer_options *caller, struct tracer **out)
 	t->cfg.opts.stop_at = NULL;
 	t->cfg.opts.exclude_callers = NULL;
 	t->cfg.opts.cgroup = NULL;
+	t->cfg.opts.uids = NULL;
+	t->cfg.opts.comms = NULL;
 	/* None of the kinds the kernel sends: exec only (tracer.h), decided here alone. */
 	if (!(t->cfg.opts.events & TRACER_EVENTS_ALL))
 		t->cfg.opts.events |= TRACER_EVENT_BIT(TRACER_EVENT_EXEC);
@@ -355,11 +422,17 @@ static int deliver_event(void *ctx, const struct tracer_event *ev)
 	struct tracer_event stop;
 
 	if (ev->type == TRACER_EVENT_STOP) {
-		/* The pattern's text is the library's copy. */
+		/* The pattern's text is the library's copy, from the set it matched in. */
 		stop = *ev;
-		stop.stop.pattern = ev->stop.pattern_index < t->cfg.n_stop_at ?
-					    t->cfg.stop_at[ev->stop.pattern_index] :
-					    "";
+		if (ev->stop.pattern_generation == t->cfg.stop_generation)
+			stop.stop.pattern = ev->stop.pattern_index < t->cfg.n_stop_at ?
+						    t->cfg.stop_at[ev->stop.pattern_index] :
+						    NULL;
+		else
+			stop.stop.pattern = stop_sets_find(
+				&t->stop_sets, ev->stop.pattern_generation, ev->stop.pattern_index);
+		if (!stop.stop.pattern)
+			stop.stop.pattern = "";
 		ev = &stop;
 	}
 	return t->cfg.opts.on_event ? t->cfg.opts.on_event(t->cfg.opts.ctx, ev) : 0;
@@ -523,6 +596,53 @@ int tracer_unwatch_pid(struct tracer *t, uint32_t pid)
 	return ret;
 }
 
+int tracer_set_stop_at(struct tracer *t, const char *const *patterns, size_t n)
+{
+	const char *why = NULL;
+	uint32_t generation;
+	char q[128], **copy;
+	size_t bad;
+	int ret;
+
+	if (!t)
+		return -EINVAL;
+	t->err[0] = '\0';
+	if (!t->cfg.opts.stop_at_dynamic) {
+		set_err(t, "the stop patterns are fixed: set stop_at_dynamic to change them");
+		return -EINVAL;
+	}
+	if (n > TRACER_STOP_PATTERNS_MAX || (n && !patterns)) {
+		set_err(t,
+			n && !patterns ? "the patterns are NULL with a count above 0" :
+					 "too many stop patterns (%zu, at most %d)",
+			n, TRACER_STOP_PATTERNS_MAX);
+		return -EINVAL;
+	}
+	bad = bad_stop_pattern(patterns, n, &why);
+	if (bad < n) {
+		set_err(t, "invalid stop pattern %s: %s", errmsg_quote(q, sizeof(q), patterns[bad]),
+			why);
+		return -EINVAL;
+	}
+	if (copy_patterns(patterns, n, &copy)) {
+		set_err(t, "out of memory");
+		return -ENOMEM;
+	}
+	generation = (t->cfg.stop_generation + 1) & TRACER_STOP_GENERATION_MASK;
+	if (t->core) {
+		ret = tracer_core_set_stop_at(t->core, copy, n, generation, t->err, sizeof(t->err));
+		if (ret) {
+			stop_patterns_free(copy, n);
+			return ret;
+		}
+	}
+	stop_sets_keep(&t->stop_sets, t->cfg.stop_generation, t->cfg.stop_at, t->cfg.n_stop_at);
+	t->cfg.stop_at = copy;
+	t->cfg.n_stop_at = n;
+	t->cfg.stop_generation = generation;
+	return 0;
+}
+
 int tracer_stop(struct tracer *t)
 {
 	int ret = check_started(t);
@@ -559,9 +679,12 @@ void tracer_destroy(struct tracer *t)
 	free(t->cfg.pids);
 	free(t->cfg.tty_devs);
 	exclude_free(&t->cfg.excl);
-	for (i = 0; i < t->cfg.n_stop_at; i++)
-		free(t->cfg.stop_at[i]);
-	free(t->cfg.stop_at);
+	stop_patterns_free(t->cfg.stop_at, t->cfg.n_stop_at);
+	stop_sets_free(&t->stop_sets);
+	free(t->cfg.uids);
+	for (i = 0; i < t->cfg.n_comms; i++)
+		free(t->cfg.comms[i]);
+	free(t->cfg.comms);
 	free(t->cfg.cgroup);
 	free(t);
 	printhook_release(verbose);

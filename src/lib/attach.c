@@ -133,7 +133,11 @@ static uint64_t ringbuf_size(const struct tracer_options *o)
 	return size;
 }
 
-/* --stop-at: the patterns, compiled (checked by the library already), into read-only data. */
+/*
+ * --stop-at: the patterns, compiled (checked by the library already), into
+ * read-only data; with stop_at_dynamic into a map, after load
+ * (tracer_core_set_stop_at).
+ */
 static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
 	struct tracer_glob g;
@@ -141,6 +145,13 @@ static void set_stop_patterns(struct tracer_bpf *skel, const struct tracer_confi
 	size_t i;
 
 	skel->rodata->stop_count = 0;
+	/*
+	 * A debugger's breakpoints (stop_at_dynamic) stop what the tracing
+	 * process itself starts: that may be the program under debug.
+	 */
+	skel->rodata->stop_dynamic = cfg->opts.stop_at_dynamic;
+	if (cfg->opts.stop_at_dynamic)
+		return;
 	/* What this process forks from now on (--on-stop's commands) is never stopped. */
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	skel->rodata->stop_spare_tgid = (uint32_t)getpid();
@@ -187,7 +198,7 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config
 					  skel->rodata->send_exec);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
-		if (!cfg->n_stop_at)
+		if (!cfg->n_stop_at && !cfg->opts.stop_at_dynamic)
 			bpf_program__set_autoload(skel->progs.handle_sched_process_exec, false);
 	} else {
 		bpf_program__set_autoload(skel->progs.handle_sched_prepare_exec, false);
@@ -223,6 +234,12 @@ void attach_configure(struct tracer_core *core)
 		bpf_program__set_autoload(skel->progs.handle_iter_task_file, false);
 	if (excl->n_comms)
 		bpf_map__set_max_entries(skel->maps.excl_comm, excl->n_comms);
+	skel->rodata->filter_uids = cfg->n_uids > 0;
+	if (cfg->n_uids)
+		bpf_map__set_max_entries(skel->maps.filter_uid, cfg->n_uids);
+	skel->rodata->filter_comms = cfg->n_comms > 0;
+	if (cfg->n_comms)
+		bpf_map__set_max_entries(skel->maps.filter_comm, cfg->n_comms);
 	set_stop_patterns(skel, cfg);
 	choose_exec_path(skel, cfg);
 	skel->rodata->cgroup_scope = core->cgroup_fd >= 0;
@@ -323,8 +340,71 @@ static int fill_cgroup(struct tracer_core *core, char *err, size_t errlen)
 	return 0;
 }
 
+/* The uids and comms filters; names zero-padded, as the BPF side builds them. */
+static int fill_filters(struct tracer_core *core, char *err, size_t errlen)
+{
+	const struct tracer_config *cfg = core->cfg;
+	char comm[TRACER_COMM_LEN];
+	__u8 one = 1;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < cfg->n_uids; i++)
+		if (bpf_map__update_elem(core->skel->maps.filter_uid, &cfg->uids[i],
+					 sizeof(cfg->uids[i]), &one, sizeof(one), BPF_ANY))
+			goto fail;
+	for (i = 0; i < cfg->n_comms; i++) {
+		memset(comm, 0, sizeof(comm));
+		strncpy(comm, cfg->comms[i], sizeof(comm) - 1);
+		if (bpf_map__update_elem(core->skel->maps.filter_comm, comm, sizeof(comm), &one,
+					 sizeof(one), BPF_ANY))
+			goto fail;
+	}
+	return 0;
+fail:
+	ret = -errno;
+	errmsg_set(err, errlen, "cannot set up the exec filters: %s", strerror(-ret));
+	return ret;
+}
+
+/*
+ * A set of stop patterns in a map of its own, put in stop_sets' slot in one
+ * update: the kernel frees the set it replaces once no program holds it.
+ */
+int tracer_core_set_stop_at(struct tracer_core *core, char *const *patterns, size_t n,
+			    uint32_t generation, char *err, size_t errlen)
+{
+	struct tracer_stop_set *set;
+	__u32 zero = 0;
+	size_t i;
+	int fd, ret = 0;
+
+	set = calloc(1, sizeof(*set));
+	if (!set) {
+		errmsg_set(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n && i < TRACER_STOP_MAX; i++)
+		if (glob_compile(patterns[i], &set->globs[i], NULL))
+			break;
+	set->count = i;
+	set->generation = generation & TRACER_STOP_GENERATION_MASK;
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "stop_set", sizeof(zero), sizeof(*set), 1, NULL);
+	if (fd < 0 || bpf_map_update_elem(fd, &zero, set, BPF_ANY) ||
+	    bpf_map__update_elem(core->skel->maps.stop_sets, &zero, sizeof(zero), &fd, sizeof(fd),
+				 BPF_ANY)) {
+		ret = -errno;
+		errmsg_set(err, errlen, "cannot set the stop patterns: %s", strerror(-ret));
+	}
+	if (fd >= 0)
+		close(fd);
+	free(set);
+	return ret;
+}
+
 int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 {
+	const struct tracer_config *cfg = core->cfg;
 	int ret = map_proc_bits(core, err, errlen);
 
 	if (!ret)
@@ -333,6 +413,11 @@ int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 		ret = fill_exclusions(core, err, errlen);
 	if (!ret)
 		ret = fill_cgroup(core, err, errlen);
+	if (!ret)
+		ret = fill_filters(core, err, errlen);
+	if (!ret && cfg->opts.stop_at_dynamic)
+		ret = tracer_core_set_stop_at(core, cfg->stop_at, cfg->n_stop_at,
+					      cfg->stop_generation, err, errlen);
 	return ret;
 }
 

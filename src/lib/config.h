@@ -28,9 +28,14 @@ struct tracer_config {
 	uint32_t *tty_devs; /* at start: their device numbers (TRACER_TTY_DEV) */
 	size_t n_ttys;
 	struct exclude_list excl; /* exclude_paths, exclude_callers, exclude_comms */
-	char **stop_at; /* the stop_at patterns */
+	char **stop_at; /* the stop_at patterns: tracer_set_stop_at()'s last, if any */
 	size_t n_stop_at;
 	char *cgroup; /* the cgroup option's directory, NULL when not given */
+	uint32_t stop_generation; /* how many times they were set (24 bits) */
+	uint32_t *uids; /* the uids filter */
+	size_t n_uids;
+	char **comms; /* the comms filter, cut to 15 bytes */
+	size_t n_comms;
 };
 
 #endif /* TRACER_CONFIG_H */

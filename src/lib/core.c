@@ -235,6 +235,7 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
 			st->insert_fail += core->cpu_stats[cpu].insert_fail;
 			st->stage_fail += core->cpu_stats[cpu].stage_fail;
 			st->excluded += core->cpu_stats[cpu].excluded;
+			st->filtered += core->cpu_stats[cpu].filtered;
 		}
 	}
 	st->events = core->delivered;

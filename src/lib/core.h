@@ -66,6 +66,14 @@ int tracer_core_watch(struct tracer_core *core, uint32_t pid);
 /* Stops watching pid (not its descendants). Returns 0, -ENOENT, or a negative errno. */
 int tracer_core_unwatch(struct tracer_core *core, uint32_t pid);
 
+/*
+ * stop_at_dynamic: makes patterns (checked already) the kernel's stop
+ * patterns, in one swap, as set number generation. 0 or a negative errno,
+ * with a one-line reason in err.
+ */
+int tracer_core_set_stop_at(struct tracer_core *core, char *const *patterns, size_t n,
+			    uint32_t generation, char *err, size_t errlen);
+
 void tracer_core_close(struct tracer_core *core);
 
 #endif /* TRACER_CORE_H */

@@ -44,6 +44,41 @@ static int copy_fixed(void *fixed, size_t fixed_len, const unsigned char *rec, s
 	return 0;
 }
 
+/*
+ * CPU time as getrusage(2) and wait4(2) give it (cputime_adjust() in
+ * kernel/sched/cputime.c): the scheduler's exact runtime, split between
+ * user and system time in the proportion the ticks sampled them.
+ */
+static void split_cputime(uint64_t utime, uint64_t stime, uint64_t runtime, uint64_t *user,
+			  uint64_t *system)
+{
+	*user = runtime;
+	*system = 0;
+	if (stime == 0)
+		return;
+	if (utime == 0) {
+		*user = 0;
+		*system = runtime;
+		return;
+	}
+	*system =
+		(uint64_t)((unsigned __int128)stime * runtime / ((unsigned __int128)stime + utime));
+	*user = runtime - *system;
+}
+
+static void decode_usage(const struct tracer_exit_rec *r, struct tracer_exit_event *x)
+{
+	x->usage_valid = (r->flags & TRACER_EXIT_HAS_USAGE) != 0;
+	if (!x->usage_valid)
+		return;
+	split_cputime(r->utime, r->stime, r->runtime, &x->utime_ns, &x->stime_ns);
+	x->maxrss_kib = r->maxrss_kib;
+	x->rchar = r->rchar;
+	x->wchar = r->wchar;
+	x->nvcsw = r->nvcsw;
+	x->nivcsw = r->nivcsw;
+}
+
 static int decode_exit(const unsigned char *rec, size_t size,
 		       const struct tracer_decode_limits *lim, struct tracer_event *ev)
 {
@@ -61,6 +96,7 @@ static int decode_exit(const unsigned char *rec, size_t size,
 	ev->exit.started_before = r.start_time < epoch;
 	from = r.start_time < epoch ? epoch : r.start_time;
 	ev->exit.lifetime_ns = ev->ts_ns > from ? ev->ts_ns - from : 0;
+	decode_usage(&r, &ev->exit);
 	return 0;
 }
 
@@ -424,7 +460,8 @@ static int decode_stop(const unsigned char *rec, size_t size, struct tracer_byte
 	x->uid = r.uid;
 	x->euid = r.euid;
 	x->error = r.err;
-	x->pattern_index = r.pattern;
+	x->pattern_index = TRACER_STOP_INDEX(r.pattern);
+	x->pattern_generation = TRACER_STOP_GENERATION(r.pattern);
 	x->comm = rec_comm(rec, offsetof(struct tracer_stop_rec, comm));
 	p = data + TRACER_STOP_EXE_OFF;
 	x->exe = take_path(&p, r.exe_len, r.exe_flags);

@@ -79,6 +79,8 @@ static void put_exec(struct arena *a, struct tracer_event *ev)
 	for (i = 0; i < 3; i++)
 		put_bytes(a, &e->stdio[i].path.path);
 	put_list(a, &e->env, e->envc);
+	if (TRACER_EVENT_HAS(ev, exec.cgroup))
+		put_bytes(a, &e->cgroup);
 }
 
 /* Every pointer of ev (a copy of the caller's) moved into a. */

@@ -119,6 +119,21 @@ static int write_names(FILE *out, bool *first, const struct tree *t, const struc
 	return 0;
 }
 
+/* What the process used, as its JSON exit event says it, when that was read. */
+static int put_usage(FILE *out, const struct tree_proc *p)
+{
+	if (!p->usage_valid)
+		return 0;
+	return fprintf(out,
+		       ",\"utime_ns\":%" PRIu64 ",\"stime_ns\":%" PRIu64 ",\"maxrss_kib\":%" PRIu64
+		       ",\"rchar\":%" PRIu64 ",\"wchar\":%" PRIu64 ",\"nvcsw\":%" PRIu64
+		       ",\"nivcsw\":%" PRIu64,
+		       p->utime_ns, p->stime_ns, p->maxrss_kib, p->rchar, p->wchar, p->nvcsw,
+		       p->nivcsw) < 0 ?
+		       -1 :
+		       0;
+}
+
 static int write_span(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
 		      uint64_t epoch_ns)
 {
@@ -148,7 +163,7 @@ static int write_span(FILE *out, bool *first, const struct tree *t, const struct
 	if (signaled ? fprintf(out, ",\"signal\":%d", WTERMSIG(p->status)) < 0 :
 		       fputs(",\"signal\":null", out) == EOF)
 		return -1;
-	if (put_paths(out, p->cwd, p->exe))
+	if (put_paths(out, p->cwd, p->exe) || put_usage(out, p))
 		return -1;
 	if (fprintf(out,
 		    ",\"core_dumped\":%s,\"failed\":%s,\"running\":%s,\"started_before\":%s,"

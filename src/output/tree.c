@@ -448,6 +448,16 @@ static int add_exit(struct tree *t, const struct tracer_event *ev)
 	p->start_ns = e->lifetime_ns <= ev->ts_ns ? ev->ts_ns - e->lifetime_ns : 0;
 	p->start_known = true;
 	p->started_before = e->started_before;
+	p->usage_valid = TRACER_EVENT_HAS(ev, exit.usage_valid) && e->usage_valid;
+	if (p->usage_valid) {
+		p->utime_ns = e->utime_ns;
+		p->stime_ns = e->stime_ns;
+		p->maxrss_kib = e->maxrss_kib;
+		p->rchar = e->rchar;
+		p->wchar = e->wchar;
+		p->nvcsw = e->nvcsw;
+		p->nivcsw = e->nivcsw;
+	}
 	return set_comm(p, e->comm);
 }
 

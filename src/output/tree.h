@@ -88,6 +88,9 @@ struct tree_proc {
 	size_t n_children, cap_children;
 	size_t root; /* index of the topmost ancestor (itself for a root) */
 	unsigned int depth; /* 0 for a root */
+	/* What it used, from its exit event (tracer_exit_event's fields), when usage_valid */
+	bool usage_valid;
+	uint64_t utime_ns, stime_ns, maxrss_kib, rchar, wchar, nvcsw, nivcsw;
 };
 
 struct tree {

@@ -11,6 +11,7 @@
 
 #include "names.h"
 #include "tree.h"
+#include "usage.h"
 
 #define COLOR_RED "\033[1;31m"
 #define COLOR_YELLOW "\033[33m"
@@ -92,6 +93,19 @@ static int write_duration(FILE *out, const struct tree_proc *p)
 	return fprintf(out, ", %s%.3fms", more, (double)ns / 1e6) < 0 ? -1 : 0;
 }
 
+/* ", cpu 0.41s, rss 150M" when its exit said. */
+static int write_usage(FILE *out, const struct tree_proc *p)
+{
+	char cpu[USAGE_FMT_MAX], rss[USAGE_FMT_MAX];
+
+	if (!p->usage_valid)
+		return 0;
+	return fprintf(out, ", cpu %s, rss %s", usage_cpu(cpu, p->utime_ns + p->stime_ns),
+		       usage_rss(rss, p->maxrss_kib)) < 0 ?
+		       -1 :
+		       0;
+}
+
 static int write_proc_line(FILE *out, const struct tree_proc *p, const char *prefix,
 			   const char *conn, bool color)
 {
@@ -108,7 +122,8 @@ static int write_proc_line(FILE *out, const struct tree_proc *p, const char *pre
 		return -1;
 	if (fputs(p->label ? p->label : p->comm ? p->comm : "?", out) == EOF)
 		return -1;
-	if (fprintf(out, " %s[", on) < 0 || tree_write_status(out, p) || write_duration(out, p))
+	if (fprintf(out, " %s[", on) < 0 || tree_write_status(out, p) || write_duration(out, p) ||
+	    write_usage(out, p))
 		return -1;
 	if (fprintf(out, "]%s%s\n", failed ? " FAILED" : "", *on ? COLOR_OFF : "") < 0)
 		return -1;

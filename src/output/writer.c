@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* Which writer for which format, and which operation for which event. */
+#include <stddef.h>
+#include <string.h>
+
 #include "envdiff.h"
 #include <math.h>
 
@@ -53,15 +56,31 @@ const struct writer_ops *writer_of(enum format_kind kind)
 	}
 }
 
+/*
+ * The exit event with usage_valid false when the library that sent it did
+ * not know the usage fields: only the fields it knew are read.
+ */
+static const struct tracer_exit_event *exit_known(const struct tracer_event *ev,
+						  struct tracer_exit_event *copy)
+{
+	if (TRACER_EVENT_HAS(ev, exit.usage_valid))
+		return &ev->exit;
+	memset(copy, 0, sizeof(*copy));
+	memcpy(copy, &ev->exit, offsetof(struct tracer_exit_event, utime_ns));
+	return copy;
+}
+
 int writer_write(const struct writer_ops *w, FILE *out, struct envdiff *env, double ts,
 		 const struct tracer_event *ev)
 {
+	struct tracer_exit_event exit_copy;
+
 	switch (ev->type) {
 	case TRACER_EVENT_EXEC:
 		return w->exec ? w->exec(out, ts, ev, env) : 0;
 	case TRACER_EVENT_EXIT:
 		envdiff_forget(env, ev->exit.pid);
-		return w->exit ? w->exit(out, ts, &ev->exit) : 0;
+		return w->exit ? w->exit(out, ts, exit_known(ev, &exit_copy)) : 0;
 	case TRACER_EVENT_FORK:
 		return w->fork ? w->fork(out, ts, &ev->fork) : 0;
 	case TRACER_EVENT_SIGNAL:

@@ -13,6 +13,7 @@
 
 #include "context.h"
 #include "escape.h"
+#include "ident_json.h"
 #include "num.h"
 #include "walltime.h"
 #include "writer.h"
@@ -75,7 +76,7 @@ static int json_head(FILE *out, const char *type, double ts)
 }
 
 static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx,
-		       bool marks)
+		       bool marks, bool ident)
 {
 	const char *err = ret_errno_name(e->ret);
 	uint32_t argc = e->argv ? e->argc : 0;
@@ -122,6 +123,8 @@ static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, 
 		return -1;
 	if (ctx && json_context(out, e))
 		return -1;
+	if (ident && ident_json(out, e, ident_self()))
+		return -1;
 	if (fputc('}', out) == EOF)
 		return -1;
 	return end_line(out);
@@ -129,13 +132,31 @@ static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, 
 
 int format_exec_json(FILE *out, double ts, const struct tracer_exec_event *e)
 {
-	return exec_object(out, ts, e, false, false);
+	return exec_object(out, ts, e, false, false, false);
 }
 
 static int exec_event(FILE *out, double ts, const struct tracer_event *ev, struct envdiff *env)
 {
 	(void)env;
-	return exec_object(out, ts, &ev->exec, has_context(ev), has_filename_marks(ev));
+	return exec_object(out, ts, &ev->exec, has_context(ev), has_filename_marks(ev),
+			   ident_known(ev));
+}
+
+/* What the process used (issue 26), when the kernel's figures were read. */
+static int exit_usage(FILE *out, const struct tracer_exit_event *e)
+{
+	char buf[7 * (NUM_MAX + 16)], *p = buf;
+
+	if (!e->usage_valid)
+		return 0;
+	p = num_u64(NUM_LIT(p, ",\"utime_ns\":"), e->utime_ns);
+	p = num_u64(NUM_LIT(p, ",\"stime_ns\":"), e->stime_ns);
+	p = num_u64(NUM_LIT(p, ",\"maxrss_kib\":"), e->maxrss_kib);
+	p = num_u64(NUM_LIT(p, ",\"rchar\":"), e->rchar);
+	p = num_u64(NUM_LIT(p, ",\"wchar\":"), e->wchar);
+	p = num_u64(NUM_LIT(p, ",\"nvcsw\":"), e->nvcsw);
+	p = num_u64(NUM_LIT(p, ",\"nivcsw\":"), e->nivcsw);
+	return num_flush(out, buf, p);
 }
 
 static int exit_object(FILE *out, double ts, const struct tracer_exit_event *e)
@@ -164,8 +185,10 @@ static int exit_object(FILE *out, double ts, const struct tracer_exit_event *e)
 		if (fputs(",\"exit_code\":null,\"signal\":null,\"signal_name\":null", out) == EOF)
 			return -1;
 	}
-	if (fprintf(out, ",\"core_dumped\":%s,\"lifetime\":%.6f,\"started_before\":%s}",
+	if (fprintf(out, ",\"core_dumped\":%s,\"lifetime\":%.6f,\"started_before\":%s",
 		    json_bool(core), ns_to_s(e->lifetime_ns), json_bool(e->started_before)) < 0)
+		return -1;
+	if (exit_usage(out, e) || fputc('}', out) == EOF)
 		return -1;
 	return end_line(out);
 }

@@ -15,6 +15,7 @@
 #include "context.h"
 #include "escape.h"
 #include "num.h"
+#include "usage.h"
 #include "writer.h"
 #include "writer_int.h"
 
@@ -169,6 +170,8 @@ static int exit_line(FILE *out, double ts, const struct tracer_exit_event *e)
 	if (fprintf(out, " lifetime=%.6f", ns_to_s(e->lifetime_ns)) < 0)
 		return -1;
 	if (e->started_before && fputs(" (since tracer start)", out) == EOF)
+		return -1;
+	if (usage_write_text(out, e))
 		return -1;
 	return end_line(out);
 }

@@ -390,6 +390,36 @@ static struct tracer *created_verbose(bool verbose)
  * (started or not), and dropped while only quiet handles do, also after a
  * verbose one came and went.
  */
+/* The exec filters: arrays, counts and names, refused with the reason. */
+Test(api_misuse, filters_say_why)
+{
+	static const char *const empty[] = { "" }, *const null_name[] = { NULL };
+	static const char *const long_name[] = { "a-program-name-longer-than-15" };
+	static uint32_t many[TRACER_FILTER_MAX + 1];
+	struct tracer_options o;
+
+	tracer_options_init(&o);
+	o.n_uids = 1;
+	assert_refused(&o, -EINVAL, "an array of the options is NULL with a count above 0");
+	o.uids = many;
+	o.n_uids = TRACER_FILTER_MAX + 1;
+	assert_refused(&o, -EINVAL, "too many uids to filter on (1025, at most 1024)");
+	o.n_uids = TRACER_FILTER_MAX;
+	cr_assert_eq(create_with(&o), 0);
+
+	tracer_options_init(&o);
+	o.comms = empty;
+	o.n_comms = 1;
+	assert_refused(&o, -EINVAL, "a command name to filter on is empty");
+	o.comms = null_name;
+	assert_refused(&o, -EINVAL, "a command name to filter on is NULL");
+	o.comms = long_name;
+	o.n_comms = TRACER_FILTER_MAX + 1;
+	assert_refused(&o, -EINVAL, "too many command names to filter on (1025, at most 1024)");
+	o.n_comms = 1;
+	cr_assert_eq(create_with(&o), 0, "a long name is cut, as the kernel cuts comm");
+}
+
 Test(api_misuse, libbpf_messages_only_while_a_verbose_handle_exists)
 {
 	struct tracer *quiet = created_verbose(false), *loud;

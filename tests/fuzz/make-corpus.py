@@ -32,7 +32,9 @@ def exec_rec(filename, args, arg0=b'', flags=0, ret=0, argc=None, skip=0, tty=b'
 
 
 def exit_rec(code=0):
-    return hdr(2) + struct.pack('<IIiIQ', 100, 1, code, 0, 1000) + fixed(b'sleep', 16)
+    usage = struct.pack('<8Q', 300000000, 100000000, 410000000, 153600, 4 << 20, 8 << 20, 3, 40)
+    return (hdr(2) + struct.pack('<IIiIQ', 100, 1, code, 1, 1000) + fixed(b'sleep', 16)
+            + usage)
 
 
 def fork_rec():

@@ -391,6 +391,26 @@ static size_t context_keys(json_object *obj, size_t line_no)
 	return n;
 }
 
+/*
+ * The number of the exec identity's keys (issues 23.11, 27.6): exe_ino and
+ * exe_dev together or neither, ns_pid with pidns, container with cgroup.
+ */
+static size_t identity_keys(json_object *obj, size_t line_no)
+{
+	static const char *const keys[] = { "exe_ino", "exe_dev", "mntns",    "pidns",
+					    "ns_pid",  "cgroup",  "container" };
+	bool has[7];
+	size_t n = 0, i;
+
+	for (i = 0; i < 7; i++)
+		n += has[i] = json_object_object_get_ex(obj, keys[i], NULL);
+	cr_assert(has[0] == has[1], "line %zu: exe_ino without exe_dev", line_no);
+	cr_assert(has[3] == has[4], "line %zu: pidns without ns_pid", line_no);
+	cr_assert(has[5] || !has[6], "line %zu: a container without its cgroup", line_no);
+	cr_assert(has[0] || n == 0, "line %zu: namespaces without exe_ino", line_no);
+	return n;
+}
+
 static void parse_event(const char *line, size_t len, size_t line_no, struct h_event *e)
 {
 	static const char *const exec_keys[] = {
@@ -442,9 +462,9 @@ static void parse_event(const char *line, size_t len, size_t line_no, struct h_e
 		cr_assert(bool_field(obj, "filename_truncated", line_no), "line %zu", line_no);
 	if (e->filename_fault)
 		cr_assert(bool_field(obj, "filename_fault", line_no), "line %zu", line_no);
-	/* The 18 keys, and the exec's context (issue 11) when the library reports it. */
+	/* The 18 keys, and the exec's context (issue 11) and identity when the library reports them. */
 	cr_assert(n_keys == 18 + e->filename_truncated + e->filename_fault +
-				    context_keys(obj, line_no),
+				    context_keys(obj, line_no) + identity_keys(obj, line_no),
 		  "line %zu: %zu keys (expected 18 and the context's) in %s", line_no, n_keys,
 		  h_show(line, len));
 	for (i = 0; i < 18; i++)

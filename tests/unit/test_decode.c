@@ -682,6 +682,67 @@ Test(decode, exit_record)
 	free_rec(&r);
 }
 
+/* A decoded exit record with these usage fields. */
+static struct tracer_exit_event exit_with_usage(__u32 flags, __u64 utime, __u64 stime,
+						__u64 runtime)
+{
+	struct tracer_event ev;
+	struct tracer_exit_rec x;
+	struct rec r;
+
+	memset(&x, 0, sizeof(x));
+	x.hdr.type = TRACER_REC_EXIT;
+	x.flags = flags;
+	x.utime = utime;
+	x.stime = stime;
+	x.runtime = runtime;
+	x.maxrss_kib = 153600;
+	x.rchar = 4 << 20;
+	x.wchar = 8 << 20;
+	x.nvcsw = 3;
+	x.nivcsw = 40;
+	r = make_raw(&x, sizeof(x), NULL, 0);
+	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, NULL, 0, &ev), 0);
+	free_rec(&r);
+	return ev.exit;
+}
+
+Test(decode, exit_usage)
+{
+	struct tracer_exit_event e;
+
+	/* The exact runtime, split in the ticks' proportion (3:1), as getrusage() splits it. */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 300, 100, 1000);
+	cr_assert(e.usage_valid);
+	cr_expect_eq(e.utime_ns, 750);
+	cr_expect_eq(e.stime_ns, 250);
+	cr_expect_eq(e.maxrss_kib, 153600);
+	cr_expect_eq(e.rchar, 4 << 20);
+	cr_expect_eq(e.wchar, 8 << 20);
+	cr_expect_eq(e.nvcsw, 3);
+	cr_expect_eq(e.nivcsw, 40);
+
+	/* No tick fell in one mode (or in either): it all goes to the other (user first). */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 4000000, 3999999);
+	cr_expect_eq(e.utime_ns, 0);
+	cr_expect_eq(e.stime_ns, 3999999);
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 0, 0, 123456);
+	cr_expect_eq(e.utime_ns, 123456);
+	cr_expect_eq(e.stime_ns, 0);
+
+	/* Hours of CPU: the product does not overflow 64 bits. */
+	e = exit_with_usage(TRACER_EXIT_HAS_USAGE, 7200000000000ull, 3600000000000ull,
+			    10800000000003ull);
+	cr_expect_eq(e.stime_ns, 3600000000001ull);
+	cr_expect_eq(e.utime_ns, 7200000000002ull);
+
+	/* Not read: every figure is 0. */
+	e = exit_with_usage(0, 300, 100, 1000);
+	cr_expect_not(e.usage_valid);
+	cr_expect_eq(
+		e.utime_ns + e.stime_ns + e.maxrss_kib + e.rchar + e.wchar + e.nvcsw + e.nivcsw, 0);
+}
+
 Test(decode, exit_lifetime)
 {
 	struct tracer_decode_limits lim = { .max_args = 64, .epoch_ns = 1000 };

@@ -117,6 +117,10 @@ Test(evcopy, exec_with_every_field)
 	e->env = list(3, env_cc);
 	e->total_envc = 3;
 	e->total_env_bytes = 33;
+	e->exe_ino = 12;
+	e->exe_dev = 2049;
+	e->cgroup = b("/system.slice/docker-"
+		      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef.scope");
 	check_copy(&ev);
 }
 

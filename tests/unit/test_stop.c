@@ -126,6 +126,7 @@ Test(stop, decode)
 	cr_assert_eq(ev.type, TRACER_EVENT_STOP);
 	cr_assert_eq(ev.stop.pid, 42);
 	cr_assert_eq(ev.stop.pattern_index, 1);
+	cr_assert_eq(ev.stop.pattern_generation, 0);
 	cr_assert_eq(ev.stop.start_boottime_ns, 22);
 	cr_assert_eq(ev.stop.exe.path.len, 10);
 	cr_assert_eq(memcmp(ev.stop.exe.path.ptr, "/src/parse", 10), 0);
@@ -134,6 +135,12 @@ Test(stop, decode)
 	cr_assert_eq(ev.stop.argc, 3);
 	cr_assert_eq(ev.stop.argv[2].len, 3);
 	cr_assert_not(ev.stop.argv_truncated);
+	/* A pattern of a set given while running: its index and the set's generation. */
+	r->pattern = TRACER_STOP_PATTERN(7, 0xabcdef);
+	cr_assert_eq(tracer_decode(r, sizeof(*r), NULL, argv, 8, &ev), 0);
+	cr_assert_eq(ev.stop.pattern_index, 7);
+	cr_assert_eq(ev.stop.pattern_generation, 0xabcdef);
+	r->pattern = 1;
 	/* Cut by the kernel's 4096-byte limit: the last string has no NUL. */
 	r->args_size = sizeof(args) - 1;
 	r->args_total = 9000;
