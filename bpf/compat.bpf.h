@@ -125,17 +125,16 @@ static __always_inline enum exit_last exit_ends_process(unsigned long long *ctx,
  * with the NUL, or a negative errno; *cut when it did not fit. For execveat(fd, name, ...) with a
  * relative name the kernel names the file "/dev/fd/<fd>/<name>"
  * (bprm->fdpath): name is what the caller passed. With AT_EMPTY_PATH,
- * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it, and *by_fd set.
+ * "/dev/fd/<fd>" is kept, as sched_prepare_exec reports it.
  */
 static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_binprm *bprm,
-					  bool *cut, bool *by_fd)
+					  bool *cut)
 {
 	const char *fn = BPF_CORE_READ(bprm, filename);
 	__u32 i, skip = 0;
 	char next = 0;
 	long n;
 
-	*by_fd = false;
 	n = bpf_probe_read_kernel_str(buf, size, fn);
 	if (n > 10 && size >= 20 && fn == BPF_CORE_READ(bprm, fdpath)) {
 		/* "/dev/fd/", the fd's digits, then '/' and the name */
@@ -149,7 +148,6 @@ static __always_inline long bprm_filename(char *buf, __u32 size, struct linux_bi
 		}
 		if (skip)
 			n = bpf_probe_read_kernel_str(buf, size, fn + skip);
-		*by_fd = !skip;
 	}
 	/* Filled to the last byte: cut if the string goes on. */
 	if (n == size)

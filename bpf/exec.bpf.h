@@ -475,7 +475,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	__u32 fn_len = 0, a0_len;
 	struct scratch *s;
 	__u64 total;
-	bool cut, by_fd;
+	bool cut;
 	long len;
 
 	if (!send_exec || !proc_watched(p, p->tgid))
@@ -501,7 +501,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	r->ret = 0;
 	task_eids(r, p);
 
-	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut, &by_fd);
+	len = bprm_filename(s->filename, sizeof(s->filename), bprm, &cut);
 	if (len > 0)
 		fn_len = len - 1;
 	else
@@ -510,7 +510,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 		r->flags |= TRACER_EXEC_FILENAME_CUT;
 	/* The kernel's comm but for fexecve(), named by its file as from 6.14 (filter.bpf.h). */
 	if (exec_excluded(&e, bprm) ||
-	    exec_filtered(s, fn_len, by_fd ? COMM_FILE : COMM_CURRENT, bprm))
+	    (filters_on() && exec_filtered(s, fn_len, COMM_CURRENT, bprm)))
 		goto out;
 	a0_len = image_arg0(s, &e, p, bprm);
 
@@ -568,7 +568,6 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	struct vec_measure am = {}, em = {};
 	struct exec_src src = {};
 	struct tracer_exec_rec *r;
-	enum comm_from comm_from = COMM_FILENAME;
 	struct scratch *s;
 	__u64 fn_len = 0;
 	long len;
@@ -594,11 +593,9 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		s->filename[0] = '\0';
 		len = 1;
 	}
-	if (len == 1 && bprm) { /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
+	if (len == 1 && bprm) /* execveat(fd, "", AT_EMPTY_PATH): the kernel's /dev/fd/N */
 		len = bpf_probe_read_kernel_str(s->filename, sizeof(s->filename),
 						BPF_CORE_READ(bprm, filename));
-		comm_from = COMM_FILE;
-	}
 	if (len > 0)
 		fn_len = len - 1;
 	else
@@ -606,7 +603,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	/* Filled to the last byte: cut if the caller's string goes on (a failed exec). */
 	if (len == sizeof(s->filename) && filename_goes_on(st->filename + len - 1))
 		r->flags |= TRACER_EXEC_FILENAME_CUT;
-	if (exec_excluded(st, bprm) || exec_filtered(s, fn_len, comm_from, bprm))
+	if (exec_excluded(st, bprm) ||
+	    (filters_on() && exec_filtered(s, fn_len, COMM_FILENAME, bprm)))
 		return;
 
 	src.ptr_size = st->compat ? 4 : 8;

@@ -72,12 +72,41 @@ static __always_inline void filename_comm(struct scratch *s, __u64 len, char *co
 	bpf_probe_read_kernel(comm, n, &s->filename[pos & (TRACER_FILENAME_MAX - 1)]);
 }
 
+/*
+ * Read-only at load: with no filter the verifier drops the call and what
+ * leads to it. It must: on 6.1 the call alone took handle_exec_failed past
+ * the verifier's million instructions.
+ */
+static __always_inline bool filters_on(void)
+{
+	return filter_uids || filter_comms;
+}
+
 /* Where the new program's comm comes from. */
 enum comm_from {
 	COMM_CURRENT, /* sched_process_exec: the kernel has set it */
 	COMM_FILENAME, /* the basename of the filename in the scratch */
 	COMM_FILE, /* execveat(fd, "", AT_EMPTY_PATH): the file's own name (6.14 on) */
 };
+
+/*
+ * execveat(fd, "", AT_EMPTY_PATH): the kernel named the file "/dev/fd/<fd>"
+ * (bprm->fdpath), which the scratch's filename holds. Decided here, not by
+ * the callers: a variable carried through them doubled the verifier's states
+ * of the report past 6.1's limit.
+ */
+static __always_inline bool exec_by_fd_alone(struct scratch *s, struct linux_binprm *bprm)
+{
+	static const char prefix[] = "/dev/fd/";
+	int i;
+
+	if (!bprm || BPF_CORE_READ(bprm, filename) != BPF_CORE_READ(bprm, fdpath))
+		return false;
+	for (i = 0; i < (int)sizeof(prefix) - 1; i++)
+		if (s->filename[i] != prefix[i])
+			return false;
+	return true;
+}
 
 /*
  * Whether the exec whose record is in s (ids set, filename fn_len bytes) is
@@ -97,6 +126,8 @@ static __noinline bool exec_filtered(struct scratch *s, __u64 fn_len, enum comm_
 		goto drop;
 	if (!filter_comms)
 		return false;
+	if (exec_by_fd_alone(s, bprm))
+		from = COMM_FILE;
 	if (from == COMM_CURRENT)
 		bpf_get_current_comm(comm, sizeof(comm));
 	else if (from == COMM_FILE && bprm)

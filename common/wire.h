@@ -287,7 +287,7 @@ struct tracer_signal_rec {
  */
 #define TRACER_STOP_INDEX(pattern) ((pattern)&0xffu)
 #define TRACER_STOP_GENERATION(pattern) ((pattern) >> 8)
-#define TRACER_STOP_PATTERN(index, generation) (((generation) << 8) | ((index)&0xffu))
+#define TRACER_STOP_PATTERN(index, generation) (((unsigned int)(generation) << 8) | ((index)&0xffu))
 #define TRACER_STOP_GENERATION_MASK 0xffffffu
 
 struct tracer_stop_rec {

@@ -253,7 +253,13 @@ Test(exit_usage, a_leader_that_ended_first_is_summed)
 
 	run_watched(leader_ends_first, &s, &ru);
 	cr_assert_geq(s.ev.utime_ns + s.ev.stime_ns, 500 * MS);
+#ifdef __SANITIZE_ADDRESS__
+	/* LeakSanitizer, at this child's exit, writes that a thread was not suspended. */
+	cr_assert_geq(s.ev.wchar, 3 * MIB);
+	cr_assert_lt(s.ev.wchar, 3 * MIB + 4096);
+#else
 	cr_assert_eq(s.ev.wchar, 3 * MIB);
+#endif
 }
 
 /*
