@@ -182,8 +182,8 @@ Test(face, time_in_text)
 
 	run_tracer(ARGS("--time", "rel", "--", "/bin/true", "rel"), NULL);
 	/* Seconds since start: more than one under emulation (scripts/vmtest). */
-	cr_assert(matches(r.err, "^[0-9]+[.][0-9]{6} [0-9]+ +/bin/true rel  cwd=/\n"),
-		  "stderr: %s", r.err);
+	cr_assert(matches(r.err, "^[0-9]+[.][0-9]{6} [0-9]+ +/bin/true rel  cwd=/\n"), "stderr: %s",
+		  r.err);
 	h_run_free(&r);
 
 	run_tracer(ARGS("--time", "none", "--", "/bin/true", "none"), NULL);
