@@ -174,8 +174,17 @@ Test(exit_usage, cpu_memory_and_io_of_a_process)
 	run_watched(heavy_workload, &s, &ru);
 	/* At most what wait4() says (run_watched), which is the kernel's own account. */
 	cr_assert_geq(s.ev.utime_ns + s.ev.stime_ns, 400 * MS);
-	cr_assert_geq(s.ev.utime_ns, 200 * MS, "the burn is user time: %llu ns",
-		      (unsigned long long)s.ev.utime_ns);
+	/*
+	 * The burn is user time as the kernel splits it, which is from its ticks:
+	 * under emulation (scripts/vmtest) 6.1 put 4 ms of 400 in user time, so
+	 * the split is compared with wait4()'s own, not with the workload's.
+	 */
+	cr_assert_leq(s.ev.utime_ns, ns_of(ru.ru_utime) + 20 * MS + ns_of(ru.ru_utime) / 10,
+		      "user time %llu ns, wait4 says %llu", (unsigned long long)s.ev.utime_ns,
+		      (unsigned long long)ns_of(ru.ru_utime));
+	cr_assert_geq(s.ev.utime_ns + 20 * MS + ns_of(ru.ru_utime) / 10, ns_of(ru.ru_utime),
+		      "user time %llu ns, wait4 says %llu", (unsigned long long)s.ev.utime_ns,
+		      (unsigned long long)ns_of(ru.ru_utime));
 	cr_assert_geq(s.ev.maxrss_kib, 150 * 1024);
 	cr_assert_leq(s.ev.maxrss_kib, 214 * 1024);
 	/* The release read 1 byte from the pipe; nothing else was read or written. */
