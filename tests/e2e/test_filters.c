@@ -33,6 +33,7 @@ static const char *exec_tags(const struct h_json *ev)
 	char *buf = NULL;
 	size_t size = 0, i;
 	FILE *f = open_memstream(&buf, &size);
+	const char *tags;
 
 	cr_assert_not_null(f);
 	for (i = 0; i < ev->n; i++) {
@@ -47,7 +48,9 @@ static const char *exec_tags(const struct h_json *ev)
 			n ? json_object_get_string(json_object_array_get_idx(argv, n - 1)) : "-");
 	}
 	fclose(f);
-	return h_str("%s", buf);
+	tags = h_str("%s", buf);
+	free(buf);
+	return tags;
 }
 
 /* The execs reported, as exec_tags() lists them, for a JSON run of script with filters. */
