@@ -47,8 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(strncmp(err_buf, "tracer: ", 8) == 0);
 	}
 	if (ret == -1) {
-		FUZZ_ASSERT(opts.lib.n_pids > 0 || opts.lib.n_ttys > 0 || opts.command || opts.lib.system_wide);
-		FUZZ_ASSERT(opts.lib.n_pids <= TRACER_MAX_ROOTS && opts.lib.n_ttys <= TRACER_MAX_TTYS);
+		FUZZ_ASSERT(opts.lib.n_pids > 0 || opts.lib.n_ttys > 0 || opts.command ||
+			    opts.lib.system_wide);
+		FUZZ_ASSERT(opts.lib.n_pids <= TRACER_MAX_ROOTS &&
+			    opts.lib.n_ttys <= TRACER_MAX_TTYS);
 		/* max_args 0: no count cap (the default). */
 		FUZZ_ASSERT(opts.lib.max_args <= TRACER_MAX_ARGS_LIMIT);
 		FUZZ_ASSERT(opts.lib.max_arg_bytes >= 1 &&
