@@ -270,7 +270,7 @@ static int finish(struct bus *bus, struct sink_ctx *ctx, struct tracer *t, int r
 int main(int argc, char **argv)
 {
 	static struct cli_opts opts;
-	struct sink_ctx ctx = { .opts = &opts };
+	struct sink_ctx ctx = { .opts = &opts, .command_tty = -1 };
 	struct launch *launch = NULL;
 	struct tracer *t = NULL;
 	struct bus bus = { 0 };

@@ -106,6 +106,7 @@ struct cli_opts {
 	uint32_t uids[TRACER_FILTER_MAX];
 	const char *comms[TRACER_FILTER_MAX];
 	bool failed_only; /* --failed */
+	bool tui; /* --tui: the full-screen view (tui.c) */
 	const char *match[TRACER_MAX_MATCH]; /* --match GLOB */
 	size_t n_match;
 };

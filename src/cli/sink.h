@@ -55,6 +55,11 @@ struct sink_ctx {
 	bool interrupted;
 	/* The events written (counted even with --quiet): the summary line, the exit status */
 	uint64_t events_written;
+	/*
+	 * A terminal the COMMAND gets as its standard descriptors and controlling
+	 * terminal instead of tracer's (--tui: the command's pane), or -1.
+	 */
+	int command_tty;
 	bool write_failed; /* the output failed: said at once, the run ends */
 	int write_errno;
 };
