@@ -21,14 +21,9 @@ static int onstop_sink_open(struct sink_ctx *ctx, void **state)
 
 	/*
 	 * Under --tui the view holds the stops (tui_breaks.h): each is
-	 * continued once, there, and nothing is said on its screen. An
-	 * --on-stop command would share that screen and terminal.
+	 * continued once, there, and nothing is said on its screen (--on-stop
+	 * is refused with --tui: its commands would share that terminal).
 	 */
-	if (ctx->opts->tui && ctx->opts->on_stop) {
-		fprintf(stderr,
-			"tracer: --on-stop cannot be used with --tui: the view holds the stops (continue, kill, gdb)\n");
-		return SINK_USAGE;
-	}
 	if (!ctx->opts->lib.n_stop_at || ctx->opts->tui)
 		return SINK_NOT_WANTED;
 	s = sink_state_new(sizeof(*s));
