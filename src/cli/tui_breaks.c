@@ -184,20 +184,24 @@ const char *tui_breaks_pattern(const struct tui_breaks *b, size_t i)
 	return i < s->n ? s->pattern[i] : NULL;
 }
 
-/* The text of the pattern that stopped e: from the set it matched in. */
+/*
+ * The text of the pattern that stopped e: the library's for the last 8 sets
+ * (it knows best), else from the set kept here that it matched in.
+ */
 static const char *stop_pattern(const struct tui_breaks *b, const struct tracer_event *ev)
 {
 	const struct tracer_stop_event *e = &ev->stop;
 	uint32_t generation = 0;
 	const struct pattern_set *s;
 
+	if (e->pattern && *e->pattern)
+		return e->pattern;
 	if (TRACER_EVENT_HAS(ev, stop.pattern_generation))
 		generation = e->pattern_generation & GENERATION_MASK;
 	s = &b->sets[generation % PATTERN_SETS];
 	if (s->valid && s->generation == generation && e->pattern_index < s->n)
 		return s->pattern[e->pattern_index];
-	/* A set replaced long ago: the library may still know it. */
-	return e->pattern && *e->pattern ? e->pattern : "(a pattern since replaced)";
+	return "(a pattern since replaced)";
 }
 
 /* The stopped program's arguments as shell words, escaped; NULL when out of memory. */

@@ -74,6 +74,10 @@ static void finish(void)
 static char *argv_true[] = { "/bin/true", "tui breaks", "a'b", NULL };
 #define CMDLINE_TRUE "/bin/true 'tui breaks' 'a'\\''b'"
 
+/* The children stopped and not reaped yet: a failed test must not leave them frozen. */
+static pid_t unreaped[TUI_BREAKS_HELD_MAX + 8];
+static size_t n_unreaped;
+
 /* Starts /bin/true (argv_true) in scope; returns its pid once it stopped or ended (status). */
 static pid_t run_true(int *status)
 {
@@ -81,6 +85,8 @@ static pid_t run_true(int *status)
 
 	held_release(&h);
 	cr_assert_eq(waitpid(h.pid, status, WUNTRACED), h.pid);
+	if (WIFSTOPPED(*status) && n_unreaped < sizeof(unreaped) / sizeof(unreaped[0]))
+		unreaped[n_unreaped++] = h.pid;
 	return h.pid;
 }
 
@@ -132,11 +138,57 @@ static pid_t stopped_true(void)
 
 static int reap(pid_t pid)
 {
+	size_t i;
 	int status;
 
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	for (i = 0; i < n_unreaped; i++)
+		if (unreaped[i] == pid)
+			unreaped[i] = unreaped[--n_unreaped];
 	return status;
 }
+
+/* tmux -S sock ARGS... (a private server); its standard output into out (may be NULL). */
+static int tmux(const char *sock, const char *args, char *out, size_t outlen)
+{
+	char cmd[512];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "tmux -S %s -f /dev/null %s", sock, args);
+	p = popen(cmd, "r");
+	cr_assert_not_null(p);
+	if (out) {
+		n = fread(out, 1, outlen - 1, p);
+		out[n] = '\0';
+	}
+	return pclose(p);
+}
+
+static char tmux_dir[] = "/tmp/tracer-tui-breaks-XXXXXX", tmux_sock[64];
+
+/*
+ * Whatever a test's end (a failed assertion ends its worker): its stopped
+ * children (unreaped, so their pids are still theirs) and the private tmux
+ * server go.
+ */
+static void leftovers(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_unreaped; i++) {
+		kill(unreaped[i], SIGKILL);
+		waitpid(unreaped[i], NULL, 0);
+	}
+	n_unreaped = 0;
+	if (!tmux_sock[0])
+		return;
+	tmux(tmux_sock, "kill-server 2>/dev/null", NULL, 0);
+	unlink(tmux_sock);
+	rmdir(tmux_dir);
+}
+
+TestSuite(tui_breaks, .fini = leftovers);
 
 Test(tui_breaks, a_pattern_added_stops_continue_resumes_and_removed_stops_no_more)
 {
@@ -177,6 +229,7 @@ Test(tui_breaks, a_pattern_added_stops_continue_resumes_and_removed_stops_no_mor
 
 Test(tui_breaks, a_stop_names_its_pattern_from_the_set_it_matched_in)
 {
+	size_t i;
 	int status;
 	pid_t pid;
 
@@ -188,6 +241,11 @@ Test(tui_breaks, a_stop_names_its_pattern_from_the_set_it_matched_in)
 	/* Changed before the stop event is read: it still names "tr?e", index 1 of its set. */
 	cr_assert_eq(tui_breaks_remove(run.b, 1, err, sizeof(err)), 0, "%s", err);
 	cr_assert_eq(tui_breaks_add(run.b, "other", err, sizeof(err)), 0, "%s", err);
+	/* Ten sets more: the library names the last 8 sets' patterns, the view more. */
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(tui_breaks_add(run.b, "again", err, sizeof(err)), 0, "%s", err);
+		cr_assert_eq(tui_breaks_remove(run.b, 2, err, sizeof(err)), 0, "%s", err);
+	}
 	poll_until_held(1);
 	cr_assert_str_eq(tui_breaks_stopped(run.b, 0)->pattern, "tr?e");
 	cr_assert_str_eq(tui_breaks_pattern(run.b, 1), "other");
@@ -292,36 +350,7 @@ Test(tui_breaks, debug_without_a_pane_nor_tmux_says_what_to_do)
 	finish();
 }
 
-/* tmux -S sock ARGS... (a private server); its standard output into out (may be NULL). */
-static int tmux(const char *sock, const char *args, char *out, size_t outlen)
-{
-	char cmd[512];
-	size_t n = 0;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "tmux -S %s -f /dev/null %s", sock, args);
-	p = popen(cmd, "r");
-	cr_assert_not_null(p);
-	if (out) {
-		n = fread(out, 1, outlen - 1, p);
-		out[n] = '\0';
-	}
-	return pclose(p);
-}
-
-static char tmux_dir[] = "/tmp/tracer-tui-breaks-XXXXXX", tmux_sock[64];
-
-/* The private server goes, whatever the test's end (its assertions exit the worker). */
-static void tmux_cleanup(void)
-{
-	if (!tmux_sock[0])
-		return;
-	tmux(tmux_sock, "kill-server 2>/dev/null", NULL, 0);
-	unlink(tmux_sock);
-	rmdir(tmux_dir);
-}
-
-Test(tui_breaks, debug_inside_tmux_opens_a_gdb_window, .fini = tmux_cleanup)
+Test(tui_breaks, debug_inside_tmux_opens_a_gdb_window)
 {
 	char *sock = tmux_dir, *path = tmux_sock, windows[1024], want[64];
 	pid_t pid;
