@@ -63,9 +63,10 @@ static bool is_program(const struct tree_mark *m)
 	return m->kind == TREE_MARK_EXEC && !m->ret;
 }
 
+/* The name it was run by (sh, cc), not the file that name resolves to (dash, gcc-12). */
 static struct contrib program_of_mark(const struct tree_mark *m)
 {
-	return named(m->exe ? m->exe : m->filename);
+	return named(m->filename && *m->filename ? m->filename : m->exe);
 }
 
 /* Its comm without the quotes tree.c put around it (escaped again when written). */

@@ -5,8 +5,10 @@
  * (tree.h), then the critical path and parallelism sections (critpath.h).
  * Pure: no kernel, no clock; the caller gives the start and the wall time.
  *
- * A program is the basename of the file executed (of the file it tried, for
- * an exec that failed for good). Its row counts its successful execs, its
+ * A program is the basename of the file given to exec, as the caller named
+ * it (sh, not the dash that /bin/sh links to; the file executed when that
+ * name could not be read), or of the file it tried, for an exec that failed
+ * for good. Its row counts its successful execs, its
  * execs that failed for good (not a $PATH search that found it later: the
  * tree keeps those apart), the processes that ended running it with a
  * non-zero exit or killed by a signal (a process that forked without exec

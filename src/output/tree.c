@@ -312,11 +312,8 @@ static int dup_path(const struct tracer_event *ev, const struct tracer_path *pat
 	return *out ? 0 : -ENOMEM;
 }
 
-/* Only where exe does not name the program: a failed exec, an exe not known. */
 static int dup_filename(const struct tracer_exec_event *e, struct tree_mark *m)
 {
-	if (m->exe && !e->ret)
-		return 0;
 	m->filename = strndup(e->filename.ptr ? e->filename.ptr : "", e->filename.len);
 	return m->filename ? 0 : -ENOMEM;
 }

@@ -62,8 +62,7 @@ struct tree_mark {
 	char *label; /* exec: the command line for a label (TREE_LABEL_MAX) */
 	uint64_t argv_hash; /* exec: of every argument */
 	char *cwd, *exe; /* exec: its cwd and executable (raw bytes), NULL when unknown */
-	/* exec: the file passed to exec (raw bytes), kept only when failed or exe is NULL */
-	char *filename;
+	char *filename; /* exec: the file passed to exec (raw bytes) */
 };
 
 struct tree_proc {

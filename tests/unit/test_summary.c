@@ -6,17 +6,24 @@
 #include "summary.h"
 #include "tree_fixture.h"
 
-/* An exec of file (its exe too when it succeeded), with an event as large as the struct. */
-static struct tracer_event exec_file(uint64_t ts, uint32_t pid, uint32_t ppid, int32_t ret,
-				     const char *file, struct tracer_bytes *argv, uint32_t argc)
+/* An exec of file (resolved to exe when it succeeded), with an event as large as the struct. */
+static struct tracer_event exec_as(uint64_t ts, uint32_t pid, uint32_t ppid, int32_t ret,
+				   const char *file, const char *exe, struct tracer_bytes *argv,
+				   uint32_t argc)
 {
 	struct tracer_event ev = exec_ev(ts, pid, ppid, ret, argv, argc);
 
 	ev.sz = sizeof(ev);
 	ev.exec.filename = comm_of(file);
 	if (!ret)
-		ev.exec.exe.path = comm_of(file);
+		ev.exec.exe.path = comm_of(exe);
 	return ev;
+}
+
+static struct tracer_event exec_file(uint64_t ts, uint32_t pid, uint32_t ppid, int32_t ret,
+				     const char *file, struct tracer_bytes *argv, uint32_t argc)
+{
+	return exec_as(ts, pid, ppid, ret, file, file, argv, argc);
 }
 
 static struct tracer_bytes sh_c[] = { BYTES("sh"), BYTES("-c"), BYTES("script") };
@@ -35,22 +42,23 @@ static void run_tree(struct tree *t)
 
 	tree_init(t);
 	add(t, fork_ev(MS(1000), 10, 11, "bash"));
-	add(t, exec_file(MS(1000), 11, 10, 0, "/usr/bin/dash", sh_c, 3));
-	add(t, fork_ev(MS(1100), 11, 12, "dash"));
+	/* Named by what it was run as: /bin/sh, not the dash it resolves to. */
+	add(t, exec_as(MS(1000), 11, 10, 0, "/bin/sh", "/usr/bin/dash", sh_c, 3));
+	add(t, fork_ev(MS(1100), 11, 12, "sh"));
 	add(t, exec_file(MS(1110), 12, 11, -ENOENT, "/usr/local/bin/cc", cc_x, 2));
 	add(t, exec_file(MS(1120), 12, 11, 0, "/usr/bin/cc", cc_x, 2));
 	add(t, exec_file(MS(1500), 12, 11, 0, "/usr/bin/ld", ld_x, 2));
 	add(t, exit_ev(MS(2500), 12, 11, 0, MS(1100), epoch, "ld"));
-	add(t, fork_ev(MS(1200), 11, 13, "dash"));
+	add(t, fork_ev(MS(1200), 11, 13, "sh"));
 	add(t, exec_file(MS(1210), 13, 11, -ENOENT, "/usr/bin/nosuch", nosuch, 2));
-	add(t, exit_ev(MS(1220), 13, 11, 127 << 8, MS(1200), epoch, "dash"));
-	add(t, fork_ev(MS(1300), 11, 14, "dash"));
+	add(t, exit_ev(MS(1220), 13, 11, 127 << 8, MS(1200), epoch, "sh"));
+	add(t, fork_ev(MS(1300), 11, 14, "sh"));
 	add(t, exec_file(MS(1300), 14, 11, 0, "/bin/sleep", sleep2, 2));
 	add(t, exit_ev(MS(3300), 14, 11, SIGTERM, MS(1300), epoch, "sleep"));
-	add(t, fork_ev(MS(1400), 11, 15, "dash"));
+	add(t, fork_ev(MS(1400), 11, 15, "sh"));
 	add(t, exec_file(MS(1400), 15, 11, 0, "/bin/sleep", sleep05, 2));
 	add(t, exit_ev(MS(1900), 15, 11, 0, MS(1400), epoch, "sleep"));
-	add(t, exit_ev(MS(5000), 11, 10, 1 << 8, MS(1000), epoch, "dash"));
+	add(t, exit_ev(MS(5000), 11, 10, 1 << 8, MS(1000), epoch, "sh"));
 	cr_assert_eq(tree_finish(t, MS(6000)), 0);
 }
 
@@ -76,8 +84,8 @@ Test(summary, rows_counts_and_order)
 	run_tree(&t);
 	cr_assert_eq(summary_compute(&t, &s), 0);
 	cr_assert_eq(s.n, 5);
-	/* The forked shell that exited 127 ran dash's code: its exit counts for dash. */
-	assert_row(&s.rows[0], "dash", 1, 0, 2, 4000, 4000);
+	/* The forked shell that exited 127 ran sh's code: its exit counts for sh. */
+	assert_row(&s.rows[0], "sh", 1, 0, 2, 4000, 4000);
 	assert_row(&s.rows[1], "sleep", 2, 0, 1, 2500, 2000);
 	assert_row(&s.rows[2], "ld", 1, 0, 0, 1000, 1000);
 	/* cc until the same process's exec of ld; its $PATH search is not a failure. */
@@ -106,7 +114,7 @@ Test(summary, text_table)
 	const char *want = "Summary: started 2026-12-06T22:44:02.123456Z, wall time 5.500 s\n"
 			   "seconds  longest  execs  failed  nonzero  program\n"
 			   "-------  -------  -----  ------  -------  -------\n"
-			   "  4.000    4.000      1       0        2  dash\n"
+			   "  4.000    4.000      1       0        2  sh\n"
 			   "  2.500    2.000      2       0        1  sleep\n"
 			   "  1.000    1.000      1       0        0  ld\n"
 			   "  0.380    0.380      1       0        0  cc\n"
@@ -123,7 +131,7 @@ Test(summary, text_table)
 	cr_assert_eq(strncmp(text, want, strlen(want)), 0, "got:\n%s", text);
 	free(text);
 	text = text_of(&t, false, true);
-	cr_assert_not_null(strstr(text, "\033[1;31m2\033[0m  dash\n"), "got:\n%s", text);
+	cr_assert_not_null(strstr(text, "\033[1;31m2\033[0m  sh\n"), "got:\n%s", text);
 	free(text);
 	tree_free(&t);
 }
@@ -154,7 +162,7 @@ Test(summary, json_object)
 	cr_assert_eq(json_object_array_length(programs), 5);
 	cr_expect_str_eq(
 		json_object_get_string(member(json_object_array_get_idx(programs, 0), "program")),
-		"dash");
+		"sh");
 	sleep = json_object_array_get_idx(programs, 1);
 	cr_expect_str_eq(json_object_get_string(member(sleep, "program")), "sleep");
 	cr_expect_eq(json_object_get_int64(member(sleep, "execs")), 2);
