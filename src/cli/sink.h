@@ -133,6 +133,7 @@ struct bus {
 extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink,
 	limits_sink;
 extern const struct sink_ops journal_sink; /* --journal (sink_journal.c) */
+extern const struct sink_ops summary_sink; /* --summary, --summary-json (sink_summary.c) */
 extern const struct sink_ops *const sink_table[];
 extern const size_t sink_table_len;
 
