@@ -201,7 +201,8 @@ int summary_compute(const struct tree *t, struct summary *s)
 	for (i = 0; i < t->n && !ret; i++)
 		ret = add_proc(&c, t, &t->procs[i]);
 	if (!ret) {
-		qsort(c.v, c.n, sizeof(*c.v), cmp_contrib);
+		if (c.n) /* qsort() may not be given NULL, even for nothing */
+			qsort(c.v, c.n, sizeof(*c.v), cmp_contrib);
 		ret = merge(s, &c);
 	}
 	free(c.v);
