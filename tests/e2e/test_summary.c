@@ -222,3 +222,26 @@ Test(summary, pid_scope)
 	cr_expect_null(find_row(&t, "true"));
 	cr_expect_not_null(strstr(h_read_file(out, NULL), "\"argv\":[\"sleep\",\"0.3\"]"));
 }
+
+/* --color always: the first line bold, a non-zero count red; never: no escape at all. */
+Test(summary, color)
+{
+	struct h_run r;
+
+	h_run_start((const char *const[]){ "--quiet", "--summary", "--color", "always", "--", "sh",
+					   "-c", "exit 3", NULL },
+		    NULL, &r);
+	h_run_wait(&r, 60);
+	cr_assert_eq(r.status, 3, "status %d, stderr: %s", r.status, r.err);
+	cr_expect_not_null(strstr(r.err, "\033[1mSummary: started "), "%s", r.err);
+	cr_expect_not_null(strstr(r.err, "\033[1;31m1\033[0m  sh\n"), "%s", r.err);
+	h_run_free(&r);
+	h_run_start((const char *const[]){ "--quiet", "--summary", "--color", "never", "--", "sh",
+					   "-c", "exit 3", NULL },
+		    NULL, &r);
+	h_run_wait(&r, 60);
+	cr_assert_eq(r.status, 3, "status %d, stderr: %s", r.status, r.err);
+	cr_expect_not_null(strstr(r.err, "Summary: started "), "%s", r.err);
+	cr_expect_null(strchr(r.err, '\033'), "%s", r.err);
+	h_run_free(&r);
+}
