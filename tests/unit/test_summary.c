@@ -26,11 +26,11 @@ static struct tracer_event exec_file(uint64_t ts, uint32_t pid, uint32_t ppid, i
 	return exec_as(ts, pid, ppid, ret, file, file, argv, argc);
 }
 
-static struct tracer_bytes sh_c[] = { BYTES("sh"), BYTES("-c"), BYTES("script") };
-static struct tracer_bytes cc_x[] = { BYTES("cc"), BYTES("x.c") };
-static struct tracer_bytes ld_x[] = { BYTES("ld"), BYTES("x.o") };
-static struct tracer_bytes sleep2[] = { BYTES("sleep"), BYTES("2") };
-static struct tracer_bytes sleep05[] = { BYTES("sleep"), BYTES("0.5") };
+static struct tracer_bytes sum_sh[] = { BYTES("sh"), BYTES("-c"), BYTES("script") };
+static struct tracer_bytes sum_cc[] = { BYTES("cc"), BYTES("x.c") };
+static struct tracer_bytes sum_ld[] = { BYTES("ld"), BYTES("x.o") };
+static struct tracer_bytes sum_sleep2[] = { BYTES("sleep"), BYTES("2") };
+static struct tracer_bytes sum_sleep05[] = { BYTES("sleep"), BYTES("0.5") };
 
 /*
  * A shell (exits 1) runs cc after a $PATH search, which execs ld; a missing
@@ -43,20 +43,20 @@ static void run_tree(struct tree *t)
 	tree_init(t);
 	add(t, fork_ev(MS(1000), 10, 11, "bash"));
 	/* Named by what it was run as: /bin/sh, not the dash it resolves to. */
-	add(t, exec_as(MS(1000), 11, 10, 0, "/bin/sh", "/usr/bin/dash", sh_c, 3));
+	add(t, exec_as(MS(1000), 11, 10, 0, "/bin/sh", "/usr/bin/dash", sum_sh, 3));
 	add(t, fork_ev(MS(1100), 11, 12, "sh"));
-	add(t, exec_file(MS(1110), 12, 11, -ENOENT, "/usr/local/bin/cc", cc_x, 2));
-	add(t, exec_file(MS(1120), 12, 11, 0, "/usr/bin/cc", cc_x, 2));
-	add(t, exec_file(MS(1500), 12, 11, 0, "/usr/bin/ld", ld_x, 2));
+	add(t, exec_file(MS(1110), 12, 11, -ENOENT, "/usr/local/bin/cc", sum_cc, 2));
+	add(t, exec_file(MS(1120), 12, 11, 0, "/usr/bin/cc", sum_cc, 2));
+	add(t, exec_file(MS(1500), 12, 11, 0, "/usr/bin/ld", sum_ld, 2));
 	add(t, exit_ev(MS(2500), 12, 11, 0, MS(1100), epoch, "ld"));
 	add(t, fork_ev(MS(1200), 11, 13, "sh"));
 	add(t, exec_file(MS(1210), 13, 11, -ENOENT, "/usr/bin/nosuch", nosuch, 2));
 	add(t, exit_ev(MS(1220), 13, 11, 127 << 8, MS(1200), epoch, "sh"));
 	add(t, fork_ev(MS(1300), 11, 14, "sh"));
-	add(t, exec_file(MS(1300), 14, 11, 0, "/bin/sleep", sleep2, 2));
+	add(t, exec_file(MS(1300), 14, 11, 0, "/bin/sleep", sum_sleep2, 2));
 	add(t, exit_ev(MS(3300), 14, 11, SIGTERM, MS(1300), epoch, "sleep"));
 	add(t, fork_ev(MS(1400), 11, 15, "sh"));
-	add(t, exec_file(MS(1400), 15, 11, 0, "/bin/sleep", sleep05, 2));
+	add(t, exec_file(MS(1400), 15, 11, 0, "/bin/sleep", sum_sleep05, 2));
 	add(t, exit_ev(MS(1900), 15, 11, 0, MS(1400), epoch, "sleep"));
 	add(t, exit_ev(MS(5000), 11, 10, 1 << 8, MS(1000), epoch, "sh"));
 	cr_assert_eq(tree_finish(t, MS(6000)), 0);
@@ -177,7 +177,7 @@ Test(summary, json_object)
 	tree_free(&t);
 }
 
-static struct tracer_bytes evil_argv[] = { BYTES("x") };
+static struct tracer_bytes sum_evil[] = { BYTES("x") };
 
 /* A traced program names itself to forge a row and colour the terminal. */
 Test(summary, names_escaped)
@@ -188,8 +188,8 @@ Test(summary, names_escaped)
 	char *text;
 
 	tree_init(&t);
-	add(&t, exec_file(MS(1000), 20, 1, 0, evil, evil_argv, 1));
-	add(&t, exec_file(MS(1100), 20, 1, -ENOENT, "/bin/a\tb", evil_argv, 1));
+	add(&t, exec_file(MS(1000), 20, 1, 0, evil, sum_evil, 1));
+	add(&t, exec_file(MS(1100), 20, 1, -ENOENT, "/bin/a\tb", sum_evil, 1));
 	add(&t, exit_ev(MS(2000), 20, 1, 0, MS(900), MS(500), "x"));
 	cr_assert_eq(tree_finish(&t, MS(3000)), 0);
 	text = text_of(&t, false, false);
