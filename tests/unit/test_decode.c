@@ -743,57 +743,45 @@ Test(decode, exit_usage)
 		e.utime_ns + e.stime_ns + e.maxrss_kib + e.rchar + e.wchar + e.nvcsw + e.nivcsw, 0);
 }
 
+/* An exit at ts 5000 of a process started at start_time, tracer started at 1000. */
+static const struct {
+	const char *why;
+	uint64_t start_time;
+	bool no_limits; /* decoded without limits: no epoch */
+	uint64_t lifetime_ns;
+	bool started_before;
+} lifetimes[] = {
+	{ "started after tracer: from its start", 1500, false, 3500, false },
+	{ "started before tracer: from tracer's start", 200, false, 4000, true },
+	{ "exactly at the epoch", 1000, false, 4000, false },
+	{ "a start after the exit (clock trouble): a zero lifetime, not a wrap", 9000, false, 0,
+	  false },
+	{ "no limits: no epoch", 200, true, 4800, false },
+};
+
 Test(decode, exit_lifetime)
 {
 	struct tracer_decode_limits lim = { .max_args = 64, .epoch_ns = 1000 };
 	struct tracer_event ev;
 	struct tracer_exit_rec x;
 	struct rec r;
+	size_t i;
 
 	memset(&x, 0, sizeof(x));
 	x.hdr.type = TRACER_REC_EXIT;
 	x.hdr.ts = 5000;
-
-	/* started after tracer: from its start */
-	x.start_time = 1500;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.start_ns, 1500);
-	cr_expect_eq(ev.exit.lifetime_ns, 3500);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
-
-	/* started before tracer: from tracer's start */
-	x.start_time = 200;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.start_ns, 200);
-	cr_expect_eq(ev.exit.lifetime_ns, 4000);
-	cr_expect(ev.exit.started_before);
-	free_rec(&r);
-
-	/* exactly at the epoch */
-	x.start_time = 1000;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 4000);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
-
-	/* a start after the exit (clock trouble) is a zero lifetime, not a wrap */
-	x.start_time = 9000;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 0);
-	free_rec(&r);
-
-	/* no limits: no epoch */
-	x.start_time = 200;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, NULL, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 4800);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
+	for (i = 0; i < sizeof(lifetimes) / sizeof(lifetimes[0]); i++) {
+		x.start_time = lifetimes[i].start_time;
+		r = make_raw(&x, sizeof(x), NULL, 0);
+		cr_assert_eq(tracer_decode(r.mem, r.size, lifetimes[i].no_limits ? NULL : &lim,
+					   NULL, 0, &ev),
+			     0, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.start_ns, x.start_time, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.lifetime_ns, lifetimes[i].lifetime_ns, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.started_before, lifetimes[i].started_before, "%s",
+			     lifetimes[i].why);
+		free_rec(&r);
+	}
 }
 
 Test(decode, fork_record)

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "names.h"
 #include "writer.h"
 #include "num.h"
@@ -20,26 +21,6 @@
 	{                                        \
 		.ptr = (s), .len = sizeof(s) - 1 \
 	}
-
-struct capture {
-	FILE *f;
-	char *buf;
-	size_t size;
-};
-
-static void cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->size = 0;
-	c->f = open_memstream(&c->buf, &c->size);
-	cr_assert_not_null(c->f);
-}
-
-static char *cap_close(struct capture *c)
-{
-	cr_assert_eq(fclose(c->f), 0);
-	return c->buf;
-}
 
 static char *exec_text(double ts, const struct tracer_exec_event *e)
 {
