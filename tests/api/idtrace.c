@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -279,33 +278,6 @@ size_t id_count(const struct id_trace *tr, enum tracer_event_type type, uint32_t
 			n++;
 	}
 	return n;
-}
-
-bool id_kprobe_attaches(const char *func)
-{
-	struct perf_event_attr attr;
-	unsigned int type = 0;
-	FILE *f;
-	int fd;
-
-	/* libbpf's way: the kprobe PMU, else tracefs's kprobe_events. */
-	f = fopen("/sys/bus/event_source/devices/kprobe/type", "r");
-	if (!f)
-		return access("/sys/kernel/tracing/kprobe_events", W_OK) == 0;
-	if (fscanf(f, "%u", &type) != 1)
-		type = 0;
-	fclose(f);
-	if (!type)
-		return false;
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	attr.config1 = (uint64_t)(uintptr_t)func;
-	fd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
 }
 
 uint64_t id_ino(const char *path)

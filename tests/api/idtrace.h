@@ -73,12 +73,6 @@ const struct id_event *id_exec(const struct id_trace *tr, const char *filename, 
 /* How many events of type concern pid (a signal: its target or its sender). */
 size_t id_count(const struct id_trace *tr, enum tracer_event_type type, uint32_t pid);
 
-/*
- * Whether a kprobe on func can be attached here, as libbpf would attach it
- * (tracer saves a #! script's inode from one).
- */
-bool id_kprobe_attaches(const char *func);
-
 /* The inode number of a file (stat, symlinks followed) and its device. */
 uint64_t id_ino(const char *path);
 uint64_t id_dev(const char *path);

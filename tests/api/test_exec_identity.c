@@ -23,6 +23,7 @@
 #include <criterion/criterion.h>
 
 #include "idtrace.h"
+#include "../harness/kprobe.h"
 
 TestSuite(exec_identity, .fini = id_teardown);
 
@@ -83,7 +84,7 @@ Test(exec_identity, a_script_by_its_own_inode_not_its_interpreter)
 	x = id_exec(&tr, script, NULL);
 	cr_assert_str_eq(x->exe, script);
 	cr_assert_neq(id_ino(script), id_ino("/bin/sh"));
-	if (!id_kprobe_attaches("remove_arg_zero")) {
+	if (!kprobe_attaches("remove_arg_zero")) {
 		/* Unknown, never the interpreter's. */
 		fprintf(stderr, "note: no kprobes here: a script's inode is unknown\n");
 		cr_assert_eq(x->exe_ino, 0);

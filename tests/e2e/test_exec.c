@@ -506,7 +506,7 @@ Test(exec, fallback_without_prepare_exec)
 					 .argv = (const char *const[]){ "true", m, "x", NULL },
 					 .truncated = true,
 					 .comm = "wl_exec" });
-	if (h_kprobe_attaches("remove_arg_zero"))
+	if (kprobe_attaches("remove_arg_zero"))
 		h_check_exec(h_by_pid(&evs, pid[2]),
 			     &(struct h_expect){
 				     .pid = pid[2],
