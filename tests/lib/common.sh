@@ -7,19 +7,28 @@
 LIMIT=30
 [[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=120
 
-# require TOOL...: skip (exit 77, with the reason) without root, the kernel's
-# BTF, or one of the tools.
-require()
+# skip REASON: the test cannot run here: exit 77, saying why.
+skip()
+{
+	printf 'SKIP: %s\n' "$*"
+	exit 77
+}
+
+# require_tools TOOL...: skip without one of the tools.
+require_tools()
 {
 	local tool
 
-	if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-		echo "SKIP: needs root and kernel BTF"
-		exit 77
-	fi
 	for tool in "$@"; do
-		command -v "$tool" >/dev/null || { echo "SKIP: no $tool (scripts/deps installs it)"; exit 77; }
+		command -v "$tool" >/dev/null || skip "no $tool (scripts/deps installs it)"
 	done
+}
+
+# require TOOL...: skip without root, the kernel's BTF, or one of the tools.
+require()
+{
+	[[ "$(id -u)" -eq 0 && -r /sys/kernel/btf/vmlinux ]] || skip "needs root and kernel BTF"
+	require_tools "$@"
 }
 
 TMP=
