@@ -13,6 +13,7 @@
 
 #include "capture.h"
 #include "names.h"
+#include "run_bash.h"
 #include "writer.h"
 #include "num.h"
 
@@ -299,46 +300,6 @@ Test(exec_text, forged_line_stays_one_line)
 
 /* ---- the argv part of a text line, read back by bash ---- */
 
-static char *run_bash(const char *script, size_t *out_len)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	cr_assert_eq(pipe(fds), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		setenv("LC_ALL", "C", 1);
-		execl("/bin/bash", "bash", "--norc", "--noprofile", "-c", script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			cap = cap * 2 + 4096;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-		n = read(fds[0], buf + len, cap - len);
-		cr_assert(n >= 0);
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fds[0]);
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "bash failed on: %s", script);
-	*out_len = len;
-	return buf;
-}
-
 Test(exec_text, argv_pastes_back_into_bash)
 {
 	struct tracer_bytes args[] = {
@@ -376,7 +337,7 @@ Test(exec_text, argv_pastes_back_into_bash)
 		want_len += args[i].len;
 		want[want_len++] = '\0';
 	}
-	got = run_bash(script, &got_len);
+	got = run_bash(script, "C", &got_len);
 	cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
 		  "bash read back other bytes from: %s", script);
 	free(got);
