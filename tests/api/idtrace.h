@@ -18,6 +18,8 @@
 #include <sys/types.h>
 #include <tracer/tracer.h>
 
+#include "owned.h"
+
 #define ID_MAX_EVENTS 256
 #define ID_STR 512
 
@@ -90,11 +92,7 @@ int id_cgroup_enter(const char *dir, pid_t pid);
 /* This process's cgroup v2 path, from /proc/self/cgroup ("0::PATH"). */
 const char *id_own_cgroup(void);
 
-/* A string owned by the test (printf-style), freed by id_teardown(). */
-const char *id_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A 0755 directory under /tmp, its real path; removed by id_teardown(). */
-const char *id_tmpdir(void);
-/* The suites' .fini. */
+/* The suites' .fini: the groups removed, then what the test owns (owned.h). */
 void id_teardown(void);
 
 #endif /* TRACER_TEST_IDTRACE_H */
