@@ -49,12 +49,26 @@ Test(critpath, make_j2_takes_a_then_b)
 	tree_free(&t);
 }
 
+static char *text_of(struct tree *t, bool color)
+{
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	cr_assert_not_null(f);
+	cr_assert_eq(critpath_write_text(f, t, color), 0);
+	cr_assert_eq(fclose(f), 0);
+	return buf;
+}
+
 /* make runs sh -c, which runs two compilers one after the other: each shell's own time is a step. */
 Test(critpath, nested_shells)
 {
 	static const uint32_t pids[] = { 20, 21, 22, 21, 23, 21, 20 };
 	struct tree t;
 	struct critpath cp;
+	struct tracer_event ev;
+	char *buf;
 
 	tree_init(&t);
 	add(&t, exec_ev(MS(0), 20, 1, 0, make_all, 2));
@@ -64,13 +78,26 @@ Test(critpath, nested_shells)
 	/* a short-lived helper of make beside the shell: not on the path */
 	child(&t, 20, 24, MS(7), MS(9), sleep1, 2, 1);
 	child(&t, 21, 23, MS(310), MS(500), cc_a, 3, 180);
-	add(&t, exit_cpu(MS(505), 21, 20, MS(5) - 1000, 2));
-	add(&t, exit_cpu(MS(510), 20, 1, MS(0), 10));
+	ev = exit_cpu(MS(505), 21, 20, MS(5) - 1000, 2);
+	ev.exit.comm = comm_of("sh");
+	add(&t, ev);
+	ev = exit_cpu(MS(510), 20, 1, MS(0), 10);
+	ev.exit.comm = comm_of("make");
+	add(&t, ev);
 	cr_assert_eq(tree_finish(&t, MS(600)), 0);
 	cr_assert_eq(critpath_compute(&t, &cp), 0);
 	expect_steps(&t, &cp, pids, 7);
 	cr_expect_eq(cp.end_ns - cp.start_ns, MS(510));
 	critpath_free(&cp);
+	/* The shells' own time, under 1% of the path each, summed per program, the most first */
+	buf = text_of(&t, false);
+	cr_expect(strstr(buf, "\n     0.29 s  cc -c a.c\n"
+			      "     0.01 s  sh -c 'cc -c a.c && cc -c b.c'\n"
+			      "     0.19 s  cc -c a.c\n"
+			      "     0.02 s  (4 shorter steps, in \"sh\" 0.01 s, \"make\" 0.01 s)\n"
+			      "     0.51 s  total\n"),
+		  "%s", buf);
+	free(buf);
 	tree_free(&t);
 }
 
@@ -175,25 +202,13 @@ Test(critpath, root_that_ended_last)
 	tree_free(&t);
 }
 
-static char *text_of(struct tree *t, bool color)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-
-	cr_assert_not_null(f);
-	cr_assert_eq(critpath_write_text(f, t, color), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
-}
-
 Test(critpath, text)
 {
 	static const char expected[] =
 		"critical path: 2.52 s of 2.52 s wall\n"
 		"     1.50 s  sleep 1.5\n"
 		"     1.00 s  sleep 1\n"
-		"     0.02 s  (3 shorter steps)\n"
+		"     0.02 s  (3 shorter steps, in \"x\" 0.02 s)\n"
 		"     2.52 s  total\n"
 		"\n"
 		"parallelism: 1.12 (2.83 s of CPU in 2.52 s wall)\n"
