@@ -19,6 +19,7 @@
  * line (a build's path holds many steps of a few milliseconds: make forking a
  * shell, the shell exec'ing the compiler); the JSON lists them all.
  */
+#define _GNU_SOURCE /* qsort_r */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -40,13 +41,12 @@ struct walk_frame {
 	size_t next; /* the next of by_end to consider */
 };
 
-static const struct tree *sort_tree; /* qsort has no context argument */
-
 /* Latest end first; of equal ends, the earlier start (the longer) first, then by index. */
-static int cmp_end_desc(const void *a, const void *b)
+static int cmp_end_desc(const void *a, const void *b, void *tree)
 {
-	const struct tree_proc *p = &sort_tree->procs[*(const size_t *)a];
-	const struct tree_proc *q = &sort_tree->procs[*(const size_t *)b];
+	const struct tree *t = tree;
+	const struct tree_proc *p = &t->procs[*(const size_t *)a];
+	const struct tree_proc *q = &t->procs[*(const size_t *)b];
 
 	if (p->end_ns != q->end_ns)
 		return p->end_ns < q->end_ns ? 1 : -1;
@@ -90,8 +90,7 @@ static int push_frame(const struct tree *t, struct walk_frame *stack, size_t *to
 	if (!f->by_end)
 		return -ENOMEM;
 	memcpy(f->by_end, p->children, p->n_children * sizeof(*f->by_end));
-	sort_tree = t;
-	qsort(f->by_end, p->n_children, sizeof(*f->by_end), cmp_end_desc);
+	qsort_r(f->by_end, p->n_children, sizeof(*f->by_end), cmp_end_desc, (void *)t);
 	return 0;
 }
 
