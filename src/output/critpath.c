@@ -89,7 +89,8 @@ static int push_frame(const struct tree *t, struct walk_frame *stack, size_t *to
 	f->by_end = malloc((p->n_children ? p->n_children : 1) * sizeof(*f->by_end));
 	if (!f->by_end)
 		return -ENOMEM;
-	memcpy(f->by_end, p->children, p->n_children * sizeof(*f->by_end));
+	if (p->n_children) /* a leaf has no children array at all */
+		memcpy(f->by_end, p->children, p->n_children * sizeof(*f->by_end));
 	qsort_r(f->by_end, p->n_children, sizeof(*f->by_end), cmp_end_desc, (void *)t);
 	return 0;
 }
