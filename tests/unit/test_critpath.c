@@ -34,7 +34,7 @@ Test(critpath, make_j2_takes_a_then_b)
 	struct tree t;
 	struct critpath cp;
 
-	make_j2_tree(&t);
+	cp_make_j2_tree(&t);
 	cr_assert_eq(critpath_compute(&t, &cp), 0);
 	expect_steps(&t, &cp, pids, 5);
 	cr_expect_eq(cp.start_ns, MS(0));
@@ -73,15 +73,15 @@ Test(critpath, nested_shells)
 	tree_init(&t);
 	add(&t, exec_ev(MS(0), 20, 1, 0, make_all, 2));
 	add(&t, fork_ev(MS(5), 20, 21, "make"));
-	add(&t, exec_ev(MS(6), 21, 20, 0, sh_c, 3));
-	child(&t, 21, 22, MS(10), MS(300), cc_a, 3, 280);
+	add(&t, exec_ev(MS(6), 21, 20, 0, cp_sh_c, 3));
+	cp_child(&t, 21, 22, MS(10), MS(300), cc_a, 3, 280);
 	/* a short-lived helper of make beside the shell: not on the path */
-	child(&t, 20, 24, MS(7), MS(9), sleep1, 2, 1);
-	child(&t, 21, 23, MS(310), MS(500), cc_a, 3, 180);
-	ev = exit_cpu(MS(505), 21, 20, MS(5) - 1000, 2);
+	cp_child(&t, 20, 24, MS(7), MS(9), cp_sleep1, 2, 1);
+	cp_child(&t, 21, 23, MS(310), MS(500), cc_a, 3, 180);
+	ev = cp_exit_cpu(MS(505), 21, 20, MS(5) - 1000, 2);
 	ev.exit.comm = comm_of("sh");
 	add(&t, ev);
-	ev = exit_cpu(MS(510), 20, 1, MS(0), 10);
+	ev = cp_exit_cpu(MS(510), 20, 1, MS(0), 10);
 	ev.exit.comm = comm_of("make");
 	add(&t, ev);
 	cr_assert_eq(tree_finish(&t, MS(600)), 0);
@@ -108,8 +108,8 @@ Test(critpath, single_process)
 	struct critpath cp;
 
 	tree_init(&t);
-	add(&t, exec_ev(MS(100), 30, 1, 0, sleep1, 2));
-	add(&t, exit_cpu(MS(1100), 30, 1, MS(100), 0));
+	add(&t, exec_ev(MS(100), 30, 1, 0, cp_sleep1, 2));
+	add(&t, cp_exit_cpu(MS(1100), 30, 1, MS(100), 0));
 	cr_assert_eq(tree_finish(&t, MS(1200)), 0);
 	cr_assert_eq(critpath_compute(&t, &cp), 0);
 	expect_steps(&t, &cp, pids, 1);
@@ -172,9 +172,9 @@ Test(critpath, child_outlives_parent)
 
 	tree_init(&t);
 	add(&t, exec_ev(MS(0), 50, 1, 0, make_all, 2));
-	child(&t, 50, 51, MS(10), MS(300), sleep10, 2, 0);
-	child(&t, 50, 52, MS(20), MS(80), cc_a, 3, 50);
-	add(&t, exit_cpu(MS(100), 50, 1, MS(0), 5));
+	cp_child(&t, 50, 51, MS(10), MS(300), sleep10, 2, 0);
+	cp_child(&t, 50, 52, MS(20), MS(80), cc_a, 3, 50);
+	add(&t, cp_exit_cpu(MS(100), 50, 1, MS(0), 5));
 	cr_assert_eq(tree_finish(&t, MS(400)), 0);
 	cr_assert_eq(critpath_compute(&t, &cp), 0);
 	expect_steps(&t, &cp, pids, 3);
@@ -191,10 +191,10 @@ Test(critpath, root_that_ended_last)
 	struct critpath cp;
 
 	tree_init(&t);
-	add(&t, exec_ev(MS(0), 60, 1, 0, sleep1, 2));
-	add(&t, exit_cpu(MS(1000), 60, 1, MS(0), 0));
-	add(&t, exec_ev(MS(200), 61, 1, 0, sleep15, 2));
-	add(&t, exit_cpu(MS(1200), 61, 1, MS(200), 0));
+	add(&t, exec_ev(MS(0), 60, 1, 0, cp_sleep1, 2));
+	add(&t, cp_exit_cpu(MS(1000), 60, 1, MS(0), 0));
+	add(&t, exec_ev(MS(200), 61, 1, 0, cp_sleep15, 2));
+	add(&t, cp_exit_cpu(MS(1200), 61, 1, MS(200), 0));
 	cr_assert_eq(tree_finish(&t, MS(1300)), 0);
 	cr_assert_eq(critpath_compute(&t, &cp), 0);
 	expect_steps(&t, &cp, pids, 1);
@@ -227,7 +227,7 @@ Test(critpath, text)
 	struct tree t;
 	char *s;
 
-	make_j2_tree(&t);
+	cp_make_j2_tree(&t);
 	s = text_of(&t, false);
 	cr_expect_str_eq(s, expected);
 	free(s);
@@ -252,9 +252,9 @@ Test(critpath, text_long_and_hostile_words)
 	memcpy(word + 90, "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8); /* é x4 across the cut */
 	tree_init(&t);
 	add(&t, exec_ev(MS(0), 70, 1, 0, make_all, 2));
-	child(&t, 70, 71, MS(10), MS(500), argv, 2, 10);
-	child(&t, 70, 72, MS(500), MS(990), evil, 2, 10);
-	add(&t, exit_cpu(MS(1000), 70, 1, MS(0), 1));
+	cp_child(&t, 70, 71, MS(10), MS(500), argv, 2, 10);
+	cp_child(&t, 70, 72, MS(500), MS(990), evil, 2, 10);
+	add(&t, cp_exit_cpu(MS(1000), 70, 1, MS(0), 1));
 	cr_assert_eq(tree_finish(&t, MS(1000)), 0);
 	s = text_of(&t, false);
 	line = strstr(s, "  cc ");
@@ -315,7 +315,7 @@ Test(critpath, json)
 	struct tree t;
 	json_object *doc, *path, *steps, *step, *par, *top;
 
-	make_j2_tree(&t);
+	cp_make_j2_tree(&t);
 	doc = json_of(&t);
 	path = get(doc, "critical_path");
 	cr_expect_float_eq(num(path, "total_s"), 2.52, 1e-9);
@@ -355,10 +355,10 @@ Test(critpath, top_ten)
 	tree_init(&t);
 	add(&t, exec_ev(MS(0), 80, 1, 0, make_all, 2));
 	for (i = 1; i <= 11; i++)
-		child(&t, 80, 80 + i, MS(10 * i), MS(10 * i + 5 * i), sleep1, 2, i);
+		cp_child(&t, 80, 80 + i, MS(10 * i), MS(10 * i + 5 * i), cp_sleep1, 2, i);
 	add(&t, fork_ev(MS(300), 80, 99, "nousage"));
 	add(&t, exit_ev(MS(900), 99, 80, 0, MS(300) - 1000, 0, "nousage"));
-	add(&t, exit_cpu(MS(1000), 80, 1, MS(0), 0));
+	add(&t, cp_exit_cpu(MS(1000), 80, 1, MS(0), 0));
 	cr_assert_eq(tree_finish(&t, MS(1000)), 0);
 	doc = json_of(&t);
 	top = get(get(doc, "parallelism"), "top_wall");
@@ -383,7 +383,7 @@ Test(critpath, write_failure)
 	FILE *f = fopen("/dev/null", "r");
 
 	cr_assert_not_null(f);
-	make_j2_tree(&t);
+	cp_make_j2_tree(&t);
 	cr_expect_eq(critpath_write_text(f, &t, false), -1);
 	cr_expect_eq(critpath_write_json(f, &t), -1);
 	fclose(f);

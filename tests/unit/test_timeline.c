@@ -321,7 +321,7 @@ Test(timeline, critical_path_track_and_cpu)
 	size_t i, n = 0;
 	double end = 0;
 
-	make_j2_tree(&t);
+	cp_make_j2_tree(&t);
 	s = written(&t, 0);
 	doc = parse(s);
 	events = get(doc, "traceEvents");
