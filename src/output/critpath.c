@@ -379,7 +379,8 @@ static int write_parallelism_text(FILE *out, const struct tree *t, const struct 
 {
 	uint64_t wall = par->end_ns - par->start_ns;
 
-	if (fprintf(out, "%sparallelism: %.2f%s (%.2f s of CPU in %.2f s wall)\n",
+	if (fprintf(out,
+		    "%sparallelism: %.2f CPUs busy on average%s (%.2f s of CPU in %.2f s wall)\n",
 		    color ? SGR_BOLD : "", wall ? (double)par->cpu_ns / (double)wall : 0.0,
 		    color ? SGR_OFF : "", seconds(par->cpu_ns), seconds(wall)) < 0 ||
 	    fprintf(out, "  serial time: %.2f s (the leaf processes one after another)\n",

@@ -61,7 +61,7 @@ static char *text_of(struct tree *t, bool color)
 	return buf;
 }
 
-/* make runs sh -c, which runs two compilers one after the other: each shell's own time is a step. */
+/* make runs sh -c, which runs two compilers in turn: each shell's own time is a step. */
 Test(critpath, nested_shells)
 {
 	static const uint32_t pids[] = { 20, 21, 22, 21, 23, 21, 20 };
@@ -211,7 +211,7 @@ Test(critpath, text)
 		"     0.02 s  (3 shorter steps, in \"x\" 0.02 s)\n"
 		"     2.52 s  total\n"
 		"\n"
-		"parallelism: 1.12 (2.83 s of CPU in 2.52 s wall)\n"
+		"parallelism: 1.12 CPUs busy on average (2.83 s of CPU in 2.52 s wall)\n"
 		"  serial time: 3.00 s (the leaf processes one after another)\n"
 		"  longest by wall:\n"
 		"       2.52 s  make -j2\n"
@@ -238,7 +238,7 @@ Test(critpath, text)
 	tree_free(&t);
 }
 
-/* A long command line is cut at its end, on a character's boundary; a hostile one stays one line. */
+/* A long command line is cut at its end, on a character boundary; a hostile one stays one line. */
 Test(critpath, text_long_and_hostile_words)
 {
 	char word[200];
