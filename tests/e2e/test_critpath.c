@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /*
  * End-to-end, through the tracer binary: the critical path of a real
- * `make -j2` (issue 26.2, 26.4), where target a (1.5 s) must precede b (1 s)
- * and c (0.5 s) runs beside them. The path is a's recipe then b's, never c's,
+ * `make -j2` (issue 26.2-26.4), in the timeline and in --summary and
+ * --summary-json, where target a (1.5 s) must precede b (1 s) and c (0.5 s)
+ * runs beside them. The path is a's recipe then b's, never c's,
  * about 2.5 s long. The machine is shared and may be slow: the bounds are
  * lower bounds (sleep cannot end early) and generous upper ones.
  */
@@ -96,6 +97,82 @@ Test(critpath, make_j2_timeline)
 	cr_expect_geq(b_dur, 1.0);
 	cr_expect_geq(end - start, 2.5, "path of %f s", end - start);
 	cr_expect_lt(end - start, bound, "path of %f s", end - start);
+	json_object_put(doc);
+	h_run_free(&r);
+}
+
+/* The line of the --summary text that holds what, after from; fails the test if none. */
+static const char *line_after(const char *from, const char *what, const char *all)
+{
+	const char *at = strstr(from, what);
+
+	cr_assert_not_null(at, "no \"%s\" in:\n%s", what, all);
+	while (at > all && at[-1] != '\n')
+		at--;
+	return at;
+}
+
+/*
+ * The same run with --summary and --summary-json: the text's critical path
+ * (a header, a step per line "  1.52 s  sleep 1.5", the total, a blank line)
+ * and parallelism; the JSON's critical_path and parallelism.
+ */
+Test(critpath, make_j2_summary)
+{
+	const char *json = h_path("summary.json");
+	const char *dir = make_project();
+	const char *header, *a, *b, *total, *c;
+	json_object *doc, *path, *steps, *par, *top;
+	double a_s, b_s, total_s;
+	size_t i, n_work = 0;
+	const char *work[4];
+	struct h_run r;
+
+	H_REQUIRE();
+	run_tracer(ARGS("--quiet", "--summary", "--summary-json", json, "--", "make", "-s", "-j2",
+			"-C", dir),
+		   &r);
+	header = line_after(r.err, "critical path: ", r.err);
+	a = line_after(header, " s  sleep 1.5\n", r.err);
+	b = line_after(header, " s  sleep 1\n", r.err);
+	total = line_after(header, " s  total\n", r.err);
+	cr_expect(a < b && b < total, "a, b, total out of order:\n%s", r.err);
+	c = strstr(header, "sleep 0.5");
+	cr_expect(!c || c > total, "c is on the critical path:\n%s", r.err);
+	cr_assert_eq(sscanf(a, " %lf s  sleep", &a_s), 1, "%s", a);
+	cr_assert_eq(sscanf(b, " %lf s  sleep", &b_s), 1, "%s", b);
+	cr_assert_eq(sscanf(total, " %lf s  total", &total_s), 1, "%s", total);
+	cr_expect_geq(a_s, 1.5, "%s", a);
+	cr_expect_geq(b_s, 1.0, "%s", b);
+	cr_expect_geq(total_s, 2.5, "%s", total);
+	cr_expect_lt(total_s, 2.5 + 10 * h_slowdown(), "%s", total);
+	cr_expect(strncmp(strchr(total, '\n'), "\n\nparallelism: ", 15) == 0, "%s", r.err);
+
+	doc = json_object_from_file(json);
+	cr_assert_not_null(doc, "%s", h_read_file(json, NULL));
+	path = h_json_get(doc, "critical_path");
+	cr_expect_geq(num(path, "total_s"), 2.5);
+	steps = h_json_get(path, "steps");
+	for (i = 0; i < json_object_array_length(steps); i++) {
+		const char *argv = h_json_str(json_object_array_get_idx(steps, i), "argv");
+
+		if (strncmp(argv, "make ", 5) != 0 && n_work < 4)
+			work[n_work++] = argv;
+	}
+	cr_assert_eq(n_work, 2, "%s", json_object_to_json_string(path));
+	cr_expect_str_eq(work[0], "sleep 1.5");
+	cr_expect_str_eq(work[1], "sleep 1");
+	par = h_json_get(doc, "parallelism");
+	/* the three sleeps are the leaves */
+	cr_expect_geq(num(par, "serial_s"), 3.0);
+	cr_expect_geq(num(par, "wall_s"), 2.5);
+	cr_expect_geq(num(par, "cpu_s"), 0.0);
+	cr_expect_float_eq(num(par, "ratio"), num(par, "cpu_s") / num(par, "wall_s"), 1e-3);
+	top = h_json_get(par, "top_wall");
+	cr_assert_eq(json_object_array_length(top), 4);
+	cr_expect(strncmp(h_json_str(json_object_array_get_idx(top, 0), "argv"), "make ", 5) == 0);
+	cr_expect_str_eq(h_json_str(json_object_array_get_idx(top, 1), "argv"), "sleep 1.5");
+	cr_expect_eq(json_object_array_length(h_json_get(par, "top_cpu")), 4);
 	json_object_put(doc);
 	h_run_free(&r);
 }
