@@ -797,7 +797,17 @@ Test(opts, service)
 	cr_assert_eq(r.opts.store_size, TRACER_STORE_DEFAULT);
 
 	RUN("--all", "--quiet");
-	assert_usage_error("tracer: --quiet needs --listen or --journal\n");
+	assert_usage_error("tracer: --quiet needs --listen, --journal or a --summary\n");
+	/* Only the summary at the end, no events. */
+	RUN("--all", "--summary", "--quiet");
+	assert_ok();
+	cr_assert(r.opts.summary);
+	cr_assert(r.opts.quiet);
+	cr_assert(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
+	RUN("--all", "--summary-json", "s.json", "--quiet");
+	assert_ok();
+	cr_assert_str_eq(r.opts.summary_json, "s.json");
+	cr_assert(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_FORK));
 	RUN("--all", "--journal", "--quiet");
 	assert_ok();
 	cr_assert(r.opts.journal);
