@@ -10,32 +10,15 @@
 # Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v useradd >/dev/null || { echo "SKIP: no useradd"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup useradd
 
 EVIL=tsec$$
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-cleanup()
-{
-	rm -rf "$TMP"
-	userdel "$EVIL" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit 'userdel "$EVIL" 2>/dev/null'
 useradd -M -d /nonexistent -s /usr/sbin/nologin "$EVIL" || { echo "SKIP: useradd failed"; exit 77; }
 EVIL_UID=$(id -u "$EVIL")
 EVIL_GID=$(id -g "$EVIL")
 chmod 755 "$TMP"
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
 
 # Runs tracer with a time limit (a FIFO must not block it); status in $rc.
 run_tracer()
@@ -190,8 +173,4 @@ SUDO_UID=$EVIL_UID SUDO_GID=$EVIL_GID run_tracer --all --quiet --listen "127.0.0
 grep -q 'belongs to uid 0' "$TMP/err" || fail "root's file as the sudo user's token: not refused by owner"
 grep -qiE 'token:|line|characters' "$TMP/err" && fail "root's file: the message tells its contents"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish
