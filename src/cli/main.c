@@ -92,6 +92,9 @@ static void print_ready(const struct cli_opts *opts, struct tracer *t)
 	uint64_t watched;
 
 	walltime_iso(start, writer_time_us(0));
+	/* The screen says it (--tui): a line on the terminal would land in it. */
+	if (opts->tui)
+		return;
 	if (opts->lib.system_wide) {
 		fprintf(stderr, "tracer: ready: watching all processes since %s\n", start);
 	} else if (!opts->command || opts->verbose) {
