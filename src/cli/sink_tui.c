@@ -135,6 +135,10 @@ static int tui_event(void *state, const struct tracer_event *ev)
 	tui_breaks_event(ui->breaks, ev);
 	switch (ev->type) {
 	case TRACER_EVENT_EXEC:
+		/* The COMMAND's first exec: tracer's own child. */
+		if (!ui->command_pid && ui->ctx->opts->command &&
+		    ev->exec.ppid == (uint32_t)getpid())
+			ui->command_pid = (pid_t)ev->exec.pid;
 		if (tui_render_exec(&ui->render, ev, &x) || tui_list_add(ui->list, &x))
 			tui_say(ui, "out of memory: an exec is not shown");
 		if (ev->exec.ret)
@@ -175,6 +179,15 @@ static bool quitting(struct tui *ui)
 	if (ui->quit && ui->pane && !ui->pane_gone) {
 		tui_term_hangup(ui->pane);
 		ui->pane_gone = true;
+	} else if (ui->quit && !ui->pane && ui->command_pid && !ui->ended) {
+		/*
+		 * No pane: the command shares tracer's terminal, which stays;
+		 * it gets what the terminal's hangup would have sent. Not
+		 * reaped yet, its pid cannot be another's.
+		 */
+		kill(ui->command_pid, SIGHUP);
+		kill(ui->command_pid, SIGCONT);
+		ui->command_pid = 0;
 	}
 	return ui->quit;
 }

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <curses.h>
 #include <tracer/tracer.h>
 
@@ -72,6 +73,7 @@ struct tui {
 	uint64_t last_draw_ns;
 	bool quit;
 	bool pane_gone;
+	pid_t command_pid; /* the COMMAND (tracer's child, not reaped before the end), or 0 */
 	uint64_t failed; /* execs that failed, dropped ones included */
 	bool ended; /* tracing is over: the screen stays until q */
 };
