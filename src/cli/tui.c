@@ -149,6 +149,9 @@ void tui_draw(struct tui *ui)
 	case TUI_VIEW_BREAKS:
 		tui_draw_breaks(ui);
 		break;
+	case TUI_VIEW_TREE:
+		tui_draw_tree(ui);
+		break;
 	default:
 		tui_draw_list(ui);
 	}

@@ -35,7 +35,11 @@ enum tui_view {
 	TUI_VIEW_DETAILS,
 	TUI_VIEW_HELP,
 	TUI_VIEW_BREAKS,
+	TUI_VIEW_TREE,
 };
+
+/* The tree view: at most this many processes folded. */
+#define TUI_MAX_FOLDED 256
 
 /* What the bottom line is typing into, if anything. */
 enum tui_prompt {
@@ -76,6 +80,12 @@ struct tui {
 	pid_t command_pid; /* the COMMAND (tracer's child, not reaped before the end), or 0 */
 	uint64_t failed; /* execs that failed, dropped ones included */
 	bool ended; /* tracing is over: the screen stays until q */
+	/* The tree view (tui_tree.c): its rows at the last frame, the selected one */
+	size_t tree_rows, tree_sel;
+	uint32_t tree_sel_pid;
+	uint64_t tree_sel_seq; /* the selected process's last exec */
+	uint32_t folded[TUI_MAX_FOLDED];
+	size_t n_folded;
 };
 
 /* curses on the terminal (stdin, stdout), the layout made. 0, or -1 (said). */
@@ -107,5 +117,10 @@ void tui_draw_details(struct tui *ui);
 void tui_draw_help(struct tui *ui);
 void tui_draw_breaks(struct tui *ui);
 void tui_draw_status(struct tui *ui);
+void tui_draw_tree(struct tui *ui);
+/* Folds (want 1), unfolds (0) or toggles (2) the subtree of pid in the tree view. */
+void tui_tree_toggle(struct tui *ui, uint32_t pid, int want);
+/* s, up to its end or a '\n', in at most width columns from (y, x): never wrapped. */
+void tui_put_clipped(WINDOW *w, int y, int x, const char *s, int width);
 
 #endif /* TRACER_TUI_H */

@@ -29,6 +29,7 @@ const char *const tui_help_lines[] = {
 	"n  next match",
 	"N  previous match",
 	"f  failed execs only (toggle)",
+	"t  tree of the processes (toggle); Space, Left, Right fold and unfold",
 	"y  details: copy the sh line to the terminal's clipboard (OSC 52)",
 	"w  details: write the sh line to a file",
 	"b  breakpoints: a add, d delete; stopped: c continue, k kill, g gdb",
@@ -240,7 +241,15 @@ static bool motion_key(struct tui *ui, wint_t k, bool kc)
 		dir = k == KEY_HOME ? -1 : 1, times = 1 << 30;
 	else
 		return false;
-	if (ui->view == TUI_VIEW_DETAILS) {
+	if (ui->view == TUI_VIEW_TREE) {
+		tui_draw_tree(ui); /* its rows now */
+		if (dir < 0)
+			ui->tree_sel = ui->tree_sel > (size_t)times ? ui->tree_sel - times : 0;
+		else
+			ui->tree_sel = ui->tree_sel + times < ui->tree_rows ?
+					       ui->tree_sel + times :
+					       (ui->tree_rows ? ui->tree_rows - 1 : 0);
+	} else if (ui->view == TUI_VIEW_DETAILS) {
 		ui->details_scroll += dir * (times > page ? page * 1000 : times);
 		if (ui->details_scroll < 0)
 			ui->details_scroll = 0;
@@ -267,9 +276,33 @@ static bool motion_key(struct tui *ui, wint_t k, bool kc)
 	return true;
 }
 
+/* The tree view's keys: fold, unfold, details; false when k is not one of them. */
+static bool tree_key(struct tui *ui, wint_t k, bool kc)
+{
+	/* The rows as they are now (moves since the last frame): which process is selected. */
+	tui_draw_tree(ui);
+	if (kc && (k == KEY_LEFT || k == KEY_RIGHT))
+		tui_tree_toggle(ui, ui->tree_sel_pid, k == KEY_LEFT);
+	else if (!kc && k == ' ')
+		tui_tree_toggle(ui, ui->tree_sel_pid, 2);
+	else if ((kc && k == KEY_ENTER) || (!kc && (k == '\r' || k == '\n'))) {
+		if (!tui_list_get(ui->list, ui->tree_sel_seq))
+			return true;
+		ui->cursor = ui->tree_sel_seq;
+		ui->follow = false;
+		ui->view = TUI_VIEW_DETAILS;
+		ui->details_scroll = 0;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static void list_key(struct tui *ui, wint_t k, bool kc)
 {
 	if (motion_key(ui, k, kc))
+		return;
+	if (ui->view == TUI_VIEW_TREE && tree_key(ui, k, kc))
 		return;
 	if (kc && k == KEY_ENTER)
 		k = '\r', kc = false;
@@ -299,6 +332,9 @@ static void list_key(struct tui *ui, wint_t k, bool kc)
 		break;
 	case 'b':
 		ui->view = ui->view == TUI_VIEW_BREAKS ? TUI_VIEW_LIST : TUI_VIEW_BREAKS;
+		break;
+	case 't':
+		ui->view = ui->view == TUI_VIEW_TREE ? TUI_VIEW_LIST : TUI_VIEW_TREE;
 		break;
 	case 'y':
 	case 'w':

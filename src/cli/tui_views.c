@@ -15,13 +15,14 @@
 /* details: at most this many children named */
 #define CHILDREN_SHOWN 32
 
-/* s, up to its end or a '\n', clipped to width columns (never wrapped to the next row). */
-static void put_clipped(WINDOW *w, int y, int x, const char *s, int width)
+void tui_put_clipped(WINDOW *w, int y, int x, const char *s, int width)
 {
 	mbstate_t st = { 0 };
 	const char *p = s;
 	int used = 0;
 
+	if (width <= 0)
+		return;
 	while (*p && *p != '\n') {
 		wchar_t wc;
 		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
@@ -104,7 +105,7 @@ void tui_draw_list(struct tui *ui)
 		wattrset(ui->list_win, a);
 		if (a & A_REVERSE)
 			mvwhline(ui->list_win, y, 0, ' ', cols);
-		put_clipped(ui->list_win, y, 0, e->line, cols);
+		tui_put_clipped(ui->list_win, y, 0, e->line, cols);
 		wattrset(ui->list_win, 0);
 		s = tui_list_step(ui->list, s, +1, ui->failed_only, NULL);
 	}
@@ -122,7 +123,7 @@ static void put_lines(WINDOW *w, int *y, int *skip, const char *s)
 		if (*skip > 0)
 			(*skip)--;
 		else if (*y < rows)
-			put_clipped(w, (*y)++, 0, s, cols);
+			tui_put_clipped(w, (*y)++, 0, s, cols);
 		if (!nl)
 			break;
 		s = nl + 1;
@@ -204,8 +205,9 @@ void tui_draw_breaks(struct tui *ui)
 	werase(ui->list_win);
 	getmaxyx(ui->list_win, rows, cols);
 	wattrset(ui->list_win, A_BOLD);
-	put_clipped(ui->list_win, y++, 0,
-		    "breakpoints (a: add, d: delete; stopped: c continue, k kill, g gdb)", cols);
+	tui_put_clipped(ui->list_win, y++, 0,
+			"breakpoints (a: add, d: delete; stopped: c continue, k kill, g gdb)",
+			cols);
 	wattrset(ui->list_win, 0);
 	for (i = 0; i < n + m && y < rows; i++, y++) {
 		if (i < n) {
@@ -218,11 +220,11 @@ void tui_draw_breaks(struct tui *ui)
 				 st->pattern);
 		}
 		wattrset(ui->list_win, i == ui->break_sel ? A_REVERSE : 0);
-		put_clipped(ui->list_win, y, 0, buf, cols);
+		tui_put_clipped(ui->list_win, y, 0, buf, cols);
 	}
 	wattrset(ui->list_win, 0);
 	if (!n && !m)
-		put_clipped(ui->list_win, y, 0, "(no pattern: a adds one)", cols);
+		tui_put_clipped(ui->list_win, y, 0, "(no pattern: a adds one)", cols);
 }
 
 void tui_draw_status(struct tui *ui)
@@ -241,7 +243,7 @@ void tui_draw_status(struct tui *ui)
 			 ui->prompt == TUI_PROMPT_WRITE	 ? "write the sh line to: " :
 							   "pattern: ",
 			 (int)ui->input_len, ui->input);
-		put_clipped(ui->status_win, 0, 0, buf, cols);
+		tui_put_clipped(ui->status_win, 0, 0, buf, cols);
 		curs_set(1);
 		return;
 	}
@@ -262,6 +264,6 @@ void tui_draw_status(struct tui *ui)
 		snprintf(buf + len, sizeof(buf) - len, "  ? help");
 	wattrset(ui->status_win, A_REVERSE);
 	mvwhline(ui->status_win, 0, 0, ' ', cols);
-	put_clipped(ui->status_win, 0, 0, buf, cols);
+	tui_put_clipped(ui->status_win, 0, 0, buf, cols);
 	wattrset(ui->status_win, 0);
 }

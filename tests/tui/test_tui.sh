@@ -88,6 +88,18 @@ wait_gone()
 	return 1
 }
 
+# Whether process $1 is gone (reaped by tracer, which exits after it), within WAIT_S.
+gone()
+{
+	local i
+	[[ -n "$1" ]] || return 1
+	for ((i = 0; i < WAIT_S * 10; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 type_line() { tm send-keys -t t -l "$1"; tm send-keys -t t Enter; }
 
 # The terminal is the shell's again: line discipline on, no alternate screen.
@@ -173,11 +185,25 @@ wait_for '\[failed only\]' || fail "f: not said"
 wait_gone 'tui-two' || fail "f: the successful execs are still shown"
 screen | grep -q 'prog-tui' || fail "f: the failed exec is gone"
 tm send-keys -t t f
+wait_gone '\[failed only\]' || fail "f again: still failed only"
+# t: the tree of the processes; sh became sleep 600 (still running), its
+# children under it; Left folds it.
+tm send-keys -t t t
+wait_for '^- [0-9]+ /bin/sleep 600 .* running$' || fail "t: no root: $(screen)"
+S=$(screen)
+grep -Eq '^    [0-9]+ /bin/echo tui-one .* exit 0 [0-9.]+s$' <<<"$S" || fail "t: echo's row: $S"
+grep -Eq '^    [0-9]+ /no/such/prog-tui +failed: ENOENT .* exit 127 [0-9.]+s$' <<<"$S" ||
+	fail "t: the failed exec's row: $S"
+tm send-keys -t t Left
+wait_for '^\+ [0-9]+ /bin/sleep 600 ' || fail "t: Left did not fold: $(screen)"
+wait_gone '^ +[0-9]+ /bin/echo tui-one' || fail "t: folded, the children still show"
+tm send-keys -t t t
+wait_for '^[0-9:.]+ +[0-9]+ +/bin/true tui-two' || fail "t again: no list"
 # q: the command ends (sleep 600 is gone), the terminal is the shell's.
 SLEEP_PID=$(pgrep -f '^/bin/sleep 600$' | head -1)
 tm send-keys -t t q
 wait_for '^tracer: [0-9]+ events' || fail "q: tracer did not end: $(screen)"
-[[ -n "$SLEEP_PID" ]] && kill -0 "$SLEEP_PID" 2>/dev/null && fail "q: the command still runs"
+gone "$SLEEP_PID" || fail "q: the command still runs"
 check_terminal_back "q"
 
 # --- SIGTERM gives the terminal back too ---
@@ -188,7 +214,7 @@ TRACER_PID=$(pgrep -n -f -- "^$TRACER_BIN --tui -- sh -c")
 SLEEP_PID=$(pgrep -f '^/bin/sleep 601$' | head -1)
 kill -TERM "$TRACER_PID"
 wait_for '^\$ ?$' || fail "SIGTERM: no prompt: $(screen)"
-[[ -n "$SLEEP_PID" ]] && kill -0 "$SLEEP_PID" 2>/dev/null && fail "SIGTERM: the command still runs"
+gone "$SLEEP_PID" || fail "SIGTERM: the command still runs"
 check_terminal_back "SIGTERM"
 
 # --- a --pid scope, no COMMAND: the list alone, focus on it ---
