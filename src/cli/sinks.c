@@ -2,21 +2,15 @@
 /*
  * The sinks of a run, in the order each event reaches them and each finishes:
  * the writer first (a stop is said before --on-stop runs; its output flushed
- * before the pictures), the compilation database last. Each opens only when
+ * before the pictures), the screen (--tui) last: it finishes after the files
+ * are written, and stays until q. Each opens only when
  * its option is given. A new consumer of events is one more line here.
  */
 #include "sink.h"
 
 const struct sink_ops *const sink_table[] = {
-	&writer_sink,
-	&lifecycle_sink,
-	&service_sink,
-	&onstop_sink,
-	&cdb_sink,
-	&journal_sink,
-	&limits_sink,
-	/* The screen last: it shows what the others did with each event. */
-	&tui_sink,
+	&writer_sink, &lifecycle_sink, &summary_sink, &service_sink, &onstop_sink,
+	&cdb_sink,    &journal_sink,   &limits_sink,  &tui_sink,
 };
 
 const size_t sink_table_len = sizeof(sink_table) / sizeof(sink_table[0]);
