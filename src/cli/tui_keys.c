@@ -39,6 +39,14 @@ const char *const tui_help_lines[] = {
 	NULL,
 };
 
+/* Following, the selection is the last exec shown, also when the list was not drawn since. */
+static void sync_cursor(struct tui *ui)
+{
+	if (ui->follow)
+		ui->cursor =
+			tui_list_step(ui->list, tui_list_end(ui->list), -1, ui->failed_only, NULL);
+}
+
 static void move_cursor(struct tui *ui, int dir, int times)
 {
 	uint64_t s = ui->cursor;
@@ -300,6 +308,8 @@ static bool tree_key(struct tui *ui, wint_t k, bool kc)
 
 static void list_key(struct tui *ui, wint_t k, bool kc)
 {
+	if (ui->view == TUI_VIEW_LIST)
+		sync_cursor(ui);
 	if (motion_key(ui, k, kc))
 		return;
 	if (ui->view == TUI_VIEW_TREE && tree_key(ui, k, kc))
@@ -310,6 +320,7 @@ static void list_key(struct tui *ui, wint_t k, bool kc)
 		return;
 	if (ui->view == TUI_VIEW_BREAKS && breaks_key(ui, k))
 		return;
+	sync_cursor(ui);
 	switch (k) {
 	case '\r':
 	case '\n':

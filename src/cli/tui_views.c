@@ -224,7 +224,12 @@ void tui_draw_breaks(struct tui *ui)
 	}
 	wattrset(ui->list_win, 0);
 	if (!n && !m)
-		tui_put_clipped(ui->list_win, y, 0, "(no pattern: a adds one)", cols);
+		tui_put_clipped(ui->list_win, y++, 0, "(no pattern: a adds one)", cols);
+	if (tui_breaks_n_dropped(ui->breaks) && y < rows) {
+		snprintf(buf, sizeof(buf), "%llu stops continued at once (%d held at most)",
+			 (unsigned long long)tui_breaks_n_dropped(ui->breaks), TUI_BREAKS_HELD_MAX);
+		tui_put_clipped(ui->list_win, y, 0, buf, cols);
+	}
 }
 
 void tui_draw_status(struct tui *ui)

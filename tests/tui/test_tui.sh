@@ -217,6 +217,24 @@ wait_for '^\$ ?$' || fail "SIGTERM: no prompt: $(screen)"
 gone "$SLEEP_PID" || fail "SIGTERM: the command still runs"
 check_terminal_back "SIGTERM"
 
+# --- breakpoints (b): a stop held and continued, a pattern added live, a stop killed ---
+new_window
+type_line "$TRACER_BIN --tui --stop-at sleep -- sh -c 'exec >/dev/null 2>&1; /bin/sleep 0.1; /bin/echo after-stop'"
+wait_for "lost 0  stopped 1  focus" || fail "b: no stop counted: $(screen | tail -1)"
+tm send-keys -t t b
+wait_for '^stopped  [0-9]+  /bin/sleep 0\.1  \(sleep\)$' || fail "b: the stopped sleep: $(screen)"
+tm send-keys -t t a; tm send-keys -t t -l 'ech*'; tm send-keys -t t Enter
+wait_for '^pattern  ech\*$' || fail "b: a did not add the pattern: $(screen)"
+tm send-keys -t t Down Down c
+wait_for '^stopped  [0-9]+  /bin/echo after-stop  \(ech\*\)$' ||
+	fail "b: continued sleep, then echo stopped by the new pattern: $(screen)"
+tm send-keys -t t Down k
+wait_for 'tracing is over' || fail "b: k did not end the run: $(screen | tail -1)"
+tm send-keys -t t b Enter
+wait_for '^signal +9 \(SIGKILL\)$' || fail "b: the killed echo's details: $(screen)"
+tm send-keys -t t q
+wait_for '^\$ ?$' || fail "b: q: no prompt"
+
 # --- a --pid scope, no COMMAND: the list alone, focus on it ---
 new_window
 sh -c "exec >/dev/null 2>&1; while [ ! -e $TMP/go ]; do sleep 0.1; done; /bin/echo pid-scope-exec; exec /bin/sleep 602" &
