@@ -250,6 +250,20 @@ tm send-keys -t t q
 wait_for '^\$ ?$' || fail "--pid: q: no prompt"
 check_terminal_back "--pid"
 
+# --- Ctrl-Z gives the terminal back while tracer is stopped; fg brings the screen back ---
+new_window
+type_line "$TRACER_BIN --tui --pid \$\$"
+wait_for "${STATUS_RE}list" || fail "Ctrl-Z run: no screen: $(screen)"
+tm send-keys -t t C-z
+wait_for 'Stopped +.*tracer --tui' || fail "Ctrl-Z: not stopped: $(screen)"
+check_terminal_back "Ctrl-Z"
+type_line "fg"
+# The shell's stty ran while tracer was stopped: its exec was kept in the ring, now listed.
+wait_for '^[0-9:.]+ +[0-9]+ +stty -a' || fail "fg: the screen did not come back: $(screen)"
+tm send-keys -t t q
+wait_for '^\$ ?$' || fail "Ctrl-Z: q: no prompt"
+check_terminal_back "Ctrl-Z, fg, q"
+
 # --- a storm: 2,000 execs, none lost, the last one on the list's last line ---
 new_window
 type_line "$TRACER_BIN --tui -- sh -c 'exec >/dev/null 2>&1; i=0; while [ \$i -lt 2000 ]; do /bin/true storm-\$i; i=\$((i+1)); done; /bin/echo storm-last'"
