@@ -242,6 +242,13 @@ SCOPE=$!
 PIDS+=("$SCOPE")
 type_line "$TRACER_BIN --tui --pid $SCOPE"
 wait_for "${STATUS_RE}list" || fail "--pid: no status line: $(screen)"
+# A smaller window: the layout is made again, the status line on its new last row.
+tm resize-window -t t -x 120 -y 25
+for ((i = 0; i < WAIT_S * 10; i++)); do
+	[[ "$(screen | wc -l)" -eq 25 ]] && screen | tail -1 | grep -Eq "${STATUS_RE}list" && break
+	sleep 0.1
+done
+screen | tail -1 | grep -Eq "${STATUS_RE}list" || fail "resize: the last row: $(screen | tail -1)"
 touch "$TMP/go"
 wait_for '/bin/echo pid-scope-exec' || fail "--pid: the exec is not listed: $(screen)"
 kill "$SCOPE"
