@@ -236,6 +236,15 @@ int tui_term_read(struct tui_term *tt)
 
 	if (tt->hung_up)
 		return -1;
+	/*
+	 * A session took the pty (the command, forked on the slave): the
+	 * parent's copy goes, else the end of the command would never show
+	 * (tui_term_child_started() does it at once).
+	 */
+	if (tt->slave >= 0 && tcgetpgrp(tt->master) > 0) {
+		close(tt->slave);
+		tt->slave = -1;
+	}
 	flush_output(tt);
 	while (!tt->gone && total < TUI_TERM_READ_MAX) {
 		r = read(tt->master, buf, sizeof(buf));

@@ -38,7 +38,7 @@ static struct tui_term *new_term(int rows, int cols)
 }
 
 /* sh -c script on the pane's slave, in a session of its own, as launch.c runs the COMMAND. */
-static pid_t run_on_pane(struct tui_term *tt, const char *script)
+static pid_t fork_on_pane(struct tui_term *tt, const char *script)
 {
 	int slave = tui_term_slave_fd(tt);
 	pid_t pid = fork();
@@ -51,6 +51,13 @@ static pid_t run_on_pane(struct tui_term *tt, const char *script)
 		execl("/bin/sh", "sh", "-c", script, (char *)NULL);
 		_exit(127);
 	}
+	return pid;
+}
+
+static pid_t run_on_pane(struct tui_term *tt, const char *script)
+{
+	pid_t pid = fork_on_pane(tt, script);
+
 	tui_term_child_started(tt, pid);
 	cr_assert_eq(tui_term_slave_fd(tt), -1, "the parent's copy of the slave is closed");
 	return pid;
@@ -343,6 +350,23 @@ Test(tui_term, a_process_left_holding_the_pty_keeps_the_pane_busy)
 	cr_assert_eq(tui_term_spawn(tt, gdb, err, sizeof(err)), -1);
 	kill(leftover, SIGKILL);
 	wait_gone(tt);
+	cr_assert(tui_term_free_for_use(tt));
+	tui_term_free(tt);
+}
+
+Test(tui_term, the_end_of_the_command_shows_without_tui_term_child_started)
+{
+	struct tui_term *tt = new_term(24, 80);
+	pid_t pid;
+	int status;
+
+	/* The parent's copy of the slave goes once the command's session has the pty. */
+	pid = fork_on_pane(tt, "echo ready; read x; echo bye");
+	cr_assert_geq(wait_text(tt, 24, "ready"), 0);
+	cr_assert_eq(tui_term_slave_fd(tt), -1);
+	tui_term_key(tt, '\r', false);
+	wait_gone(tt);
+	reap(pid, &status);
 	cr_assert(tui_term_free_for_use(tt));
 	tui_term_free(tt);
 }
