@@ -9,6 +9,7 @@
 #define _GNU_SOURCE
 #include <poll.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,5 +138,42 @@ Test(tui_launch, under_sudo_the_command_and_its_terminal_are_the_users)
 	cr_assert_eq(stat(name, &st), 0);
 	cr_assert_eq(st.st_uid, 0, "the pty is root's again before another program runs");
 	cr_assert_eq(st.st_mode & 0777, 0620);
+	tui_term_free(tt);
+}
+
+Test(tui_launch, a_signal_sent_to_tracer_is_forwarded_to_the_command_in_its_session)
+{
+	static char *argv[] = { "sh", "-c",
+				"trap 'echo got-term; exit 5' TERM; echo ready;"
+				" i=0; while [ $i -lt 200 ]; do sleep 0.1; i=$((i+1)); done; exit 9",
+				NULL };
+	static struct cli_opts opts;
+	char err[256], screen[8192];
+	struct tui_term *tt = tui_term_new(24, 80, err, sizeof(err));
+	long deadline = now_ms() + WAIT_MS;
+	struct launch *l = NULL;
+	int status;
+
+	cr_assert_not_null(tt, "%s", err);
+	unsetenv("SUDO_UID");
+	opts.command = argv;
+	cr_assert_eq(launch_start(&opts, tui_term_slave_fd(tt), &l), 0);
+	tui_term_child_started(tt, (pid_t)launch_pid(l));
+	launch_release(l);
+	while (now_ms() < deadline) {
+		char line[256];
+		struct pollfd p = { .fd = tui_term_fd(tt), .events = POLLIN };
+
+		poll(&p, 1, 100);
+		tui_term_read(tt);
+		if (tui_term_row_text(tt, 0, line, sizeof(line)) >= 0 && !strcmp(line, "ready"))
+			break;
+	}
+	/* As kill(1) from tracer's own process group would: the command is not in it. */
+	kill(getpid(), SIGTERM);
+	status = launch_finish(l);
+	read_until_gone(tt, 24, screen, sizeof(screen));
+	cr_assert_eq(status, 5, "the command took SIGTERM: status %d\n%s", status, screen);
+	cr_assert(strstr(screen, "got-term"), "%s", screen);
 	tui_term_free(tt);
 }
