@@ -30,7 +30,11 @@ struct {
 	__type(value, __u8);
 } filter_uid SEC(".maps");
 
-/* The names, zero-padded. */
+/*
+ * The names, zero-padded. The same declaration as exclude.bpf.h's excl_comm,
+ * on purpose: two sets that userspace sizes and fills apart (--comm keeps,
+ * --exclude-comm drops), each looked up only when its option is given.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1); /* resized to the list's length */

@@ -93,8 +93,9 @@ static error_t check_combinations(struct parse_ctx *ctx)
 		return usage_error(
 			ctx, "--follow-all needs a COMMAND: tracer [OPTIONS] -- COMMAND [ARG...]",
 			NULL, "");
-	if (opts->quiet && !opts->listen && !opts->journal)
-		return usage_error(ctx, "--quiet needs --listen or --journal", NULL, "");
+	if (opts->quiet && !opts->listen && !opts->journal && !opts->summary && !opts->summary_json)
+		return usage_error(ctx, "--quiet needs --listen, --journal or a --summary", NULL,
+				   "");
 	if (opts->on_stop && !opts->lib.n_stop_at)
 		return usage_error(ctx, "--on-stop needs --stop-at", NULL, "");
 	if (opts->on_stop_max && !opts->on_stop)
@@ -149,7 +150,10 @@ static void finish_options(struct cli_opts *opts)
 
 	if (!opts->events)
 		opts->events = EVLIST_DEFAULT;
-	lib->events = evlist_kernel_mask(opts->events, opts->tree, opts->timeline != NULL);
+	/* The summary is built on the same process model as the tree. */
+	lib->events = evlist_kernel_mask(opts->events,
+					 opts->tree || opts->summary || opts->summary_json,
+					 opts->timeline != NULL);
 	/*
 	 * The text's environment changes and the readable line's parent
 	 * contexts: remembered until the process exits.
@@ -405,6 +409,11 @@ static error_t parse_output_opt(struct parse_ctx *ctx, int key, char *arg)
 		return 0;
 	case OPT_TIMELINE:
 		return take_path(ctx, "invalid --timeline ", arg, &opts->timeline);
+	case OPT_SUMMARY:
+		opts->summary = true;
+		return 0;
+	case OPT_SUMMARY_JSON:
+		return take_path(ctx, "invalid --summary-json ", arg, &opts->summary_json);
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}

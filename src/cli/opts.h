@@ -84,6 +84,9 @@ struct cli_opts {
 	uint32_t events; /* printed event kinds, TRACER_EVENT_BIT()s; default exec */
 	bool tree; /* print the process tree at the end */
 	const char *timeline; /* write a Chrome trace-event timeline there; NULL: none */
+	/* The summary at the end (summary.h, sink_summary.c) */
+	bool summary; /* --summary: the per-program table on standard error */
+	const char *summary_json; /* --summary-json FILE: the summary as JSON there; NULL: none */
 	const char *on_stop; /* --on-stop: shell command run for each stop; NULL: none */
 	unsigned int on_stop_max; /* --on-stop-max: at most this many at once (0: the default) */
 	/* Compilation database (see cdbfile.h) */

@@ -46,6 +46,12 @@ enum {
 	OPT_TIMELINE,
 };
 
+/* Keys of the summary's options (issue 24.6). */
+enum {
+	OPT_SUMMARY = 0x2460,
+	OPT_SUMMARY_JSON,
+};
+
 /* Keys of the options that keep what tracer writes apart from the traced (issue 12). */
 enum {
 	OPT_OUTPUT_FD = 0x300,

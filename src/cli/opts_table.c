@@ -34,6 +34,7 @@ const char opts_doc[] =
 	"    tracer -u alice -- id\n"
 	"    tracer --stop-at 'cc1*' -- make   # stop each cc1 at exec, for gdb -p PID\n"
 	"    tracer --compile-db compile_commands.json -- make -j8   # for clangd\n"
+	"    tracer --summary -- make -j8   # which programs took the time\n"
 	"    tracer --failed -- make -j8   # only the execs that failed\n"
 	"    tracer --all --uid alice --comm gcc   # only alice's execs of gcc\n"
 	"\v"
@@ -115,6 +116,14 @@ const struct argp_option opts_table[] = {
 	  2 },
 	{ "timeline", OPT_TIMELINE, "FILE", 0,
 	  "Write a timeline of the processes to FILE (Chrome trace-event JSON, for Perfetto)", 2 },
+	/* The summary (issue 24.6, doc/summary.md) */
+	{ "summary", OPT_SUMMARY, NULL, 0,
+	  "At the end, print a table of the programs that ran (execs, failed execs, non-zero "
+	  "exits, total and longest wall time, like strace -c), the critical path and how "
+	  "parallel the run was, on standard error",
+	  2 },
+	{ "summary-json", OPT_SUMMARY_JSON, "FILE", 0,
+	  "Write the summary to FILE as one JSON object, atomically at the end", 2 },
 	{ "compile-db", OPT_COMPILE_DB, "FILE", 0,
 	  "Write the compiles seen to FILE as a JSON compilation database (compile_commands.json, "
 	  "for clangd), atomically at the end, merged into an existing FILE (its entries kept but "
@@ -144,7 +153,8 @@ const struct argp_option opts_table[] = {
 	  "Keep at most SIZE bytes of execs for the HTTP API, the oldest going first (1M-64G, "
 	  "default 32M)",
 	  2 },
-	{ "quiet", 'q', NULL, 0, "Do not write the events (with --listen or --journal)", 2 },
+	{ "quiet", 'q', NULL, 0,
+	  "Do not write the events (with --listen, --journal, --summary or --summary-json)", 2 },
 	{ "journal", OPT_JOURNAL, NULL, 0,
 	  "Also send each event to the systemd journal as one structured entry (MESSAGE: the "
 	  "text line; TRACER_PID, TRACER_ARGV, TRACER_JSON... see doc/journal.md)",

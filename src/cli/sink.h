@@ -136,6 +136,7 @@ struct bus {
 };
 
 /* The sinks (sink_*.c), and the sinks of a run, in order (sinks.c). */
+extern const struct sink_ops summary_sink; /* --summary, --summary-json (sink_summary.c) */
 extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink,
 	limits_sink;
 extern const struct sink_ops journal_sink; /* --journal (sink_journal.c) */

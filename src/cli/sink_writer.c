@@ -70,7 +70,8 @@ static int take_output_fd(struct writer_sink *s, int fd)
 		return SINK_FAILED;
 	}
 	if (names_output_fd(s->ctx->opts->timeline, fd, "--timeline") ||
-	    names_output_fd(s->ctx->opts->compile_db, fd, "--compile-db"))
+	    names_output_fd(s->ctx->opts->compile_db, fd, "--compile-db") ||
+	    names_output_fd(s->ctx->opts->summary_json, fd, "--summary-json"))
 		return SINK_USAGE;
 	s->output_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 	if (s->output_fd < 0) {

@@ -8,8 +8,8 @@
 #include "sink.h"
 
 const struct sink_ops *const sink_table[] = {
-	&writer_sink, &lifecycle_sink, &service_sink, &onstop_sink,
-	&cdb_sink,    &journal_sink,   &limits_sink,
+	&writer_sink, &lifecycle_sink, &summary_sink, &service_sink,
+	&onstop_sink, &cdb_sink,       &journal_sink, &limits_sink,
 };
 
 const size_t sink_table_len = sizeof(sink_table) / sizeof(sink_table[0]);

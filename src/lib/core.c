@@ -214,37 +214,6 @@ err_free:
 	return ret;
 }
 
-int core_read_cpu_stats(struct tracer_core *core)
-{
-	__u32 zero = 0;
-
-	if (bpf_map__lookup_elem(core->skel->maps.stats, &zero, sizeof(zero), core->cpu_stats,
-				 sizeof(*core->cpu_stats) * core->ncpus, 0))
-		return -errno;
-	return 0;
-}
-
-void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
-{
-	int cpu;
-
-	memset(st, 0, sizeof(*st));
-	if (core_read_cpu_stats(core) == 0) {
-		for (cpu = 0; cpu < core->ncpus; cpu++) {
-			st->lost += core->cpu_stats[cpu].lost;
-			st->insert_fail += core->cpu_stats[cpu].insert_fail;
-			st->stage_fail += core->cpu_stats[cpu].stage_fail;
-			st->excluded += core->cpu_stats[cpu].excluded;
-			st->filtered += core->cpu_stats[cpu].filtered;
-		}
-	}
-	st->events = core->delivered;
-	st->malformed = core->malformed;
-	st->watched_now = __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
-	st->watched_total = __atomic_load_n(&core->skel->bss->watched_total, __ATOMIC_SEQ_CST);
-	st->proc_capacity = core->proc_capacity;
-}
-
 void tracer_core_close(struct tracer_core *core)
 {
 	if (!core)

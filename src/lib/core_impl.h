@@ -68,9 +68,6 @@ struct tracer_core {
 	struct tracer_cpu_stats *cpu_stats; /* ncpus entries, for reading the map */
 };
 
-/* core.c: the per-CPU counters into core->cpu_stats. 0 or -errno. */
-int core_read_cpu_stats(struct tracer_core *core);
-
 /* attach.c */
 /* Opens the excluded files: before anything is loaded, so a missing one costs nothing. */
 int attach_open_excluded(struct tracer_core *core, char *err, size_t errlen);

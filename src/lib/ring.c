@@ -51,13 +51,24 @@ static int report_lost(struct tracer_core *core, uint32_t cpu, uint64_t upto, ui
 	return 0;
 }
 
+/* The per-CPU counters into core->cpu_stats. 0 or -errno. */
+static int read_cpu_stats(struct tracer_core *core)
+{
+	__u32 zero = 0;
+
+	if (bpf_map__lookup_elem(core->skel->maps.stats, &zero, sizeof(zero), core->cpu_stats,
+				 sizeof(*core->cpu_stats) * core->ncpus, 0))
+		return -errno;
+	return 0;
+}
+
 /* Losses that no record has carried yet, reported now. */
 static int report_pending_losses(struct tracer_core *core)
 {
 	uint64_t ts = sys_now_ns();
 	int cpu, ret;
 
-	if (core_read_cpu_stats(core))
+	if (read_cpu_stats(core))
 		return 0;
 	for (cpu = 0; cpu < core->ncpus; cpu++) {
 		ret = report_lost(core, cpu, core->cpu_stats[cpu].lost, ts);
@@ -305,4 +316,25 @@ int tracer_core_fd(struct tracer_core *core)
 	core->fd_given = true;
 	__atomic_store_n(&core->skel->bss->reader_batching, 0, __ATOMIC_SEQ_CST);
 	return ring_buffer__epoll_fd(core->rb);
+}
+
+void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
+{
+	int cpu;
+
+	memset(st, 0, sizeof(*st));
+	if (read_cpu_stats(core) == 0) {
+		for (cpu = 0; cpu < core->ncpus; cpu++) {
+			st->lost += core->cpu_stats[cpu].lost;
+			st->insert_fail += core->cpu_stats[cpu].insert_fail;
+			st->stage_fail += core->cpu_stats[cpu].stage_fail;
+			st->excluded += core->cpu_stats[cpu].excluded;
+			st->filtered += core->cpu_stats[cpu].filtered;
+		}
+	}
+	st->events = core->delivered;
+	st->malformed = core->malformed;
+	st->watched_now = __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
+	st->watched_total = __atomic_load_n(&core->skel->bss->watched_total, __ATOMIC_SEQ_CST);
+	st->proc_capacity = core->proc_capacity;
 }

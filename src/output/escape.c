@@ -140,6 +140,55 @@ static const char *fmt_code_point(char *buf, uint32_t cp, bool json)
 	return buf;
 }
 
+/*
+ * The escape of the one byte c that C, JSON and bash's $'...' all read the
+ * same way: a backslash and a letter when the language has it (letters: the
+ * ones it has, '\\' and '"' included where they need one), else a control
+ * byte in hex after hex_prefix; NULL: c is written as it is.
+ */
+static const char *letter_escape(char *buf, unsigned char c, const char *letters,
+				 const char *hex_prefix)
+{
+	const char *esc;
+
+	switch (c) {
+	case '\\':
+		esc = "\\\\";
+		break;
+	case '"':
+		esc = "\\\"";
+		break;
+	case '\n':
+		esc = "\\n";
+		break;
+	case '\t':
+		esc = "\\t";
+		break;
+	case '\r':
+		esc = "\\r";
+		break;
+	case '\a':
+		esc = "\\a";
+		break;
+	case '\b':
+		esc = "\\b";
+		break;
+	case '\f':
+		esc = "\\f";
+		break;
+	case '\v':
+		esc = "\\v";
+		break;
+	default:
+		esc = NULL;
+	}
+	if (esc && strchr(letters, esc[1]))
+		return esc;
+	if (c < 0x20 || c == 0x7f)
+		return fmt_hex(buf, hex_prefix, c, 2);
+	return NULL;
+}
+
 /* Escape, for escape_c_quoted, of the n-byte item at p (NULL: copy it as is). */
 static const char *c_quoted_escape(char *buf, const unsigned char *p, size_t n, uint32_t cp)
 {
@@ -147,22 +196,7 @@ static const char *c_quoted_escape(char *buf, const unsigned char *p, size_t n, 
 		return fmt_hex(buf, "\\x", *p, 2);
 	if (n > 1)
 		return cp_unsafe(cp) ? fmt_code_point(buf, cp, false) : NULL;
-	switch (*p) {
-	case '"':
-		return "\\\"";
-	case '\\':
-		return "\\\\";
-	case '\n':
-		return "\\n";
-	case '\t':
-		return "\\t";
-	case '\r':
-		return "\\r";
-	default:
-		if (*p < 0x20 || *p == 0x7f)
-			return fmt_hex(buf, "\\x", *p, 2);
-		return NULL;
-	}
+	return letter_escape(buf, *p, "\\\"ntr", "\\x");
 }
 
 /* Escape, for escape_json_string, of the n-byte item at p (NULL: copy it as is). */
@@ -172,26 +206,7 @@ static const char *json_escape(char *buf, const unsigned char *p, size_t n, uint
 		return fmt_hex(buf, "\\udc", *p, 2);
 	if (n > 1)
 		return cp_unsafe(cp) ? fmt_code_point(buf, cp, true) : NULL;
-	switch (*p) {
-	case '"':
-		return "\\\"";
-	case '\\':
-		return "\\\\";
-	case '\n':
-		return "\\n";
-	case '\r':
-		return "\\r";
-	case '\t':
-		return "\\t";
-	case '\b':
-		return "\\b";
-	case '\f':
-		return "\\f";
-	default:
-		if (*p < 0x20 || *p == 0x7f)
-			return fmt_hex(buf, "\\u00", *p, 2);
-		return NULL;
-	}
+	return letter_escape(buf, *p, "\\\"ntrbf", "\\u00");
 }
 
 /*
@@ -214,32 +229,10 @@ static const char *ansi_c_escape(char *buf, const unsigned char *p, size_t n, ui
 			fmt_hex(buf + 4 * i, "\\x", p[i], 2);
 		return buf;
 	}
-	switch (*p) {
-	case '\\':
-		return "\\\\";
-	case '\'':
-	case '!':
-		/* Not \' nor a bare !: nothing for history expansion to misread. */
+	/* Not \' nor a bare !: nothing for history expansion to misread. */
+	if (*p == '\'' || *p == '!')
 		return fmt_hex(buf, "\\x", *p, 2);
-	case '\n':
-		return "\\n";
-	case '\t':
-		return "\\t";
-	case '\r':
-		return "\\r";
-	case '\a':
-		return "\\a";
-	case '\b':
-		return "\\b";
-	case '\f':
-		return "\\f";
-	case '\v':
-		return "\\v";
-	default:
-		if (*p < 0x20 || *p == 0x7f)
-			return fmt_hex(buf, "\\x", *p, 2);
-		return NULL;
-	}
+	return letter_escape(buf, *p, "\\ntrabfv", "\\x");
 }
 
 /* Escape, inside '...', of the n-byte item at p (only ever called on printable text). */

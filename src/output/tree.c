@@ -24,6 +24,7 @@ static void free_mark(struct tree_mark *m)
 	free(m->label);
 	free(m->cwd);
 	free(m->exe);
+	free(m->filename);
 }
 
 void tree_free(struct tree *t)
@@ -311,6 +312,12 @@ static int dup_path(const struct tracer_event *ev, const struct tracer_path *pat
 	return *out ? 0 : -ENOMEM;
 }
 
+static int dup_filename(const struct tracer_exec_event *e, struct tree_mark *m)
+{
+	m->filename = strndup(e->filename.ptr ? e->filename.ptr : "", e->filename.len);
+	return m->filename ? 0 : -ENOMEM;
+}
+
 static int add_mark(struct tree_proc *p, const struct tree_mark *m)
 {
 	if (GROW(p->marks, p->cap_marks, p->n_marks))
@@ -389,6 +396,7 @@ static int add_failure(struct tree_proc *p, uint64_t ts_ns, const struct tree_ma
 		.ts_ns = ts_ns,
 		.cmdline = m->text, /* owned by the mark */
 		.label = m->label,
+		.filename = m->filename,
 		.argv_hash = m->argv_hash,
 		.ret = m->ret,
 	};
@@ -413,7 +421,7 @@ static int add_exec(struct tree *t, const struct tracer_event *ev)
 	m.label = render_cmdline(e, TREE_LABEL_MAX);
 	m.argv_hash = hash_argv(e);
 	if (!m.text || !m.label || dup_path(ev, &e->cwd, &m.cwd) || dup_path(ev, &e->exe, &m.exe) ||
-	    add_mark(p, &m)) {
+	    dup_filename(e, &m) || add_mark(p, &m)) {
 		free_mark(&m);
 		return -ENOMEM;
 	}

@@ -38,6 +38,7 @@ struct tree_failure {
 	uint64_t ts_ns;
 	const char *cmdline; /* shell words, TREE_CMDLINE_MAX (owned by its mark) */
 	const char *label; /* TREE_LABEL_MAX (owned by its mark) */
+	const char *filename; /* the file it tried (raw bytes, owned by its mark) */
 	uint64_t argv_hash; /* of every argument: equal cmdlines cut alike are told apart */
 	int32_t ret; /* -errno */
 };
@@ -61,6 +62,7 @@ struct tree_mark {
 	char *label; /* exec: the command line for a label (TREE_LABEL_MAX) */
 	uint64_t argv_hash; /* exec: of every argument */
 	char *cwd, *exe; /* exec: its cwd and executable (raw bytes), NULL when unknown */
+	char *filename; /* exec: the file passed to exec (raw bytes) */
 };
 
 struct tree_proc {

@@ -20,53 +20,11 @@
 #include "exec_ctx.h"
 
 #define DEADLINE_MS 20000
-#define MAX_OWNED 512
-#define MAX_DIRS 8
 #define MAX_COLLECTORS 8
 
-static void *owned[MAX_OWNED];
-static size_t n_owned;
-static char *dirs[MAX_DIRS];
-static size_t n_dirs;
 /* The collectors run_exec filled: their buffers are freed by ctx_teardown(). */
 static struct ctx_collector *collectors[MAX_COLLECTORS];
 static size_t n_collectors;
-
-void *ctx_own(void *p)
-{
-	cr_assert_not_null(p);
-	cr_assert_lt(n_owned, MAX_OWNED, "raise MAX_OWNED");
-	owned[n_owned++] = p;
-	return p;
-}
-
-char *ctx_strf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	cr_assert_geq(n, 0);
-	return ctx_own(s);
-}
-
-char *ctx_tmpdir(void)
-{
-	char tmpl[] = "/tmp/tracer-ctx-XXXXXX";
-	char *d;
-
-	cr_assert_not_null(mkdtemp(tmpl));
-	cr_assert_eq(chmod(tmpl, 0755), 0);
-	cr_assert_lt(n_dirs, MAX_DIRS);
-	/* The real path: /tmp could be a link, and the kernel reports real paths. */
-	d = realpath(tmpl, NULL);
-	cr_assert_not_null(d);
-	dirs[n_dirs++] = d;
-	return d;
-}
 
 void buf_add(struct buf *b, const char *p, size_t len, bool nul)
 {
@@ -83,7 +41,7 @@ void buf_add(struct buf *b, const char *p, size_t len, bool nul)
 void buf_own(struct buf *b)
 {
 	if (b->p)
-		ctx_own(b->p);
+		own(b->p);
 }
 
 static void buf_free(struct buf *b)
@@ -110,23 +68,9 @@ static void ctx_exec_free(struct ctx_exec *x)
 
 void ctx_teardown(void)
 {
-	char *cmd;
-
 	while (n_collectors)
 		ctx_exec_free(&collectors[--n_collectors]->ex);
-	while (n_owned)
-		free(owned[--n_owned]);
-	while (n_dirs) {
-		char *d = dirs[--n_dirs];
-
-		/* GNU rm walks with openat: it removes trees deeper than PATH_MAX. */
-		if (asprintf(&cmd, "rm -rf '%s'", d) >= 0) {
-			if (system(cmd))
-				fprintf(stderr, "could not remove %s\n", d);
-			free(cmd);
-		}
-		free(d);
-	}
+	owned_free();
 }
 
 struct buf joined(char *const argv[], uint32_t *n)

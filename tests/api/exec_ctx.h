@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <tracer/tracer.h>
 
+#include "owned.h"
+
 /* A byte string owned by the test. */
 struct buf {
 	char *p;
@@ -94,12 +96,7 @@ void buf_own(struct buf *b);
 /* argv as the event must show it: each argument followed by a NUL; n the count. Owned. */
 struct buf joined(char *const argv[], uint32_t *n);
 
-/* Freed by ctx_teardown(). */
-void *ctx_own(void *p);
-char *ctx_strf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A 0755 directory under /tmp, its real path; removed by ctx_teardown(). */
-char *ctx_tmpdir(void);
-/* The suites' .fini: frees what the test owns, removes its directories. */
+/* The suites' .fini: frees what the test owns (owned.h), removes its directories. */
 void ctx_teardown(void);
 
 void assert_buf_eq(const struct buf *got, const char *want, size_t len, const char *what);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <linux/perf_event.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -17,51 +16,14 @@
 
 #include "idtrace.h"
 
-#define MAX_OWNED 256
 #define MAX_GROUPS 16
-#define MAX_DIRS 8
 
-static char *owned[MAX_OWNED];
-static size_t n_owned;
 static char *groups[MAX_GROUPS]; /* made in this order: removed in the reverse one */
 static size_t n_groups;
-static char *dirs[MAX_DIRS];
-static size_t n_dirs;
 static char *cg_root;
-
-const char *id_str(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-	int n;
-
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	cr_assert_geq(n, 0);
-	cr_assert_lt(n_owned, MAX_OWNED);
-	owned[n_owned++] = s;
-	return s;
-}
-
-const char *id_tmpdir(void)
-{
-	char tmpl[] = "/tmp/tracer-id-XXXXXX";
-	char *d;
-
-	cr_assert_not_null(mkdtemp(tmpl));
-	cr_assert_eq(chmod(tmpl, 0755), 0);
-	d = realpath(tmpl, NULL);
-	cr_assert_not_null(d);
-	cr_assert_lt(n_dirs, MAX_DIRS);
-	dirs[n_dirs++] = d;
-	return d;
-}
 
 void id_teardown(void)
 {
-	char *cmd;
-
 	while (n_groups) {
 		char *g = groups[--n_groups];
 
@@ -75,18 +37,7 @@ void id_teardown(void)
 		free(cg_root);
 		cg_root = NULL;
 	}
-	while (n_dirs) {
-		char *d = dirs[--n_dirs];
-
-		if (asprintf(&cmd, "rm -rf '%s'", d) >= 0) {
-			if (system(cmd))
-				fprintf(stderr, "could not remove %s\n", d);
-			free(cmd);
-		}
-		free(d);
-	}
-	while (n_owned)
-		free(owned[--n_owned]);
+	owned_free();
 }
 
 static void copy_bytes(char *dst, const struct tracer_bytes *b)
@@ -281,33 +232,6 @@ size_t id_count(const struct id_trace *tr, enum tracer_event_type type, uint32_t
 	return n;
 }
 
-bool id_kprobe_attaches(const char *func)
-{
-	struct perf_event_attr attr;
-	unsigned int type = 0;
-	FILE *f;
-	int fd;
-
-	/* libbpf's way: the kprobe PMU, else tracefs's kprobe_events. */
-	f = fopen("/sys/bus/event_source/devices/kprobe/type", "r");
-	if (!f)
-		return access("/sys/kernel/tracing/kprobe_events", W_OK) == 0;
-	if (fscanf(f, "%u", &type) != 1)
-		type = 0;
-	fclose(f);
-	if (!type)
-		return false;
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = type;
-	attr.config1 = (uint64_t)(uintptr_t)func;
-	fd = syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
-}
-
 uint64_t id_ino(const char *path)
 {
 	struct stat st;
@@ -380,7 +304,7 @@ const char *id_own_cgroup(void)
 		if (strncmp(line, "0::", 3))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		found = id_str("%s", line + 3);
+		found = own_strf("%s", line + 3);
 	}
 	fclose(f);
 	cr_assert_not_null(found, "no cgroup v2 line in /proc/self/cgroup");

@@ -18,6 +18,8 @@
 #include <sys/types.h>
 #include <tracer/tracer.h>
 
+#include "owned.h"
+
 #define ID_MAX_EVENTS 256
 #define ID_STR 512
 
@@ -73,12 +75,6 @@ const struct id_event *id_exec(const struct id_trace *tr, const char *filename, 
 /* How many events of type concern pid (a signal: its target or its sender). */
 size_t id_count(const struct id_trace *tr, enum tracer_event_type type, uint32_t pid);
 
-/*
- * Whether a kprobe on func can be attached here, as libbpf would attach it
- * (tracer saves a #! script's inode from one).
- */
-bool id_kprobe_attaches(const char *func);
-
 /* The inode number of a file (stat, symlinks followed) and its device. */
 uint64_t id_ino(const char *path);
 uint64_t id_dev(const char *path);
@@ -96,11 +92,7 @@ int id_cgroup_enter(const char *dir, pid_t pid);
 /* This process's cgroup v2 path, from /proc/self/cgroup ("0::PATH"). */
 const char *id_own_cgroup(void);
 
-/* A string owned by the test (printf-style), freed by id_teardown(). */
-const char *id_str(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* A 0755 directory under /tmp, its real path; removed by id_teardown(). */
-const char *id_tmpdir(void);
-/* The suites' .fini. */
+/* The suites' .fini: the groups removed, then what the test owns (owned.h). */
 void id_teardown(void);
 
 #endif /* TRACER_TEST_IDTRACE_H */

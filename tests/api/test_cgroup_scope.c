@@ -37,10 +37,10 @@ static int enter_group(void *arg)
 /* The group and its inner group, under the test's own hierarchy. */
 static void make_groups(struct cg_group *top, struct cg_group *inner)
 {
-	const char *rel = id_str("tracer-scope-%d", (int)getpid());
+	const char *rel = own_strf("tracer-scope-%d", (int)getpid());
 
 	top->dir = id_cgroup_make(rel);
-	inner->dir = id_cgroup_make(id_str("%s/inner", rel));
+	inner->dir = id_cgroup_make(own_strf("%s/inner", rel));
 }
 
 Test(cgroup_scope, execs_forks_exits_of_the_subtree_only)
@@ -61,7 +61,7 @@ Test(cgroup_scope, execs_forks_exits_of_the_subtree_only)
 		 * more (not its last command: sh would exec that one itself).
 		 */
 		char *const d[] = { "/bin/sh", "-c",
-				    (char *)id_str(
+				    (char *)own_strf(
 					    "/bin/true scope-before; echo $$ > %s/cgroup.procs "
 					    "&& /bin/true scope-after; exit 0",
 					    top.dir),
@@ -134,11 +134,11 @@ Test(cgroup_scope, signals_with_a_sender_or_target_inside)
 	id_spawn(&spare_out, NULL, NULL, sleeper);
 	{
 		char *const a[] = { "/bin/sh", "-c",
-				    (char *)id_str("kill -USR1 %d", (int)target_out.pid), NULL };
+				    (char *)own_strf("kill -USR1 %d", (int)target_out.pid), NULL };
 		char *const b[] = { "/bin/sh", "-c",
-				    (char *)id_str("kill -USR2 %d", (int)target_in.pid), NULL };
+				    (char *)own_strf("kill -USR2 %d", (int)target_in.pid), NULL };
 		char *const c[] = { "/bin/sh", "-c",
-				    (char *)id_str("kill -HUP %d", (int)spare_out.pid), NULL };
+				    (char *)own_strf("kill -HUP %d", (int)spare_out.pid), NULL };
 
 		id_spawn(&by_in, enter_group, &top, a);
 		id_spawn(&by_out, NULL, NULL, b);

@@ -31,12 +31,12 @@ static char *const plain_env[] = { "PATH=/usr/bin:/bin", NULL };
 /* n arguments: argv[0] the program, then "arg-N-" padded with 'x' to size bytes each. */
 static char **make_argv(const char *prog, size_t n, size_t size)
 {
-	char **argv = ctx_own(calloc(n + 1, sizeof(*argv)));
+	char **argv = own(calloc(n + 1, sizeof(*argv)));
 	size_t i;
 
-	argv[0] = ctx_own(strdup(prog));
+	argv[0] = own(strdup(prog));
 	for (i = 1; i < n; i++) {
-		argv[i] = ctx_own(malloc(size + 1));
+		argv[i] = own(malloc(size + 1));
 		memset(argv[i], 'x', size);
 		memcpy(argv[i], "arg-", 4);
 		argv[i][4] = (char)('0' + i % 10);
@@ -118,11 +118,11 @@ Test(exec_context, empty_argument_in_the_middle)
 Test(exec_context, cwd_with_space_newline_and_0xff)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *sub;
+	char *dir = own_tmpdir("ctx"), *sub;
 	char *argv[] = { "/bin/true", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 
-	sub = ctx_strf("%s/a b\nc\xff", dir);
+	sub = own_strf("%s/a b\nc\xff", dir);
 	cr_assert_eq(mkdir(sub, 0755), 0);
 	cs.dir = sub;
 	run_exec(&c, "/bin/true", argv, plain_env, &cs, NULL);
@@ -136,10 +136,10 @@ Test(exec_context, cwd_with_space_newline_and_0xff)
 Test(exec_context, exe_through_a_symlink_is_resolved)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *link;
+	char *dir = own_tmpdir("ctx"), *link;
 	char *argv[] = { "link-to-true", NULL };
 
-	link = ctx_strf("%s/link", dir);
+	link = own_strf("%s/link", dir);
 	cr_assert_eq(symlink("/bin/true", link), 0);
 	run_exec(&c, link, argv, plain_env, NULL, NULL);
 	cr_assert_eq(c.ex.ret, 0);
@@ -150,12 +150,12 @@ Test(exec_context, exe_through_a_symlink_is_resolved)
 Test(exec_context, relative_exec_resolves_against_cwd)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *prog, *cmd, *want;
+	char *dir = own_tmpdir("ctx"), *prog, *cmd, *want;
 	char *argv[] = { "./prog", "x", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 
-	prog = ctx_strf("%s/prog", dir);
-	cmd = ctx_strf("cp /bin/true '%s'", prog);
+	prog = own_strf("%s/prog", dir);
+	cmd = own_strf("cp /bin/true '%s'", prog);
 	cr_assert_eq(system(cmd), 0);
 	cs.dir = dir;
 	run_exec(&c, "./prog", argv, plain_env, &cs, NULL);
@@ -169,13 +169,13 @@ Test(exec_context, relative_exec_resolves_against_cwd)
 Test(exec_context, script_reports_the_script_and_its_interpreter)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *script;
+	char *dir = own_tmpdir("ctx"), *script;
 	char *argv[] = { "./script.sh", "one", "", NULL };
 	static const char body[] = "#!/bin/sh\nexit 0\n";
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 	int fd;
 
-	script = ctx_strf("%s/script.sh", dir);
+	script = own_strf("%s/script.sh", dir);
 	fd = open(script, O_WRONLY | O_CREAT | O_TRUNC, 0755);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(write(fd, body, sizeof(body) - 1), (ssize_t)sizeof(body) - 1);
@@ -212,13 +212,13 @@ Test(exec_context, failed_exec_has_cwd_but_no_exe)
 Test(exec_context, stdio_file_devnull_pipe)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *file;
+	char *dir = own_tmpdir("ctx"), *file;
 	char *argv[] = { "/bin/true", NULL };
 	struct child_setup cs = { 0 };
 	struct stat st;
 	int in, null, p[2];
 
-	file = ctx_strf("%s/in put", dir);
+	file = own_strf("%s/in put", dir);
 	in = open(file, O_RDWR | O_CREAT, 0644);
 	null = open("/dev/null", O_WRONLY);
 	cr_assert_geq(in, 0);
@@ -264,12 +264,12 @@ Test(exec_context, stdio_closed_and_close_on_exec)
 Test(exec_context, setuid_program_run_by_nobody)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_tmpdir(), *prog, *cmd;
+	char *dir = own_tmpdir("ctx"), *prog, *cmd;
 	char *argv[] = { "suid-true", NULL };
 	struct child_setup cs = { .fds = { -2, -2, -2 }, .as_nobody = true };
 
-	prog = ctx_strf("%s/suid-true", dir);
-	cmd = ctx_strf("cp /bin/true '%s' && chown 0:0 '%s' && chmod 4755 '%s'", prog, prog, prog);
+	prog = own_strf("%s/suid-true", dir);
+	cmd = own_strf("cp /bin/true '%s' && chown 0:0 '%s' && chmod 4755 '%s'", prog, prog, prog);
 	cr_assert_eq(system(cmd), 0);
 	run_exec(&c, prog, argv, plain_env, &cs, NULL);
 	cr_assert_eq(c.ex.ret, 0);

@@ -23,6 +23,7 @@
 #include <criterion/criterion.h>
 
 #include "idtrace.h"
+#include "../harness/kprobe.h"
 
 TestSuite(exec_identity, .fini = id_teardown);
 
@@ -46,7 +47,7 @@ static int run_traced(int (*prep)(void *), void *arg, char *const argv[])
 
 static uint64_t own_ns(const char *kind)
 {
-	return id_ino(id_str("/proc/self/ns/%s", kind));
+	return id_ino(own_strf("/proc/self/ns/%s", kind));
 }
 
 Test(exec_identity, a_binary_by_inode_device_namespaces_and_cgroup)
@@ -64,12 +65,12 @@ Test(exec_identity, a_binary_by_inode_device_namespaces_and_cgroup)
 	cr_assert_eq(x->pidns, own_ns("pid"));
 	cr_assert_eq(x->ns_pid, x->pid, "same pid namespace: the same pid");
 	cr_assert_str_eq(x->cgroup, own);
-	cr_assert_eq(x->cgroup_id, id_ino(id_str("%s%s", root, own)));
+	cr_assert_eq(x->cgroup_id, id_ino(own_strf("%s%s", root, own)));
 }
 
 Test(exec_identity, a_script_by_its_own_inode_not_its_interpreter)
 {
-	const char *dir = id_tmpdir(), *script = id_str("%s/id-script", dir);
+	const char *dir = own_tmpdir("id"), *script = own_strf("%s/id-script", dir);
 	char *const argv[] = { (char *)script, "id-script", NULL };
 	const struct id_event *x;
 	FILE *f = fopen(script, "w");
@@ -83,7 +84,7 @@ Test(exec_identity, a_script_by_its_own_inode_not_its_interpreter)
 	x = id_exec(&tr, script, NULL);
 	cr_assert_str_eq(x->exe, script);
 	cr_assert_neq(id_ino(script), id_ino("/bin/sh"));
-	if (!id_kprobe_attaches("remove_arg_zero")) {
+	if (!kprobe_attaches("remove_arg_zero")) {
 		/* Unknown, never the interpreter's. */
 		fprintf(stderr, "note: no kprobes here: a script's inode is unknown\n");
 		cr_assert_eq(x->exe_ino, 0);
@@ -196,12 +197,12 @@ static const struct id_event *ran(const char *suffix)
 Test(exec_identity, a_file_bind_mounted_over_passwd_is_told_apart)
 {
 	const char *script = "mount --bind evil /usr/bin/passwd && /usr/bin/passwd";
-	struct as_user u = { .uid = unused_uid(), .dir = id_tmpdir() };
+	struct as_user u = { .uid = unused_uid(), .dir = own_tmpdir("id") };
 	char *const unprivileged[] = {
 		"/usr/bin/unshare", "-Urm", "sh", "-c", (char *)script, NULL
 	};
 	char *const as_root[] = { "/usr/bin/unshare", "-m", "sh", "-c", (char *)script, NULL };
-	const char *evil = id_str("%s/evil", u.dir);
+	const char *evil = own_strf("%s/evil", u.dir);
 	const struct id_event *x, *sh, *outer;
 	bool userns;
 
@@ -285,9 +286,9 @@ static int enter_group(void *arg)
 static void check_group_path(bool remove_first)
 {
 	char *const argv[] = { "/bin/true", "id-cgroup", NULL };
-	const char *rel = id_str("tracer-id-%d", (int)getpid());
+	const char *rel = own_strf("tracer-id-%d", (int)getpid());
 	const char *top = id_cgroup_make(rel);
-	struct cg_group g = { .dir = id_cgroup_make(id_str("%s/inner", rel)) };
+	struct cg_group g = { .dir = id_cgroup_make(own_strf("%s/inner", rel)) };
 	uint64_t ino = id_ino(g.dir);
 	const struct id_event *x;
 	struct id_child c;
@@ -303,7 +304,7 @@ static void check_group_path(bool remove_first)
 	}
 	id_trace_stop(&tr);
 	x = id_exec(&tr, "/bin/true", "id-cgroup");
-	cr_assert_str_eq(x->cgroup, id_str("/%s/inner", rel));
+	cr_assert_str_eq(x->cgroup, own_strf("/%s/inner", rel));
 	cr_assert_eq(x->cgroup_id, ino);
 }
 

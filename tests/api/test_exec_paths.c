@@ -133,7 +133,7 @@ static void check_cwd_of_length(size_t total, size_t comp)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "/bin/true", NULL };
-	struct deep d = make_deep(ctx_tmpdir(), total, comp);
+	struct deep d = make_deep(own_tmpdir("ctx"), total, comp);
 	struct child_setup cs = { .dir_fd = d.fd, .fds = { -2, -2, -2 } };
 	bool cut = total > PATH_KEEP;
 
@@ -175,9 +175,9 @@ Test(exec_paths, exe_deeper_than_path_max_keeps_its_end)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "./prog", "deep", NULL };
-	struct deep d = make_deep(ctx_tmpdir(), PATH_KEEP + 300, 120);
+	struct deep d = make_deep(own_tmpdir("ctx"), PATH_KEEP + 300, 120);
 	struct child_setup cs = { .dir_fd = d.fd, .fds = { -2, -2, -2 } };
-	const char *exe = ctx_strf("%s/prog", d.path);
+	const char *exe = own_strf("%s/prog", d.path);
 
 	copy_true_at(d.fd, "prog");
 	run_exec(&c, "./prog", argv, plain_env, &cs, NULL);
@@ -194,7 +194,7 @@ Test(exec_paths, script_run_from_a_cut_cwd_is_cut)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "./s.sh", NULL };
-	struct deep d = make_deep(ctx_tmpdir(), PATH_KEEP + 300, 120);
+	struct deep d = make_deep(own_tmpdir("ctx"), PATH_KEEP + 300, 120);
 	struct child_setup cs = { .dir_fd = d.fd, .fds = { -2, -2, -2 } };
 	const char *cwd = kept_end(d.path, PATH_KEEP);
 
@@ -203,7 +203,7 @@ Test(exec_paths, script_run_from_a_cut_cwd_is_cut)
 	close(d.fd);
 	cr_assert_eq(c.ex.ret, 0);
 	assert_path(&c.ex.cwd, c.ex.cwd_flags, cwd, TRACER_PATH_CUT, "cwd");
-	assert_path(&c.ex.exe, c.ex.exe_flags, ctx_strf("%s/s.sh", cwd), TRACER_PATH_CUT, "exe");
+	assert_path(&c.ex.exe, c.ex.exe_flags, own_strf("%s/s.sh", cwd), TRACER_PATH_CUT, "exe");
 	assert_path(&c.ex.interp, c.ex.interp_flags, "/usr/bin/dash", 0, "interpreter");
 }
 
@@ -218,7 +218,7 @@ Test(exec_paths, removed_cwd_is_deleted)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "/bin/true", NULL };
-	char *gone = ctx_strf("%s/gone dir", ctx_tmpdir());
+	char *gone = own_strf("%s/gone dir", own_tmpdir("ctx"));
 	struct child_setup cs = {
 		.dir = gone,
 		.fds = { -2, -2, -2 },
@@ -238,7 +238,7 @@ static int unlinked_true(const char *prog)
 {
 	int fd;
 
-	cr_assert_eq(system(ctx_strf("cp /bin/true '%s'", prog)), 0);
+	cr_assert_eq(system(own_strf("cp /bin/true '%s'", prog)), 0);
 	fd = open(prog, O_RDONLY);
 	cr_assert_geq(fd, 0);
 	cr_assert_eq(unlink(prog), 0);
@@ -249,7 +249,7 @@ Test(exec_paths, unlinked_exe_run_by_fd_is_deleted)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "gone", "-x", NULL };
-	char *prog = ctx_strf("%s/prog", ctx_tmpdir());
+	char *prog = own_strf("%s/prog", own_tmpdir("ctx"));
 	struct child_setup cs = { .fds = { -2, -2, -2 }, .exec_by_fd = true };
 	const char *fdname;
 
@@ -260,7 +260,7 @@ Test(exec_paths, unlinked_exe_run_by_fd_is_deleted)
 	cr_assert(c.ex.interp_none);
 	assert_buf_eq(&c.ex.argv, "gone\0-x\0", 8, "argv");
 	/* The kernel's name for it, which --format sh must not run (sh.c). */
-	fdname = ctx_strf("/dev/fd/%d", cs.exec_fd);
+	fdname = own_strf("/dev/fd/%d", cs.exec_fd);
 	assert_buf_eq(&c.ex.filename, fdname, strlen(fdname), "filename");
 	close(cs.exec_fd);
 }
@@ -269,9 +269,9 @@ Test(exec_paths, unlinked_exe_run_through_proc_fd_is_deleted)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "gone", NULL };
-	char *prog = ctx_strf("%s/prog", ctx_tmpdir());
+	char *prog = own_strf("%s/prog", own_tmpdir("ctx"));
 	int fd = unlinked_true(prog);
-	char *via = ctx_strf("/proc/self/fd/%d", fd);
+	char *via = own_strf("/proc/self/fd/%d", fd);
 
 	run_exec(&c, via, argv, plain_env, NULL, NULL);
 	close(fd);
@@ -283,7 +283,7 @@ Test(exec_paths, unlinked_output_file_is_deleted)
 {
 	static struct ctx_collector c;
 	char *argv[] = { "/bin/true", NULL };
-	char *log = ctx_strf("%s/out.log", ctx_tmpdir());
+	char *log = own_strf("%s/out.log", own_tmpdir("ctx"));
 	struct child_setup cs = { .fds = { -2, -2, -2 } };
 	int fd = open(log, O_WRONLY | O_CREAT, 0644);
 
@@ -379,7 +379,7 @@ static void check_detached(const char *path, char *const argv[], const char *exe
 			   uint32_t exe_flags)
 {
 	static struct ctx_collector c;
-	char *dir = ctx_strf("%s/mnt", ctx_tmpdir());
+	char *dir = own_strf("%s/mnt", own_tmpdir("ctx"));
 	struct child_setup cs = {
 		.fds = { -2, -2, -2 },
 		.prep = detach_own_cwd,
@@ -448,7 +448,7 @@ static void check_chroot(const char *root, const char *cwd, const char *want, ui
 
 Test(exec_paths, cwd_inside_a_chroot_is_seen_from_it)
 {
-	char *root = ctx_tmpdir(), *in = ctx_strf("%s/in side", root);
+	char *root = own_tmpdir("ctx"), *in = own_strf("%s/in side", root);
 
 	cr_assert_eq(mkdir(in, 0755), 0);
 	check_chroot(root, in, "/in side", 0);
@@ -456,7 +456,7 @@ Test(exec_paths, cwd_inside_a_chroot_is_seen_from_it)
 
 Test(exec_paths, cwd_outside_a_chroot_is_detached)
 {
-	char *dir = ctx_tmpdir(), *root = ctx_strf("%s/root", dir);
+	char *dir = own_tmpdir("ctx"), *root = own_strf("%s/root", dir);
 
 	cr_assert_eq(mkdir(root, 0755), 0);
 	check_chroot(root, dir, dir, TRACER_PATH_DETACHED);
@@ -472,19 +472,19 @@ Test(exec_paths, cwd_outside_a_chroot_is_detached)
  */
 static char **big_env(size_t *before_cut)
 {
-	char **env = ctx_own(calloc(16, sizeof(*env)));
+	char **env = own(calloc(16, sizeof(*env)));
 	size_t n = 0, used = 0, i;
 
 	env[n++] = "PATH=/usr/bin:/bin";
 	env[n++] = "MY_API_TOKEN=tok-hunter2";
 	for (i = 0; i < 6; i++) {
-		env[n] = ctx_strf("FILLER_%zu=%0999zu", i, i);
+		env[n] = own_strf("FILLER_%zu=%0999zu", i, i);
 		n++;
 	}
 	for (i = 0; i < n; i++)
 		used += strlen(env[i]) + 1;
 	*before_cut = used;
-	env[n] = ctx_own(malloc(3000 + 1));
+	env[n] = own(malloc(3000 + 1));
 	memset(env[n], 'v', 3000);
 	memcpy(env[n], "SESSION_PW=sess-", 16);
 	env[n][3000] = '\0';
@@ -513,7 +513,7 @@ static void check_env_cut(bool keep_secrets)
 	cr_assert(before + strlen(env[n - 2]) + 1 > ENV_LIMIT - 1);
 	for (i = 0; i < n - 2; i++) {
 		if (!keep_secrets && !strncmp(env[i], "MY_API_TOKEN=", 13))
-			buf_add(&want, ctx_strf("MY_API_TOKEN=%s", TRACER_REDACTED),
+			buf_add(&want, own_strf("MY_API_TOKEN=%s", TRACER_REDACTED),
 				strlen("MY_API_TOKEN=") + strlen(TRACER_REDACTED), true);
 		else
 			buf_add(&want, env[i], strlen(env[i]), true);
@@ -522,7 +522,7 @@ static void check_env_cut(bool keep_secrets)
 	if (keep_secrets)
 		buf_add(&want, env[n - 2], ENV_LIMIT - 1 - before, true);
 	else
-		buf_add(&want, ctx_strf("SESSION_PW=%s", TRACER_REDACTED),
+		buf_add(&want, own_strf("SESSION_PW=%s", TRACER_REDACTED),
 			strlen("SESSION_PW=") + strlen(TRACER_REDACTED), true);
 	buf_own(&want);
 

@@ -1,46 +1,13 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-# Shared by the compilation database tests: a temporary directory, failures,
-# and the database read with jq. Sourced; TRACER_BIN is set by ctest.
+# Shared by the compilation database tests: the database read with jq (the
+# rest is tests/lib/common.sh). Sourced; TRACER_BIN is set by ctest.
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for tool in jq make gcc g++; do
-	command -v "$tool" >/dev/null || { echo "SKIP: no $tool (scripts/deps)"; exit 77; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require jq make gcc g++
 
 # A directory nobody may enter too (the SUDO_UID test), with a space in its name.
-TMP=$(mktemp -d /tmp/tracer-cdb.XXXXXX)
+private_tmp cdb
 chmod 755 "$TMP"
-CLEANUP=()
-cleanup()
-{
-	local c
-	for c in "${CLEANUP[@]}"; do
-		eval "$c"
-	done
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
-
-finish()
-{
-	if ((failures)); then
-		echo "$failures failure(s)"
-		exit 1
-	fi
-	echo "PASS"
-	exit 0
-}
 
 # tracer ARGS...: runs tracer (time-limited), stderr in $TMP/err; status in $rc.
 tracer()
@@ -74,13 +41,8 @@ expect_entry()
   want $want"
 }
 
-# wait_for FILE [TRIES]: until FILE exists (50 ms steps); false after TRIES.
+# wait_for FILE: until FILE exists; false after 20 s.
 wait_for()
 {
-	local i
-	for ((i = 0; i < ${2:-400}; i++)); do
-		[[ -e "$1" ]] && return 0
-		sleep 0.05
-	done
-	return 1
+	wait_until 20 test -e "$1"
 }

@@ -129,7 +129,7 @@ set -m
 	>"$TMP/out" 2>"$TMP/err" &
 T=$!
 set +m
-CLEANUP+=("kill -9 -- -$T 2>/dev/null")
+at_exit "kill -9 -- -$T 2>/dev/null"
 wait_for "$P/waiting" || fail "SIGINT: the build did not start"
 kill -INT -- "-$T"
 wait "$T"
@@ -146,7 +146,7 @@ set -m
 	>"$TMP/out" 2>"$TMP/err" &
 T=$!
 set +m
-CLEANUP+=("kill -9 -- -$T 2>/dev/null")
+at_exit "kill -9 -- -$T 2>/dev/null"
 wait_for "$P/waiting" || fail "SIGKILL: the build did not start"
 kill -KILL "$T"
 wait "$T" 2>/dev/null
@@ -159,7 +159,7 @@ cmp -s "$DB" "$TMP/before.json" || fail "SIGKILL: the file changed"
 rm -f "$P/go"
 setsid sh -c "while [ ! -e '$P/go' ]; do sleep 0.05; done; cd '$P' && gcc -c c.c -o pid.o" &
 S=$!
-CLEANUP+=("kill -9 $S 2>/dev/null")
+at_exit "kill -9 $S 2>/dev/null"
 "$TRACER_BIN" --compile-db "$TMP/pid.json" --pid "$S" >"$TMP/out" 2>"$TMP/err" &
 T=$!
 for _ in $(seq 400); do grep -q '^tracer: ready' "$TMP/err" && break; sleep 0.05; done

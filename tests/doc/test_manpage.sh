@@ -12,19 +12,14 @@ page="$1"
 tracer="$2"
 pandoc="$3"
 
-fail()
-{
-	printf 'doc_manpage: %s\n' "$*" >&2
-	exit 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
 if [[ -z "$pandoc" || "$pandoc" == *NOTFOUND ]]; then
-	echo "doc_manpage: pandoc was not found when cmake ran: no man page was built"
-	exit 77
+	skip "pandoc was not found when cmake ran: no man page was built"
 fi
-[[ -s "$page" ]] || fail "$page was not built"
+[[ -s "$page" ]] || die "$page was not built"
 for tool in groff man col; do
-	command -v "$tool" >/dev/null || fail "$tool not found (bash scripts/deps installs it)"
+	command -v "$tool" >/dev/null || die "$tool not found (bash scripts/deps installs it)"
 done
 
 # man-db confines its filters with seccomp, which some containers and
@@ -35,15 +30,15 @@ export MAN_DISABLE_SECCOMP=1
 # a bad escape or macro; and man(1)'s own pipeline (preconv, tbl) at the
 # widths of a narrow and a wide terminal.
 warnings="$(groff -t -man -Tutf8 -ww -z "$page" 2>&1)"
-[[ -z "$warnings" ]] || fail "groff -ww: $warnings"
+[[ -z "$warnings" ]] || die "groff -ww: $warnings"
 for width in 60 80 120; do
 	warnings="$(MANWIDTH=$width man --warnings=w -l "$page" 2>&1 >/dev/null)"
-	[[ -z "$warnings" ]] || fail "man -l at $width columns: $warnings"
+	[[ -z "$warnings" ]] || die "man -l at $width columns: $warnings"
 done
 
 text="$(MANWIDTH=200 man -l "$page" 2>/dev/null | col -bx)"
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" EXAMPLES "SEE ALSO"; do
-	grep -qx "$section" <<<"$text" || fail "no $section section"
+	grep -qx "$section" <<<"$text" || die "no $section section"
 done
 
 # section NAME: the lines of that section, up to the next one.
@@ -55,7 +50,7 @@ section()
 # The description says every way to give a scope, --all included.
 description="$(section DESCRIPTION)"
 for what in --pid --tty --all COMMAND; do
-	grep -q -- "$what" <<<"$description" || fail "DESCRIPTION does not mention $what"
+	grep -q -- "$what" <<<"$description" || die "DESCRIPTION does not mention $what"
 done
 
 # Long options: --help's option lines start with at most 6 spaces ("  -p,
@@ -66,10 +61,10 @@ help_options="$("$tracer" --help | grep -oE '^ {2,6}(-[A-Za-z], )?--[a-z][a-z-]*
 page_options="$(section OPTIONS | grep -oE '^ {7}(-[A-Za-z], )?--[a-z][a-z-]*' |
 	grep -oE -- '--[a-z][a-z-]*' | sort -u)"
 [[ "$(wc -l <<<"$help_options")" -ge 30 ]] ||
-	fail "found only these long options in tracer --help: $help_options"
+	die "found only these long options in tracer --help: $help_options"
 missing="$(comm -23 <(echo "$help_options") <(echo "$page_options"))"
-[[ -z "$missing" ]] || fail "tracer --help lists options OPTIONS does not: $missing"
+[[ -z "$missing" ]] || die "tracer --help lists options OPTIONS does not: $missing"
 extra="$(comm -13 <(echo "$help_options") <(echo "$page_options"))"
-[[ -z "$extra" ]] || fail "OPTIONS documents options tracer --help does not list: $extra"
+[[ -z "$extra" ]] || die "OPTIONS documents options tracer --help does not list: $extra"
 
 echo "doc_manpage: no warning; $(wc -l <<<"$help_options") long options, the same in both"

@@ -506,7 +506,7 @@ Test(exec, fallback_without_prepare_exec)
 					 .argv = (const char *const[]){ "true", m, "x", NULL },
 					 .truncated = true,
 					 .comm = "wl_exec" });
-	if (h_kprobe_attaches("remove_arg_zero"))
+	if (kprobe_attaches("remove_arg_zero"))
 		h_check_exec(h_by_pid(&evs, pid[2]),
 			     &(struct h_expect){
 				     .pid = pid[2],
@@ -746,6 +746,15 @@ Test(exec, filename_cut_and_unreadable)
 	free(fits);
 }
 
+/* One exec of the truncation test: argv is "xxxxxxxxx", its marker, then tail. */
+struct trunc_case {
+	const char *tail[4]; /* NULL-ended */
+	int kept; /* how much of tail the event has, whole; CUT_PREFIX: a prefix of it */
+	bool truncated;
+};
+
+#define CUT_PREFIX (-1)
+
 /*
  * --max-args 3 --max-arg-bytes 100: cut argv is flagged, an argv exactly at
  * a limit is not (trap 11); the same for successful and failed execs.
@@ -763,7 +772,18 @@ Test(exec, truncation)
 	const char *mk[2][7];
 	size_t n = 0;
 	long long wpid;
-	int k, i;
+	int k, i, j;
+
+	/* argv[0] is "xxxxxxxxx" (10 bytes with its NUL), a marker 27. */
+	const struct trunc_case cases[7] = {
+		{ { "a3", "a4", "a5" }, 1, true }, /* five arguments -> 3, cut */
+		{ { "a3", "a4" }, 1, true }, /* four arguments -> 3, cut */
+		{ { "a3" }, 1, false }, /* exactly three arguments, not cut */
+		{ { b200 }, CUT_PREFIX, true }, /* a 200-byte argument: cut */
+		{ { b62 }, 1, false }, /* 10 + 27 + 63 = 100 bytes with the NULs: not cut */
+		{ { b63 }, CUT_PREFIX, true }, /* 101 bytes: cut */
+		{ { NULL }, 0, false }, /* two arguments, 37 bytes */
+	};
 
 	H_REQUIRE();
 	memset(b200, 'b', 200);
@@ -772,43 +792,22 @@ Test(exec, truncation)
 	b62[62] = '\0';
 	memset(b63, 'd', 63);
 	b63[63] = '\0';
-	for (k = 0; k < 2; k++) {
-		for (i = 0; i < 7; i++) {
-			/* A marker per exec, 26 characters: with its NUL, 27 bytes. */
-			mk[k][i] = h_str("%.19s-%d-%d-%s", tag + 4, k, i, "xx");
-			cr_assert_eq(strlen(mk[k][i]), 26);
-		}
-	}
-	/* argv[0] is "xxxxxxxxx" (10 bytes with its NUL) for both paths. */
 	args[n++] = WL_EXEC;
 	args[n++] = "report-pid";
 	args[n++] = "w";
 	args[n++] = "gate";
 	for (k = 0; k < 2; k++) {
-		const char *p = path[k];
-
-		/* 0: five arguments -> 3, cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "5", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][0], args[n++] = "a3", args[n++] = "a4";
-		args[n++] = "a5";
-		/* 1: four arguments -> 3, cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "4", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][1], args[n++] = "a3", args[n++] = "a4";
-		/* 2: exactly three arguments, not cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][2], args[n++] = "a3";
-		/* 3: a 200-byte argument: cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][3], args[n++] = b200;
-		/* 4: 10 + 27 + 63 = 100 bytes with the NULs: not cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][4], args[n++] = b62;
-		/* 5: 101 bytes: cut */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "3", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][5], args[n++] = b63;
-		/* 6: two arguments, 37 bytes */
-		args[n++] = "fork", args[n++] = "exec", args[n++] = "2", args[n++] = p;
-		args[n++] = "xxxxxxxxx", args[n++] = mk[k][6];
+		for (i = 0; i < 7; i++) {
+			/* A marker per exec, 26 characters: with its NUL, 27 bytes. */
+			mk[k][i] = h_str("%.19s-%d-%d-%s", tag + 4, k, i, "xx");
+			cr_assert_eq(strlen(mk[k][i]), 26);
+			for (j = 0; cases[i].tail[j]; j++)
+				;
+			args[n++] = "fork", args[n++] = "exec", args[n++] = h_str("%d", 2 + j);
+			args[n++] = path[k], args[n++] = "xxxxxxxxx", args[n++] = mk[k][i];
+			for (j = 0; cases[i].tail[j]; j++)
+				args[n++] = cases[i].tail[j];
+		}
 	}
 	args[n] = NULL;
 	cr_assert_lt(n, sizeof(args) / sizeof(args[0]));
@@ -826,76 +825,27 @@ Test(exec, truncation)
 	h_events_load(&evs, t.out_path);
 	cr_expect_eq(evs.n_exec, 14, "%zu exec events, expected 14", evs.n_exec);
 	for (k = 0; k < 2; k++) {
-		long long ret = k ? -2 : 0;
-		const char *err = k ? "ENOENT" : NULL;
-		const struct h_event *e;
-		int base = 7 * k;
+		for (i = 0; i < 7; i++) {
+			const struct trunc_case *tc = &cases[i];
+			const char *full[6] = { "xxxxxxxxx", mk[k][i] };
+			const char *want[6] = { "xxxxxxxxx", mk[k][i] };
+			const struct h_event *e = h_one(&evs, mk[k][i], NULL);
 
-		e = h_one(&evs, mk[k][0], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 0)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .argv = (const char *const[]){ "xxxxxxxxx",
-										   mk[k][0], "a3",
-										   NULL },
-						    .ret = ret,
-						    .err = err,
-						    .truncated = true });
-		e = h_one(&evs, mk[k][1], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 1)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .argv = (const char *const[]){ "xxxxxxxxx",
-										   mk[k][1], "a3",
-										   NULL },
-						    .ret = ret,
-						    .err = err,
-						    .truncated = true });
-		e = h_one(&evs, mk[k][2], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 2)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .argv = (const char *const[]){ "xxxxxxxxx",
-										   mk[k][2], "a3",
-										   NULL },
-						    .ret = ret,
-						    .err = err,
-						    .truncated = false });
-		e = h_one(&evs, mk[k][3], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 3)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .ret = ret,
-						    .err = err,
-						    .truncated = true });
-		check_prefix(e, (const char *const[]){ "xxxxxxxxx", mk[k][3], b200, NULL }, 3, 100);
-		e = h_one(&evs, mk[k][4], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 4)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .argv = (const char *const[]){ "xxxxxxxxx",
-										   mk[k][4], b62,
-										   NULL },
-						    .ret = ret,
-						    .err = err,
-						    .truncated = false });
-		e = h_one(&evs, mk[k][5], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 5)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .ret = ret,
-						    .err = err,
-						    .truncated = true });
-		check_prefix(e, (const char *const[]){ "xxxxxxxxx", mk[k][5], b63, NULL }, 3, 100);
-		e = h_one(&evs, mk[k][6], NULL);
-		h_check_exec(e, &(struct h_expect){ .pid = h_report(&w, h_str("pid %d", base + 6)),
-						    .ppid = wpid,
-						    .filename = path[k],
-						    .argv = (const char *const[]){ "xxxxxxxxx",
-										   mk[k][6], NULL },
-						    .ret = ret,
-						    .err = err,
-						    .truncated = false });
+			for (j = 0; tc->tail[j]; j++)
+				full[2 + j] = tc->tail[j];
+			for (j = 0; j < tc->kept; j++)
+				want[2 + j] = tc->tail[j];
+			h_check_exec(e, &(struct h_expect){
+						.pid = h_report(&w, h_str("pid %d", 7 * k + i)),
+						.ppid = wpid,
+						.filename = path[k],
+						.argv = tc->kept == CUT_PREFIX ? NULL : want,
+						.ret = k ? -2 : 0,
+						.err = k ? "ENOENT" : NULL,
+						.truncated = tc->truncated });
+			if (tc->kept == CUT_PREFIX)
+				check_prefix(e, full, 3, 100);
+		}
 	}
 	h_control_absent(&c, &evs, t.out_path);
 }

@@ -7,22 +7,9 @@
 # measured too, for comparison (printed, not asserted).
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for tool in autoconf make gcc; do
-	command -v "$tool" >/dev/null || { echo "SKIP: no $tool (scripts/deps)"; exit 77; }
-done
-
-TMP=$(mktemp -d /tmp/tracer-face.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	failures=$((failures + 1))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require autoconf make gcc
+private_tmp face
 
 # The project: configure.ac, a Makefile.in, 7 sources.
 P=$TMP/project
@@ -101,8 +88,4 @@ grep -qE '^[0-9:.]{15} [0-9 ]{7} (cc|gcc) .*-c a\.c -o a\.o' "$TMP/text" ||
 grep -qE '^[0-9:.]{15} [0-9 ]{7} \./configure  >/dev/null interp=[^ ]*sh$' "$TMP/text" ||
 	fail "configure's line without its redirection and interpreter: $(grep -m1 ' ./configure' "$TMP/text")"
 
-if ((failures)); then
-	echo "$failures failure(s)"
-	exit 1
-fi
-echo "PASS"
+finish

@@ -9,12 +9,9 @@
 # a tick. Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-TMP=$(mktemp -d /tmp/tracer-maxprocs.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require
+private_tmp maxprocs
 
 # Thirty children that live 8 s, then up to 6 s for the warning; more
 # children come meanwhile (more failures): the warning must not repeat.
@@ -26,19 +23,11 @@ done
 exit 3'
 timeout 60 "$TRACER_BIN" --max-procs 8 -- /bin/sh -c "$CMD" sh "$TMP/err" >"$TMP/out" 2>"$TMP/err"
 rc=$?
-fail=0
-if [[ $rc -ne 0 ]]; then
-	echo "FAIL: the warning did not come while the command ran (exit $rc)" >&2
-	fail=1
-fi
+[[ $rc -eq 0 ]] || fail "the warning did not come while the command ran (exit $rc)"
 n=$(grep -c '^tracer: warning: .*could not be watched so far' "$TMP/err")
-if [[ $n -ne 1 ]]; then
-	echo "FAIL: the warning said $n times, want once (rate-limited)" >&2
-	fail=1
-fi
+[[ $n -eq 1 ]] || fail "the warning said $n times, want once (rate-limited)"
 grep -qE '^tracer: warning: [0-9]+ processes could not be watched so far: state map full \(8 entries, see --max-procs\); their execs are missing$' \
-	"$TMP/err" || { echo "FAIL: the warning's words" >&2; fail=1; }
+	"$TMP/err" || fail "the warning's words"
 grep -q 'processes could not be watched: state map full' "$TMP/err" ||
-	{ echo "FAIL: the final summary lost its count" >&2; fail=1; }
-((fail)) && { sed 's/^/  tracer stderr: /' "$TMP/err" >&2; exit 1; }
-echo PASS
+	fail "the final summary lost its count"
+finish

@@ -12,28 +12,16 @@
 # is set by ctest. No root needed.
 set -u
 
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 DIR=$1
 BASH_COMPLETION=/usr/share/bash-completion/bash_completion
-[[ -r "$BASH_COMPLETION" ]] || { echo "SKIP: no bash-completion (Debian's bash-completion)"; exit 77; }
+[[ -r "$BASH_COMPLETION" ]] || skip "no bash-completion (Debian's bash-completion)"
 
-TMP=$(mktemp -d /tmp/tracer-compl.XXXXXX)
+private_tmp compl
 SLEEP_PID=
 PTY_PID=
-cleanup()
-{
-	[[ -n "$SLEEP_PID" ]] && kill "$SLEEP_PID" 2>/dev/null
-	[[ -n "$PTY_PID" ]] && kill "$PTY_PID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	failures=$((failures + 1))
-}
+at_exit '[[ -n "$SLEEP_PID" ]] && kill "$SLEEP_PID" 2>/dev/null' \
+	'[[ -n "$PTY_PID" ]] && kill "$PTY_PID" 2>/dev/null' 'wait 2>/dev/null'
 
 # The long options tracer --help lists, one per line, sorted.
 "$TRACER_BIN" --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$TMP/help"

@@ -12,16 +12,11 @@
 # set by ctest.
 set -u
 
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 JOURNALD=/lib/systemd/systemd-journald
 
 if [[ "${1:-}" != inside ]]; then
-	if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-		echo "SKIP: needs root and kernel BTF"
-		exit 77
-	fi
-	for tool in unshare journalctl jq; do
-		command -v "$tool" >/dev/null || { echo "SKIP: no $tool"; exit 77; }
-	done
+	require unshare journalctl jq
 	[[ -x "$JOURNALD" ]] || { echo "SKIP: no $JOURNALD (Debian's systemd package)"; exit 77; }
 	unshare -m true 2>/dev/null || { echo "SKIP: cannot make a mount namespace"; exit 77; }
 	if "$TRACER_BIN" --journal --all --quiet 2>&1 | grep -q 'not built in'; then
@@ -31,21 +26,9 @@ if [[ "${1:-}" != inside ]]; then
 	exec unshare -m --propagation private bash "$0" inside
 fi
 
-TMP=$(mktemp -d /tmp/tracer-journal.XXXXXX)
+private_tmp journal
 JOURNALD_PID=
-cleanup()
-{
-	[[ -n "$JOURNALD_PID" ]] && kill "$JOURNALD_PID" 2>/dev/null && wait "$JOURNALD_PID"
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	failures=$((failures + 1))
-}
+at_exit '[[ -n "$JOURNALD_PID" ]] && kill "$JOURNALD_PID" 2>/dev/null && wait "$JOURNALD_PID"'
 
 # Without a journal, --journal refuses to start, before anything is loaded.
 mount -t tmpfs tmpfs /run || exit 1

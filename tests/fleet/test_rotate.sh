@@ -10,42 +10,11 @@
 # untouched). Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-
-TMP=$(mktemp -d /tmp/tracer-rotate.XXXXXX)
-TRACER_PID=
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require
+private_tmp rotate
 WORK_PID=
-cleanup()
-{
-	[[ -n "$WORK_PID" ]] && kill "$WORK_PID" 2>/dev/null
-	[[ -n "$TRACER_PID" ]] && kill -INT "$TRACER_PID" 2>/dev/null
-	wait 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
-
-# Waits up to 10 s for a line matching $2 in file $1.
-wait_for()
-{
-	local i
-
-	for ((i = 0; i < 200; i++)); do
-		grep -q -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
+at_exit '[[ -n "$WORK_PID" ]] && kill "$WORK_PID" 2>/dev/null' stop_tracer 'wait 2>/dev/null'
 
 # The rot-N of a file, one per line.
 tags()
@@ -64,14 +33,14 @@ WORK_PID=$!
 
 "$TRACER_BIN" --pid "$WORK_PID" -o "$TMP/execs.log" 2>"$TMP/err" &
 TRACER_PID=$!
-wait_for "$TMP/err" 'tracer: ready' || { fail "tracer did not start"; exit 1; }
+wait_line "$TMP/err" 'tracer: ready' || { fail "tracer did not start"; exit 1; }
 touch go
 
 # The first rotation, as logrotate does it (create mode: rename, then SIGHUP).
-wait_for "$TMP/execs.log" 'rot-100' || fail "no events before the first rotation"
+wait_line "$TMP/execs.log" 'rot-100' || fail "no events before the first rotation"
 mv execs.log execs.log.1
 kill -HUP "$TRACER_PID"
-wait_for "$TMP/execs.log" 'rot-' || fail "no events in the new file after SIGHUP"
+wait_line "$TMP/execs.log" 'rot-' || fail "no events in the new file after SIGHUP"
 [[ "$(stat -c '%a %u %h' execs.log 2>/dev/null)" == "600 0 1" ]] ||
 	fail "the new file is not root's 0600: $(stat -c '%a %u %h' execs.log 2>&1)"
 
@@ -81,7 +50,7 @@ n=$(wc -l <execs.log)
 mv execs.log execs.log.2
 ln -s victim execs.log
 kill -HUP "$TRACER_PID"
-wait_for "$TMP/err" 'reopening the output' || fail "the refused reopen is not said"
+wait_line "$TMP/err" 'reopening the output' || fail "the refused reopen is not said"
 sleep 0.3 # execs keep coming: they must go on into execs.log.2
 [[ "$(wc -l <execs.log.2)" -gt "$n" ]] || fail "the events stopped after a refused reopen"
 

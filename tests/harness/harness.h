@@ -33,6 +33,8 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
+#include "kprobe.h"
+
 /* The path of a binary under test, from the environment variable name (fails if unset). */
 const char *h_bin(const char *name);
 #define TRACER_BIN h_bin("TRACER_BIN")
@@ -108,11 +110,6 @@ double h_now_s(void);
 bool h_kernel_at_least(int major, int minor);
 /* Whether the kernel has sched_prepare_exec (6.10 on): tracer then reports execs there. */
 bool h_has_prepare_exec(void);
-/*
- * Whether a kprobe on func can be attached here, as libbpf would attach it
- * (no kprobe PMU nor kprobe_events here; Debian's 6.1 and 6.12 have both).
- */
-bool h_kprobe_attaches(const char *func);
 /*
  * Under scripts/vmtest (TRACER_VMTEST=1), qemu's TCG runs the tests 5-15
  * times slower than natively (doc/vmtest.md), and some machines fork far

@@ -19,17 +19,7 @@
 # TRACER_PACKAGE_REQUIRED=1 (scripts/test) to fail rather than skip when the
 # packages are missing.
 
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	exit 1
-}
-
-skip()
-{
-	printf 'SKIP: %s\n' "$*"
-	exit 77
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh" # skip, die
 
 # need_packages: sets TRACER_DEB, LIB_DEB, DEV_DEB and CHANGES to the
 # packages of TRACER_VERSION, or skips (fails with TRACER_PACKAGE_REQUIRED).
@@ -45,7 +35,7 @@ need_packages()
 	for f in "$TRACER_DEB" "$LIB_DEB" "$DEV_DEB" "$CHANGES"; do
 		[[ -f "$f" ]] && continue
 		if [[ "${TRACER_PACKAGE_REQUIRED:-0}" == 1 ]]; then
-			fail "$f is missing (scripts/package failed?)"
+			die "$f is missing (scripts/package failed?)"
 		fi
 		skip "$f is missing: run scripts/package first"
 	done
@@ -72,7 +62,7 @@ scratch_root_up()
 {
 	SCRATCH=$(mktemp -d /tmp/tracer-scratch.XXXXXX)
 	trap scratch_root_down EXIT
-	mount -t tmpfs -o mode=0755 tracer-scratch "$SCRATCH" || fail "cannot mount a tmpfs on $SCRATCH"
+	mount -t tmpfs -o mode=0755 tracer-scratch "$SCRATCH" || die "cannot mount a tmpfs on $SCRATCH"
 	mkdir "$SCRATCH/upper" "$SCRATCH/work" "$SCRATCH/root"
 	UPPER="$SCRATCH/upper"
 	ROOT="$SCRATCH/root"

@@ -24,10 +24,10 @@ cp "${debs[@]}" "$ROOT/tmp/debs/"
 # A machine whose dpkg database or files differ from what its packages say
 # would show up as a leftover below, whatever the packages do.
 out=$(leftovers)
-[[ -z "$out" ]] || fail "the scratch root differs from the machine before anything ran: $out"
+[[ -z "$out" ]] || die "the scratch root differs from the machine before anything ran: $out"
 
 echo "== dpkg -i"
-in_root dpkg -i "${debs[@]/#*\//\/tmp\/debs\/}" || fail "dpkg -i failed"
+in_root dpkg -i "${debs[@]/#*\//\/tmp\/debs\/}" || die "dpkg -i failed"
 
 echo "== the files: dpkg -c of each package, installed and as packaged"
 for i in "${!debs[@]}"; do
@@ -36,14 +36,14 @@ for i in "${!debs[@]}"; do
 		sort >"$SCRATCH/contents"
 	in_root dpkg -L "${packages[$i]}" | grep -vx '/\.' | sort >"$SCRATCH/listed"
 	diff -u "$SCRATCH/contents" "$SCRATCH/listed" ||
-		fail "${packages[$i]}: dpkg -L differs from dpkg -c"
+		die "${packages[$i]}: dpkg -L differs from dpkg -c"
 	while read -r path; do
-		[[ -e "$ROOT$path" || -L "$ROOT$path" ]] || fail "${packages[$i]}: $path is not installed"
+		[[ -e "$ROOT$path" || -L "$ROOT$path" ]] || die "${packages[$i]}: $path is not installed"
 	done <"$SCRATCH/contents"
 done
 # Every file against the md5sums of its package (and the conffile's).
 out=$(in_root dpkg --verify "${packages[@]}" 2>&1)
-[[ -z "$out" ]] || fail "dpkg --verify: $out"
+[[ -z "$out" ]] || die "dpkg --verify: $out"
 # The files the packages are for, each installed by one of them.
 expected=(/usr/bin/tracer /usr/share/man/man1/tracer.1.gz /lib/systemd/system/tracer.service
 	/etc/tracer/exclude /usr/share/doc/tracer/README.md.gz
@@ -54,16 +54,16 @@ expected=(/usr/bin/tracer /usr/share/man/man1/tracer.1.gz /lib/systemd/system/tr
 	/usr/lib/x86_64-linux-gnu/pkgconfig/libtracer.pc)
 owned=$(in_root dpkg -S "${expected[@]}" 2>&1 | sed -n 's/^[^ ]*: //p')
 for path in "${expected[@]}"; do
-	grep -qxF "$path" <<<"$owned" || fail "no package installs $path"
+	grep -qxF "$path" <<<"$owned" || die "no package installs $path"
 done
 conffiles=$(in_root dpkg-query -W -f='${Conffiles}' tracer | awk 'NF { print $1 }')
-[[ "$conffiles" == /etc/tracer/exclude ]] || fail "tracer's conffiles: '$conffiles'"
+[[ "$conffiles" == /etc/tracer/exclude ]] || die "tracer's conffiles: '$conffiles'"
 
 echo "== tracer --version, the man page"
-out=$(in_root tracer --version) || fail "tracer --version failed in the scratch root"
-[[ "$out" == "tracer $TRACER_VERSION" ]] || fail "tracer --version: '$out'"
+out=$(in_root tracer --version) || die "tracer --version failed in the scratch root"
+[[ "$out" == "tracer $TRACER_VERSION" ]] || die "tracer --version: '$out'"
 in_root sh -c 'zcat /usr/share/man/man1/tracer.1.gz | grep -Eq "^\.TH \"?TRACER\"? \"?1\"?"' ||
-	fail "tracer.1.gz is not tracer's man page"
+	die "tracer.1.gz is not tracer's man page"
 
 echo "== completions, as each shell loads them"
 # bash: bash-completion's loader finds completions/tracer when tracer is first completed.
@@ -75,29 +75,29 @@ out=$(in_root bash -c '
 	func=${func%% *}
 	COMP_WORDS=(tracer --jso) COMP_CWORD=1 COMP_LINE="tracer --jso" COMP_POINT=12
 	"$func" tracer --jso tracer
-	printf "%s\n" "${COMPREPLY[@]}"') || fail "bash did not load a completion for tracer"
-grep -qx -- '--json' <<<"$out" || fail "bash completes 'tracer --jso' as: $out"
+	printf "%s\n" "${COMPREPLY[@]}"') || die "bash did not load a completion for tracer"
+grep -qx -- '--json' <<<"$out" || die "bash completes 'tracer --jso' as: $out"
 # zsh: compinit finds _tracer in Debian's vendor directory.
 out=$(in_root zsh -f -c 'autoload -Uz compinit && compinit -u -d /tmp/zcompdump && print -r -- $_comps[tracer]') ||
-	fail "zsh's compinit failed"
-[[ "$out" == _tracer ]] || fail "zsh completes tracer with '$out', not _tracer"
+	die "zsh's compinit failed"
+[[ "$out" == _tracer ]] || die "zsh completes tracer with '$out', not _tracer"
 # fish: vendor_completions.d, loaded when tracer is completed.
-out=$(in_root fish -c 'complete -C "tracer --jso"' | cut -f1) || fail "fish failed"
-grep -qx -- '--json' <<<"$out" || fail "fish completes 'tracer --jso' as: $out"
+out=$(in_root fish -c 'complete -C "tracer --jso"' | cut -f1) || die "fish failed"
+grep -qx -- '--json' <<<"$out" || die "fish completes 'tracer --jso' as: $out"
 
 echo "== a program built against libtracer-dev, linked shared and static"
 cp "$TRACER_SOURCE_DIR/examples/trace-exec.c" "$ROOT/tmp/"
 in_root sh -c 'cc -Wall -Werror /tmp/trace-exec.c $(pkg-config --cflags --libs libtracer) \
-	-o /tmp/trace-exec-shared' || fail "cannot build against libtracer.so with pkg-config"
+	-o /tmp/trace-exec-shared' || die "cannot build against libtracer.so with pkg-config"
 in_root sh -c 'cc -Wall -Werror /tmp/trace-exec.c $(pkg-config --cflags libtracer) \
 	/usr/lib/x86_64-linux-gnu/libtracer.a $(pkg-config --static --libs-only-l libtracer | \
 	sed "s/-ltracer//") -o /tmp/trace-exec-static' ||
-	fail "cannot build against libtracer.a with pkg-config --static"
+	die "cannot build against libtracer.a with pkg-config --static"
 # (/lib is /usr/lib on a merged-/usr system: either path is the packaged file.)
 in_root ldd /tmp/trace-exec-shared | grep -Eq '=> (/usr)?/lib/x86_64-linux-gnu/libtracer\.so\.0 ' ||
-	fail "trace-exec-shared does not use the packaged libtracer.so.0"
+	die "trace-exec-shared does not use the packaged libtracer.so.0"
 if in_root ldd /tmp/trace-exec-static | grep -q libtracer; then
-	fail "trace-exec-static uses libtracer.so"
+	die "trace-exec-static uses libtracer.so"
 fi
 marker="package-test-$$"
 for kind in shared static; do
@@ -106,43 +106,43 @@ for kind in shared static; do
 		if grep -q -e 'permission denied' -e BTF <<<"$out"; then
 			skip "trace-exec cannot load BPF here: $out"
 		fi
-		fail "trace-exec-$kind: $out"
+		die "trace-exec-$kind: $out"
 	}
 	grep -qx "exec pid=[0-9]* ppid=[0-9]* ret=0 argv: /bin/true $marker" <<<"$out" ||
-		fail "trace-exec-$kind did not report its command: $out"
+		die "trace-exec-$kind did not report its command: $out"
 done
 rm -f "$ROOT"/tmp/trace-exec*
 
 echo "== dpkg -r: only the conffile is left"
-in_root dpkg -r "${packages[@]}" || fail "dpkg -r failed"
+in_root dpkg -r "${packages[@]}" || die "dpkg -r failed"
 state=$(in_root dpkg-query -W -f='${db:Status-Abbrev}' tracer)
-[[ "$state" == "rc " ]] || fail "tracer after dpkg -r: '$state', not rc (config-files)"
-[[ -f "$ROOT/etc/tracer/exclude" ]] || fail "dpkg -r removed the conffile"
+[[ "$state" == "rc " ]] || die "tracer after dpkg -r: '$state', not rc (config-files)"
+[[ -f "$ROOT/etc/tracer/exclude" ]] || die "dpkg -r removed the conffile"
 for deb in "${debs[@]}"; do
 	while read -r path; do
 		if [[ "$path" != /etc/tracer/exclude && (-e "$ROOT$path" || -L "$ROOT$path") ]]; then
-			fail "dpkg -r left $path"
+			die "dpkg -r left $path"
 		fi
 	done < <(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|')
 done
 
 echo "== dpkg --purge: nothing is left"
-in_root dpkg --purge tracer || fail "dpkg --purge failed"
+in_root dpkg --purge tracer || die "dpkg --purge failed"
 state=$(in_root dpkg-query -W -f='${db:Status-Abbrev}' "${packages[@]}" 2>/dev/null || true)
-[[ -z "$state" ]] || fail "dpkg still knows the packages after --purge: '$state'"
+[[ -z "$state" ]] || die "dpkg still knows the packages after --purge: '$state'"
 # (man-db's trigger does not purge its index, its daily job does: whatis
 # still knows tracer(1) until then, for any package. man finds no page.)
 if in_root man -w tracer >/dev/null 2>&1; then
-	fail "man still finds tracer(1)"
+	die "man still finds tracer(1)"
 fi
 if in_root ldconfig -p | grep -q libtracer; then
-	fail "ld.so.cache still has libtracer"
+	die "ld.so.cache still has libtracer"
 fi
 # The minimal BTF cache tracer made at run time (debian/tracer.postrm).
 if in_root test -e /var/cache/tracer; then
-	fail "/var/cache/tracer is still there"
+	die "/var/cache/tracer is still there"
 fi
 out=$(leftovers)
-[[ -z "$out" ]] || fail "after dpkg --purge, the scratch root differs from the machine:
+[[ -z "$out" ]] || die "after dpkg --purge, the scratch root differs from the machine:
 $out"
 echo "PASS: installed, used, removed and purged without a trace"

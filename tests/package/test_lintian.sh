@@ -16,8 +16,8 @@ command -v lintian >/dev/null || skip "no lintian (scripts/deps --package)"
 status=0
 out=$(lintian --fail-on error,warning --info --tag-display-limit 0 "$CHANGES" 2>&1) || status=$?
 printf '%s\n' "$out"
-[[ $status -eq 0 ]] || fail "lintian exited with $status"
+[[ $status -eq 0 ]] || die "lintian exited with $status"
 if grep -E '^[EW]: ' <<<"$out"; then
-	fail "lintian reports the errors or warnings above"
+	die "lintian reports the errors or warnings above"
 fi
 echo "PASS: lintian reports no error and no warning"

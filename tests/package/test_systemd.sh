@@ -29,7 +29,7 @@ done
 scratch_root_up
 
 cp "$TRACER_DEB" "$ROOT/tmp/"
-in_root dpkg -i "/tmp/${TRACER_DEB##*/}" >/dev/null || fail "dpkg -i failed"
+in_root dpkg -i "/tmp/${TRACER_DEB##*/}" >/dev/null || die "dpkg -i failed"
 UNIT=/lib/systemd/system/tracer.service
 
 # The boot: tracer.service and journald, nothing else.
@@ -119,10 +119,10 @@ for _ in $(seq 100); do
 		fi
 	done
 	[[ -n "$init_pid" ]] && break
-	kill -0 "$script_pid" 2>/dev/null || fail "the container's init exited: $(console)"
+	kill -0 "$script_pid" 2>/dev/null || die "the container's init exited: $(console)"
 	sleep 0.1
 done
-[[ -n "$init_pid" ]] || fail "systemd did not start in 10 s: $(console)"
+[[ -n "$init_pid" ]] || die "systemd did not start in 10 s: $(console)"
 in_container()
 {
 	nsenter --target "$init_pid" --mount --pid --root --wd -- "$@"
@@ -137,7 +137,7 @@ power_off()
 		sleep 0.1
 	done
 	kill -KILL "$init_pid" 2>/dev/null || true
-	fail "systemd did not power off in 30 s: $(console)"
+	die "systemd did not power off in 30 s: $(console)"
 }
 
 echo "== systemd starts tracer.service"
@@ -151,7 +151,7 @@ for _ in $(seq 200); do
 done
 if [[ "$state" != active ]]; then
 	in_container systemctl status --no-pager tracer.service || true
-	fail "tracer.service is '$state' after 20 s: $(console)"
+	die "tracer.service is '$state' after 20 s: $(console)"
 fi
 
 echo "== an exec, served on $sock"
@@ -173,37 +173,37 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [[ "$found" == '[65534,"/bin/true","/usr/bin/true","/tmp/nobody"]' ]] ||
-	fail "the service did not serve the exec of /bin/true $marker as it ran: '$found'"
+	die "the service did not serve the exec of /bin/true $marker as it ran: '$found'"
 # /usr/bin/false, excluded by /etc/tracer/exclude, ran just before: dropped, counted.
 excluded=$(curl -sf --unix-socket "$ROOT$sock" http://localhost/executions |
 	jq --arg m "$marker" '[.[] | select(.argv[1] == $m and .filename == "/usr/bin/false")] | length')
-[[ "$excluded" == 0 ]] || fail "the service served the exec of /usr/bin/false that /etc/tracer/exclude names"
+[[ "$excluded" == 0 ]] || die "the service served the exec of /usr/bin/false that /etc/tracer/exclude names"
 excluded=$(curl -sf --unix-socket "$ROOT$sock" http://localhost/metrics |
 	awk '$1 == "tracer_events_excluded_total" { print $2 }')
-[[ "$excluded" =~ ^[1-9][0-9]*$ ]] || fail "tracer_events_excluded_total is '$excluded'"
-[[ "$(stat -c '%a %U' "$ROOT$sock")" == "600 root" ]] || fail "the socket: $(stat -c '%a %U' "$ROOT$sock")"
+[[ "$excluded" =~ ^[1-9][0-9]*$ ]] || die "tracer_events_excluded_total is '$excluded'"
+[[ "$(stat -c '%a %U' "$ROOT$sock")" == "600 root" ]] || die "the socket: $(stat -c '%a %U' "$ROOT$sock")"
 [[ "$(stat -c '%a %U' "$ROOT/run/tracer")" == "755 root" ]] ||
-	fail "/run/tracer: $(stat -c '%a %U' "$ROOT/run/tracer")"
+	die "/run/tracer: $(stat -c '%a %U' "$ROOT/run/tracer")"
 
 echo "== the sandbox systemd made"
 service_pid=$(cat "$CGROUP/system.slice/tracer.service/cgroup.procs")
-[[ "$service_pid" =~ ^[0-9]+$ ]] || fail "no pid for tracer.service: '$service_pid'"
-[[ "$(cat "/proc/$service_pid/comm")" == tracer ]] || fail "pid $service_pid is not tracer"
+[[ "$service_pid" =~ ^[0-9]+$ ]] || die "no pid for tracer.service: '$service_pid'"
+[[ "$(cat "/proc/$service_pid/comm")" == tracer ]] || die "pid $service_pid is not tracer"
 status="/proc/$service_pid/status"
 # The unit's capability names as a mask, from the kernel's header numbers.
 mask=0
 for cap in $(sed -n 's/^CapabilityBoundingSet=//p' "$ROOT$UNIT"); do
 	bit=$(awk -v c="$cap" '$1 == "#define" && $2 == c { print $3 }' /usr/include/linux/capability.h)
-	[[ "$bit" =~ ^[0-9]+$ ]] || fail "$cap is not in linux/capability.h"
+	[[ "$bit" =~ ^[0-9]+$ ]] || die "$cap is not in linux/capability.h"
 	mask=$((mask | (1 << bit)))
 done
 want=$(printf '%016x' "$mask")
 for field in CapBnd CapPrm CapEff; do
 	got=$(awk -v f="$field:" '$1 == f { print $2 }' "$status")
-	[[ "$got" == "$want" ]] || fail "$field is $got, not $want (the unit's CapabilityBoundingSet)"
+	[[ "$got" == "$want" ]] || die "$field is $got, not $want (the unit's CapabilityBoundingSet)"
 done
-[[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$status")" == 1 ]] || fail "NoNewPrivs is not set"
-[[ "$(awk '$1 == "Seccomp:" { print $2 }' "$status")" == 2 ]] || fail "no seccomp filter"
+[[ "$(awk '$1 == "NoNewPrivs:" { print $2 }' "$status")" == 1 ]] || die "NoNewPrivs is not set"
+[[ "$(awk '$1 == "Seccomp:" { print $2 }' "$status")" == 2 ]] || die "no seccomp filter"
 # What the service sees, seen with its capabilities (none for files) in its
 # mount namespace; each next to what the container's init sees.
 as_service()
@@ -215,36 +215,36 @@ probe="tracer-systemd-test-$$"
 # ProtectSystem=strict: nothing written outside its RuntimeDirectory.
 for path in /etc /usr /var/lib; do
 	if as_service touch "$path/$probe" 2>/dev/null; then
-		fail "the service can write in $path"
+		die "the service can write in $path"
 	fi
 done
-as_service touch "/run/tracer/$probe" || fail "the service cannot write in /run/tracer"
+as_service touch "/run/tracer/$probe" || die "the service cannot write in /run/tracer"
 rm -f "$ROOT/run/tracer/$probe"
 # CacheDirectory: where the minimal BTF is kept, root's and no one else's.
-as_service touch "/var/cache/tracer/$probe" || fail "the service cannot write in /var/cache/tracer"
+as_service touch "/var/cache/tracer/$probe" || die "the service cannot write in /var/cache/tracer"
 rm -f "$ROOT/var/cache/tracer/$probe"
 [[ "$(stat -c %U:%a "$ROOT/var/cache/tracer")" == root:755 ]] ||
-	fail "/var/cache/tracer is $(stat -c %U:%a "$ROOT/var/cache/tracer"), not root:755"
+	die "/var/cache/tracer is $(stat -c %U:%a "$ROOT/var/cache/tracer"), not root:755"
 # ProtectHome: /home and /root out of reach.
 for path in /home /root; do
-	ls "$ROOT$path" >/dev/null || fail "the test cannot list $path"
+	ls "$ROOT$path" >/dev/null || die "the test cannot list $path"
 	if as_service ls "$path" >/dev/null 2>&1; then
-		fail "the service can list $path"
+		die "the service can list $path"
 	fi
 done
 # PrivateTmp: its /tmp is not the machine's.
-as_service touch "/tmp/$probe" || fail "the service cannot write in its /tmp"
-[[ ! -e "$ROOT/tmp/$probe" ]] || fail "the service's /tmp is the machine's"
+as_service touch "/tmp/$probe" || die "the service cannot write in its /tmp"
+[[ ! -e "$ROOT/tmp/$probe" ]] || die "the service's /tmp is the machine's"
 # PrivateDevices: no terminal, no disk.
-[[ -e "$ROOT/dev/console" ]] || fail "the container has no /dev/console"
+[[ -e "$ROOT/dev/console" ]] || die "the container has no /dev/console"
 if as_service test -e /dev/console; then
-	fail "the service sees /dev/console"
+	die "the service sees /dev/console"
 fi
 
 echo "== journalctl -u tracer"
 journal=$(in_container journalctl -u tracer.service -o cat --no-pager 2>&1)
 grep -qxE 'tracer: ready: watching all processes since [0-9-]{10}T[0-9:.]{15}Z' <<<"$journal" ||
-	fail "journalctl -u tracer: $journal"
+	die "journalctl -u tracer: $journal"
 
 echo "== --journal through a drop-in (doc/journal.md)"
 # The sandbox lets the service reach journald's socket: each exec is an entry.
@@ -252,8 +252,8 @@ mkdir -p "$ROOT/etc/systemd/system/tracer.service.d"
 printf '[Service]\nExecStart=\nExecStart=%s\n' \
 	"/usr/bin/tracer --all --listen unix:/run/tracer/api.sock --journal --quiet --exclude-from /etc/tracer/exclude" \
 	>"$ROOT/etc/systemd/system/tracer.service.d/journal.conf"
-in_container systemctl daemon-reload || fail "systemctl daemon-reload failed"
-in_container systemctl restart tracer.service || fail "tracer.service did not restart with --journal"
+in_container systemctl daemon-reload || die "systemctl daemon-reload failed"
+in_container systemctl restart tracer.service || die "tracer.service did not restart with --journal"
 jmarker="tracer-journal-test-$$"
 want="/bin/true $jmarker 'a b'"
 entry=
@@ -267,15 +267,15 @@ for _ in $(seq 100); do
 	sleep 0.1
 done
 [[ "$entry" == "[\"/usr/bin/true\",\"/tmp/nobody\",\"6\",[\"/bin/true\",\"$jmarker\",\"a b\"]]" ]] ||
-	fail "no journal entry for /bin/true $jmarker from the service: '$entry'"
+	die "no journal entry for /bin/true $jmarker from the service: '$entry'"
 rm -r "$ROOT/etc/systemd/system/tracer.service.d"
 
 echo "== power off"
 power_off
 console | grep -q 'tracer.service: Deactivated successfully' ||
-	fail "tracer.service did not stop cleanly: $(console)"
-[[ ! -e "$ROOT/run/tracer" ]] || fail "/run/tracer is left after the service stopped"
+	die "tracer.service did not stop cleanly: $(console)"
+[[ ! -e "$ROOT/run/tracer" ]] || die "/run/tracer is left after the service stopped"
 if console | grep -Eq 'tracer.service: (Failed|Main process exited, code=(exited|killed|dumped), status=[1-9])'; then
-	fail "tracer.service failed: $(console)"
+	die "tracer.service failed: $(console)"
 fi
 echo "PASS: systemd started, sandboxed, logged and stopped tracer.service"

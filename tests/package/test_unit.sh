@@ -21,12 +21,12 @@ command -v jq >/dev/null || skip "no jq (scripts/deps)"
 scratch_root_up
 
 cp "$TRACER_DEB" "$ROOT/tmp/"
-in_root dpkg -i "/tmp/${TRACER_DEB##*/}" >/dev/null || fail "dpkg -i failed"
+in_root dpkg -i "/tmp/${TRACER_DEB##*/}" >/dev/null || die "dpkg -i failed"
 UNIT=/lib/systemd/system/tracer.service
 
 echo "== systemd-analyze verify --man=no $UNIT"
-out=$(in_root systemd-analyze verify --man=no "$UNIT" 2>&1) || fail "systemd-analyze verify: $out"
-[[ -z "$out" ]] || fail "systemd-analyze verify has something to say: $out"
+out=$(in_root systemd-analyze verify --man=no "$UNIT" 2>&1) || die "systemd-analyze verify: $out"
+[[ -z "$out" ]] || die "systemd-analyze verify has something to say: $out"
 
 # The unit's settings, as the package installs them.
 setting()
@@ -36,24 +36,24 @@ setting()
 # Its documentation is installed where it says.
 for doc in $(setting Documentation); do
 	case "$doc" in
-	file:*) [[ -f "$ROOT${doc#file:}" ]] || fail "Documentation=$doc is not installed" ;;
+	file:*) [[ -f "$ROOT${doc#file:}" ]] || die "Documentation=$doc is not installed" ;;
 	man:*)
 		page=${doc#man:}
-		in_root man -w "${page%%(*}" >/dev/null || fail "Documentation=$doc: no such man page"
+		in_root man -w "${page%%(*}" >/dev/null || die "Documentation=$doc: no such man page"
 		;;
-	*) fail "Documentation=$doc: not file: or man:" ;;
+	*) die "Documentation=$doc: not file: or man:" ;;
 	esac
 done
 exec_start=$(setting ExecStart)
 caps=$(setting CapabilityBoundingSet)
-[[ "$exec_start" == "/usr/bin/tracer "* ]] || fail "ExecStart: '$exec_start'"
-[[ "$(setting NoNewPrivileges)" == yes ]] || fail "NoNewPrivileges is not yes"
-[[ "$(setting RuntimeDirectory)" == tracer ]] || fail "RuntimeDirectory is not tracer"
+[[ "$exec_start" == "/usr/bin/tracer "* ]] || die "ExecStart: '$exec_start'"
+[[ "$(setting NoNewPrivileges)" == yes ]] || die "NoNewPrivileges is not yes"
+[[ "$(setting RuntimeDirectory)" == tracer ]] || die "RuntimeDirectory is not tracer"
 sock=/run/tracer/api.sock
-[[ "$exec_start" == *" --listen unix:$sock "* ]] || fail "ExecStart does not listen on $sock"
+[[ "$exec_start" == *" --listen unix:$sock "* ]] || die "ExecStart does not listen on $sock"
 read -r -a exec_argv <<<"$exec_start"
 read -r -a cap_list <<<"$caps"
-[[ ${#cap_list[@]} -gt 0 ]] || fail "no CapabilityBoundingSet="
+[[ ${#cap_list[@]} -gt 0 ]] || die "no CapabilityBoundingSet="
 
 # Where systemd has not mounted it (sys-kernel-tracing.mount), tracefs is
 # mounted here, as that unit would: the service may not mount it itself.
@@ -92,12 +92,12 @@ echo "== ExecStart with CapabilityBoundingSet=$caps"
 run_service "${cap_list[@]}"
 for _ in $(seq 100); do
 	grep -q 'tracer: ready' "$SCRATCH/service.log" && [[ -S "$ROOT$sock" ]] && break
-	kill -0 "$service_pid" 2>/dev/null || fail "the service exited: $(cat "$SCRATCH/service.log")"
+	kill -0 "$service_pid" 2>/dev/null || die "the service exited: $(cat "$SCRATCH/service.log")"
 	sleep 0.1
 done
-[[ -S "$ROOT$sock" ]] || fail "no socket at $sock after 10 s: $(cat "$SCRATCH/service.log")"
+[[ -S "$ROOT$sock" ]] || die "no socket at $sock after 10 s: $(cat "$SCRATCH/service.log")"
 [[ "$(stat -c '%a %U' "$ROOT$sock")" == "600 root" ]] ||
-	fail "the socket is $(stat -c '%a %U' "$ROOT$sock"), not 600 root"
+	die "the socket is $(stat -c '%a %U' "$ROOT$sock"), not 600 root"
 marker="tracer-unit-test-$$"
 in_root /bin/true "$marker"
 # The reader batches: the exec reaches the store within a few hundred ms.
@@ -108,26 +108,26 @@ for _ in $(seq 50); do
 	[[ -n "$found" ]] && break
 	sleep 0.1
 done
-[[ "$found" == /bin/true ]] || fail "the service did not serve the exec of /bin/true $marker"
-stop_service || fail "the service exited with $? on SIGTERM: $(cat "$SCRATCH/service.log")"
-[[ ! -e "$ROOT$sock" ]] || fail "the service left its socket behind"
+[[ "$found" == /bin/true ]] || die "the service did not serve the exec of /bin/true $marker"
+stop_service || die "the service exited with $? on SIGTERM: $(cat "$SCRATCH/service.log")"
+[[ ! -e "$ROOT$sock" ]] || die "the service left its socket behind"
 grep -q '^tracer: ready: watching all processes' "$SCRATCH/service.log" ||
-	fail "no ready line: $(cat "$SCRATCH/service.log")"
+	die "no ready line: $(cat "$SCRATCH/service.log")"
 
 # A path in /etc/tracer/exclude that names no file: a usage error (2, which
 # the unit does not retry), naming the path.
 conffile=$(sed -n 's/.*--exclude-from \([^ ]*\).*/\1/p' <<<"$exec_start")
-[[ "$conffile" == /etc/tracer/exclude ]] || fail "ExecStart reads exclusions from '$conffile'"
+[[ "$conffile" == /etc/tracer/exclude ]] || die "ExecStart reads exclusions from '$conffile'"
 cp "$ROOT$conffile" "$SCRATCH/exclude.orig"
 printf '/nonexistent/tracer-test\n' >>"$ROOT$conffile"
 run_service "${cap_list[@]}"
 status=0
 wait "$service_pid" || status=$?
-[[ $status -eq 2 ]] || fail "a bad exclusion: exit status $status, not 2: $(cat "$SCRATCH/service.log")"
-[[ "$(setting RestartPreventExitStatus)" == 2 ]] || fail "the unit retries exit status 2"
+[[ $status -eq 2 ]] || die "a bad exclusion: exit status $status, not 2: $(cat "$SCRATCH/service.log")"
+[[ "$(setting RestartPreventExitStatus)" == 2 ]] || die "the unit retries exit status 2"
 grep -q "^tracer: cannot exclude '/nonexistent/tracer-test': No such file or directory" \
 	"$SCRATCH/service.log" ||
-	fail "a bad exclusion: $(cat "$SCRATCH/service.log")"
+	die "a bad exclusion: $(cat "$SCRATCH/service.log")"
 cp "$SCRATCH/exclude.orig" "$ROOT$conffile"
 
 # Each capability of the set is needed: without it, tracer does not start.
@@ -143,10 +143,10 @@ for drop in "${cap_list[@]}"; do
 		sleep 0.1
 	done
 	if stop_service; then
-		fail "tracer ran without $drop: $(cat "$SCRATCH/service.log")"
+		die "tracer ran without $drop: $(cat "$SCRATCH/service.log")"
 	fi
 	grep -q '^tracer: permission denied' "$SCRATCH/service.log" ||
-		fail "without $drop: $(cat "$SCRATCH/service.log")"
+		die "without $drop: $(cat "$SCRATCH/service.log")"
 	cat "$SCRATCH/service.log"
 done
 echo "PASS: the unit verifies, serves with its capabilities, and needs each of them"

@@ -11,22 +11,18 @@ version="$1"
 src="$2"
 tracer="$3"
 
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	exit 1
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
 
-[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "project() version '$version' is not x.y.z"
+[[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || die "project() version '$version' is not x.y.z"
 header=$(awk '/^#define TRACER_VERSION_(MAJOR|MINOR|PATCH) / { v[$2] = $3 }
 	END { print v["TRACER_VERSION_MAJOR"] "." v["TRACER_VERSION_MINOR"] "." v["TRACER_VERSION_PATCH"] }' \
 	"$src/include/tracer/tracer.h")
 [[ "$header" == "$version" ]] ||
-	fail "include/tracer/tracer.h says $header, CMakeLists.txt's project() $version"
+	die "include/tracer/tracer.h says $header, CMakeLists.txt's project() $version"
 # The first line of debian/changelog: "tracer (VERSION) DISTRIBUTION; urgency=...".
 changelog=$(sed -n '1s/^tracer (\([^)]*\)).*/\1/p' "$src/debian/changelog")
 [[ "$changelog" == "$version" ]] ||
-	fail "debian/changelog's latest entry is $changelog, CMakeLists.txt's project() $version"
+	die "debian/changelog's latest entry is $changelog, CMakeLists.txt's project() $version"
 out=$("$tracer" --version)
-[[ "$out" == "tracer $version" ]] || fail "tracer --version says '$out'"
+[[ "$out" == "tracer $version" ]] || die "tracer --version says '$out'"
 echo "PASS: $version everywhere"

@@ -13,28 +13,12 @@ set -u
 sec_setup curl
 
 SLOW_PID=
-cleanup()
-{
-	[[ -n "$SLOW_PID" ]] && kill "$SLOW_PID" 2>/dev/null && wait "$SLOW_PID" 2>/dev/null
-	stop_tracer
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	exit 1
-}
+at_exit '[[ -n "$SLOW_PID" ]] && kill "$SLOW_PID" 2>/dev/null && wait "$SLOW_PID" 2>/dev/null'
 
 PORT=$((20000 + RANDOM % 20000))
 "$TRACER_BIN" --all --quiet --listen "127.0.0.1:$PORT" >/dev/null 2>"$TMP/err" &
 TRACER_PID=$!
-for _ in $(seq 300); do
-	grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && break
-	kill -0 "$TRACER_PID" 2>/dev/null || fail "tracer exited at start-up"
-	sleep 0.1 # waiting for a process that says when it is ready
-done
+wait_ready || exit 1
 
 # 70 slow clients in one process: each connection sends its request line,
 # then a header line every 2 s, never the end of the headers, for 20 s.
@@ -62,18 +46,18 @@ setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$TMP/slow.sh" "$PORT
 SLOW_PID=$!
 for _ in $(seq 100); do
 	[[ -s "$TMP/connected" ]] && break
-	kill -0 "$SLOW_PID" 2>/dev/null || fail "the slow clients could not connect"
+	kill -0 "$SLOW_PID" 2>/dev/null || die "the slow clients could not connect"
 	sleep 0.1 # waiting for the slow clients to say they are connected
 done
-[[ -s "$TMP/connected" ]] || fail "the slow clients did not connect"
+[[ -s "$TMP/connected" ]] || die "the slow clients did not connect"
 sleep 1 # let the slow clients send a header line or two: they are busy, not idle
 
 for i in 1 2 3 4 5; do
 	got=$(curl -s --max-time 3 "http://127.0.0.1:$PORT/healthz")
 	[[ "$got" == '{"status":"ok"}' ]] ||
-		fail "/healthz not answered within 3 s (try $i) with 70 slow clients connected"
+		die "/healthz not answered within 3 s (try $i) with 70 slow clients connected"
 done
 code=$(curl -s --max-time 3 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/executions?limit=5")
-[[ "$code" == 200 ]] || fail "/executions: $code with 70 slow clients connected"
-kill -0 "$SLOW_PID" 2>/dev/null || fail "the slow clients ended early: the test proves nothing"
+[[ "$code" == 200 ]] || die "/executions: $code with 70 slow clients connected"
+kill -0 "$SLOW_PID" 2>/dev/null || die "the slow clients ended early: the test proves nothing"
 echo PASS

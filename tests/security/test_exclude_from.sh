@@ -13,24 +13,11 @@ set -u
 sec_setup useradd setpriv
 
 OTHER=tsex$$
-cleanup()
-{
-	rm -rf "$TMP"
-	userdel "$OTHER" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit 'userdel "$OTHER" 2>/dev/null'
 useradd -M -d /nonexistent -s /usr/sbin/nologin "$OTHER" || { echo "SKIP: useradd failed"; exit 77; }
 OTHER_UID=$(id -u "$OTHER")
 OTHER_GID=$(id -g "$OTHER")
 chmod 755 "$TMP"
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	failures=$((failures + 1))
-}
 
 # refused WHY FILE [ENV...]: exit 2 within the time limit, one line saying WHY.
 refused()
@@ -77,8 +64,4 @@ rc=$?
 [[ $rc -eq 2 ]] || fail "invalid line: exit $rc, want 2"
 grep -q "line 2: invalid entry" "$TMP/err" || fail "invalid line: no line number"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

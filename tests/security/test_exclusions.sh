@@ -22,25 +22,11 @@ sec_setup curl strace useradd setpriv
 
 EVIL=tsec$$
 M=excl$$x$RANDOM
-cleanup()
-{
-	stop_tracer
-	mountpoint -q "$TMP/tm" && umount "$TMP/tm"
-	rm -rf "$TMP"
-	userdel "$EVIL" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit stop_tracer 'mountpoint -q "$TMP/tm" && umount "$TMP/tm"' 'userdel "$EVIL" 2>/dev/null'
 useradd -M -d /nonexistent -s /usr/sbin/nologin "$EVIL" || { echo "SKIP: useradd failed"; exit 77; }
 EVIL_UID=$(id -u "$EVIL")
 EVIL_GID=$(id -g "$EVIL")
 chmod 755 "$TMP"
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	failures=$((failures + 1))
-}
 
 as_evil()
 {
@@ -52,17 +38,7 @@ start_tracer()
 {
 	"$TRACER_BIN" "$@" >"$TMP/out" 2>"$TMP/err" &
 	TRACER_PID=$!
-	for _ in $(seq 400); do
-		grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && return 0
-		if ! kill -0 "$TRACER_PID" 2>/dev/null; then
-			sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-			echo "FAIL: tracer exited at start-up" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
-	echo "FAIL: tracer not ready after 20 s" >&2
-	exit 1
+	wait_ready 20 || exit 1
 }
 
 # An exec of ARGV0 whose argv has the exact element WORD, in the JSON output
@@ -221,8 +197,4 @@ for bad in "--exclude-caller $TMP/missing" "--exclude $TMP/missing" "--exclude-c
 	grep -q 'bpf(' "$TMP/strace" && fail "$bad: bpf() called before the error"
 done
 
-if ((failures)); then
-	echo "$failures failure(s)" >&2
-	exit 1
-fi
-echo "PASS"
+finish

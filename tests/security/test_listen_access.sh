@@ -19,15 +19,7 @@ sec_setup curl jq useradd groupadd
 GROUP=tacg$$
 MEMBER=tacm$$
 OUTSIDER=taco$$
-cleanup()
-{
-	stop_tracer
-	rm -rf "$TMP"
-	userdel "$MEMBER" 2>/dev/null
-	userdel "$OUTSIDER" 2>/dev/null
-	groupdel "$GROUP" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit 'userdel "$MEMBER" 2>/dev/null' 'userdel "$OUTSIDER" 2>/dev/null' 'groupdel "$GROUP" 2>/dev/null'
 groupadd "$GROUP" &&
 	useradd -M -d /nonexistent -s /usr/sbin/nologin -G "$GROUP" "$MEMBER" &&
 	useradd -M -d /nonexistent -s /usr/sbin/nologin "$OUTSIDER" ||
@@ -37,13 +29,6 @@ chmod 755 "$TMP"
 OUT=$TMP/out.d
 mkdir "$OUT" && chmod 1777 "$OUT"
 
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	failures=$((failures + 1))
-}
 # As USER, with the groups that user has.
 as_user() # USER COMMAND...
 {
@@ -55,13 +40,7 @@ start_tracer()
 {
 	"$TRACER_BIN" "$@" >"$TMP/out" 2>"$TMP/err" &
 	TRACER_PID=$!
-	for _ in $(seq 300); do
-		grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && return 0
-		kill -0 "$TRACER_PID" 2>/dev/null || { fail "tracer exited at start-up: $*"; TRACER_PID=; return 1; }
-		sleep 0.1 # waiting for a process that says when it is ready
-	done
-	fail "tracer not ready: $*"
-	return 1
+	wait_ready
 }
 # Runs tracer with these options; it must refuse to start, with exit status 1
 # and a message that matches the pattern.
@@ -148,8 +127,4 @@ fi
 "$TRACER_BIN" --all --listen 8080 --listen-group "$GROUP" >/dev/null 2>"$TMP/refused"
 [[ $? -eq 2 ]] || fail "--listen-group with TCP is not a usage error"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

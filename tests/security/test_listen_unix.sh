@@ -14,25 +14,12 @@ set -u
 sec_setup curl useradd
 
 OTHER=tsec$$
-cleanup()
-{
-	stop_tracer
-	rm -rf "$TMP"
-	userdel "$OTHER" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit 'userdel "$OTHER" 2>/dev/null'
 useradd -M -d /nonexistent -s /usr/sbin/nologin "$OTHER" || { echo "SKIP: useradd failed"; exit 77; }
 O_UID=$(id -u "$OTHER")
 O_GID=$(id -g "$OTHER")
 chmod 755 "$TMP"
 
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	failures=$((failures + 1))
-}
 as_user() # UID GID COMMAND...
 {
 	local uid=$1 gid=$2
@@ -43,13 +30,7 @@ start_tracer()
 {
 	"$TRACER_BIN" "$@" >"$TMP/out" 2>"$TMP/err" &
 	TRACER_PID=$!
-	for _ in $(seq 300); do
-		grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && return 0
-		kill -0 "$TRACER_PID" 2>/dev/null || { fail "tracer exited at start-up: $*"; TRACER_PID=; return 1; }
-		sleep 0.1 # waiting for a process that says when it is ready
-	done
-	fail "tracer not ready: $*"
-	return 1
+	wait_ready
 }
 healthz() # [as UID GID]
 {
@@ -112,8 +93,4 @@ if start_tracer --all --quiet --listen "127.0.0.1:$PORT"; then
 	stop_tracer
 fi
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

@@ -10,32 +10,15 @@
 # Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v useradd >/dev/null || { echo "SKIP: no useradd"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup useradd
 
 EVIL=tsec$$
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-cleanup()
-{
-	rm -rf "$TMP"
-	userdel "$EVIL" 2>/dev/null
-}
-trap cleanup EXIT
+at_exit 'userdel "$EVIL" 2>/dev/null'
 useradd -M -d /nonexistent -s /usr/sbin/nologin "$EVIL" || { echo "SKIP: useradd failed"; exit 77; }
 EVIL_UID=$(id -u "$EVIL")
 EVIL_GID=$(id -g "$EVIL")
 chmod 755 "$TMP"
-
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
 
 # Runs tracer with a time limit (a FIFO must not block it); status in $rc.
 run_tracer()
@@ -66,6 +49,16 @@ as_evil ln -s "$VICTIM" "$EVIL_DIR/trace.json"
 run_tracer --timeline "$EVIL_DIR/trace.json" -- /bin/true
 [[ $rc -eq 1 ]] || fail "symlink --timeline: exit $rc, want 1"
 [[ "$(cat "$VICTIM")" == 'root:secret:1' ]] || fail "symlink --timeline: the victim file was written"
+# The summary's JSON too: one line, nothing created, the link left as it was.
+as_evil ln -s "$VICTIM" "$EVIL_DIR/summary.json"
+ls -A "$EVIL_DIR" >"$TMP/before"
+run_tracer --summary-json "$EVIL_DIR/summary.json" -- /bin/true
+[[ $rc -eq 1 ]] || fail "symlink --summary-json: exit $rc, want 1"
+[[ $(wc -l <"$TMP/err") -eq 1 ]] && grep -q '^tracer: .*summary.json.*symbolic link' "$TMP/err" ||
+	fail "symlink --summary-json: not one line naming the link"
+[[ "$(cat "$VICTIM")" == 'root:secret:1' ]] || fail "symlink --summary-json: the victim file was written"
+[[ "$(readlink "$EVIL_DIR/summary.json")" == "$VICTIM" ]] || fail "symlink --summary-json: the link was changed"
+ls -A "$EVIL_DIR" | cmp -s - "$TMP/before" || fail "symlink --summary-json: a file was left in their directory"
 
 # 2. Their file, created 0666 beforehand to read the trace: refused, not truncated.
 as_evil sh -c "printf 'theirs\n' >'$EVIL_DIR/pre.log' && chmod 666 '$EVIL_DIR/pre.log'"
@@ -82,13 +75,13 @@ run_tracer -o "$EVIL_DIR/fifo" -- /bin/true
 [[ $rc -eq 1 ]] || fail "their FIFO: exit $rc, want 1 (124: tracer hung)"
 (($(date +%s) - start < 10)) || fail "their FIFO: took $(($(date +%s) - start)) s"
 
-# 4. Through sudo: a new file belongs to the sudo user, mode 0600 (-o and --timeline).
+# 4. Through sudo: a new file belongs to the sudo user, mode 0600 (-o, --timeline, --summary-json).
 OWN_DIR=$TMP/own
 mkdir "$OWN_DIR" && chmod 755 "$OWN_DIR"
 SUDO_UID=$EVIL_UID SUDO_GID=$EVIL_GID run_tracer -o "$OWN_DIR/execs.log" \
-	--timeline "$OWN_DIR/trace.json" -- /bin/true
+	--timeline "$OWN_DIR/trace.json" --summary-json "$OWN_DIR/summary.json" -- /bin/true
 [[ $rc -eq 0 ]] || fail "sudo user: exit $rc, want 0"
-for f in "$OWN_DIR/execs.log" "$OWN_DIR/trace.json"; do
+for f in "$OWN_DIR/execs.log" "$OWN_DIR/trace.json" "$OWN_DIR/summary.json"; do
 	got=$(stat -c '%u:%g %a' "$f" 2>/dev/null)
 	[[ "$got" == "$EVIL_UID:$EVIL_GID 600" ]] || fail "sudo user: $f is '$got', want $EVIL_UID:$EVIL_GID 600"
 done
@@ -117,14 +110,17 @@ run_tracer --pid 999999 -o "$TMP/keep.log" --timeline "$TMP/keep.json"
 [[ "$(cat "$TMP/keep.log")" == 'keep me' ]] || fail "--pid 999999: the -o file was emptied"
 [[ -e "$TMP/keep.json" ]] && fail "--pid 999999: the timeline was created"
 
-# 7. -o X --timeline X: a usage error, X not created.
+# 7. -o X --timeline X (or --summary-json X): a usage error, X not created.
 run_tracer -o "$TMP/same" --timeline "$TMP/same" -- /bin/true
 [[ $rc -eq 2 ]] || fail "-o X --timeline X: exit $rc, want 2"
 [[ -e "$TMP/same" ]] && fail "-o X --timeline X: X was created"
+run_tracer -o "$TMP/same" --summary-json "$TMP/same" -- /bin/true
+[[ $rc -eq 2 ]] || fail "-o X --summary-json X: exit $rc, want 2"
+[[ -e "$TMP/same" ]] && fail "-o X --summary-json X: X was created"
 
 # 8. Issue 23.9: every output path is checked before anything is loaded: a
 #    name that cannot be created (/proc/x) fails with no bpf() call made.
-for opt in -o --timeline --compile-db; do
+for opt in -o --timeline --compile-db --summary-json; do
 	if command -v strace >/dev/null; then
 		# LeakSanitizer cannot run under ptrace: off for a sanitized tracer here.
 		ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
@@ -145,7 +141,7 @@ done
 printf '[{"directory":"/","file":"a.c","arguments":["cc","-c","a.c"]}]\n' >"$TMP/cdb.json"
 chmod 600 "$TMP/cdb.json"
 cp "$TMP/cdb.json" "$TMP/cdb.orig"
-for opt in --compile-db --timeline; do
+for opt in --compile-db --timeline --summary-json; do
 	timeout 30 "$TRACER_BIN" --output-fd 3 "$opt" "$TMP/cdb.json" -- /bin/true \
 		3>>"$TMP/cdb.json" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
@@ -177,8 +173,4 @@ SUDO_UID=$EVIL_UID SUDO_GID=$EVIL_GID run_tracer --all --quiet --listen "127.0.0
 grep -q 'belongs to uid 0' "$TMP/err" || fail "root's file as the sudo user's token: not refused by owner"
 grep -qiE 'token:|line|characters' "$TMP/err" && fail "root's file: the message tells its contents"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

@@ -9,20 +9,8 @@
 # Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-
-TMP=$(mktemp -d /tmp/tracer-sec.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+sec_setup
 
 # The forgery is assembled at run time: the real event's argv holds only its recipe.
 FORGE='f=FORGED; printf "[0.000001] pid=1 tid=1 uid=0 gid=0 syscall_id=59 comm=\"cron\" filename=\"/bin/rm\" ppid=0 ret=0 tty=- argv: rm %s-EVENT\n" "$f" >&2; printf "{\"type\":\"exec\",\"argv\":[\"%s-JSON\"]}\n" "$f" >&2; echo "$f-FD" >&3; exit 7'
@@ -76,8 +64,4 @@ grep -q '"type":"exec"' "$TMP/out" || fail "-o -: no event on standard output"
 "$TRACER_BIN" -o - --output-fd 3 -- /bin/true 3>/dev/null 2>"$TMP/err"
 [[ $? -eq 2 ]] || fail "-o - with --output-fd: not a usage error"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

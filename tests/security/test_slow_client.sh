@@ -11,27 +11,10 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 sec_setup
 
-cleanup()
-{
-	stop_tracer
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	exit 1
-}
-
 PORT=$((20000 + RANDOM % 20000))
 "$TRACER_BIN" --all --quiet --listen "127.0.0.1:$PORT" >/dev/null 2>"$TMP/err" &
 TRACER_PID=$!
-for _ in $(seq 300); do
-	grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && break
-	kill -0 "$TRACER_PID" 2>/dev/null || fail "tracer exited at start-up"
-	sleep 0.1 # waiting for a process that says when it is ready
-done
+wait_ready || exit 1
 
 # The slow client: a header line a second, for 25 s at most; prints how long the connection lasted.
 cat >"$TMP/slow.sh" <<'SLOW'
@@ -48,10 +31,10 @@ echo $((SECONDS - start))
 SLOW
 chmod 755 "$TMP" "$TMP/slow.sh"
 lasted=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- bash "$TMP/slow.sh" "$PORT" 2>/dev/null)
-[[ -n "$lasted" ]] || fail "the slow client could not connect"
-((lasted <= 13)) || fail "a busy slow connection lasted ${lasted} s (deadline 10 s)"
-((lasted >= 9)) || fail "the connection ended after ${lasted} s, before the deadline"
+[[ -n "$lasted" ]] || die "the slow client could not connect"
+((lasted <= 13)) || die "a busy slow connection lasted ${lasted} s (deadline 10 s)"
+((lasted >= 9)) || die "the connection ended after ${lasted} s, before the deadline"
 # Healthy clients are still served.
 [[ "$(curl -s --max-time 10 "http://127.0.0.1:$PORT/healthz")" == '{"status":"ok"}' ]] ||
-	fail "/healthz not served after the slow client"
+	die "/healthz not served after the slow client"
 echo "PASS (the slow connection lasted ${lasted} s)"

@@ -22,33 +22,21 @@ SLACK=$((32 << 20))
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=4"
 
 READERS=()
-cleanup()
+close_readers()
 {
 	local fd
 	for fd in "${READERS[@]}"; do
 		exec {fd}<&-
 	done
-	stop_tracer
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	show_tracer_err
-	exit 1
-}
+at_exit close_readers
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$TRACER_PID/status"; }
 metric() { curl -s --max-time 10 "http://127.0.0.1:$PORT/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
 
 PORT=$((20000 + RANDOM % 20000))
 "$TRACER_BIN" --all --quiet --listen "127.0.0.1:$PORT" >/dev/null 2>"$TMP/err" &
 TRACER_PID=$!
-for _ in $(seq 300); do
-	grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && break
-	kill -0 "$TRACER_PID" 2>/dev/null || fail "tracer exited at start-up"
-	sleep 0.1 # waiting for a process that says when it is ready
-done
+wait_ready || exit 1
 for _ in $(seq 20); do curl -s --max-time 10 "http://127.0.0.1:$PORT/executions?limit=50" >/dev/null; done
 before=$(rss_kb)
 
@@ -78,12 +66,12 @@ bytes=$(metric tracer_store_bytes)
 budget=$(metric tracer_store_bytes_budget)
 attacks=$(curl -s --max-time 10 "http://127.0.0.1:$PORT/executions?limit=10000" |
 	jq '[.[] | select(.filename == "/nonexistent/tracer-attack")] | length')
-[[ -n "$attacks" ]] || fail "/executions?limit=10000 is not a JSON array"
-((attacks > 20)) || fail "only $attacks of the attacker's execs stored: the attack did not happen"
+[[ -n "$attacks" ]] || die "/executions?limit=10000 is not a JSON array"
+((attacks > 20)) || die "only $attacks of the attacker's execs stored: the attack did not happen"
 
 # 10 slow readers: the request, then nothing read.
 for _ in $(seq 10); do
-	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" || fail "cannot connect"
+	exec {fd}<>"/dev/tcp/127.0.0.1/$PORT" || die "cannot connect"
 	READERS+=("$fd")
 	printf 'GET /executions?limit=1000 HTTP/1.1\r\nHost: tracer\r\n\r\n' >&"$fd"
 done
@@ -98,17 +86,17 @@ for fd in "${READERS[@]}"; do
 done
 READERS=()
 [[ "$(curl -s --max-time 10 "http://127.0.0.1:$PORT/healthz")" == '{"status":"ok"}' ]] ||
-	fail "/healthz not served after the slow readers"
+	die "/healthz not served after the slow readers"
 
 echo "took ${SECONDS} s"
 echo "RSS: ${before} kB at the start, ${after_execs} kB after the execs, ${peak} kB at most with 10 slow readers"
 echo "store: ${bytes:-?} bytes of ${budget:-?}, $attacks of the attacker's execs"
 limit=$(((BUDGET + SLACK) / 1024))
 ((after_execs - before < limit)) ||
-	fail "the execs took RSS from ${before} kB to ${after_execs} kB (bound: +${limit} kB)"
+	die "the execs took RSS from ${before} kB to ${after_execs} kB (bound: +${limit} kB)"
 ((peak - before < limit)) ||
-	fail "10 slow readers took RSS from ${before} kB to ${peak} kB (bound: +${limit} kB)"
-[[ "$budget" == "$BUDGET" ]] || fail "tracer_store_bytes_budget is '$budget', expected $BUDGET"
+	die "10 slow readers took RSS from ${before} kB to ${peak} kB (bound: +${limit} kB)"
+[[ "$budget" == "$BUDGET" ]] || die "tracer_store_bytes_budget is '$budget', expected $BUDGET"
 [[ -n "$bytes" ]] && ((bytes <= BUDGET && bytes > BUDGET / 2)) ||
-	fail "tracer_store_bytes is '$bytes': not within the budget, or the store not full"
+	die "tracer_store_bytes is '$bytes': not within the budget, or the store not full"
 echo PASS

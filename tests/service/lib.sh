@@ -1,33 +1,10 @@
 # SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-# Shared by the service tests: start tracer, wait for it, stop it, fail.
-# Sourced; TRACER_BIN is set by ctest.
+# Shared by the service tests: tests/lib/common.sh, tracer started with
+# --listen, the HTTP API read. Sourced; TRACER_BIN is set by ctest. A failure
+# ends these tests at once (die): each step needs the one before.
 
-TMP=$(mktemp -d /tmp/tracer-service.XXXXXX)
-TRACER_PID=
-cleanup()
-{
-	if [[ -n "$TRACER_PID" ]] && kill -0 "$TRACER_PID" 2>/dev/null; then
-		kill -INT "$TRACER_PID"
-		wait "$TRACER_PID" 2>/dev/null || true
-	fi
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	exit 1
-}
-
-skip_unless_root()
-{
-	if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-		echo "SKIP: needs root and kernel BTF"
-		exit 77
-	fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+private_tmp service
 
 # Starts tracer with the given options, output in $TMP/out, stderr in $TMP/err,
 # and waits for its ready line.
@@ -35,20 +12,7 @@ start_tracer()
 {
 	"$TRACER_BIN" "$@" >"$TMP/out" 2>"$TMP/err" &
 	TRACER_PID=$!
-	for _ in $(seq 200); do
-		grep -q '^tracer: ready' "$TMP/err" 2>/dev/null && return 0
-		kill -0 "$TRACER_PID" 2>/dev/null || fail "tracer exited at start-up"
-		sleep 0.05
-	done
-	fail "tracer not ready after 10 s"
-}
-
-# SIGINT, then its exit status must be 0.
-stop_tracer()
-{
-	kill -INT "$TRACER_PID"
-	wait "$TRACER_PID" || fail "tracer exited with $? after SIGINT"
-	TRACER_PID=
+	wait_ready 10 || exit 1
 }
 
 # Starts tracer with --listen on a free loopback port (tried until one is
@@ -68,9 +32,9 @@ start_service()
 		done
 		wait "$TRACER_PID" 2>/dev/null || true
 		TRACER_PID=
-		grep -q 'cannot listen' "$TMP/err" || fail "tracer exited at start-up"
+		grep -q 'cannot listen' "$TMP/err" || die "tracer exited at start-up"
 	done
-	fail "no free port found"
+	die "no free port found"
 }
 
 # GET $1 (a path): the body in $TMP/body, the status printed.
@@ -88,5 +52,5 @@ wait_for_arg()
 			return 0
 		sleep 0.05 # tracer drains the ring buffer every 20 ms
 	done
-	fail "$1 never appeared in /executions"
+	die "$1 never appeared in /executions"
 }

@@ -4,7 +4,7 @@
 # --exclude-from drop exactly what they name, in the kernel (counted).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-skip_unless_root
+require
 
 M="svc-all-$$-$RANDOM"
 cp /bin/sh "$TMP/svcexclsh"          # comm "svcexclsh": excluded by name
@@ -15,7 +15,7 @@ cp /bin/echo "$TMP/echo-from"        # excluded by path through --exclude-from
 
 start_tracer --all --json --ringbuf-size 64M --exclude "$TMP/echo-excluded" --exclude-comm svcexclsh \
 	--exclude-from "$TMP/list"
-grep -qxE 'tracer: ready: watching all processes since [0-9-]{10}T[0-9:.]{15}Z' "$TMP/err" || fail "no ready line"
+grep -qxE 'tracer: ready: watching all processes since [0-9-]{10}T[0-9:.]{15}Z' "$TMP/err" || die "no ready line"
 
 # Started by setsid, outside any process tree tracer was told about.
 setsid /bin/sh -c "/bin/echo $M-seen" >/dev/null
@@ -28,17 +28,17 @@ for _ in $(seq 100); do
 	grep -q "$M-last" "$TMP/out" && break
 	sleep 0.05 # the last event is the sign that every earlier one was written
 done
-stop_tracer
+stop_tracer || die "tracer exited with $? after SIGINT"
 
-grep -q "\"argv\":\[\"/bin/echo\",\"$M-seen\"\]" "$TMP/out" || fail "--all missed a process"
+grep -q "\"argv\":\[\"/bin/echo\",\"$M-seen\"\]" "$TMP/out" || die "--all missed a process"
 grep -q "\"filename\":\"$TMP/svcexclsh\"" "$TMP/out" ||
-	fail "the exec of the excluded comm's program itself is the caller's (bash): expected"
+	die "the exec of the excluded comm's program itself is the caller's (bash): expected"
 for what in path comm comm2 frompath fromcomm; do
 	if grep -q "\"$M-$what\"\]" "$TMP/out"; then
-		fail "excluded exec ($what) reported"
+		die "excluded exec ($what) reported"
 	fi
 done
 grep -q "tracer: 5 execs excluded" "$TMP/err" ||
-	{ grep excluded "$TMP/err" >&2; fail "excluded count is not 5"; }
-grep -q ', 0 lost,' "$TMP/err" || fail "events lost"
+	{ grep excluded "$TMP/err" >&2; die "excluded count is not 5"; }
+grep -q ', 0 lost,' "$TMP/err" || die "events lost"
 echo PASS

@@ -6,9 +6,9 @@
 # resident memory must stay within a small bound. Prints the figures.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-skip_unless_root
+require
 command -v wrk >/dev/null && command -v curl >/dev/null && command -v jq >/dev/null ||
-	fail "wrk, curl and jq are needed"
+	die "wrk, curl and jq are needed"
 
 N=2000
 M="svc-load-$$-$RANDOM"
@@ -24,30 +24,30 @@ before=$(rss)
 
 (for i in $(seq "$N"); do /bin/true "$M-$i"; done) &
 burst=$!
-wrk -t2 -c2 -d3s --latency "$URL/executions?limit=50" >"$TMP/wrk" 2>&1 || fail "wrk failed"
+wrk -t2 -c2 -d3s --latency "$URL/executions?limit=50" >"$TMP/wrk" 2>&1 || die "wrk failed"
 wait "$burst"
 wait_for_arg "$M-$N"
 after=$(rss)
 cat "$TMP/wrk"
 
-grep -q 'Socket errors' "$TMP/wrk" && fail "socket errors"
-grep -q 'Non-2xx' "$TMP/wrk" && fail "responses other than 200"
+grep -q 'Socket errors' "$TMP/wrk" && die "socket errors"
+grep -q 'Non-2xx' "$TMP/wrk" && die "responses other than 200"
 requests=$(awk '/requests in/ { print $1 }' "$TMP/wrk")
-((requests > 100)) || fail "only $requests requests answered"
+((requests > 100)) || die "only $requests requests answered"
 
-[[ "$(get "/executions?limit=20000")" == 200 ]] || fail "GET /executions"
+[[ "$(get "/executions?limit=20000")" == 200 ]] || die "GET /executions"
 stored=$(jq --arg p "$M-" '[.[] | select(.argv[1] // "" | startswith($p))] | length' "$TMP/body")
-((stored > 0)) || fail "none of the execs stored"
+((stored > 0)) || die "none of the execs stored"
 seen=$(grep -c "\"/bin/true\",\"$M-" "$TMP/events" || true)
-[[ "$seen" == "$N" ]] || fail "$seen of $N execs written"
+[[ "$seen" == "$N" ]] || die "$seen of $N execs written"
 get /metrics >/dev/null
-grep -qx 'tracer_events_lost_total 0' "$TMP/body" || fail "events lost"
-kill -0 "$TRACER_PID" || fail "tracer died"
-stop_tracer
+grep -qx 'tracer_events_lost_total 0' "$TMP/body" || die "events lost"
+kill -0 "$TRACER_PID" || die "tracer died"
+stop_tracer || die "tracer exited with $? after SIGINT"
 
 echo "load: $(awk '/Requests\/sec/ { print $2 }' "$TMP/wrk") requests/s," \
 	"p99 $(awk '$1 == "99%" { print $2 }' "$TMP/wrk"), $requests requests, $seen execs ($stored stored)," \
 	"RSS ${before} kB before, ${after} kB after"
 # The store holds about N small JSON strings more: a few MB at most.
-((after - before < 16384)) || fail "RSS grew by $((after - before)) kB"
+((after - before < 16384)) || die "RSS grew by $((after - before)) kB"
 echo PASS

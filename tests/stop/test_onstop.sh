@@ -12,33 +12,12 @@
 # Needs root; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require jq
 
-LIMIT=30
-[[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=120
-
-TMP=$(mktemp -d /tmp/tracer-onstop.XXXXXX)
+private_tmp onstop
 chmod 755 "$TMP"
-TRACER_PID=
-cleanup()
-{
-	[[ -n "$TRACER_PID" ]] && kill -INT "$TRACER_PID" 2>/dev/null && wait "$TRACER_PID"
-	pkill -CONT -f "^$TMP/" 2>/dev/null
-	pkill -KILL -f "^$TMP/" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
+at_exit stop_tracer 'pkill -CONT -f "^$TMP/" 2>/dev/null' 'pkill -KILL -f "^$TMP/" 2>/dev/null'
 
 # Shells under names of their own: the patterns match only them.
 MARK=$$
@@ -50,19 +29,7 @@ start_tracer()
 	rm -f "$TMP/ev" "$TMP/err"
 	"$TRACER_BIN" --all --json -o "$TMP/ev" --events exec "$@" 2>"$TMP/err" &
 	TRACER_PID=$!
-	local end=$((SECONDS + LIMIT))
-	until grep -q '^tracer: ready' "$TMP/err" 2>/dev/null; do
-		kill -0 "$TRACER_PID" 2>/dev/null || { fail "tracer exited: $*"; TRACER_PID=; return 1; }
-		((SECONDS < end)) || { fail "tracer not ready: $*"; return 1; }
-		sleep 0.05 # tracer says when it is ready
-	done
-}
-
-stop_tracer()
-{
-	kill -INT "$TRACER_PID"
-	wait "$TRACER_PID"
-	TRACER_PID=
+	wait_ready
 }
 
 # waits for every pid given, up to LIMIT seconds; false if one is left.
@@ -140,8 +107,4 @@ done
 "$TRACER_BIN" --stop-at x --on-stop-max 2 -- /bin/true 2>"$TMP/err"
 [[ $? -eq 2 ]] || fail "--on-stop-max without --on-stop: not a usage error"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

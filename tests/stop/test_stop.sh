@@ -20,41 +20,21 @@
 # Needs root; TRACER_BIN, STOP_STATIC, STOP_DYNAMIC and TRACER_TEST_HOOKS are set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for tool in gdb jq readelf od; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "SKIP: $tool not installed (scripts/deps installs it)"
-		exit 77
-	fi
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require gdb jq readelf od
 
-# Hang guards: generous, and more under qemu (scripts/vmtest).
-LIMIT=30
-[[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=120
-
-TMP=$(mktemp -d /tmp/tracer-stop.XXXXXX)
+private_tmp stop
 chmod 755 "$TMP"
 pids_to_free=()
-cleanup()
+free_pids()
 {
 	local p
 	for p in "${pids_to_free[@]}"; do
 		kill -CONT "$p" 2>/dev/null
 		kill -KILL "$p" 2>/dev/null
 	done
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
+at_exit free_pids
 
 # The workloads under names of their own: the globs below match only them.
 cp "$STOP_STATIC" "$TMP/stopme-static"
@@ -62,16 +42,6 @@ cp "$STOP_DYNAMIC" "$TMP/stopme-dynamic"
 cp "$STOP_DYNAMIC" "$TMP/runs-freely"
 chmod 755 "$TMP"/stopme-* "$TMP/runs-freely"
 
-# wait_until CMD...: polls CMD until it succeeds, or gives up after LIMIT seconds.
-wait_until()
-{
-	local end=$((SECONDS + LIMIT))
-
-	until "$@"; do
-		((SECONDS < end)) || return 1
-		sleep 0.05
-	done
-}
 
 has_stop() { grep -q '"type":"stop"' "$1" 2>/dev/null; }
 
@@ -254,7 +224,7 @@ if wait_stop "$TMP/ev" "$tpid"; then
 	[[ $(proc_state "$pid") == T ]] || fail "--pid: not stopped"
 	kill -INT "$tpid"
 	wait "$tpid"
-	wait_until test -e "$TMP/created" || fail "--pid, SIGINT: the process did not go on"
+	wait_until "$LIMIT" test -e "$TMP/created" || fail "--pid, SIGINT: the process did not go on"
 	grep -q "resumed process $pid" "$TMP/err" || fail "--pid, SIGINT: no word of the resume"
 else
 	fail "--pid: no stop event"
@@ -270,7 +240,7 @@ if wait_stop "$TMP/ev" "$!"; then
 	pid=$(stop_pid "$TMP/ev")
 	pids_to_free+=("$pid")
 	kill -TERM "$(pgrep -f "^$TRACER_BIN --json -o $TMP/ev")"
-	wait_until test -e "$TMP/created" || fail "COMMAND, SIGTERM: the process did not go on"
+	wait_until "$LIMIT" test -e "$TMP/created" || fail "COMMAND, SIGTERM: the process did not go on"
 else
 	fail "COMMAND: no stop event"
 fi
@@ -292,8 +262,4 @@ for args in "--stop-at [abc" "--stop-at ''" "--stop-at $long" "${nine[*]}" \
 done
 rm -f "$TMP/err"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

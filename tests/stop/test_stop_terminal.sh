@@ -12,43 +12,14 @@
 # Needs root, tmux, gdb; TRACER_BIN is set by ctest.
 set -u
 
-if [[ "$(id -u)" -ne 0 || ! -r /sys/kernel/btf/vmlinux ]]; then
-	echo "SKIP: needs root and kernel BTF"
-	exit 77
-fi
-for tool in tmux gdb; do
-	command -v "$tool" >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
-done
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/common.sh"
+require tmux gdb
 
-LIMIT=30
-[[ "${TRACER_VMTEST:-}" == 1 ]] && LIMIT=120
-TMP=$(mktemp -d /tmp/tracer-stopterm.XXXXXX)
+private_tmp stopterm
 chmod 755 "$TMP"
 SOCK=tst$$
-cleanup()
-{
-	tmux -L "$SOCK" kill-server 2>/dev/null
-	pkill -CONT -f "^$TMP/" 2>/dev/null
-	pkill -KILL -f "^$TMP/" 2>/dev/null
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
-failures=0
-fail()
-{
-	printf 'FAIL: %s\n' "$*" >&2
-	[[ -f "$TMP/err" ]] && sed 's/^/  tracer stderr: /' "$TMP/err" >&2
-	failures=$((failures + 1))
-}
-wait_until() # SECONDS CMD...
-{
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		((SECONDS < end)) || return 1
-		sleep 0.1
-	done
-}
+at_exit 'tmux -L "$SOCK" kill-server 2>/dev/null' 'pkill -CONT -f "^$TMP/" 2>/dev/null' \
+	'pkill -KILL -f "^$TMP/" 2>/dev/null'
 
 cp /bin/sleep "$TMP/stopme"
 # ---- 1. Ctrl-C while a child of the COMMAND is stopped. ----
@@ -92,8 +63,4 @@ rc=$?
 grep -qx 'after-gdb' "$TMP/out" || fail "gdb recipe: the command did not run to its end"
 grep -q '^#0 ' "$TMP/out" || fail "gdb recipe: no backtrace"
 
-if ((failures)); then
-	echo "$failures checks failed"
-	exit 1
-fi
-echo "PASS"
+finish

@@ -13,6 +13,7 @@
 
 #include <criterion/criterion.h>
 
+#include "capture.h"
 #include "opts.h"
 #include "outfile.h"
 
@@ -23,8 +24,7 @@ static char *err_text;
 static int parse(const char *const *words)
 {
 	static char *argv[32] = { "tracer" }; /* opts.command points into it */
-	size_t len = 0;
-	FILE *err;
+	struct capture err;
 	int argc = 1, ret;
 
 	while (words[argc - 1]) {
@@ -32,10 +32,8 @@ static int parse(const char *const *words)
 		argc++;
 	}
 	free(err_text);
-	err_text = NULL;
-	err = open_memstream(&err_text, &len);
-	ret = opts_parse(argc, argv, &opts, stdout, err);
-	fclose(err);
+	ret = opts_parse(argc, argv, &opts, stdout, cap_open(&err));
+	err_text = cap_close(&err);
 	return ret;
 }
 

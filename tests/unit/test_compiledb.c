@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 #include <json-c/json.h>
 
+#include "capture.h"
 #include "compiledb.h"
 
 /* ---- Building events ---- */
@@ -86,13 +87,12 @@ static void feed_exit(struct compiledb *db, uint32_t pid)
 static struct json_object *written(const struct compiledb *db)
 {
 	struct json_object *o;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct capture c;
+	char *buf;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(compiledb_write(db, f), 0);
-	fclose(f);
+	cap_open(&c);
+	cr_assert_eq(compiledb_write(db, c.f), 0);
+	buf = cap_close(&c);
 	o = json_tokener_parse(buf);
 	cr_assert_not_null(o, "not JSON: %s", buf);
 	cr_assert(json_object_is_type(o, json_type_array));
@@ -547,16 +547,14 @@ Test(compiledb, json_escaping)
 {
 	struct compiledb *db = compiledb_new();
 	struct exec_fixture f;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out;
+	struct capture c;
+	char *buf;
 
 	exec_ev(&f, 1, 0, "/w \"q\"\n", "/usr/bin/gcc",
 		ARGS("gcc", "-DS=\"a\\b\"", "-c", "t\tab.c", "-DX=\xff"));
 	cr_assert_eq(compiledb_add_event(db, &f.ev), 0);
-	out = open_memstream(&buf, &len);
-	cr_assert_eq(compiledb_write(db, out), 0);
-	fclose(out);
+	cr_assert_eq(compiledb_write(db, cap_open(&c)), 0);
+	buf = cap_close(&c);
 	cr_assert(strstr(buf, "\"directory\": \"/w \\\"q\\\"\\n\""), "%s", buf);
 	cr_assert(strstr(buf, "\"-DS=\\\"a\\\\b\\\"\""), "%s", buf);
 	cr_assert(strstr(buf, "\"/w \\\"q\\\"\\n/t\\tab.c\""), "%s", buf);
@@ -569,12 +567,11 @@ Test(compiledb, json_escaping)
 Test(compiledb, empty_is_an_array)
 {
 	struct compiledb *db = compiledb_new();
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
+	struct capture c;
+	char *buf;
 
-	cr_assert_eq(compiledb_write(db, out), 0);
-	fclose(out);
+	cr_assert_eq(compiledb_write(db, cap_open(&c)), 0);
+	buf = cap_close(&c);
 	cr_assert_str_eq(buf, "[]\n");
 	free(buf);
 	compiledb_free(db);
@@ -672,13 +669,12 @@ Test(compiledb, load_and_merge)
 	/* What tracer wrote reads back into the same entries. */
 	{
 		struct compiledb *again = compiledb_new();
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *out = open_memstream(&buf, &len);
+		struct capture c;
+		char *buf;
 
-		compiledb_write(base, out);
-		fclose(out);
-		cr_assert_eq(compiledb_load(again, buf, len, err, sizeof(err)), 0, "%s", err);
+		compiledb_write(base, cap_open(&c));
+		buf = cap_close(&c);
+		cr_assert_eq(compiledb_load(again, buf, c.size, err, sizeof(err)), 0, "%s", err);
 		cr_assert_eq(n_entries(again), 3);
 		free(buf);
 		compiledb_free(again);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "envdiff.h"
 #include "writer.h"
 
@@ -60,14 +61,11 @@ static struct tracer_event example(void)
 
 static char *write_as(enum format_kind kind, struct envdiff *env, const struct tracer_event *ev)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(writer_of(kind)->exec(f, 1.5, ev, env), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(writer_of(kind)->exec(c.f, 1.5, ev, env), 0);
+	return cap_close(&c);
 }
 
 /* The part of s after the first occurrence of from (the line's tail). */

@@ -331,34 +331,34 @@ Test(decode, args_size_below_total)
 	free_rec(&r);
 }
 
+/* What the record's flags say of its arguments: cut, unreadable, or neither. */
+static const struct {
+	uint32_t flags;
+	bool truncated, fault;
+} arg_flags[] = {
+	{ TRACER_EXEC_ARGS_CUT, true, false },
+	{ TRACER_EXEC_ARGS_FAULT, true, true },
+	/* flags about other things do not make the arguments truncated */
+	{ TRACER_EXEC_ARGS_FROM_MM | TRACER_EXEC_NO_ENTRY | TRACER_EXEC_FILENAME_CUT, false,
+	  false },
+};
+
 Test(decode, flags_cut_and_fault)
 {
 	struct tracer_bytes argv[16];
 	struct tracer_event ev;
 	struct tracer_exec_rec h = exec_hdr();
 	struct rec r;
+	size_t i;
 
-	h.flags = TRACER_EXEC_ARGS_CUT;
-	r = make_exec(h, LIT("/bin/echo"), NULL, 0, LIT("echo\0"));
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 16, &ev), 0);
-	cr_expect(ev.exec.argv_truncated);
-	cr_expect_not(ev.exec.argv_fault);
-	free_rec(&r);
-
-	h.flags = TRACER_EXEC_ARGS_FAULT;
-	r = make_exec(h, LIT("/bin/echo"), NULL, 0, LIT("echo\0"));
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 16, &ev), 0);
-	cr_expect(ev.exec.argv_truncated);
-	cr_expect(ev.exec.argv_fault);
-	free_rec(&r);
-
-	/* flags about other things do not make the arguments truncated */
-	h.flags = TRACER_EXEC_ARGS_FROM_MM | TRACER_EXEC_NO_ENTRY | TRACER_EXEC_FILENAME_CUT;
-	r = make_exec(h, LIT("/bin/echo"), NULL, 0, LIT("echo\0"));
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 16, &ev), 0);
-	cr_expect_not(ev.exec.argv_truncated);
-	cr_expect_not(ev.exec.argv_fault);
-	free_rec(&r);
+	for (i = 0; i < sizeof(arg_flags) / sizeof(arg_flags[0]); i++) {
+		h.flags = arg_flags[i].flags;
+		r = make_exec(h, LIT("/bin/echo"), NULL, 0, LIT("echo\0"));
+		cr_assert_eq(tracer_decode(r.mem, r.size, &lim64, argv, 16, &ev), 0);
+		cr_expect_eq(ev.exec.argv_truncated, arg_flags[i].truncated, "flags %#x", h.flags);
+		cr_expect_eq(ev.exec.argv_fault, arg_flags[i].fault, "flags %#x", h.flags);
+		free_rec(&r);
+	}
 }
 
 Test(decode, argc_mismatch)
@@ -743,57 +743,45 @@ Test(decode, exit_usage)
 		e.utime_ns + e.stime_ns + e.maxrss_kib + e.rchar + e.wchar + e.nvcsw + e.nivcsw, 0);
 }
 
+/* An exit at ts 5000 of a process started at start_time, tracer started at 1000. */
+static const struct {
+	const char *why;
+	uint64_t start_time;
+	bool no_limits; /* decoded without limits: no epoch */
+	uint64_t lifetime_ns;
+	bool started_before;
+} lifetimes[] = {
+	{ "started after tracer: from its start", 1500, false, 3500, false },
+	{ "started before tracer: from tracer's start", 200, false, 4000, true },
+	{ "exactly at the epoch", 1000, false, 4000, false },
+	{ "a start after the exit (clock trouble): a zero lifetime, not a wrap", 9000, false, 0,
+	  false },
+	{ "no limits: no epoch", 200, true, 4800, false },
+};
+
 Test(decode, exit_lifetime)
 {
 	struct tracer_decode_limits lim = { .max_args = 64, .epoch_ns = 1000 };
 	struct tracer_event ev;
 	struct tracer_exit_rec x;
 	struct rec r;
+	size_t i;
 
 	memset(&x, 0, sizeof(x));
 	x.hdr.type = TRACER_REC_EXIT;
 	x.hdr.ts = 5000;
-
-	/* started after tracer: from its start */
-	x.start_time = 1500;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.start_ns, 1500);
-	cr_expect_eq(ev.exit.lifetime_ns, 3500);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
-
-	/* started before tracer: from tracer's start */
-	x.start_time = 200;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.start_ns, 200);
-	cr_expect_eq(ev.exit.lifetime_ns, 4000);
-	cr_expect(ev.exit.started_before);
-	free_rec(&r);
-
-	/* exactly at the epoch */
-	x.start_time = 1000;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 4000);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
-
-	/* a start after the exit (clock trouble) is a zero lifetime, not a wrap */
-	x.start_time = 9000;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, &lim, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 0);
-	free_rec(&r);
-
-	/* no limits: no epoch */
-	x.start_time = 200;
-	r = make_raw(&x, sizeof(x), NULL, 0);
-	cr_assert_eq(tracer_decode(r.mem, r.size, NULL, NULL, 0, &ev), 0);
-	cr_expect_eq(ev.exit.lifetime_ns, 4800);
-	cr_expect_not(ev.exit.started_before);
-	free_rec(&r);
+	for (i = 0; i < sizeof(lifetimes) / sizeof(lifetimes[0]); i++) {
+		x.start_time = lifetimes[i].start_time;
+		r = make_raw(&x, sizeof(x), NULL, 0);
+		cr_assert_eq(tracer_decode(r.mem, r.size, lifetimes[i].no_limits ? NULL : &lim,
+					   NULL, 0, &ev),
+			     0, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.start_ns, x.start_time, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.lifetime_ns, lifetimes[i].lifetime_ns, "%s", lifetimes[i].why);
+		cr_expect_eq(ev.exit.started_before, lifetimes[i].started_before, "%s",
+			     lifetimes[i].why);
+		free_rec(&r);
+	}
 }
 
 Test(decode, fork_record)

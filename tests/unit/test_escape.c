@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture.h"
+#include "run_bash.h"
 #include "escape.h"
 
 /* A string literal and its length (the literal may hold NUL bytes). */
@@ -16,14 +18,11 @@
 
 static char *run_esc(int (*fn)(FILE *, const char *, size_t), const char *s, size_t len)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(fn(f, s, len), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(fn(c.f, s, len), 0);
+	return cap_close(&c);
 }
 
 #define EXPECT_ESC(fn, lit, want)                                                            \
@@ -565,48 +564,6 @@ Test(invariants, generated_strings_round_trip)
 
 /* ---- bash reads the shell words back as the same bytes ---- */
 
-/* Runs bash -c script with LC_ALL=locale and PATH=/nonexistent; returns its stdout. */
-static char *run_bash(const char *script, const char *locale, size_t *out_len)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	cr_assert_eq(pipe(fds), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		setenv("LC_ALL", locale, 1);
-		setenv("PATH", "/nonexistent", 1);
-		execl("/bin/bash", "bash", "--norc", "--noprofile", "-c", script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			cap = cap * 2 + 4096;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-		n = read(fds[0], buf + len, cap - len);
-		cr_assert(n >= 0);
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fds[0]);
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "bash failed on: %s", script);
-	*out_len = len;
-	return buf;
-}
-
 static const struct {
 	const char *s;
 	size_t len;
@@ -665,13 +622,11 @@ static const struct {
 static void bash_round_trip(const char *const *words, const size_t *lens, size_t n,
 			    const char *locale)
 {
-	char *script = NULL, *want = NULL, *got;
-	size_t script_len = 0, want_len = 0, got_len, i;
-	FILE *f = open_memstream(&script, &script_len);
-	FILE *w = open_memstream(&want, &want_len);
+	struct capture sc, wc;
+	char *script, *want, *got;
+	size_t want_len, got_len, i;
+	FILE *f = cap_open(&sc), *w = cap_open(&wc);
 
-	cr_assert_not_null(f);
-	cr_assert_not_null(w);
 	fputs("printf '%s\\0'", f);
 	for (i = 0; i < n; i++) {
 		fputc(' ', f);
@@ -679,8 +634,9 @@ static void bash_round_trip(const char *const *words, const size_t *lens, size_t
 		fwrite(words[i], 1, lens[i], w);
 		fputc('\0', w);
 	}
-	fclose(f);
-	fclose(w);
+	script = cap_close(&sc);
+	want = cap_close(&wc);
+	want_len = wc.size;
 	got = run_bash(script, locale, &got_len);
 	cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
 		  "bash (%s) read back different bytes from: %s", locale, script);
@@ -765,21 +721,20 @@ Test(bash, command_words)
 	static const char *const names[] = { "A=b",   "a=b=c", "if",	 "then",     "while",
 					     "done",  "fi",    "case",	 "in",	     "time",
 					     "x=y z", "n=\n",  "coproc", "function", "{a}" };
-	char *script = NULL, *want = NULL, *got;
-	size_t script_len = 0, want_len = 0, got_len, i;
-	FILE *f = open_memstream(&script, &script_len);
-	FILE *w = open_memstream(&want, &want_len);
+	struct capture sc, wc;
+	char *script, *want, *got;
+	size_t want_len, got_len, i;
+	FILE *f = cap_open(&sc), *w = cap_open(&wc);
 
-	cr_assert_not_null(f);
-	cr_assert_not_null(w);
 	fputs("command_not_found_handle() { printf '%s\\0' \"$1\"; return 0; }\n", f);
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cr_assert_eq(escape_shell_command_word(f, names[i], strlen(names[i])), 0);
 		fputs(" arg\n", f);
 		fwrite(names[i], 1, strlen(names[i]) + 1, w);
 	}
-	fclose(f);
-	fclose(w);
+	script = cap_close(&sc);
+	want = cap_close(&wc);
+	want_len = wc.size;
 	got = run_bash(script, "C.UTF-8", &got_len);
 	cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
 		  "bash did not run the named commands: %s", script);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "evcopy.h"
 #include "writer.h"
 
@@ -61,14 +62,12 @@ static void scribble_and_free(void)
 /* The event as text and as JSON, one after the other. */
 static char *write_both(const struct tracer_event *ev)
 {
-	size_t size;
-	char *buf;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_eq(writer_write(&text_writer, f, NULL, 1.5, ev), 0);
-	cr_assert_eq(writer_write(&json_writer, f, NULL, 1.5, ev), 0);
-	fclose(f);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(writer_write(&text_writer, c.f, NULL, 1.5, ev), 0);
+	cr_assert_eq(writer_write(&json_writer, c.f, NULL, 1.5, ev), 0);
+	return cap_close(&c);
 }
 
 static void check_copy(const struct tracer_event *ev)

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "capture.h"
 #include "evlist.h"
 #include "opts.h"
 
@@ -74,18 +75,12 @@ struct parsed {
 
 static void parse(struct parsed *p, int argc, char **argv)
 {
-	char *out_buf = NULL, *err_buf = NULL;
-	size_t out_len, err_len;
-	FILE *out = open_memstream(&out_buf, &out_len);
-	FILE *err = open_memstream(&err_buf, &err_len);
+	struct capture out, err;
 
-	cr_assert(out && err);
-	p->ret = opts_parse(argc, argv, &p->opts, out, err);
-	fclose(out);
-	fclose(err);
-	snprintf(p->err, sizeof(p->err), "%s", err_buf);
-	free(out_buf);
-	free(err_buf);
+	p->ret = opts_parse(argc, argv, &p->opts, cap_open(&out), cap_open(&err));
+	free(cap_close(&out));
+	snprintf(p->err, sizeof(p->err), "%s", cap_close(&err));
+	free(err.buf);
 }
 
 #define PARSE(p, ...)                                                           \

@@ -19,6 +19,7 @@
 
 #include <tracer/tracer.h>
 
+#include "capture.h"
 #include "exclfile.h"
 #include "exclude.h"
 #include "opts.h"
@@ -75,8 +76,8 @@ Test(exclude, file_limit)
  */
 static int parse(char **argv, struct cli_opts *opts, char **err)
 {
-	size_t len;
-	FILE *e = open_memstream(err, &len);
+	struct capture c;
+	FILE *e = cap_open(&c);
 	FILE *null = fopen("/dev/null", "w");
 	struct tracer *t;
 	int argc = 0, ret;
@@ -91,7 +92,7 @@ static int parse(char **argv, struct cli_opts *opts, char **err)
 	} else if (ret == -1) {
 		tracer_destroy(t);
 	}
-	fclose(e);
+	*err = cap_close(&c);
 	fclose(null);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "capture.h"
 #include "execline.h"
 #include "fold.h"
 #include "parentctx.h"
@@ -78,14 +79,11 @@ static struct tracer_event example(void)
 static char *line(const struct execline_style *st, double ts, const struct tracer_event *ev,
 		  const struct parentctx *ctx, uint32_t lookups)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(execline_write(f, st, ts, ev, ctx, NULL, lookups), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(execline_write(c.f, st, ts, ev, ctx, NULL, lookups), 0);
+	return cap_close(&c);
 }
 
 static const struct execline_style plain = { .time = TIME_NONE };

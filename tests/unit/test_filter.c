@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "filter.h"
 #include "opts.h"
 #include "sink.h"
@@ -29,14 +30,12 @@ TestSuite(filter, .fini = teardown);
 
 static int parse(int argc, char **argv)
 {
-	size_t len;
-	FILE *out = open_memstream(&out_buf, &len), *err = open_memstream(&err_buf, &len);
+	struct capture out, err;
 	int ret;
 
-	cr_assert(out && err);
-	ret = opts_parse(argc, argv, &opts, out, err);
-	fclose(out);
-	fclose(err);
+	ret = opts_parse(argc, argv, &opts, cap_open(&out), cap_open(&err));
+	out_buf = cap_close(&out);
+	err_buf = cap_close(&err);
 	return ret;
 }
 

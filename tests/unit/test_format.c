@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "names.h"
+#include "run_bash.h"
 #include "writer.h"
 #include "num.h"
 
@@ -20,26 +22,6 @@
 	{                                        \
 		.ptr = (s), .len = sizeof(s) - 1 \
 	}
-
-struct capture {
-	FILE *f;
-	char *buf;
-	size_t size;
-};
-
-static void cap_open(struct capture *c)
-{
-	c->buf = NULL;
-	c->size = 0;
-	c->f = open_memstream(&c->buf, &c->size);
-	cr_assert_not_null(c->f);
-}
-
-static char *cap_close(struct capture *c)
-{
-	cr_assert_eq(fclose(c->f), 0);
-	return c->buf;
-}
 
 static char *exec_text(double ts, const struct tracer_exec_event *e)
 {
@@ -59,23 +41,13 @@ static char *exec_json(double ts, const struct tracer_exec_event *e)
 	return cap_close(&c);
 }
 
-static char *exit_text(double ts, const struct tracer_exit_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(text_writer.exit(c.f, ts, e), 0);
-	return cap_close(&c);
-}
-
-static char *exit_json(double ts, const struct tracer_exit_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(json_writer.exit(c.f, ts, e), 0);
-	return cap_close(&c);
-}
+/* The line that the writer's operation op writes for e at ts: a string to free. */
+#define LINE(writer, op, ts, e)                                         \
+	({                                                              \
+		struct capture c_;                                      \
+		cr_assert_eq((writer).op(cap_open(&c_), (ts), (e)), 0); \
+		cap_close(&c_);                                         \
+	})
 
 #define EXPECT_LINE(expr, want)                                                       \
 	do {                                                                          \
@@ -328,46 +300,6 @@ Test(exec_text, forged_line_stays_one_line)
 
 /* ---- the argv part of a text line, read back by bash ---- */
 
-static char *run_bash(const char *script, size_t *out_len)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int fds[2], status;
-	pid_t pid;
-
-	cr_assert_eq(pipe(fds), 0);
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		close(fds[0]);
-		close(fds[1]);
-		setenv("LC_ALL", "C", 1);
-		execl("/bin/bash", "bash", "--norc", "--noprofile", "-c", script, (char *)NULL);
-		_exit(127);
-	}
-	close(fds[1]);
-	for (;;) {
-		ssize_t n;
-
-		if (cap - len < 4096) {
-			cap = cap * 2 + 4096;
-			buf = realloc(buf, cap);
-			cr_assert_not_null(buf);
-		}
-		n = read(fds[0], buf + len, cap - len);
-		cr_assert(n >= 0);
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fds[0]);
-	cr_assert_eq(waitpid(pid, &status, 0), pid);
-	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "bash failed on: %s", script);
-	*out_len = len;
-	return buf;
-}
-
 Test(exec_text, argv_pastes_back_into_bash)
 {
 	struct tracer_bytes args[] = {
@@ -405,7 +337,7 @@ Test(exec_text, argv_pastes_back_into_bash)
 		want_len += args[i].len;
 		want[want_len++] = '\0';
 	}
-	got = run_bash(script, &got_len);
+	got = run_bash(script, "C", &got_len);
 	cr_assert(got_len == want_len && memcmp(got, want, want_len) == 0,
 		  "bash read back other bytes from: %s", script);
 	free(got);
@@ -636,26 +568,27 @@ Test(exit_lines, normal_exit)
 		.lifetime_ns = 1500000,
 	};
 
-	EXPECT_LINE(exit_text(3.25, &e),
+	EXPECT_LINE(LINE(text_writer, exit, 3.25, &e),
 		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=0 lifetime=0.001500\n");
 	EXPECT_LINE(
-		exit_json(3.25, &e),
+		LINE(json_writer, exit, 3.25, &e),
 		"{\"type\":\"exit\",\"ts\":3.250000,\"time\":\"1970-01-01T00:00:03.250000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
 		"\"exit_code\":0,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
 		"\"lifetime\":0.001500,\"started_before\":false}\n");
 	e.exit_code = 3 << 8;
-	EXPECT_LINE(exit_text(3.25, &e),
+	EXPECT_LINE(LINE(text_writer, exit, 3.25, &e),
 		    "[3.250000] exit pid=42 ppid=1 comm=\"true\" code=3 lifetime=0.001500\n");
 	e.exit_code = 255 << 8;
 	e.lifetime_ns = 12345678901ull;
 	e.started_before = true;
 	EXPECT_LINE(
-		exit_json(0, &e),
+		LINE(json_writer, exit, 0, &e),
 		"{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"true\","
 		"\"exit_code\":255,\"signal\":null,\"signal_name\":null,\"core_dumped\":false,"
 		"\"lifetime\":12.345679,\"started_before\":true}\n");
-	EXPECT_LINE(exit_text(0, &e), "[0.000000] exit pid=42 ppid=1 comm=\"true\" code=255 "
-				      "lifetime=12.345679 (since tracer start)\n");
+	EXPECT_LINE(LINE(text_writer, exit, 0, &e),
+		    "[0.000000] exit pid=42 ppid=1 comm=\"true\" code=255 "
+		    "lifetime=12.345679 (since tracer start)\n");
 }
 
 Test(exit_lines, killed)
@@ -669,17 +602,18 @@ Test(exit_lines, killed)
 	char *line;
 
 	EXPECT_LINE(
-		exit_text(1, &e),
+		LINE(text_writer, exit, 1, &e),
 		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=9 (SIGKILL) lifetime=0.000000\n");
 	EXPECT_LINE(
-		exit_json(1, &e),
+		LINE(json_writer, exit, 1, &e),
 		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":\"sleep\","
 		"\"exit_code\":null,\"signal\":9,\"signal_name\":\"SIGKILL\",\"core_dumped\":false,"
 		"\"lifetime\":0.000000,\"started_before\":false}\n");
 	e.exit_code = 11 | 0x80;
-	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 "
-				      "(SIGSEGV) core lifetime=0.000000\n");
-	line = exit_json(1, &e);
+	EXPECT_LINE(LINE(text_writer, exit, 1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=11 "
+		    "(SIGSEGV) core lifetime=0.000000\n");
+	line = LINE(json_writer, exit, 1, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
@@ -689,22 +623,24 @@ Test(exit_lines, killed)
 	free(line);
 	e.exit_code = 1;
 	EXPECT_LINE(
-		exit_text(1, &e),
+		LINE(text_writer, exit, 1, &e),
 		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=1 (SIGHUP) lifetime=0.000000\n");
 	e.exit_code = 31;
 	EXPECT_LINE(
-		exit_text(1, &e),
+		LINE(text_writer, exit, 1, &e),
 		"[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=31 (SIGSYS) lifetime=0.000000\n");
 	e.exit_code = 15;
-	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=15 "
-				      "(SIGTERM) lifetime=0.000000\n");
+	EXPECT_LINE(LINE(text_writer, exit, 1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=15 "
+		    "(SIGTERM) lifetime=0.000000\n");
 	/* real-time signals are named as strace names them */
 	e.exit_code = 40;
-	EXPECT_LINE(exit_text(1, &e), "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=40 "
-				      "(SIGRT_8) lifetime=0.000000\n");
+	EXPECT_LINE(LINE(text_writer, exit, 1, &e),
+		    "[1.000000] exit pid=42 ppid=1 comm=\"sleep\" signal=40 "
+		    "(SIGRT_8) lifetime=0.000000\n");
 	/* a status no dead process has */
 	e.exit_code = 0x7f;
-	line = exit_json(1, &e);
+	line = LINE(json_writer, exit, 1, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"exit\",\"ts\":1.000000,\"time\":\"1970-01-01T00:00:01.000000Z\",\"pid\":42,\"ppid\":1,\"comm\":"
@@ -725,9 +661,9 @@ Test(exit_lines, hostile_comm)
 	char *line;
 
 	EXPECT_LINE(
-		exit_text(0, &e),
+		LINE(text_writer, exit, 0, &e),
 		"[0.000000] exit pid=7 ppid=6 comm=\"a\\nb\\\"\\xff\" code=0 lifetime=0.000000\n");
-	line = exit_json(0, &e);
+	line = LINE(json_writer, exit, 0, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"exit\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"pid\":7,\"ppid\":6,"
@@ -740,24 +676,6 @@ Test(exit_lines, hostile_comm)
 
 /* ---- fork lines ---- */
 
-static char *fork_text(double ts, const struct tracer_fork_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(text_writer.fork(c.f, ts, e), 0);
-	return cap_close(&c);
-}
-
-static char *fork_json(double ts, const struct tracer_fork_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(json_writer.fork(c.f, ts, e), 0);
-	return cap_close(&c);
-}
-
 Test(fork_lines, example)
 {
 	struct tracer_fork_event e = {
@@ -768,9 +686,9 @@ Test(fork_lines, example)
 	};
 	char *line;
 
-	EXPECT_LINE(fork_text(0.5, &e),
+	EXPECT_LINE(LINE(text_writer, fork, 0.5, &e),
 		    "[0.500000] fork pid=4251 ppid=4250 parent_tid=4250 comm=\"make\"\n");
-	line = fork_json(0.5, &e);
+	line = LINE(json_writer, fork, 0.5, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"fork\",\"ts\":0.500000,\"time\":\"1970-01-01T00:00:00.500000Z\",\"pid\":4251,\"ppid\":4250,"
@@ -789,12 +707,12 @@ Test(fork_lines, hostile_comm)
 	};
 	char *line;
 
-	line = fork_text(0, &e);
+	line = LINE(text_writer, fork, 0, &e);
 	expect_one_line(line);
 	cr_expect_str_eq(line, "[0.000000] fork pid=2 ppid=1 parent_tid=3 "
 			       "comm=\"x\\n[0.1] fork\\x1b[2J\"\n");
 	free(line);
-	line = fork_json(0, &e);
+	line = LINE(json_writer, fork, 0, &e);
 	expect_json_line(line);
 	cr_expect_str_eq(
 		line,
@@ -804,24 +722,6 @@ Test(fork_lines, hostile_comm)
 }
 
 /* ---- signal lines ---- */
-
-static char *signal_text(double ts, const struct tracer_signal_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(text_writer.signal(c.f, ts, e), 0);
-	return cap_close(&c);
-}
-
-static char *signal_json(double ts, const struct tracer_signal_event *e)
-{
-	struct capture c;
-
-	cap_open(&c);
-	cr_assert_eq(json_writer.signal(c.f, ts, e), 0);
-	return cap_close(&c);
-}
 
 static struct tracer_signal_event sigterm_example(void)
 {
@@ -846,11 +746,11 @@ Test(signal_lines, from_a_process)
 	struct tracer_signal_event e = sigterm_example();
 	char *line;
 
-	EXPECT_LINE(signal_text(1.5, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 1.5, &e),
 		    "[1.500000] signal sig=15 (SIGTERM) code=SI_USER sender=100 "
 		    "sender_comm=\"killer\" target=200 target_tid=200 target_comm=\"victim\" "
 		    "to=process result=delivered\n");
-	line = signal_json(1.5, &e);
+	line = LINE(json_writer, signal, 1.5, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
@@ -867,11 +767,11 @@ Test(signal_lines, from_a_process)
 	e.blocked = true;
 	e.target_tid = 203;
 	e.result = 2;
-	EXPECT_LINE(signal_text(1.5, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 1.5, &e),
 		    "[1.500000] signal sig=15 (SIGTERM) code=SI_TKILL sender=100 "
 		    "sender_comm=\"killer\" target=200 target_tid=203 target_comm=\"victim\" "
 		    "to=thread result=already_pending blocked\n");
-	line = signal_json(1.5, &e);
+	line = LINE(json_writer, signal, 1.5, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"signal\",\"ts\":1.500000,\"time\":\"1970-01-01T00:00:01.500000Z\",\"signal\":15,\"signal_name\":"
@@ -895,11 +795,11 @@ Test(signal_lines, from_the_kernel)
 	e.sender_pid = e.target_pid;
 	e.sender_tid = e.target_tid;
 	e.sender_comm = e.target_comm;
-	EXPECT_LINE(signal_text(2, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 2, &e),
 		    "[2.000000] signal sig=11 (SIGSEGV) code=SEGV_MAPERR sender=kernel "
 		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
 		    "target_comm=\"victim\" to=thread result=delivered\n");
-	line = signal_json(2, &e);
+	line = LINE(json_writer, signal, 2, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"signal\",\"ts\":2.000000,\"time\":\"1970-01-01T00:00:02.000000Z\",\"signal\":11,\"signal_name\":"
@@ -915,7 +815,7 @@ Test(signal_lines, from_the_kernel)
 	e.code = 1;
 	e.group = true;
 	e.result = 1;
-	EXPECT_LINE(signal_text(2, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 2, &e),
 		    "[2.000000] signal sig=17 (SIGCHLD) code=CLD_EXITED sender=kernel "
 		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
 		    "target_comm=\"victim\" to=process result=ignored\n");
@@ -923,7 +823,7 @@ Test(signal_lines, from_the_kernel)
 	e.sig = SIGKILL;
 	e.code = 0x80;
 	e.result = 0;
-	EXPECT_LINE(signal_text(2, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 2, &e),
 		    "[2.000000] signal sig=9 (SIGKILL) code=SI_KERNEL sender=kernel "
 		    "current=200 current_comm=\"victim\" target=200 target_tid=200 "
 		    "target_comm=\"victim\" to=process result=delivered\n");
@@ -937,10 +837,10 @@ Test(signal_lines, unknown_numbers)
 	e.sig = 99;
 	e.code = 77;
 	e.result = 9;
-	EXPECT_LINE(signal_text(0, &e),
+	EXPECT_LINE(LINE(text_writer, signal, 0, &e),
 		    "[0.000000] signal sig=99 code=77 sender=100 sender_comm=\"killer\" "
 		    "target=200 target_tid=200 target_comm=\"victim\" to=process result=9\n");
-	line = signal_json(0, &e);
+	line = LINE(json_writer, signal, 0, &e);
 	cr_expect_str_eq(
 		line,
 		"{\"type\":\"signal\",\"ts\":0.000000,\"time\":\"1970-01-01T00:00:00.000000Z\",\"signal\":99,\"signal_name\":null,"
@@ -959,13 +859,13 @@ Test(signal_lines, hostile_comms)
 
 	e.sender_comm = (struct tracer_bytes)BYTES("a\"\n\r\t\\");
 	e.target_comm = (struct tracer_bytes)BYTES("\xe2\x80\xa8\xc3");
-	line = signal_text(0, &e);
+	line = LINE(text_writer, signal, 0, &e);
 	expect_one_line(line);
 	cr_expect_str_eq(line, "[0.000000] signal sig=15 (SIGTERM) code=SI_USER sender=100 "
 			       "sender_comm=\"a\\\"\\n\\r\\t\\\\\" target=200 target_tid=200 "
 			       "target_comm=\"\\u2028\\xc3\" to=process result=delivered\n");
 	free(line);
-	line = signal_json(0, &e);
+	line = LINE(json_writer, signal, 0, &e);
 	expect_json_line(line);
 	cr_expect(strstr(line, "\"sender_comm\":\"a\\\"\\n\\r\\t\\\\\"") != NULL, "%s", line);
 	cr_expect(strstr(line, "\"target_comm\":\"\\u2028\\udcc3\"") != NULL, "%s", line);

@@ -6,20 +6,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture.h"
 #include "ident_json.h"
 
 #define ID "4f1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f5061728394a5b6c7d8e9f"
 
 static char *render(const struct tracer_exec_event *e, const struct ident_self *self)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(ident_json(f, e, self), 0);
-	cr_assert_eq(fclose(f), 0);
-	return text;
+	cap_open(&c);
+	cr_assert_eq(ident_json(c.f, e, self), 0);
+	return cap_close(&c);
 }
 
 static const struct ident_self me = {

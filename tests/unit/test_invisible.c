@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "timeline.h"
 #include "tree_fixture.h"
 #include "writer.h"
@@ -63,14 +64,11 @@ typedef int (*writer)(FILE *out, const struct tracer_event *ev);
 
 static char *capture(writer fn, const struct tracer_event *ev)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(fn(f, ev), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(fn(c.f, ev), 0);
+	return cap_close(&c);
 }
 
 static int write_text(FILE *out, const struct tracer_event *ev)

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "capture.h"
 #include "opts.h"
 #include "parse.h"
 
@@ -36,21 +37,17 @@ TestSuite(opts, .fini = teardown);
 /* Runs opts_parse() on argv (argv[0] included), output captured in r. */
 static void run_argv(int argc, char **argv)
 {
-	size_t out_len, err_len;
-	FILE *out, *err;
+	struct capture out, err;
 
 	teardown();
 	r.argv = calloc((size_t)argc + 1, sizeof(*r.argv));
 	cr_assert_not_null(r.argv);
 	memcpy(r.argv, argv, (size_t)argc * sizeof(*argv));
 	argv = r.argv;
-	out = open_memstream(&r.out, &out_len);
-	err = open_memstream(&r.err, &err_len);
-	cr_assert(out && err);
 	memset(&r.opts, 0xa5, sizeof(r.opts));
-	r.ret = opts_parse(argc, argv, &r.opts, out, err);
-	fclose(out);
-	fclose(err);
+	r.ret = opts_parse(argc, argv, &r.opts, cap_open(&out), cap_open(&err));
+	r.out = cap_close(&out);
+	r.err = cap_close(&err);
 }
 
 #define RUN(...)                                                              \
@@ -797,7 +794,17 @@ Test(opts, service)
 	cr_assert_eq(r.opts.store_size, TRACER_STORE_DEFAULT);
 
 	RUN("--all", "--quiet");
-	assert_usage_error("tracer: --quiet needs --listen or --journal\n");
+	assert_usage_error("tracer: --quiet needs --listen, --journal or a --summary\n");
+	/* Only the summary at the end, no events. */
+	RUN("--all", "--summary", "--quiet");
+	assert_ok();
+	cr_assert(r.opts.summary);
+	cr_assert(r.opts.quiet);
+	cr_assert(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_EXIT));
+	RUN("--all", "--summary-json", "s.json", "--quiet");
+	assert_ok();
+	cr_assert_str_eq(r.opts.summary_json, "s.json");
+	cr_assert(r.opts.lib.events & TRACER_EVENT_BIT(TRACER_EVENT_FORK));
 	RUN("--all", "--journal", "--quiet");
 	assert_ok();
 	cr_assert(r.opts.journal);

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture.h"
 #include "sh.h"
 
 #define BYTES(s)                                 \
@@ -50,14 +51,11 @@ static struct tracer_event event(const char *filename, struct tracer_bytes *argv
 
 static char *sh_line(const struct tracer_event *ev)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(format_exec_sh(f, ev), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(format_exec_sh(c.f, ev), 0);
+	return cap_close(&c);
 }
 
 /* One line: a single newline, at the end, and no other control byte. */

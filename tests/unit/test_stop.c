@@ -12,6 +12,7 @@
 
 #include <criterion/criterion.h>
 
+#include "capture.h"
 #include "decode.h"
 #include "writer.h"
 #include "onstop.h"
@@ -164,13 +165,11 @@ Test(stop, decode)
 
 static char *format(bool json, const struct tracer_event *ev)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_eq(writer_write(json ? &json_writer : &text_writer, f, NULL, 1.5, ev), 0);
-	fclose(f);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(writer_write(json ? &json_writer : &text_writer, c.f, NULL, 1.5, ev), 0);
+	return cap_close(&c);
 }
 
 Test(stop, format)

@@ -7,6 +7,7 @@
 
 #include <criterion/criterion.h>
 
+#include "capture.h"
 #include "store.h"
 #include "writer.h"
 
@@ -37,14 +38,14 @@ static char *json_of(double ts, uint32_t pid, size_t arg)
 {
 	struct tracer_bytes argv[1];
 	struct tracer_event ev = exec_of(pid, arg, argv);
-	size_t size;
+	struct capture c;
 	char *buf;
-	FILE *f = open_memstream(&buf, &size);
 
-	cr_assert_eq(json_writer.exec(f, ts, &ev, NULL), 0);
-	fclose(f);
-	cr_assert_eq(buf[size - 1], '\n');
-	buf[size - 1] = '\0';
+	cap_open(&c);
+	cr_assert_eq(json_writer.exec(c.f, ts, &ev, NULL), 0);
+	buf = cap_close(&c);
+	cr_assert_eq(buf[c.size - 1], '\n');
+	buf[c.size - 1] = '\0';
 	return buf;
 }
 
@@ -70,9 +71,10 @@ struct tp {
 /* The answer expected: the n entries, as JSON objects, in that order. */
 static char *answer(size_t n, const struct tp *e)
 {
-	size_t size, i;
-	char *buf, *one;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
+	FILE *f = cap_open(&c);
+	char *one;
+	size_t i;
 
 	fputc('[', f);
 	for (i = 0; i < n; i++) {
@@ -81,8 +83,7 @@ static char *answer(size_t n, const struct tp *e)
 		free(one);
 	}
 	fputc(']', f);
-	fclose(f);
-	return buf;
+	return cap_close(&c);
 }
 
 #define ANSWER(...)                                                      \

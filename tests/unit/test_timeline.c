@@ -6,19 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "timeline.h"
 #include "tree_fixture.h"
 
 static char *written(struct tree *t, uint64_t epoch)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(timeline_write(t, f, epoch), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(timeline_write(t, c.f, epoch), 0);
+	return cap_close(&c);
 }
 
 /* The whole document, which must be one JSON object. */

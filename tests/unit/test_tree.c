@@ -5,18 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "tree_fixture.h"
 
 static char *written(struct tree *t, bool color)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct capture c;
 
-	cr_assert_not_null(f);
-	cr_assert_eq(tree_write(t, f, color), 0);
-	cr_assert_eq(fclose(f), 0);
-	return buf;
+	cap_open(&c);
+	cr_assert_eq(tree_write(t, c.f, color), 0);
+	return cap_close(&c);
 }
 
 #define EXPECT_TREE(t, color, want)                                                 \

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capture.h"
 #include "usage.h"
 
 Test(usage, cpu)
@@ -41,14 +42,14 @@ Test(usage, text_tail_only_when_read)
 	struct tracer_exit_event e = { .utime_ns = 300000000,
 				       .stime_ns = 110000000,
 				       .maxrss_kib = 150 * 1024 };
+	struct capture c;
 	char *buf;
-	size_t len;
-	FILE *f = open_memstream(&buf, &len);
 
-	cr_assert_eq(usage_write_text(f, &e), 0);
+	cap_open(&c);
+	cr_assert_eq(usage_write_text(c.f, &e), 0);
 	e.usage_valid = true;
-	cr_assert_eq(usage_write_text(f, &e), 0);
-	fclose(f);
+	cr_assert_eq(usage_write_text(c.f, &e), 0);
+	buf = cap_close(&c);
 	cr_assert_str_eq(buf, " cpu=0.41s rss=150M");
 	free(buf);
 }
