@@ -110,9 +110,8 @@ static void drop_gone(struct onstop *s)
 	}
 }
 
-static int hold(struct onstop *s, pid_t pid, uint64_t start_boottime_ns)
+int onstop_pidfd_open(pid_t pid, uint64_t start_boottime_ns)
 {
-	struct onstop_proc *tmp;
 	int fd;
 
 	fd = pidfd_open_(pid);
@@ -123,6 +122,22 @@ static int hold(struct onstop *s, pid_t pid, uint64_t start_boottime_ns)
 		close(fd);
 		return -ESRCH;
 	}
+	return fd;
+}
+
+int onstop_pidfd_signal(int pidfd, int sig)
+{
+	return pidfd_signal(pidfd, sig) ? -errno : 0;
+}
+
+static int hold(struct onstop *s, pid_t pid, uint64_t start_boottime_ns)
+{
+	struct onstop_proc *tmp;
+	int fd;
+
+	fd = onstop_pidfd_open(pid, start_boottime_ns);
+	if (fd < 0)
+		return fd;
 	if (s->n_procs == s->cap_procs)
 		drop_gone(s);
 	if (s->n_procs == s->cap_procs) {
@@ -301,8 +316,7 @@ void onstop_reap(struct onstop *s, FILE *err)
 		run_queued(s, err);
 }
 
-/* Whether pid is stopped ('T') and traced by nobody (TracerPid 0). */
-static bool stopped_untraced(pid_t pid)
+bool onstop_stopped_untraced(pid_t pid)
 {
 	char path[64], line[256];
 	bool stopped = false, traced = true;
@@ -332,7 +346,7 @@ void onstop_remind(struct onstop *s, uint64_t now, FILE *err)
 		if (p->reminded || now - p->held_ns < ONSTOP_REMIND_NS)
 			continue;
 		p->reminded = true;
-		if (!pidfd_signal(p->pidfd, 0) && stopped_untraced(p->pid))
+		if (!pidfd_signal(p->pidfd, 0) && onstop_stopped_untraced(p->pid))
 			fprintf(err,
 				"tracer: process %d is still stopped at its exec: gdb -p %d, or "
 				"kill -CONT %d (tracer resumes it when it ends)\n",
@@ -351,7 +365,7 @@ size_t onstop_resume_all(struct onstop *s, FILE *err)
 		struct onstop_proc *p = &s->procs[i];
 
 		/* Alive (the pidfd says so: never another process), then its state. */
-		if (!pidfd_signal(p->pidfd, 0) && stopped_untraced(p->pid) &&
+		if (!pidfd_signal(p->pidfd, 0) && onstop_stopped_untraced(p->pid) &&
 		    !pidfd_signal(p->pidfd, SIGCONT)) {
 			resumed++;
 			fprintf(err, "tracer: resumed process %d, still stopped at its exec\n",

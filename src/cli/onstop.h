@@ -89,4 +89,14 @@ void onstop_free(struct onstop *s);
  */
 int onstop_expand(const char *cmd, pid_t pid, char *buf, size_t size);
 
+/*
+ * The pieces the breakpoints of --tui hold their stops with (tui_breaks.c):
+ * a pidfd for the process a stop event named (-ESRCH when its pid is
+ * another process by now, or -errno); a signal through it (0 or -errno);
+ * whether pid is stopped ('T') and traced by nobody (TracerPid 0).
+ */
+int onstop_pidfd_open(pid_t pid, uint64_t start_boottime_ns);
+int onstop_pidfd_signal(int pidfd, int sig);
+bool onstop_stopped_untraced(pid_t pid);
+
 #endif /* TRACER_ONSTOP_H */

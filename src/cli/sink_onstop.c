@@ -19,7 +19,12 @@ static int onstop_sink_open(struct sink_ctx *ctx, void **state)
 {
 	struct onstop_sink *s;
 
-	if (!ctx->opts->lib.n_stop_at)
+	/*
+	 * Under --tui the view holds the stops (tui_breaks.h): each is
+	 * continued once, there, and nothing is said on its screen (--on-stop
+	 * is refused with --tui: its commands would share that terminal).
+	 */
+	if (!ctx->opts->lib.n_stop_at || ctx->opts->tui)
 		return SINK_NOT_WANTED;
 	s = sink_state_new(sizeof(*s));
 	if (!s)

@@ -42,8 +42,17 @@ const char *tui_breaks_pattern(const struct tui_breaks *b, size_t i);
 /* Every event: a stop event's process is held; an exit lets it go from the list. */
 void tui_breaks_event(struct tui_breaks *b, const struct tracer_event *ev);
 
+/*
+ * At most this many are held: a flood of stops must not use up tracer's
+ * descriptors (each is a pidfd) nor bury the list. A stop beyond it is
+ * continued at once and counted (tui_breaks_n_dropped(), for the screen).
+ */
+#define TUI_BREAKS_HELD_MAX 64
+
 size_t tui_breaks_n_stopped(const struct tui_breaks *b);
 const struct tui_stopped *tui_breaks_stopped(const struct tui_breaks *b, size_t i);
+/* The stops continued at once because TUI_BREAKS_HELD_MAX were held (or out of memory). */
+uint64_t tui_breaks_n_dropped(const struct tui_breaks *b);
 
 /* Stopped process i goes on (SIGCONT) or is killed (SIGKILL). 0, or -1 with a reason. */
 int tui_breaks_continue(struct tui_breaks *b, size_t i, char *err, size_t errlen);

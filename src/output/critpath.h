@@ -9,7 +9,7 @@
  * that ended last; before that child started, the child that ended last
  * before it (what the parent waited for), and so on back to the root's start;
  * recurse into each child taken. The steps, in time order, are the parts of
- * each process's life that lie on the path (doc/summary.md says what it
+ * each process's life that lie on the path (doc/critical-path.md says what it
  * cannot see: work inside one process, waits on what is not a process).
  */
 #ifndef TRACER_CRITPATH_H

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "critpath.h"
 #include "escape.h"
 #include "names.h"
 #include "timeline.h"
@@ -119,17 +120,22 @@ static int write_names(FILE *out, bool *first, const struct tree *t, const struc
 	return 0;
 }
 
-/* What the process used, as its JSON exit event says it, when that was read. */
+/*
+ * What the process used, as its JSON exit event says it, when that was read,
+ * and its CPU time in seconds (user + system), which Perfetto shows as is.
+ */
 static int put_usage(FILE *out, const struct tree_proc *p)
 {
+	uint64_t cpu_ns = p->utime_ns + p->stime_ns;
+
 	if (!p->usage_valid)
 		return 0;
 	return fprintf(out,
-		       ",\"utime_ns\":%" PRIu64 ",\"stime_ns\":%" PRIu64 ",\"maxrss_kib\":%" PRIu64
-		       ",\"rchar\":%" PRIu64 ",\"wchar\":%" PRIu64 ",\"nvcsw\":%" PRIu64
-		       ",\"nivcsw\":%" PRIu64,
-		       p->utime_ns, p->stime_ns, p->maxrss_kib, p->rchar, p->wchar, p->nvcsw,
-		       p->nivcsw) < 0 ?
+		       ",\"cpu_s\":%" PRIu64 ".%06" PRIu64 ",\"utime_ns\":%" PRIu64
+		       ",\"stime_ns\":%" PRIu64 ",\"maxrss_kib\":%" PRIu64 ",\"rchar\":%" PRIu64
+		       ",\"wchar\":%" PRIu64 ",\"nvcsw\":%" PRIu64 ",\"nivcsw\":%" PRIu64,
+		       cpu_ns / 1000000000u, cpu_ns % 1000000000u / 1000u, p->utime_ns, p->stime_ns,
+		       p->maxrss_kib, p->rchar, p->wchar, p->nvcsw, p->nivcsw) < 0 ?
 		       -1 :
 		       0;
 }
@@ -240,6 +246,44 @@ static int write_marks(FILE *out, bool *first, const struct tree *t, const struc
 	return 0;
 }
 
+/*
+ * The critical path (critpath.h) as a trace process of its own, pid 0 (no
+ * traced process has it), sorted first: one slice per step, named by the
+ * process on the path then, on a single track, so the chain reads left to
+ * right above the trees it runs through.
+ */
+static int write_critical_path(FILE *out, bool *first, const struct tree *t, uint64_t epoch_ns)
+{
+	struct critpath cp;
+	size_t i;
+	int ret = 0;
+
+	if (critpath_compute(t, &cp))
+		return -1;
+	if (cp.n && (put_metadata(out, first, "process_name", 0, 0) ||
+		     fputs(",\"args\":{\"name\":\"critical path\"}}", out) == EOF ||
+		     put_metadata(out, first, "process_sort_index", 0, 0) ||
+		     fputs(",\"args\":{\"sort_index\":-1}}", out) == EOF ||
+		     put_metadata(out, first, "thread_name", 0, 0) ||
+		     fputs(",\"args\":{\"name\":\"critical path\"}}", out) == EOF))
+		ret = -1;
+	for (i = 0; !ret && i < cp.n; i++) {
+		const struct critpath_step *s = &cp.steps[i];
+		const struct tree_proc *p = &t->procs[s->proc];
+
+		if (begin_event(out, first) ||
+		    fputs("\"ph\":\"X\",\"cat\":\"critical_path\",\"name\":", out) == EOF ||
+		    put_label(out, p, false) || fputs(",\"pid\":0,\"tid\":0,\"ts\":", out) == EOF ||
+		    put_us(out, s->start_ns, epoch_ns) || fputs(",\"dur\":", out) == EOF ||
+		    put_us(out, s->end_ns, s->start_ns) ||
+		    fprintf(out, ",\"args\":{\"pid\":%" PRIu32 ",\"step\":%zu}}", p->pid, i + 1) <
+			    0)
+			ret = -1;
+	}
+	critpath_free(&cp);
+	return ret;
+}
+
 int timeline_write(const struct tree *t, FILE *out, uint64_t epoch_ns)
 {
 	bool first = true;
@@ -256,6 +300,8 @@ int timeline_write(const struct tree *t, FILE *out, uint64_t epoch_ns)
 		    write_marks(out, &first, t, p, epoch_ns))
 			return -1;
 	}
+	if (t->finished && write_critical_path(out, &first, t, epoch_ns))
+		return -1;
 	if (fputs("\n]}\n", out) == EOF || ferror(out))
 		return -1;
 	return 0;

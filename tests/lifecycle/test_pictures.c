@@ -147,11 +147,12 @@ static void check_timeline(const char *path, const struct h_json *ev, pid_t root
 				      "pid %lld", (long long)pid);
 		}
 	}
-	cr_expect_eq(count_phase(events, "X", NULL), n_exits);
+	cr_expect_eq(count_phase(events, "X", "process"), n_exits);
+	cr_expect_geq(count_phase(events, "X", "critical_path"), 1);
 	cr_expect_eq(count_phase(events, "i", "exec"), h_json_count(ev, "exec", NULL, 0));
 	cr_expect_eq(count_phase(events, "i", "signal"), h_json_count(ev, "signal", NULL, 0));
-	/* A name for the trace process, and for each track */
-	cr_expect_eq(count_phase(events, "M", NULL), 2 + 2 * n_exits);
+	/* A name for the trace process, and for each track; the critical path's process and track */
+	cr_expect_eq(count_phase(events, "M", NULL), 2 + 2 * n_exits + 3);
 	json_object_put(doc);
 }
 

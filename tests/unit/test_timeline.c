@@ -187,7 +187,9 @@ Test(timeline, spans_nest)
 			      get_double(q, "ts") + get_double(q, "dur"), "pid %u", p->pid);
 	}
 	for (j = 0; j < json_object_array_length(events); j++)
-		n_spans += strcmp(get_str(json_object_array_get_idx(events, j), "ph"), "X") == 0;
+		n_spans += strcmp(get_str(json_object_array_get_idx(events, j), "ph"), "X") == 0 &&
+			   strcmp(get_str(json_object_array_get_idx(events, j), "cat"),
+				  "process") == 0;
 	cr_expect_eq(n_spans, t.n);
 	json_object_put(doc);
 	free(s);
@@ -298,6 +300,71 @@ Test(timeline, spans_carry_cwd_and_exe)
 	e = find(get(doc, "traceEvents"), "X", 1, NULL, 0);
 	cr_assert_not_null(e);
 	cr_expect_not(json_object_object_get_ex(get(e, "args"), "cwd", NULL));
+	json_object_put(doc);
+	free(s);
+	tree_free(&t);
+}
+
+/*
+ * make -j2 where a (1.5 s) precedes b (1 s) and c (0.5 s) runs beside a: the
+ * critical path is a process of its own, pid 0, one slice per step (make's own
+ * time, a, make, b, make), and each span carries its CPU time.
+ */
+Test(timeline, critical_path_track_and_cpu)
+{
+	static const int64_t pids[] = { 10, 11, 10, 13, 10 };
+	struct tree t;
+	json_object *doc, *events, *e, *args;
+	char *s;
+	size_t i, n = 0;
+	double end = 0;
+
+	cp_make_j2_tree(&t);
+	s = written(&t, 0);
+	doc = parse(s);
+	events = get(doc, "traceEvents");
+	e = find(events, "M", 0, "process_name", 0);
+	cr_assert_not_null(e);
+	cr_expect_eq(get_int(e, "pid"), 0);
+	cr_expect_str_eq(get_str(get(e, "args"), "name"), "critical path");
+	e = find(events, "M", 0, "process_sort_index", 0);
+	cr_assert_not_null(e);
+	cr_expect_eq(get_int(get(e, "args"), "sort_index"), -1);
+	cr_expect_not_null(find(events, "M", 0, "thread_name", 0));
+	for (i = 0; i < json_object_array_length(events); i++) {
+		json_object *cat;
+
+		e = json_object_array_get_idx(events, i);
+		if (!json_object_object_get_ex(e, "cat", &cat) ||
+		    strcmp(json_object_get_string(cat), "critical_path") != 0)
+			continue;
+		cr_assert_lt(n, 5);
+		cr_expect_str_eq(get_str(e, "ph"), "X");
+		cr_expect_eq(get_int(e, "pid"), 0);
+		cr_expect_eq(get_int(e, "tid"), 0);
+		args = get(e, "args");
+		cr_expect_eq(get_int(args, "pid"), pids[n], "step %zu", n);
+		cr_expect_eq(get_int(args, "step"), (int64_t)n + 1);
+		/* the slices follow one another */
+		cr_expect_float_eq(get_double(e, "ts"), end, 1e-6, "step %zu", n);
+		end = get_double(e, "ts") + get_double(e, "dur");
+		if (n == 1) {
+			cr_expect_str_eq(get_str(e, "name"), "sleep 1.5");
+			cr_expect_float_eq(get_double(e, "ts"), 9999.0, 1e-6);
+			cr_expect_float_eq(get_double(e, "dur"), 1500001.0, 1e-6);
+		}
+		if (n == 3)
+			cr_expect_str_eq(get_str(e, "name"), "sleep 1");
+		n++;
+	}
+	cr_expect_eq(n, 5);
+	cr_expect_float_eq(end, 2520000.0, 1e-6);
+	/* CPU per span: user + system, in seconds */
+	e = find(events, "X", 11, NULL, 0);
+	cr_assert_not_null(e);
+	args = get(e, "args");
+	cr_expect_str_eq(json_object_to_json_string(get(args, "cpu_s")), "1.400000");
+	cr_expect_eq(get_int(args, "utime_ns") + get_int(args, "stime_ns"), 1400000000);
 	json_object_put(doc);
 	free(s);
 	tree_free(&t);

@@ -138,4 +138,49 @@ static inline void build_tree(struct tree *t)
 	cr_assert_eq(tree_finish(t, MS(4000)), 0);
 }
 
+/* For the critical path (test_critpath, test_timeline). */
+static struct tracer_bytes __attribute__((unused)) cp_make_j2[] = { BYTES("make"), BYTES("-j2") };
+static struct tracer_bytes __attribute__((unused)) cp_sleep15[] = { BYTES("sleep"), BYTES("1.5") };
+static struct tracer_bytes __attribute__((unused)) cp_sleep1[] = { BYTES("sleep"), BYTES("1") };
+static struct tracer_bytes __attribute__((unused)) cp_sleep05[] = { BYTES("sleep"), BYTES("0.5") };
+static struct tracer_bytes __attribute__((unused))
+cp_sh_c[] = { BYTES("sh"), BYTES("-c"), BYTES("cc -c a.c && cc -c b.c") };
+
+/* An exit with its CPU time, as tracer reads it from the kernel. */
+static inline struct tracer_event cp_exit_cpu(uint64_t ts, uint32_t pid, uint32_t ppid,
+					      uint64_t start, uint64_t cpu_ms)
+{
+	struct tracer_event ev = exit_ev(ts, pid, ppid, 0, start, 0, "x");
+
+	ev.sz = sizeof(ev);
+	ev.exit.usage_valid = true;
+	ev.exit.utime_ns = MS(cpu_ms) * 3 / 4;
+	ev.exit.stime_ns = MS(cpu_ms) / 4;
+	return ev;
+}
+
+/* A child forked at ts, exec'ing argv, exiting at end having used cpu_ms. */
+static inline void cp_child(struct tree *t, uint32_t ppid, uint32_t pid, uint64_t ts, uint64_t end,
+			    struct tracer_bytes *argv, uint32_t argc, uint64_t cpu_ms)
+{
+	add(t, fork_ev(ts, ppid, pid, "x"));
+	add(t, exec_ev(ts + MS(1), pid, ppid, 0, argv, argc));
+	add(t, cp_exit_cpu(end, pid, ppid, ts - 1000, cpu_ms));
+}
+
+/*
+ * make -j2 where a (1.5 s) must precede b (1 s), and c (0.5 s) runs beside a:
+ * make 10, a 11, c 12, b 13.
+ */
+static inline void cp_make_j2_tree(struct tree *t)
+{
+	tree_init(t);
+	add(t, exec_ev(MS(0), 10, 1, 0, cp_make_j2, 2));
+	cp_child(t, 10, 11, MS(10), MS(1510), cp_sleep15, 2, 1400);
+	cp_child(t, 10, 12, MS(20), MS(520), cp_sleep05, 2, 500);
+	cp_child(t, 10, 13, MS(1515), MS(2515), cp_sleep1, 2, 900);
+	add(t, cp_exit_cpu(MS(2520), 10, 1, MS(0), 30));
+	cr_assert_eq(tree_finish(t, MS(3000)), 0);
+}
+
 #endif /* TRACER_TREE_FIXTURE_H */
