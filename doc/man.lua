@@ -181,10 +181,17 @@ local function code(c)
 	return pandoc.RawInline("man", "\\f[V]" .. table.concat(out) .. tail .. "\\f[R]")
 end
 
+-- A table starts on a page with room for all of it: groff's tbl warns when
+-- a table's text block would cross a page (man(1) renders pages at some
+-- widths), and where that falls moves with every paragraph written above.
+local function table_block(t)
+	return { pandoc.RawBlock("man", ".ne 30"), t }
+end
+
 -- In this order: the list shapes are recognised by their code spans, which
 -- the last pass turns into groff text.
 return {
 	{ Pandoc = add_examples },
-	{ Link = link, Header = header, BulletList = bullet_list },
+	{ Link = link, Header = header, BulletList = bullet_list, Table = table_block },
 	{ Code = code },
 }

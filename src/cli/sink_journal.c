@@ -21,6 +21,7 @@
  * back) and the count is said at the end.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +37,10 @@
 #include "names.h"
 #include "sink.h"
 #include "writer.h"
+
+#ifndef TRACER_SYSTEMD_SONAME
+#error "TRACER_SYSTEMD_SONAME: libsystemd's soname, set by src/cli/CMakeLists.txt"
+#endif
 
 /* Where sd_journal_sendv() sends: without it there is no journal to write to. */
 #define JOURNAL_SOCKET "/run/systemd/journal/socket"
@@ -55,6 +60,8 @@ struct journal_sink {
 	struct iovec *iov;
 	size_t iov_cap;
 	uint64_t failed; /* sends that failed */
+	void *libsystemd; /* opened for --journal only (src/cli/CMakeLists.txt) */
+	__typeof__(sd_journal_sendv) *sendv;
 };
 
 static int fields_reserve(struct fields *f, size_t more)
@@ -302,7 +309,7 @@ static int journal_send(struct journal_sink *s)
 		s->iov[i].iov_base = f->buf + f->start[i];
 		s->iov[i].iov_len = (i + 1 < f->n ? f->start[i + 1] : f->len) - f->start[i];
 	}
-	return sd_journal_sendv(s->iov, (int)f->n);
+	return s->sendv(s->iov, (int)f->n);
 }
 
 static int journal_event(void *state, const struct tracer_event *ev)
@@ -338,7 +345,33 @@ static void journal_close(void *state)
 	free(s->f.buf);
 	free(s->f.start);
 	free(s->iov);
+	if (s->libsystemd)
+		dlclose(s->libsystemd);
 	free(s);
+}
+
+/* sd_journal_sendv() from libsystemd, opened now; -1 (said why) when it cannot be. */
+static int open_libsystemd(struct journal_sink *s)
+{
+	const char *why;
+	void *fn;
+
+	s->libsystemd = dlopen(TRACER_SYSTEMD_SONAME, RTLD_NOW | RTLD_LOCAL);
+	if (!s->libsystemd) {
+		why = dlerror();
+		fprintf(stderr, "tracer: --journal needs %s, which cannot be loaded: %s\n",
+			TRACER_SYSTEMD_SONAME, why ? why : "unknown error");
+		return -1;
+	}
+	fn = dlsym(s->libsystemd, "sd_journal_sendv");
+	if (!fn) {
+		fprintf(stderr, "tracer: --journal: %s has no sd_journal_sendv\n",
+			TRACER_SYSTEMD_SONAME);
+		return -1;
+	}
+	/* A data pointer into a function pointer: through memcpy, which ISO C allows. */
+	memcpy(&s->sendv, &fn, sizeof(fn));
+	return 0;
 }
 
 /* No journald listening here: said before anything is loaded. */
@@ -362,6 +395,10 @@ static int journal_open(struct sink_ctx *ctx, void **state)
 	s = sink_state_new(sizeof(*s));
 	if (!s)
 		return SINK_FAILED;
+	if (open_libsystemd(s)) {
+		journal_close(s);
+		return SINK_FAILED;
+	}
 	s->ctx = ctx;
 	s->printed = ctx->opts->events;
 	*state = s;

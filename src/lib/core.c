@@ -8,6 +8,8 @@
  * listed in core_impl.h.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,27 @@ static const char *btf_source(const struct btfcache_load *btf)
 }
 
 /*
+ * The BPF object embedded in the binary (some 450 KiB of its read-only data)
+ * is read whole by the open and the load, and libbpf keeps copies of what it
+ * needs after them. Its pages are clean and file-backed: dropping them from
+ * this process's page tables lowers only its resident memory (a page touched
+ * again comes back from the page cache). So does handing back the heap that
+ * the ELF and BTF parsing freed.
+ */
+static void release_loading_memory(const void *obj, size_t len)
+{
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t start = ((uintptr_t)obj + page - 1) & ~(page - 1);
+	uintptr_t end = ((uintptr_t)obj + len) & ~(page - 1);
+
+	if (end > start)
+		madvise((void *)start, end - start, MADV_DONTNEED);
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
+/*
  * Opens the skeleton, fixes what must be fixed before load (attach.c) and
  * loads it, with the minimal kernel BTF when there is one (btfcache.h); a
  * load that fails with it is tried once more with the kernel's whole BTF.
@@ -151,6 +174,8 @@ static int open_and_load(struct tracer_core *core, uint64_t *t_open, char *err, 
 			btfcache_reject(obj, obj_len);
 		whole = true;
 	}
+	if (!ret)
+		release_loading_memory(obj, obj_len);
 	if (core->cfg->opts.verbose)
 		fprintf(stderr, "tracer: kernel BTF: %s%s%s\n", btf_source(&btf),
 			btf.source == BTFCACHE_KERNEL ? ": " : "",

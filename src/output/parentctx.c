@@ -8,23 +8,45 @@
 
 #include "parentctx.h"
 
-/* Twice the processes: probes stay short. */
-#define SLOTS (2 * PARENTCTX_MAX_PROCS)
+/*
+ * At most twice the processes, so that probes stay short. The table starts
+ * small and doubles when half full: a slot is 128 bytes, and a full table
+ * (1 MiB) would be resident as soon as an exec storm's pids have been spread
+ * over it, though few of them live at once.
+ */
+#define SLOTS_MAX (2 * PARENTCTX_MAX_PROCS)
+#define SLOTS_MIN 64
 
 struct parentctx {
-	struct proc_context slots[SLOTS];
+	struct proc_context *slots;
+	size_t cap; /* slots, a power of two */
 	size_t n;
 	size_t bytes; /* of the paths kept */
 };
 
-static size_t slot_of(uint32_t pid)
+static size_t slot_of(const struct parentctx *p, uint32_t pid)
 {
-	return (size_t)((pid * 2654435761u) % SLOTS);
+	return (size_t)(pid * 2654435761u) & (p->cap - 1);
 }
 
 struct parentctx *parentctx_new(void)
 {
-	return calloc(1, sizeof(struct parentctx));
+	struct parentctx *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->slots = calloc(SLOTS_MIN, sizeof(*p->slots));
+	if (!p->slots) {
+		free(p);
+		return NULL;
+	}
+	p->cap = SLOTS_MIN;
+	return p;
+}
+
+size_t parentctx_capacity(const struct parentctx *p)
+{
+	return p->cap;
 }
 
 static void path_free(struct parentctx *p, struct kept_path *k)
@@ -45,34 +67,49 @@ static void context_free(struct parentctx *p, struct proc_context *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void forget_all(struct parentctx *p)
+static void free_contexts(struct parentctx *p)
 {
 	size_t i;
 
-	for (i = 0; i < SLOTS; i++)
+	for (i = 0; i < p->cap; i++)
 		if (p->slots[i].pid)
 			context_free(p, &p->slots[i]);
 	p->n = 0;
+}
+
+static void forget_all(struct parentctx *p)
+{
+	struct proc_context *small;
+
+	free_contexts(p);
+	/* Back to the first size; out of memory, the emptied table is kept. */
+	small = p->cap > SLOTS_MIN ? calloc(SLOTS_MIN, sizeof(*small)) : NULL;
+	if (small) {
+		free(p->slots);
+		p->slots = small;
+		p->cap = SLOTS_MIN;
+	}
 }
 
 void parentctx_free(struct parentctx *p)
 {
 	if (!p)
 		return;
-	forget_all(p);
+	free_contexts(p);
+	free(p->slots);
 	free(p);
 }
 
 static struct proc_context *find(const struct parentctx *p, uint32_t pid)
 {
-	size_t i = slot_of(pid);
+	size_t i = slot_of(p, pid);
 
 	if (!pid)
 		return NULL;
 	while (p->slots[i].pid) {
 		if (p->slots[i].pid == pid)
 			return (struct proc_context *)&p->slots[i];
-		i = (i + 1) % SLOTS;
+		i = (i + 1) & (p->cap - 1);
 	}
 	return NULL;
 }
@@ -104,8 +141,8 @@ void parentctx_forget(struct parentctx *p, uint32_t pid)
 	context_free(p, c);
 	p->n--;
 	h = (size_t)(c - p->slots);
-	for (i = (h + 1) % SLOTS; p->slots[i].pid; i = (i + 1) % SLOTS) {
-		if (!may_fill(h, i, slot_of(p->slots[i].pid)))
+	for (i = (h + 1) & (p->cap - 1); p->slots[i].pid; i = (i + 1) & (p->cap - 1)) {
+		if (!may_fill(h, i, slot_of(p, p->slots[i].pid)))
 			continue;
 		p->slots[h] = p->slots[i];
 		memset(&p->slots[i], 0, sizeof(p->slots[i]));
@@ -151,6 +188,29 @@ static int path_keep(struct parentctx *p, struct kept_path *k, const struct trac
 	return 0;
 }
 
+/* Doubles the table, entries moved to their new homes; out of memory, -1. */
+static int grow(struct parentctx *p)
+{
+	struct proc_context *old = p->slots;
+	size_t old_cap = p->cap, i, j;
+
+	p->slots = calloc(2 * old_cap, sizeof(*p->slots));
+	if (!p->slots) {
+		p->slots = old;
+		return -1;
+	}
+	p->cap = 2 * old_cap;
+	for (i = 0; i < old_cap; i++) {
+		if (!old[i].pid)
+			continue;
+		for (j = slot_of(p, old[i].pid); p->slots[j].pid; j = (j + 1) & (p->cap - 1))
+			;
+		p->slots[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
 static struct proc_context *slot_for(struct parentctx *p, uint32_t pid)
 {
 	struct proc_context *c = find(p, pid);
@@ -163,7 +223,10 @@ static struct proc_context *slot_for(struct parentctx *p, uint32_t pid)
 	}
 	if (p->n >= PARENTCTX_MAX_PROCS || p->bytes >= PARENTCTX_MAX_BYTES)
 		forget_all(p);
-	for (i = slot_of(pid); p->slots[i].pid; i = (i + 1) % SLOTS)
+	/* Half full at most; a table that cannot grow forgets everything instead. */
+	if (2 * (p->n + 1) > p->cap && (p->cap >= SLOTS_MAX || grow(p)))
+		forget_all(p);
+	for (i = slot_of(p, pid); p->slots[i].pid; i = (i + 1) & (p->cap - 1))
 		;
 	p->slots[i].pid = pid;
 	p->n++;

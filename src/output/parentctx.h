@@ -49,6 +49,9 @@ const struct proc_context *parentctx_of(const struct parentctx *p,
 /* Remembers e's context for its process (a successful exec); out of memory, nothing. */
 void parentctx_keep(struct parentctx *p, const struct tracer_exec_event *e);
 
+/* Slots in the table now: it starts small and grows with the processes kept. */
+size_t parentctx_capacity(const struct parentctx *p);
+
 /* The process exited (p may be NULL). */
 void parentctx_forget(struct parentctx *p, uint32_t pid);
 
