@@ -209,6 +209,8 @@ static void hold_screen(struct tui *ui)
 	int n, timeout;
 
 	ui->ended = true;
+	/* Nothing there reads keys any more: they are the list's. */
+	ui->pane_focus = false;
 	tui_say(ui, "tracing is over: q quits");
 	while (ui->active && !quitting(ui)) {
 		timeout = -1;

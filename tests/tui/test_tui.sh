@@ -126,20 +126,27 @@ rc=$?
 
 # --- the list, a failed exec, the status line; search, details, help; q ---
 new_window
-CMD="exec >/dev/null 2>&1; /bin/echo tui-one 'two words'; /no/such/prog-tui; /bin/true tui-two; exec /bin/sleep 600"
+CMD="/bin/echo tui-one 'two words'; /no/such/prog-tui; /bin/true tui-two; /usr/bin/head -n 1 | /usr/bin/tr a-z A-Z; exec /bin/sleep 600"
 type_line "$TRACER_BIN --tui -- sh -c \"$CMD\""
+# The command's pane has the focus: what is typed reaches the command, its output shows.
+wait_for '^[0-9:.]+ +[0-9]+ +/usr/bin/head -n 1' || fail "the list never showed head: $(screen)"
+wait_for "${STATUS_RE}command" || fail "the focus is not on the command: $(screen | tail -1)"
+screen | grep -q '^tui-one two words$' || fail "the pane: no output of echo: $(screen)"
+tm send-keys -t t -l typed; tm send-keys -t t Enter
+wait_for '^TYPED$' || fail "the pane: typed keys did not reach the command: $(screen)"
 wait_for '^[0-9:.]+ +[0-9]+ +/bin/sleep 600' || fail "the list never showed sleep 600: $(screen)"
+tm send-keys -t t C-s
+wait_for "${STATUS_RE}list" || fail "Ctrl-S: the focus is not on the list: $(screen | tail -1)"
 S=$(screen)
-grep -Eq "^[0-9:.]+ +[0-9]+ +sh -c 'exec >/dev/null" <<<"$S" || fail "no line of sh -c: $S"
+grep -Eq "^[0-9:.]+ +[0-9]+ +sh -c '/bin/echo tui-one" <<<"$S" || fail "no line of sh -c: $S"
 grep -Eq "^[0-9:.]+ +[0-9]+ +/bin/echo tui-one 'two words'" <<<"$S" || fail "no line of echo: $S"
 grep -Eq "^[0-9:.]+ +[0-9]+ +/bin/true tui-two" <<<"$S" || fail "no line of true: $S"
 grep -Eq "^[0-9:.]+ +[0-9]+ +/bin/sleep 600" <<<"$S" || fail "no line of sleep: $S"
 # The failed exec: its own line, in red (SGR 31).
-grep -Eq "prog-tui.*ENOENT|ENOENT.*prog-tui" <<<"$S" || fail "the failed exec's line: $S"
-screen -e | grep 'prog-tui' | grep -q $'\e\\[31m' || fail "the failed exec is not red: $(screen -e | grep prog-tui)"
-screen -e | grep 'tui-one' | grep -q $'\e\\[31m' && fail "a successful exec is red"
-grep -Eq "${STATUS_RE}list" <<<"$S" || fail "status line: $(tail -1 <<<"$S")"
-grep -Eq "execs 5  failed 1  lost 0" <<<"$S" || fail "status counts: $(tail -1 <<<"$S")"
+grep -Eq "prog-tui +failed: ENOENT" <<<"$S" || fail "the failed exec's line: $S"
+screen -e | grep 'prog-tui  ' | grep -q $'\e\\[31m' || fail "the failed exec is not red: $(screen -e | grep prog-tui)"
+screen -e | grep '/bin/echo tui-one' | grep -q $'\e\\[31m' && fail "a successful exec is red"
+grep -Eq "execs 7  failed 1  lost 0" <<<"$S" || fail "status counts: $(tail -1 <<<"$S")"
 grep -q '? help' <<<"$S" || fail "status line without '? help'"
 
 # / finds sh -c (its command line has tui-one), n the echo: it is selected
@@ -155,9 +162,11 @@ grep -Eq "^ +tui-one$" <<<"$S" || fail "details: argv[1]"
 grep -Eq "^ +'two words'$" <<<"$S" || fail "details: argv[2] one line"
 grep -Eq "^cwd +$(pwd)$" <<<"$S" || fail "details: cwd: $(grep ^cwd <<<"$S")"
 grep -Eq "^exe +/usr/bin/echo$" <<<"$S" || fail "details: exe: $(grep ^exe <<<"$S")"
-grep -Eq "^stdout +/dev/null$" <<<"$S" || fail "details: stdout: $(grep ^stdout <<<"$S")"
+grep -Eq "^stdout +/dev/pts/[0-9]+$" <<<"$S" || fail "details: stdout (the pane): $(grep ^stdout <<<"$S")"
 grep -Eq "^exit_code +0$" <<<"$S" || fail "details: exit_code: $(grep ^exit_code <<<"$S")"
-grep -Eq "^\(cd -P -- .* /bin/echo tui-one 'two words'\)$" <<<"$S" || fail "details: the sh line: $S"
+# PgDn: the rest of the details, the sh line last.
+tm send-keys -t t NPage
+wait_for "^\(cd -P -- .* /bin/echo tui-one 'two words'\)$" || fail "details: the sh line: $(screen)"
 # y copies the sh line with OSC 52: tmux keeps it as a buffer.
 tm set-option -g set-clipboard on >/dev/null
 tm send-keys -t t y
@@ -221,6 +230,8 @@ check_terminal_back "SIGTERM"
 new_window
 type_line "$TRACER_BIN --tui --stop-at sleep -- sh -c 'exec >/dev/null 2>&1; /bin/sleep 0.1; /bin/echo after-stop'"
 wait_for "lost 0  stopped 1  focus" || fail "b: no stop counted: $(screen | tail -1)"
+tm send-keys -t t C-s
+wait_for "${STATUS_RE}list" || fail "b: Ctrl-S: $(screen | tail -1)"
 tm send-keys -t t b
 wait_for '^stopped  [0-9]+  /bin/sleep 0\.1  \(sleep\)$' || fail "b: the stopped sleep: $(screen)"
 tm send-keys -t t a; tm send-keys -t t -l 'ech*'; tm send-keys -t t Enter
