@@ -124,6 +124,9 @@ static int tui_start(void *state)
 	struct tui *ui = state;
 
 	catch_ending_signals();
+	/* The COMMAND is forked and holds the pane's terminal: tracer lets its copy go. */
+	if (ui->pane && ui->ctx->command_pid > 0)
+		tui_term_child_started(ui->pane, ui->ctx->command_pid);
 	return tui_begin(ui);
 }
 
