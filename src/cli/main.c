@@ -92,6 +92,9 @@ static void print_ready(const struct cli_opts *opts, struct tracer *t)
 	uint64_t watched;
 
 	walltime_iso(start, writer_time_us(0));
+	/* Under --tui a line on the terminal would land in the screen: said only elsewhere. */
+	if (opts->tui && isatty(STDERR_FILENO))
+		return;
 	if (opts->lib.system_wide) {
 		fprintf(stderr, "tracer: ready: watching all processes since %s\n", start);
 	} else if (!opts->command || opts->verbose) {
@@ -152,8 +155,12 @@ static int create_tracer(struct cli_opts *opts, struct bus *bus, struct sink_ctx
 	return -1;
 }
 
-/* A COMMAND is started now, held before its first exec. Returns -1, or the exit status. */
-static int start_command(const struct cli_opts *opts, struct launch **launch)
+/*
+ * A COMMAND is started now, held before its first exec, on ctx->command_tty
+ * when a sink gave one (--tui: the command's pane); its pid goes into
+ * ctx->command_pid. Returns -1, or the exit status.
+ */
+static int start_command(const struct cli_opts *opts, struct sink_ctx *ctx, struct launch **launch)
 {
 	int ret;
 
@@ -163,8 +170,11 @@ static int start_command(const struct cli_opts *opts, struct launch **launch)
 			hangup_catch();
 		return -1;
 	}
-	ret = launch_start(opts, launch);
-	return ret ? ret : -1;
+	ret = launch_start(opts, ctx->command_tty, launch);
+	if (ret)
+		return ret;
+	ctx->command_pid = (pid_t)launch_pid(*launch);
+	return -1;
 }
 
 /*
@@ -289,7 +299,7 @@ int main(int argc, char **argv)
 	if (ret >= 0)
 		goto out_destroy;
 	/* Start the COMMAND, held before its first exec. */
-	ret = start_command(&opts, &launch);
+	ret = start_command(&opts, &ctx, &launch);
 	if (ret >= 0)
 		goto out_close;
 	/* Load and attach, watch the scope and the COMMAND; the sinks begin. */
