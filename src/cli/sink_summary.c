@@ -166,6 +166,7 @@ static int summary_sink_finish(void *state)
 	return ret;
 }
 
+/* Shaped as every sink is (sink.h): the table and open/close alike by design. */
 const struct sink_ops summary_sink = {
 	.name = "summary",
 	.open = summary_sink_open,
