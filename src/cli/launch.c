@@ -44,6 +44,13 @@
  * stops tracer together with the command, so the shell sees the job stopped,
  * and fg continues both. The child gets back the dispositions and the signal
  * mask tracer started with before it executes COMMAND.
+ *
+ * A terminal given by the caller (--tui: the command's pane, tui_term.h):
+ * the command runs in a session of its own with that terminal as its
+ * controlling terminal and standard descriptors, owned by the command's user
+ * as a login terminal is; no relay, tracer's terminal is the screen's. The
+ * signals sent to tracer with kill() are forwarded as in a session of its
+ * own; the terminal's signals are the pane's, typed there.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -94,6 +102,7 @@ struct launch {
 	bool interrupted; /* the terminal's SIGINT or SIGQUIT, not yet taken (launch_interrupted) */
 	bool use_pty; /* the command runs on pty, relayed to tracer's terminal */
 	bool own_session; /* no terminal on 0-2, but a controlling one: the command leaves it */
+	int command_tty; /* the terminal given to launch_start(), or -1 */
 	struct ptyrelay pty;
 };
 
@@ -233,6 +242,25 @@ static void exec_script(const char *path, char **argv)
 	free(sh_argv);
 }
 
+/*
+ * In the child: the given terminal becomes its controlling terminal, in a
+ * session of its own, and its standard descriptors. 0 or -errno.
+ */
+static int take_command_tty(int fd, uid_t uid)
+{
+	if (setsid() < 0 || ioctl(fd, TIOCSCTTY, 0) < 0)
+		return -errno;
+	/* The user's, as a login terminal (ptyrelay_open() does the same). */
+	if (uid != 0 && (fchown(fd, uid, (gid_t)-1) || fchmod(fd, 0620)))
+		return -errno;
+	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
+	    dup2(fd, STDERR_FILENO) < 0)
+		return -errno;
+	if (fd > STDERR_FILENO)
+		close(fd);
+	return 0;
+}
+
 /* The child: never returns. */
 static void child_main(struct launch *l, const struct identity *id, int status_fd, int go_fd,
 		       const sigset_t *mask)
@@ -243,7 +271,13 @@ static void child_main(struct launch *l, const struct identity *id, int status_f
 	int err;
 
 	restore_signals(mask);
-	if (l->use_pty || l->own_session) {
+	if (l->command_tty >= 0) {
+		err = take_command_tty(l->command_tty, id->change ? id->uid : getuid());
+		if (err) {
+			report(status_fd, STAGE_TERMINAL, -err);
+			_exit(TRACER_EXIT_FAILURE);
+		}
+	} else if (l->use_pty || l->own_session) {
 		err = l->use_pty ? ptyrelay_child(&l->pty) : setsid() < 0 ? -errno : 0;
 		if (err) {
 			report(status_fd, STAGE_TERMINAL, -err);
@@ -446,7 +480,7 @@ static int fork_held(struct launch *l, const struct identity *id)
 	return 0;
 }
 
-int launch_start(const struct cli_opts *opts, struct launch **out)
+int launch_start(const struct cli_opts *opts, int command_tty, struct launch **out)
 {
 	struct identity id;
 	struct launch *l;
@@ -469,7 +503,9 @@ int launch_start(const struct cli_opts *opts, struct launch **out)
 	l->verbose = opts->verbose > 0;
 	l->status_fd = -1;
 	l->go_fd = -1;
-	if (separate_terminal(l, &id) || fork_held(l, &id)) {
+	l->command_tty = command_tty;
+	/* A terminal of its own already: no relay, tracer's terminal is not the command's. */
+	if ((command_tty < 0 && separate_terminal(l, &id)) || fork_held(l, &id)) {
 		ret = TRACER_EXIT_FAILURE;
 		goto out_free;
 	}
@@ -529,7 +565,8 @@ static void handle_signals(struct launch *l)
 			sig_by_process[sig] = 0;
 			if (l->exited)
 				l->stop = true;
-			else if (l->use_pty || l->own_session || !in_own_group(sender))
+			else if (l->use_pty || l->own_session || l->command_tty >= 0 ||
+				 !in_own_group(sender))
 				kill(l->pid, sig);
 		}
 		if (sig_by_kernel[sig]) {

@@ -20,9 +20,12 @@ struct launch;
  * then forks the child: it takes the command's identity, finds COMMAND
  * through PATH and waits. Returns 0 with *out set once the child is ready, or
  * the exit code to exit with, the reason printed (127: not found; 2: unknown
- * --user; 1: tracer failed).
+ * --user; 1: tracer failed). command_tty, unless -1, is the terminal the
+ * command gets as its controlling terminal and standard descriptors, in a
+ * session of its own (--tui's pane), instead of tracer's; the caller keeps
+ * its own descriptor of it and closes it once the child is forked.
  */
-int launch_start(const struct cli_opts *opts, struct launch **out);
+int launch_start(const struct cli_opts *opts, int command_tty, struct launch **out);
 
 /*
  * Whether the terminal's SIGINT or SIGQUIT came while the command runs (the

@@ -152,8 +152,12 @@ static int create_tracer(struct cli_opts *opts, struct bus *bus, struct sink_ctx
 	return -1;
 }
 
-/* A COMMAND is started now, held before its first exec. Returns -1, or the exit status. */
-static int start_command(const struct cli_opts *opts, struct launch **launch)
+/*
+ * A COMMAND is started now, held before its first exec, on ctx->command_tty
+ * when a sink gave one (--tui: the command's pane); its pid goes into
+ * ctx->command_pid. Returns -1, or the exit status.
+ */
+static int start_command(const struct cli_opts *opts, struct sink_ctx *ctx, struct launch **launch)
 {
 	int ret;
 
@@ -163,8 +167,11 @@ static int start_command(const struct cli_opts *opts, struct launch **launch)
 			hangup_catch();
 		return -1;
 	}
-	ret = launch_start(opts, launch);
-	return ret ? ret : -1;
+	ret = launch_start(opts, ctx->command_tty, launch);
+	if (ret)
+		return ret;
+	ctx->command_pid = (pid_t)launch_pid(*launch);
+	return -1;
 }
 
 /*
@@ -289,7 +296,7 @@ int main(int argc, char **argv)
 	if (ret >= 0)
 		goto out_destroy;
 	/* Start the COMMAND, held before its first exec. */
-	ret = start_command(&opts, &launch);
+	ret = start_command(&opts, &ctx, &launch);
 	if (ret >= 0)
 		goto out_close;
 	/* Load and attach, watch the scope and the COMMAND; the sinks begin. */

@@ -33,6 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/types.h>
 #include <tracer/tracer.h>
 #include "filter.h"
 #include "opts.h"
@@ -60,6 +61,11 @@ struct sink_ctx {
 	 * terminal instead of tracer's (--tui: the command's pane), or -1.
 	 */
 	int command_tty;
+	/*
+	 * The COMMAND's pid once it is forked (from bus_start() on), else 0: the
+	 * sink that gave command_tty lets its copy go then (tui_term_child_started()).
+	 */
+	pid_t command_pid;
 	bool write_failed; /* the output failed: said at once, the run ends */
 	int write_errno;
 };

@@ -36,7 +36,11 @@ int tui_term_slave_fd(const struct tui_term *tt);
 /* The command is forked (pid): the parent lets its copy of the slave go. */
 void tui_term_child_started(struct tui_term *tt, pid_t pid);
 
-/* The master, to poll for input (what the command wrote). */
+/*
+ * The master, to poll for input (what the command wrote); -1 while there is
+ * nothing to read (every process left the pty: tui_term_read() said -1; or
+ * after tui_term_hangup()), until tui_term_spawn() runs another program.
+ */
 int tui_term_fd(const struct tui_term *tt);
 
 /*
@@ -78,5 +82,11 @@ int tui_term_spawn(struct tui_term *tt, char *const argv[], char *err, size_t er
 void tui_term_hangup(struct tui_term *tt);
 
 void tui_term_free(struct tui_term *tt);
+
+/*
+ * For the tests: the text of the emulated screen's row (UTF-8, blanks at the
+ * end dropped) into buf, NUL-terminated. Its length, or -1 for no such row.
+ */
+int tui_term_row_text(const struct tui_term *tt, int row, char *buf, size_t len);
 
 #endif /* TRACER_TUI_TERM_H */
