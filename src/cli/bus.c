@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
 /* The bus: the sinks of a run, each called in turn (see sink.h). */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -107,10 +109,62 @@ int bus_reopen(struct bus *b)
 	return ret;
 }
 
+/* BUS_WAIT_FDS - 1 descriptors of the sinks at most, beside tracer_fd(). */
+#define BUS_WAIT_FDS 8
+/* How long records wait to be drained together when nothing else woke the loop. */
+#define BUS_BATCH_MS 5
+
+/* The sinks' descriptors from fds[1] on; their count, 0 for none. */
+static int sinks_wait_fds(struct bus *b, struct pollfd *fds, int *timeout_ms)
+{
+	int n = 1;
+	size_t i;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->sinks[i].ops->wait_fds)
+			n += b->sinks[i].ops->wait_fds(b->sinks[i].state, fds + n, BUS_WAIT_FDS - n,
+						       timeout_ms);
+	}
+	return n - 1;
+}
+
+/* Whether one of the sinks' descriptors is ready. */
+static bool sinks_ready(const struct pollfd *fds, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fds[i].revents)
+			return true;
+	return false;
+}
+
+/* One wait on the events and the sinks' descriptors, then every event delivered. */
+static int wait_with_fds(struct tracer *t, struct pollfd *fds, int n, int timeout_ms)
+{
+	fds[0] = (struct pollfd){ .fd = tracer_fd(t), .events = POLLIN };
+	if (fds[0].fd < 0)
+		return fds[0].fd;
+	if (poll(fds, n, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	/*
+	 * Records and nothing else: the next few milliseconds' records are
+	 * taken in the same drain (one wake-up for many, as tracer_poll()
+	 * batches); a key or the pane still ends the wait at once.
+	 */
+	if ((fds[0].revents & POLLIN) && !sinks_ready(fds + 1, n - 1) &&
+	    poll(fds + 1, n - 1, BUS_BATCH_MS) < 0 && errno != EINTR)
+		return -errno;
+	return tracer_consume(t);
+}
+
 int bus_poll(struct bus *b, struct tracer *t, int timeout_ms)
 {
-	int ret = tracer_poll(t, timeout_ms);
+	struct pollfd fds[BUS_WAIT_FDS];
+	int n, ret;
 
+	n = sinks_wait_fds(b, fds, &timeout_ms);
+	ret = n ? wait_with_fds(t, fds, n + 1, timeout_ms) : tracer_poll(t, timeout_ms);
 	if (ret)
 		return ret;
 	/* After the tick's flush: every event delivered so far is in the old file. */

@@ -15,7 +15,8 @@ static void on_hangup(int sig)
 
 bool hangup_reopens(const struct cli_opts *opts)
 {
-	return opts->output && !opts->command;
+	/* Under --tui, a SIGHUP is the terminal going away: the view ends (sink_tui.c). */
+	return opts->output && !opts->command && !opts->tui;
 }
 
 void hangup_catch(void)

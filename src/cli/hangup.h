@@ -9,8 +9,8 @@
  *   so no event falls between the two files.
  * - With a COMMAND, it is the command's (launch.c forwards it or lets the
  *   terminal's hangup reach it): a build under tracer is not a log to rotate.
- * - A full-screen view (--tui) must take it as the terminal going away:
- *   hangup_reopens() is where that exception belongs.
+ * - Under --tui it is the terminal going away: hangup_reopens() says no,
+ *   and the view's sink (sink_tui.c) ends the run, its pane hung up.
  * - Otherwise its default action stays: a hangup of the terminal ends tracer.
  */
 #ifndef TRACER_HANGUP_H

@@ -92,6 +92,9 @@ static void print_ready(const struct cli_opts *opts, struct tracer *t)
 	uint64_t watched;
 
 	walltime_iso(start, writer_time_us(0));
+	/* Under --tui a line on the terminal would land in the screen: said only elsewhere. */
+	if (opts->tui && isatty(STDERR_FILENO))
+		return;
 	if (opts->lib.system_wide) {
 		fprintf(stderr, "tracer: ready: watching all processes since %s\n", start);
 	} else if (!opts->command || opts->verbose) {

@@ -168,6 +168,7 @@ static void finish_options(struct cli_opts *opts)
 		lib->events |= TRACER_EVENT_BIT(TRACER_EVENT_FORK) |
 			       TRACER_EVENT_BIT(TRACER_EVENT_EXIT);
 	lib->verbose = opts->verbose > 0;
+	tui_finish_options(opts);
 	lib->exclude_paths = (const char *const *)x->paths.v;
 	lib->n_exclude_paths = x->paths.n;
 	lib->exclude_callers = (const char *const *)x->callers.v;
@@ -544,7 +545,7 @@ static error_t parse_info_opt(struct parse_ctx *ctx, int key, struct argp_state 
 /* The parsers by concern, each saying ARGP_ERR_UNKNOWN for the keys it does not know. */
 static error_t (*const parsers[])(struct parse_ctx *ctx, int key, char *arg) = {
 	parse_scope_opt,      parse_limit_opt, parse_output_opt, parse_service_opt, parse_stop_opt,
-	parse_compile_db_opt, parse_fleet_opt, parse_face_opt,	 parse_filter_opt,
+	parse_compile_db_opt, parse_fleet_opt, parse_face_opt,	 parse_filter_opt,  parse_tui_opt,
 };
 
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
@@ -573,7 +574,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return add_pid(ctx, arg);
 	case ARGP_KEY_END:
 		finish_options(ctx->opts);
-		return check_combinations(ctx) ?: check_scope(ctx);
+		return check_combinations(ctx) ?: check_tui_combinations(ctx) ?: check_scope(ctx);
 	case ARGP_KEY_ERROR:
 		ctx->err_next = state->next;
 		return 0;

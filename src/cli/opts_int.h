@@ -93,6 +93,11 @@ enum {
 	OPT_MATCH,
 };
 
+/* Keys of the full-screen view's options (issue 25, opts_tui.c). */
+enum {
+	OPT_TUI = 0x2500,
+};
+
 struct parse_ctx {
 	struct cli_opts *opts;
 	FILE *out;
@@ -112,6 +117,12 @@ error_t parse_filter_opt(struct parse_ctx *ctx, int key, char *arg);
 extern const struct argp_option opts_table[];
 extern const char opts_doc[];
 extern const char opts_args_doc[];
+
+/* --tui: ARGP_ERR_UNKNOWN for any other key (opts_tui.c). */
+error_t parse_tui_opt(struct parse_ctx *ctx, int key, char *arg);
+/* What --tui needs of the other options, and what it excludes (opts_tui.c). */
+void tui_finish_options(struct cli_opts *opts);
+error_t check_tui_combinations(struct parse_ctx *ctx);
 
 /* --time, --color, --show-lookups: ARGP_ERR_UNKNOWN for any other key (opts_face.c). */
 error_t parse_face_opt(struct parse_ctx *ctx, int key, char *arg);

@@ -37,6 +37,7 @@ const char opts_doc[] =
 	"    tracer --summary -- make -j8   # which programs took the time\n"
 	"    tracer --failed -- make -j8   # only the execs that failed\n"
 	"    tracer --all --uid alice --comm gcc   # only alice's execs of gcc\n"
+	"    tracer --tui -- make   # make in a pane, its execs live below it\n"
 	"\v"
 	"SIZE accepts a K, M or G suffix (powers of 1024).\n"
 	"\n"
@@ -224,6 +225,12 @@ const struct argp_option opts_table[] = {
 	  "Report only the execs whose command line (the arguments joined by spaces) matches the "
 	  "glob GLOB ('*' matches any text, '/' and spaces included; repeatable: any of them)",
 	  6 },
+	{ NULL, 0, NULL, 0, "Full-screen view:", 7 },
+	{ "tui", OPT_TUI, NULL, 0,
+	  "Show the run full-screen on the terminal: the COMMAND's own terminal in a pane, the "
+	  "execs live in a list (details, search, failed only, breakpoints; ? lists the keys); "
+	  "the events are written only with -o or --output-fd",
+	  7 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },
 	{ "help", 'h', NULL, 0, "Print this help and exit", -1 },
 	{ "usage", OPT_USAGE, NULL, 0, "Print a short usage message and exit", -1 },

@@ -29,6 +29,7 @@
 #ifndef TRACER_SINK_H
 #define TRACER_SINK_H
 
+#include <poll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -120,6 +121,13 @@ struct sink_ops {
 	 * 0, or -1 (said: the sink keeps writing where it did).
 	 */
 	int (*reopen)(void *state);
+	/*
+	 * What the sink needs waited for beside the events (a terminal's
+	 * keys): at most max descriptors in fds (fd and events set), and
+	 * *timeout_ms lowered when something is due sooner (a frame to draw).
+	 * Returns how many. Its tick follows the wait, whatever ended it.
+	 */
+	int (*wait_fds)(void *state, struct pollfd *fds, int max, int *timeout_ms);
 };
 
 #define BUS_MAX_SINKS 16
@@ -140,6 +148,7 @@ extern const struct sink_ops summary_sink; /* --summary, --summary-json (sink_su
 extern const struct sink_ops writer_sink, lifecycle_sink, service_sink, onstop_sink, cdb_sink,
 	limits_sink;
 extern const struct sink_ops journal_sink; /* --journal (sink_journal.c) */
+extern const struct sink_ops tui_sink; /* --tui (sink_tui.c) */
 extern const struct sink_ops *const sink_table[];
 extern const size_t sink_table_len;
 
@@ -162,8 +171,10 @@ int bus_tick(struct bus *b);
  * One turn of the event loop: waits up to timeout_ms for events and delivers
  * them (tracer_poll()), then every sink's tick, and its reopen after a
  * SIGHUP that asked for it (hangup.h). Returns what tracer_poll()
- * returned, or 1 when a sink asked to stop. What a sink will need waited for
- * besides the events (a terminal's keys) belongs here, not in main().
+ * returned, or 1 when a sink asked to stop. When a sink has descriptors to
+ * wait for besides the events (sink_ops.wait_fds: a terminal's keys), the
+ * wait is one poll(2) on them and tracer_fd(), then tracer_consume(): the
+ * ring is drained at once, and nothing wakes when nothing happens.
  */
 int bus_poll(struct bus *b, struct tracer *t, int timeout_ms);
 /* Every sink's reopen (a SIGHUP, hangup.h): 0, or -1 when one failed (said). */

@@ -146,6 +146,8 @@ static int writer_open(struct sink_ctx *ctx, void **state)
 	s->printed = opts->events;
 	/* With --compile-db, the events are written only where they are asked for. */
 	s->quiet = opts->quiet || (opts->compile_db && !opts->output && !opts->output_fd);
+	/* Under --tui the screen shows them: the terminal is not written to. */
+	s->quiet = s->quiet || (opts->tui && !opts->output && !opts->output_fd);
 	if (opts->lib.capture_env && (opts->format == FORMAT_TEXT || opts->format == FORMAT_KV)) {
 		s->env = envdiff_new();
 		if (!s->env)
@@ -355,7 +357,7 @@ static int writer_event(void *state, const struct tracer_event *ev)
 	struct writer_sink *s = state;
 	bool printed = s->printed & TRACER_EVENT_BIT(ev->type);
 
-	if (ev->type == TRACER_EVENT_STOP)
+	if (ev->type == TRACER_EVENT_STOP && !(s->quiet && s->ctx->opts->tui))
 		return write_stop(s, ev);
 	if (s->quiet) {
 		s->ctx->events_written += printed && ev->type != TRACER_EVENT_LOST;

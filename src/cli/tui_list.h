@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR MIT) */
+/*
+ * The execs the --tui list shows, in the order they came: each kept as what
+ * the screen needs (the readable line, the details, the --format sh line,
+ * the text that / searches) rendered once at the event, so that drawing and
+ * a storm of execs never format anything twice. Memory is bounded: the last
+ * TUI_LIST_MAX execs and TUI_LIST_BYTES bytes of them, the oldest dropped
+ * first (counted: the status line says so). Pure: no curses here.
+ */
+#ifndef TRACER_TUI_LIST_H
+#define TRACER_TUI_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TUI_LIST_MAX 100000
+#define TUI_LIST_BYTES (64u << 20)
+
+struct tui_exec {
+	uint64_t seq; /* the nth exec seen (from 0) */
+	uint64_t ts_ns;
+	uint32_t pid, ppid;
+	int32_t ret; /* the exec's: 0 or -errno */
+	bool exited;
+	int32_t exit_status; /* a wait(2) status, once exited */
+	uint64_t end_ns; /* the exit's ts_ns */
+	size_t bytes; /* of the strings below */
+	char *line; /* the readable line, without its '\n' */
+	char *details; /* "name  value" lines (details view), static part */
+	char *sh; /* the --format sh line, without its '\n' */
+	char *hay; /* command line, filename and cwd: what / searches */
+};
+
+struct tui_list;
+
+struct tui_list *tui_list_new(size_t max_execs, size_t max_bytes);
+void tui_list_free(struct tui_list *l);
+
+/*
+ * Takes e (its strings malloc'ed, owned by the list from now on; e->seq is
+ * set). Returns 0, or -1 (out of memory: e's strings freed, nothing kept).
+ */
+int tui_list_add(struct tui_list *l, struct tui_exec *e);
+
+/* A process exited: its last exec kept (if any) learns its status. */
+void tui_list_exit(struct tui_list *l, uint32_t pid, int32_t status, uint64_t ts_ns);
+
+/* The seqs kept: [first, end). */
+uint64_t tui_list_first(const struct tui_list *l);
+uint64_t tui_list_end(const struct tui_list *l);
+/* How many were dropped (the oldest) to stay within the bounds. */
+uint64_t tui_list_dropped(const struct tui_list *l);
+
+/* The exec of seq, or NULL when it is not kept. */
+const struct tui_exec *tui_list_get(const struct tui_list *l, uint64_t seq);
+
+/* What the list shows: failed only, or all. */
+bool tui_list_shown(const struct tui_exec *e, bool failed_only);
+
+/*
+ * The next exec shown from seq in direction dir (+1, -1), seq itself
+ * excluded; with needle, only those whose hay contains it. Returns its seq,
+ * or UINT64_MAX when there is none.
+ */
+uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool failed_only,
+		       const char *needle);
+
+#endif /* TRACER_TUI_LIST_H */
