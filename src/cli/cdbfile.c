@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include "cdbfile.h"
@@ -121,15 +120,11 @@ static void report(const struct cdbfile *c, const struct compiledb *written)
 /* The temporary file, written whole. */
 static int write_tmp(struct outfile_tmp *tmp, const struct compiledb *db)
 {
-	int fd = dup(tmp->fd);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	FILE *f = outfile_tmp_stream(tmp);
 	int ret;
 
-	if (!f) {
-		if (fd >= 0)
-			close(fd);
+	if (!f)
 		return -1;
-	}
 	ret = compiledb_write(db, f);
 	if (fclose(f))
 		ret = -1;

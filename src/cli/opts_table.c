@@ -59,6 +59,7 @@ _Static_assert(TRACER_PID_MAX == 4194304 && TRACER_RINGBUF_BYTES_DEFAULT == 1 <<
 	       "update --help");
 _Static_assert(TRACER_STOP_PATTERNS_MAX == 8 && TRACER_STOP_PATTERN_MAX == 255, "update --help");
 
+/* Data: one row per option, alike by design (duplicates pairs the rows). */
 const struct argp_option opts_table[] = {
 	{ NULL, 0, NULL, 0, "What to trace:", 1 },
 	{ "pid", 'p', "PID", 0, "Trace process PID and its descendants (repeatable)", 1 },

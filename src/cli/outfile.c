@@ -458,6 +458,19 @@ out_free:
 	return ret;
 }
 
+FILE *outfile_tmp_stream(const struct outfile_tmp *tmp)
+{
+	int fd = dup(tmp->fd), saved;
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+
+	if (!f && fd >= 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+	}
+	return f;
+}
+
 int outfile_commit(struct outfile_tmp *tmp, char *err, size_t errlen)
 {
 	int ret = 0;

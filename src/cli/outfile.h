@@ -117,6 +117,12 @@ struct outfile_tmp {
 int outfile_open_tmp(const char *path, const struct outfile_owner *owner, mode_t mode,
 		     struct outfile_tmp *tmp, char *err, size_t errlen);
 
+/*
+ * A stream of its own on the temporary file (fdopen(dup(fd))): fclose() it
+ * before the commit; tmp->fd stays open. NULL with errno when there is none.
+ */
+FILE *outfile_tmp_stream(const struct outfile_tmp *tmp);
+
 /* Sets the mode, syncs, renames into place, frees tmp. Returns 0 or a negative errno. */
 int outfile_commit(struct outfile_tmp *tmp, char *err, size_t errlen);
 

@@ -57,7 +57,6 @@ static int lifecycle_sink_start(void *state)
 	const struct cli_opts *opts = s->ctx->opts;
 	char err[512];
 	FILE *tl = NULL;
-	int fd;
 
 	if (opts->timeline) {
 		if (outfile_open_tmp(opts->timeline, &s->ctx->owner, 0600, &s->timeline, err,
@@ -66,11 +65,8 @@ static int lifecycle_sink_start(void *state)
 			return -1;
 		}
 		s->timeline_open = true;
-		fd = dup(s->timeline.fd);
-		tl = fd < 0 ? NULL : fdopen(fd, "w");
+		tl = outfile_tmp_stream(&s->timeline);
 		if (!tl) {
-			if (fd >= 0)
-				close(fd);
 			fprintf(stderr, "tracer: %s: %s\n", opts->timeline, strerror(errno));
 			return -1;
 		}

@@ -153,13 +153,14 @@ static int open_dir(const char *path)
 	return fd;
 }
 
-static int read_all(int fd, void *buf, size_t len)
+/* len bytes of fd from off (a regular file or a memory file). */
+static int read_at(int fd, void *buf, size_t len, off_t off)
 {
 	size_t got = 0;
 	ssize_t r;
 
 	while (got < len) {
-		r = read(fd, (char *)buf + got, len - got);
+		r = pread(fd, (char *)buf + got, len - got, off + got);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -185,15 +186,26 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-/* Whether len bytes are a BTF libbpf parses. */
-static bool btf_parses(const void *data, size_t len)
+/*
+ * The BTF both readers keep (the cache file's, bpftool's): len bytes of fd
+ * from off, malloc'd, only when they match the header's checksum (h, when
+ * given) and libbpf parses them; NULL otherwise.
+ */
+static void *read_btf(int fd, off_t off, size_t len, const struct cache_header *h)
 {
-	struct btf *btf = btf__new(data, len);
+	void *data = malloc(len);
+	struct btf *btf;
 
+	if (!data || read_at(fd, data, len, off) || (h && checksum(h, data) != h->checksum))
+		goto out_free;
+	btf = btf__new(data, len);
 	if (libbpf_get_error(btf))
-		return false;
+		goto out_free;
 	btf__free(btf);
-	return true;
+	return data;
+out_free:
+	free(data);
+	return NULL;
 }
 
 /*
@@ -205,7 +217,6 @@ static int cache_read(int dirfd, const char *name, struct cache_header *want, vo
 {
 	struct cache_header h;
 	struct stat st;
-	void *data = NULL;
 	int fd, ret = -EINVAL;
 
 	/* O_NONBLOCK: a FIFO planted there does not hold the start. */
@@ -226,20 +237,16 @@ static int cache_read(int dirfd, const char *name, struct cache_header *want, vo
 		goto out;
 	}
 	snprintf(why, whylen, "the cache file is damaged");
-	if (read_all(fd, &h, sizeof(h)) || memcmp(h.magic, want->magic, sizeof(h.magic)) ||
+	if (read_at(fd, &h, sizeof(h), 0) || memcmp(h.magic, want->magic, sizeof(h.magic)) ||
 	    h.kernel_key != want->kernel_key || h.object_key != want->object_key ||
 	    h.n_ids != BTFTARGETS_N || h.btf_len != st.st_size - sizeof(h))
 		goto out;
-	data = malloc(h.btf_len);
-	if (!data || read_all(fd, data, h.btf_len) || checksum(&h, data) != h.checksum ||
-	    !btf_parses(data, h.btf_len))
+	*btf = read_btf(fd, sizeof(h), h.btf_len, &h);
+	if (!*btf)
 		goto out;
 	*want = h;
-	*btf = data;
-	data = NULL;
 	ret = 0;
 out:
-	free(data);
 	close(fd);
 	return ret;
 }
@@ -332,7 +339,6 @@ static int make_min_btf(const void *obj, size_t obj_len, void **btf, uint32_t *l
 	posix_spawn_file_actions_t fa;
 	int objfd, outfd, status = -1, ret = -EIO;
 	struct stat st;
-	void *data = NULL;
 	pid_t pid;
 
 	if (!bpftool) {
@@ -361,16 +367,12 @@ static int make_min_btf(const void *obj, size_t obj_len, void **btf, uint32_t *l
 	snprintf(why, whylen, "bpftool made a BTF that does not parse");
 	if (fstat(outfd, &st) || st.st_size <= 0 || st.st_size > CACHE_MAX - 4096)
 		goto out;
-	data = malloc(st.st_size);
-	if (!data || pread(outfd, data, st.st_size, 0) != st.st_size ||
-	    !btf_parses(data, st.st_size))
+	*btf = read_btf(outfd, 0, st.st_size, NULL);
+	if (!*btf)
 		goto out;
-	*btf = data;
 	*len = st.st_size;
-	data = NULL;
 	ret = 0;
 out:
-	free(data);
 	if (objfd >= 0)
 		close(objfd);
 	if (outfd >= 0)

@@ -38,28 +38,9 @@ static int put_paths(FILE *out, const char *cwd, const char *exe)
 	return 0;
 }
 
-/* The process's label: its (shortened) command line, or its name. */
-static int put_label(FILE *out, const struct tree_proc *p, bool with_pid)
-{
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-	int ret = 0;
-
-	if (!f)
-		return -1;
-	if (with_pid)
-		fprintf(f, "%" PRIu32 " ", p->pid);
-	fputs(p->label ? p->label : p->comm ? p->comm : "?", f);
-	if (fclose(f))
-		ret = -1;
-	if (!ret)
-		ret = escape_json_string(out, buf, size);
-	free(buf);
-	return ret;
-}
-
-static int put_status(FILE *out, const struct tree_proc *p)
+/* What write() prints about p, as one JSON string: escaped here, once. */
+static int put_escaped(FILE *out, const struct tree_proc *p,
+		       int (*write)(FILE *f, const struct tree_proc *p))
 {
 	char *buf = NULL;
 	size_t size = 0;
@@ -68,13 +49,35 @@ static int put_status(FILE *out, const struct tree_proc *p)
 
 	if (!f)
 		return -1;
-	ret = tree_write_status(f, p);
+	ret = write(f, p);
 	if (fclose(f))
 		ret = -1;
 	if (!ret)
 		ret = escape_json_string(out, buf, size);
 	free(buf);
 	return ret;
+}
+
+/* The process's label: its (shortened) command line, or its name. */
+static int write_label(FILE *f, const struct tree_proc *p)
+{
+	return fputs(p->label ? p->label : p->comm ? p->comm : "?", f) == EOF ? -1 : 0;
+}
+
+/* The label after the pid, as the tracks are named. */
+static int write_pid_label(FILE *f, const struct tree_proc *p)
+{
+	return fprintf(f, "%" PRIu32 " ", p->pid) < 0 ? -1 : write_label(f, p);
+}
+
+static int put_label(FILE *out, const struct tree_proc *p, bool with_pid)
+{
+	return put_escaped(out, p, with_pid ? write_pid_label : write_label);
+}
+
+static int put_status(FILE *out, const struct tree_proc *p)
+{
+	return put_escaped(out, p, tree_write_status);
 }
 
 /* Starts an event object: the comma before every event but the first. */
@@ -96,28 +99,31 @@ static int put_metadata(FILE *out, bool *first, const char *name, uint32_t pid, 
 		       0;
 }
 
-static int write_names(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
-		       size_t rank)
+/* Perfetto's name and order for one track: track is "process" or "thread". */
+static int put_track(FILE *out, bool *first, const char *track, uint32_t pid,
+		     const struct tree_proc *p, size_t rank)
 {
-	const struct tree_proc *root = &t->procs[p->root];
+	char name[32], sort_index[32];
 
-	if (p->depth == 0) {
-		if (put_metadata(out, first, "process_name", p->pid, p->pid) ||
-		    fputs(",\"args\":{\"name\":", out) == EOF || put_label(out, p, true) ||
-		    fputs("}}", out) == EOF)
-			return -1;
-		if (put_metadata(out, first, "process_sort_index", p->pid, p->pid) ||
-		    fprintf(out, ",\"args\":{\"sort_index\":%zu}}", rank) < 0)
-			return -1;
-	}
-	if (put_metadata(out, first, "thread_name", root->pid, p->pid) ||
+	snprintf(name, sizeof(name), "%s_name", track);
+	snprintf(sort_index, sizeof(sort_index), "%s_sort_index", track);
+	if (put_metadata(out, first, name, pid, p->pid) ||
 	    fputs(",\"args\":{\"name\":", out) == EOF || put_label(out, p, true) ||
 	    fputs("}}", out) == EOF)
 		return -1;
-	if (put_metadata(out, first, "thread_sort_index", root->pid, p->pid) ||
+	if (put_metadata(out, first, sort_index, pid, p->pid) ||
 	    fprintf(out, ",\"args\":{\"sort_index\":%zu}}", rank) < 0)
 		return -1;
 	return 0;
+}
+
+/* A tree's root names its process; every process names its own thread track. */
+static int write_names(FILE *out, bool *first, const struct tree *t, const struct tree_proc *p,
+		       size_t rank)
+{
+	if (p->depth == 0 && put_track(out, first, "process", p->pid, p, rank))
+		return -1;
+	return put_track(out, first, "thread", t->procs[p->root].pid, p, rank);
 }
 
 /*

@@ -457,6 +457,7 @@ static int add_exit(struct tree *t, const struct tracer_event *ev)
 	p->start_known = true;
 	p->started_before = e->started_before;
 	p->usage_valid = TRACER_EVENT_HAS(ev, exit.usage_valid) && e->usage_valid;
+	/* Field by field, as decode.c fills the event: the tree keeps its own record, not events. */
 	if (p->usage_valid) {
 		p->utime_ns = e->utime_ns;
 		p->stime_ns = e->stime_ns;

@@ -283,6 +283,7 @@ static int lost_object(FILE *out, double ts, uint64_t count, uint32_t cpu)
 	return end_line(out);
 }
 
+/* One table per format (writer.h), alike by design, as each sink's (sink.h) is. */
 const struct writer_ops json_writer = {
 	.exec = exec_event,
 	.exit = exit_object,

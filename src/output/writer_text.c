@@ -262,6 +262,7 @@ static int lost_line(FILE *out, double ts, uint64_t count, uint32_t cpu)
 	return end_line(out);
 }
 
+/* One table per format (writer.h): the same rows as writer_json.c's, by design. */
 const struct writer_ops text_writer = {
 	.exec = exec_event,
 	.exit = exit_line,
