@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "envdiff.h"
+#include "fold.h"
 #include "parentctx.h"
 #include "tui.h"
 #include "tui_breaks.h"
@@ -83,6 +84,8 @@ static void open_pane(struct tui *ui)
 
 static void tui_close(void *state);
 
+static int show_exec(void *state, const struct tracer_event *ev, uint32_t lookups);
+
 static int tui_open(struct sink_ctx *ctx, void **state)
 {
 	const struct cli_opts *opts = ctx->opts;
@@ -104,10 +107,12 @@ static int tui_open(struct sink_ctx *ctx, void **state)
 	ui->render.start_ns = ctx->start_ns;
 	ui->list = tui_list_new(TUI_LIST_MAX, TUI_LIST_BYTES);
 	ui->render.parents = parentctx_new();
+	if (!opts->show_lookups)
+		ui->fold = fold_new(show_exec, ui);
 	if (opts->lib.capture_env)
 		ui->render.env = envdiff_new();
 	ui->breaks = tui_breaks_new(ctx->t, opts->stop_at, opts->lib.n_stop_at);
-	if (!ui->list || !ui->render.parents || !ui->breaks ||
+	if (!ui->list || !ui->render.parents || !ui->breaks || (!opts->show_lookups && !ui->fold) ||
 	    (opts->lib.capture_env && !ui->render.env)) {
 		fprintf(stderr, "tracer: out of memory\n");
 		tui_close(ui);
@@ -130,10 +135,23 @@ static int tui_start(void *state)
 	return tui_begin(ui);
 }
 
-static int tui_event(void *state, const struct tracer_event *ev)
+/* An exec onto the list, with the failed PATH lookups folded into it (fold.h). */
+static int show_exec(void *state, const struct tracer_event *ev, uint32_t lookups)
 {
 	struct tui *ui = state;
 	struct tui_exec x;
+
+	if (tui_render_exec(&ui->render, ev, lookups, &x) || tui_list_add(ui->list, &x))
+		tui_say(ui, "out of memory: an exec is not shown");
+	if (ev->exec.ret)
+		ui->failed++;
+	ui->dirty = true;
+	return 0;
+}
+
+static int tui_event(void *state, const struct tracer_event *ev)
+{
+	struct tui *ui = state;
 
 	tui_breaks_event(ui->breaks, ev);
 	switch (ev->type) {
@@ -142,12 +160,14 @@ static int tui_event(void *state, const struct tracer_event *ev)
 		if (!ui->command_pid && ui->ctx->opts->command &&
 		    ev->exec.ppid == (uint32_t)getpid())
 			ui->command_pid = (pid_t)ev->exec.pid;
-		if (tui_render_exec(&ui->render, ev, &x) || tui_list_add(ui->list, &x))
-			tui_say(ui, "out of memory: an exec is not shown");
-		if (ev->exec.ret)
-			ui->failed++;
+		if (ui->fold)
+			fold_exec(ui->fold, ev);
+		else
+			show_exec(ui, ev, 0);
 		break;
 	case TRACER_EVENT_EXIT:
+		if (ui->fold)
+			fold_exit(ui->fold, ev->exit.pid);
 		tui_list_exit(ui->list, ev->exit.pid, ev->exit.exit_code, ev->ts_ns);
 		tui_render_exit(&ui->render, ev->exit.pid);
 		break;
@@ -201,6 +221,9 @@ static int tui_tick_op(void *state)
 
 	if (quitting(ui))
 		return SINK_STOP;
+	/* A command found nowhere: its walk is shown once it is over. */
+	if (ui->fold)
+		fold_expire(ui->fold, sink_now_ns());
 	tui_tick(ui);
 	return quitting(ui) ? SINK_STOP : 0;
 }
@@ -228,6 +251,8 @@ static int tui_finish(void *state)
 {
 	struct tui *ui = state;
 
+	if (ui->fold)
+		fold_flush(ui->fold);
 	if (ui->active && !quitting(ui)) {
 		tui_draw(ui);
 		hold_screen(ui);
@@ -245,6 +270,7 @@ static void tui_close(void *state)
 	tui_breaks_free(ui->breaks);
 	if (ui->pane)
 		tui_term_free(ui->pane);
+	fold_free(ui->fold);
 	tui_list_free(ui->list);
 	parentctx_free(ui->render.parents);
 	envdiff_free(ui->render.env);

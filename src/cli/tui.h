@@ -53,6 +53,7 @@ struct tui {
 	struct sink_ctx *ctx;
 	struct tui_list *list;
 	struct tui_render render;
+	struct fold *fold; /* PATH lookups folded as in text (NULL: --show-lookups) */
 	struct tui_term *pane; /* the COMMAND's terminal, or NULL */
 	struct tui_breaks *breaks;
 	FILE *tty_out; /* stdout, where OSC 52 goes */

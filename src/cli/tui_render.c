@@ -152,7 +152,8 @@ static void free_exec(struct tui_exec *x)
 	free(x->hay);
 }
 
-int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, struct tui_exec *out)
+int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_t lookups,
+		    struct tui_exec *out)
 {
 	const struct execline_style style = { .time = r->time, .color = false };
 	double ts = ev->ts_ns > r->start_ns ? (double)(ev->ts_ns - r->start_ns) / 1e9 : 0.0;
@@ -165,7 +166,7 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, struct 
 	out->ret = ev->exec.ret;
 	if (membuf_open(&m))
 		return -1;
-	execline_write(m.f, &style, ts, ev, r->parents, NULL, 0);
+	execline_write(m.f, &style, ts, ev, r->parents, NULL, lookups);
 	execline_keep(r->parents, ev);
 	out->line = membuf_take(&m, true, &out->bytes);
 	if (membuf_open(&m))

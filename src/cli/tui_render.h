@@ -27,7 +27,9 @@ struct tui_render {
 };
 
 /* Fills out from the exec ev. 0, or -1 when out of memory. */
-int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, struct tui_exec *out);
+/* lookups: the failed PATH lookups folded into ev (fold.h), as the text line says them. */
+int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_t lookups,
+		    struct tui_exec *out);
 
 /* A process exited: what is remembered of it goes. */
 void tui_render_exit(struct tui_render *r, uint32_t pid);

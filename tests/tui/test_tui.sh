@@ -126,7 +126,7 @@ rc=$?
 
 # --- the list, a failed exec, the status line; search, details, help; q ---
 new_window
-CMD="/bin/echo tui-one 'two words'; /no/such/prog-tui; /bin/true tui-two; /usr/bin/head -n 1 | /usr/bin/tr a-z A-Z; exec /bin/sleep 600"
+CMD="/bin/echo tui-one 'two words'; /no/such/prog-tui; /bin/true tui-two; /usr/bin/env PATH=/no/tui-a:/no/tui-b:/bin true tui-walk; /usr/bin/head -n 1 | /usr/bin/tr a-z A-Z; exec /bin/sleep 600"
 type_line "$TRACER_BIN --tui -- sh -c \"$CMD\""
 # The command's pane has the focus: what is typed reaches the command, its output shows.
 wait_for '^[0-9:.]+ +[0-9]+ +/usr/bin/head -n 1' || fail "the list never showed head: $(screen)"
@@ -146,7 +146,12 @@ grep -Eq "^[0-9:.]+ +[0-9]+ +/bin/sleep 600" <<<"$S" || fail "no line of sleep: 
 grep -Eq "prog-tui +failed: ENOENT" <<<"$S" || fail "the failed exec's line: $S"
 screen -e | grep 'prog-tui  ' | grep -q $'\e\\[31m' || fail "the failed exec is not red: $(screen -e | grep prog-tui)"
 screen -e | grep '/bin/echo tui-one' | grep -q $'\e\\[31m' && fail "a successful exec is red"
-grep -Eq "execs 7  failed 1  lost 0" <<<"$S" || fail "status counts: $(tail -1 <<<"$S")"
+# env walking PATH: one line for the true it found, its failed lookups folded into it.
+grep -Eq "^[0-9:.]+ +[0-9]+ +true tui-walk +\(after 2 failed PATH lookups\)" <<<"$S" ||
+	fail "the PATH walk is not one folded line: $S"
+[[ $(grep -Ec "^[0-9:.]+ +[0-9]+ +true tui-walk" <<<"$S") -eq 1 ]] ||
+	fail "a failed PATH lookup has a line of its own: $S"
+grep -Eq "execs 9  failed 1  lost 0" <<<"$S" || fail "status counts: $(tail -1 <<<"$S")"
 grep -q '? help' <<<"$S" || fail "status line without '? help'"
 
 # / finds sh -c (its command line has tui-one), n the echo: it is selected
