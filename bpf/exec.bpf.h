@@ -149,7 +149,6 @@ struct exec_src {
 	unsigned long env_area;
 	__u64 args_keep;
 	__u64 env_keep;
-	bool args_staged; /* argv is in s->stage */
 };
 
 /* Writes path slot k (length len) at off; returns the offset after it. */
@@ -210,19 +209,23 @@ static __always_inline __u64 paths_size(struct scratch *s)
  * the ring buffer has no room for is counted as lost); the fixed part is
  * written last, with the flags the copies set. Each length is bounded again
  * after every helper call: the verifier does not carry a bound across the
- * spill of a register.
+ * spill of a register. The lengths of the filename and arg0 come in the
+ * record (filename_len, arg0_len), not as arguments: callers whose paths
+ * differ only in them then reach the gathering of the context in one state
+ * the verifier checks once, not once per path.
  */
-static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_len,
-				      struct exec_src *src)
+static __always_inline void emit_exec(struct scratch *s, struct exec_src *src)
 {
 	struct tracer_exec_rec *r = &s->rec;
 	struct bpf_dynptr d;
-	__u64 size, off, args_len, env_len;
+	__u64 size, off, fn_len, a0_len, args_len, env_len;
 	int i;
 
+	fn_len = r->filename_len;
 	barrier_var(fn_len);
 	if (fn_len > TRACER_FILENAME_MAX)
 		fn_len = TRACER_FILENAME_MAX;
+	a0_len = r->arg0_len;
 	barrier_var(a0_len);
 	if (a0_len > ARG0_MAX)
 		a0_len = ARG0_MAX;
@@ -258,7 +261,7 @@ static __always_inline void emit_exec(struct scratch *s, __u64 fn_len, __u64 a0_
 
 	args_len = r->args_size;
 	if (strings_copy(s, &d, (__u64)src->argv, src->ptr_size, src->args_area, off, args_len,
-			 src->args_staged))
+			 s->args_staged))
 		r->flags |= TRACER_EXEC_ARGS_FAULT;
 	off += args_len;
 	env_len = r->env_size;
@@ -321,12 +324,10 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 					   struct linux_binprm *bprm, bool cloexec)
 {
 	struct fs_struct *fs = task->fs;
+	struct stdio_ctx sc = { .s = s, .fs = fs };
 	struct tracer_exec_rec *r = &s->rec;
-	struct file *file, *files[3];
-	__u64 cloexec_bits = 0;
 	struct fdtable *fdt;
-	__u32 max_fds, k;
-	int i;
+	struct file *file;
 
 	/* Direct loads (tp_btf pointers) where they can be: a helper call costs more. */
 	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, fs->pwd.mnt, fs->pwd.dentry, fs, &r->cwd);
@@ -352,26 +353,15 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 	s->slot_of[SLOT_EXE] = SLOT_EXE;
 	s->slot_of[SLOT_INTERP] = SLOT_INTERP;
 
-	/* fds 0-2: often one file (a terminal) three times, described once. */
-	__builtin_memset(files, 0, sizeof(files));
+	__builtin_memset(s->stdio_files, 0, sizeof(s->stdio_files));
+	s->stdio_cloexec = 0;
 	fdt = task->files->fdt;
-	max_fds = fdt->max_fds;
-	if (max_fds >= 3)
-		bpf_probe_read_kernel(files, sizeof(files), fdt->fd);
+	if (fdt->max_fds >= 3)
+		bpf_probe_read_kernel(s->stdio_files, sizeof(s->stdio_files), fdt->fd);
 	if (cloexec)
-		bpf_probe_read_kernel(&cloexec_bits, sizeof(cloexec_bits), fdt->close_on_exec);
-	for (i = 0; i < 3; i++) {
-		k = SLOT_FD0 + i;
-		s->slot_of[k] = k;
-		if (i > 0 && files[i] && files[i] == files[i - 1] &&
-		    !(cloexec_bits & (3ull << (i - 1)))) {
-			r->stdio[i] = r->stdio[i - 1];
-			s->path_pos[k] = s->path_pos[k - 1];
-			s->slot_of[k] = s->slot_of[k - 1];
-			continue;
-		}
-		s->path_pos[k] = fd_describe(s, k, files[i], i, cloexec_bits, fs, &r->stdio[i]);
-	}
+		bpf_probe_read_kernel(&s->stdio_cloexec, sizeof(s->stdio_cloexec),
+				      fdt->close_on_exec);
+	bpf_loop(3, stdio_one, &sc, 0);
 	exec_identity(s, task, bprm);
 }
 
@@ -472,7 +462,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	struct exec_src src = {};
 	struct tracer_exec_rec *r;
 	unsigned long start, end;
-	__u32 fn_len = 0, a0_len;
+	__u32 fn_len = 0;
 	struct scratch *s;
 	__u64 total;
 	bool cut;
@@ -491,6 +481,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 		return 0;
 	r = &s->rec;
 	r->flags = TRACER_EXEC_ARGS_FROM_MM | TRACER_EXEC_TOTALS;
+	s->args_staged = 0;
 	if (st) {
 		e = *st;
 	} else {
@@ -512,7 +503,8 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 	if (exec_excluded(&e, bprm) ||
 	    (filters_on() && exec_filtered(s, fn_len, COMM_CURRENT, bprm)))
 		goto out;
-	a0_len = image_arg0(s, &e, p, bprm);
+	r->filename_len = fn_len;
+	r->arg0_len = image_arg0(s, &e, p, bprm);
 
 	start = BPF_CORE_READ(p, mm, arg_start);
 	end = BPF_CORE_READ(p, mm, arg_end);
@@ -539,7 +531,7 @@ static __always_inline int exec_from_image(struct task_struct *p, pid_t old_pid,
 			r->flags |= TRACER_EXEC_ENV_CUT;
 	}
 	gather_context(s, p, bprm, false);
-	emit_exec(s, fn_len, a0_len, &src);
+	emit_exec(s, &src);
 out:
 	if (st)
 		stage_drop(p, e.arg0_state);
@@ -607,6 +599,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	    (filters_on() && exec_filtered(s, fn_len, COMM_FILENAME, bprm)))
 		return;
 
+	r->filename_len = fn_len;
+	r->arg0_len = 0;
 	src.ptr_size = st->compat ? 4 : 8;
 	vec_measure(s, &am, st->argv, src.ptr_size, max_arg_bytes, max_args, true);
 	r->flags |= am.flags;
@@ -616,7 +610,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->args_total = am.total;
 	src.argv = (const char *const *)st->argv;
 	src.args_keep = am.keep;
-	src.args_staged = am.staged;
+	/* In the scratch, not the stack: both values then reach one state of what follows. */
+	s->args_staged = am.staged;
 	r->env_total = 0;
 	r->envc = 0;
 	r->pad2 = 0;
@@ -633,7 +628,7 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 		src.env_keep = em.keep;
 	}
 	gather_context(s, task, bprm, bprm != NULL);
-	emit_exec(s, fn_len, 0, &src);
+	emit_exec(s, &src);
 }
 
 /*

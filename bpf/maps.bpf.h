@@ -250,6 +250,9 @@ struct scratch {
 	char slots[NSLOTS][PATH_SLOT];
 	struct exec_stage st; /* without entry_stages: the stage, from the caller's registers */
 	__u32 base_scan; /* the comm filter's search for the filename's basename (filter.bpf.h) */
+	__u64 stdio_files[3]; /* fds 0-2's struct file, NULL when closed (exec.bpf.h) */
+	__u64 stdio_cloexec; /* their close-on-exec bits, when they count */
+	__u32 args_staged; /* the exec's argv is in stage, read by the measuring pass */
 };
 
 struct {

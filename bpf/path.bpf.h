@@ -265,4 +265,48 @@ static __always_inline __u32 fd_describe(struct scratch *s, __u32 k, struct file
 	return pos;
 }
 
+/* What a stdio_one() callback gets: the scratch, and the root its paths are seen from. */
+struct stdio_ctx {
+	struct scratch *s;
+	struct fs_struct *fs;
+};
+
+/*
+ * bpf_loop() callback: describes fd i of 0-2, or shares the previous one's
+ * description when it is the same file (often a terminal three times). A
+ * callback, so that the verifier checks fd_describe() once, not once per fd
+ * and per combination of shared and described fds before it.
+ */
+static long stdio_one(__u32 i, void *data)
+{
+	struct stdio_ctx *c = data;
+	struct scratch *s = c->s;
+	struct tracer_exec_rec *r = &s->rec;
+	__u64 cloexec_bits = s->stdio_cloexec;
+	__u32 k, prev;
+
+	if (i >= 3)
+		return 1;
+	/* Opaque to the compiler, so that the masks stay and bound the registers indexing. */
+	barrier_var(i);
+	i &= 3;
+	k = SLOT_FD0 + i;
+	s->slot_of[k] = k;
+	if (i > 0) {
+		prev = i - 1;
+		barrier_var(prev);
+		prev &= 3;
+		if (s->stdio_files[i] && s->stdio_files[i] == s->stdio_files[prev] &&
+		    !(cloexec_bits & (3ull << prev))) {
+			r->stdio[i] = r->stdio[prev];
+			s->path_pos[k] = s->path_pos[SLOT_FD0 + prev];
+			s->slot_of[k] = s->slot_of[SLOT_FD0 + prev];
+			return 0;
+		}
+	}
+	s->path_pos[k] = fd_describe(s, k, (struct file *)s->stdio_files[i], i, cloexec_bits, c->fs,
+				     &r->stdio[i]);
+	return 0;
+}
+
 #endif /* TRACER_PATH_BPF_H */

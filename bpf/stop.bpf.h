@@ -23,8 +23,8 @@
  * stop_sets holds: userspace fills a new map for each change and swaps it
  * in. A program keeps the set it looked up for its whole run (the old map
  * is freed only after every program that may hold it has returned), so a
- * change never shows half done. It costs two lookups per exec in scope, and
- * one out of it.
+ * change never shows half done. It costs two lookups per exec in scope, made
+ * after the scope check: an exec out of the scope makes none.
  */
 #ifndef TRACER_STOP_BPF_H
 #define TRACER_STOP_BPF_H
@@ -285,6 +285,11 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 	long n, err;
 	int pat;
 
+	if (!stop_dynamic && !count)
+		return 0;
+	/* The scope first: an exec out of it looks up no set. */
+	if (!proc_watched(p, p->tgid) || !cgroup_current_in_scope())
+		return 0;
 	if (stop_dynamic) {
 		set_map = bpf_map_lookup_elem(&stop_sets, &zero);
 		if (!set_map)
@@ -294,9 +299,9 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 			return 0;
 		count = c.set->count;
 		generation = c.set->generation;
+		if (!count)
+			return 0;
 	}
-	if (!count || !proc_watched(p, p->tgid) || !cgroup_current_in_scope())
-		return 0;
 	ss = bpf_map_lookup_elem(&stop_scratch_map, &zero);
 	s = get_scratch();
 	if (!ss || !s)

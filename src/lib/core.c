@@ -25,6 +25,7 @@
 #include "core_impl.h"
 #include "errmsg.h"
 #include "sysinfo.h"
+#include "verstats.h"
 
 static void core_free(struct tracer_core *core)
 {
@@ -142,8 +143,9 @@ static void release_loading_memory(const void *obj, size_t len)
 static int open_and_load(struct tracer_core *core, uint64_t *t_open, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	bool stats = core->cfg->opts.verbose, whole = false;
+	struct verstats *vs = NULL;
 	struct btfcache_load btf;
-	bool whole = false;
 	size_t obj_len;
 	const void *obj = tracer_bpf__elf_bytes(&obj_len);
 	int ret;
@@ -163,13 +165,26 @@ static int open_and_load(struct tracer_core *core, uint64_t *t_open, char *err, 
 			return ret;
 		}
 		attach_configure(core);
+		if (stats)
+			vs = verstats_request(core->skel->obj);
 		*t_open = sys_now_ns();
 		ret = tracer_bpf__load(core->skel);
 		btfcache_done(&btf);
-		if (!ret || btf.source == BTFCACHE_KERNEL || ret == -EPERM)
+		if (!ret)
+			verstats_print(vs, core->skel->obj);
+		verstats_free(vs);
+		vs = NULL;
+		if (!ret || ret == -EPERM)
 			break;
 		tracer_bpf__destroy(core->skel);
 		core->skel = NULL;
+		if (stats) {
+			/* Once more without them, for libbpf to print the verifier's log. */
+			stats = false;
+			continue;
+		}
+		if (btf.source == BTFCACHE_KERNEL)
+			break;
 		if (btf.source == BTFCACHE_HIT)
 			btfcache_reject(obj, obj_len);
 		whole = true;

@@ -30,6 +30,27 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * -v's line for prog: the verifier's instruction count (above zero) and its
+ * time, from the kernel's BPF_LOG_STATS (src/lib/verstats.h).
+ */
+static void expect_verifier_stats(const char *err, const char *prog)
+{
+	const char *line = strstr(err, h_str("tracer: verifier: %s: ", prog));
+	char *end;
+	long insns;
+	double ms;
+
+	cr_assert_neq(line, NULL, "no verifier figures for %s: %s", prog, err);
+	line = strchr(line + strlen("tracer: verifier: "), ' ') + 1;
+	insns = strtol(line, &end, 10);
+	cr_expect_gt(insns, 0, "no instruction count for %s: %s", prog, err);
+	cr_assert_eq(strncmp(end, " insns processed, ", 18), 0, "%s", err);
+	ms = strtod(end + 18, &end);
+	cr_expect(ms >= 0 && !strncmp(end, " ms\n", 4), "no verification time for %s: %s", prog,
+		  err);
+}
+
 /* The events of one run, each without its varying fields, sorted. */
 static char **run_once(const char *cache, const char *expect_btf, size_t *n)
 {
@@ -53,6 +74,8 @@ static char **run_once(const char *cache, const char *expect_btf, size_t *n)
 	cr_assert_eq(r.status, 3, "tracer exited %d: %s", r.status, r.err);
 	cr_assert_neq(strstr(r.err, h_str("tracer: kernel BTF: %s", expect_btf)), NULL,
 		      "expected the %s BTF: %s", expect_btf, r.err);
+	expect_verifier_stats(r.err, "handle_sched_process_fork");
+	expect_verifier_stats(r.err, "handle_exec_failed");
 	h_json_load(&ev, events);
 	cr_assert_geq(ev.n, 12, "too few events: %s", h_read_file(events, NULL));
 	lines = calloc(ev.n, sizeof(*lines));
