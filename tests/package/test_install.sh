@@ -94,8 +94,9 @@ in_root sh -c 'cc -Wall -Werror /tmp/trace-exec.c $(pkg-config --cflags libtrace
 	sed "s/-ltracer//") -o /tmp/trace-exec-static' ||
 	die "cannot build against libtracer.a with pkg-config --static"
 # (/lib is /usr/lib on a merged-/usr system: either path is the packaged file.)
-in_root ldd /tmp/trace-exec-shared | grep -Eq '=> (/usr)?/lib/x86_64-linux-gnu/libtracer\.so\.0 ' ||
-	die "trace-exec-shared does not use the packaged libtracer.so.0"
+ldd_out=$(in_root ldd /tmp/trace-exec-shared 2>&1) || true
+grep -Eq '=> (/usr)?/lib/x86_64-linux-gnu/libtracer\.so\.0 ' <<<"$ldd_out" ||
+	die "trace-exec-shared does not use the packaged libtracer.so.0: ldd says: $ldd_out"$'\n'"$(in_root ls -l /usr/lib/x86_64-linux-gnu/libtracer.so.0 2>&1)"
 if in_root ldd /tmp/trace-exec-static | grep -q libtracer; then
 	die "trace-exec-static uses libtracer.so"
 fi
