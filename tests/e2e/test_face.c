@@ -94,19 +94,25 @@ Test(face, readable_line)
 	char *parts[16];
 	size_t n;
 
-	run_tracer(ARGS("--", "/bin/sh", "-c",
-			"cd /tmp; /bin/true a; /bin/true b >/dev/null; /nonexistent-face x; "
-			"exec /bin/echo 'two words' >/dev/null"),
-		   NULL);
+	run_tracer(
+		ARGS("--", "/bin/sh", "-c",
+		     "cd /tmp; /bin/true a; /bin/true b >/dev/null; /nonexistent-face x 2>/dev/null; "
+		     "exec /bin/echo 'two words' >/dev/null"),
+		NULL);
 	n = command_parts(r.err, 15, "^[0-2][0-9]:[0-5][0-9]:[0-6][0-9][.][0-9]{6}$", parts, 16);
 	cr_assert_eq(n, 5, "stderr: %s", r.err);
 	/* Its parent (tracer) unknown: the cwd says where the run is. */
-	cr_assert_str_eq(parts[0], "/bin/sh -c 'cd /tmp; /bin/true a; /bin/true b >/dev/null; "
-				   "/nonexistent-face x; exec /bin/echo '\\''two words'\\'' "
-				   ">/dev/null'  cwd=/");
+	cr_assert_str_eq(parts[0],
+			 "/bin/sh -c 'cd /tmp; /bin/true a; /bin/true b >/dev/null; "
+			 "/nonexistent-face x 2>/dev/null; exec /bin/echo '\\''two words'\\'' "
+			 ">/dev/null'  cwd=/");
 	cr_assert_str_eq(parts[1], "/bin/true a  cwd=/tmp");
 	cr_assert_str_eq(parts[2], "/bin/true b  cwd=/tmp >/dev/null");
-	cr_assert_str_eq(parts[3], "/nonexistent-face x  failed: ENOENT  cwd=/tmp");
+	/*
+	 * Its stderr away: the shell's "not found" on the same pipe as
+	 * tracer's lines could land inside one of them (seen under 6.1's VM).
+	 */
+	cr_assert_str_eq(parts[3], "/nonexistent-face x  failed: ENOENT  cwd=/tmp 2>/dev/null");
 	/* The same process execs again: compared with its own last exec (sh, in /). */
 	cr_assert_str_eq(parts[4], "/bin/echo 'two words'  cwd=/tmp >/dev/null");
 	h_run_free(&r);
@@ -123,7 +129,7 @@ Test(face, readable_line)
 
 #define WALK_SCRIPT                                                                   \
 	"PATH=/nonexistent-a:/nonexistent-b:/usr/bin:/bin; /usr/bin/env true found; " \
-	"/usr/bin/env nosuch-face; exit 0"
+	"/usr/bin/env nosuch-face 2>/dev/null; exit 0"
 
 /*
  * execvp walking PATH: its failed lookups folded into the line of the
@@ -142,7 +148,8 @@ Test(face, path_lookups_folded)
 	cr_assert_eq(command_parts(r.err, 0, NULL, parts, 16), 5, "stderr: %s", text);
 	cr_assert_str_eq(parts[1], "/usr/bin/env true found");
 	cr_assert_str_eq(parts[2], "true found  (after 2 failed PATH lookups)");
-	cr_assert_str_eq(parts[3], "/usr/bin/env nosuch-face");
+	/* env's complaint away: on tracer's pipe it could land inside a line. */
+	cr_assert_str_eq(parts[3], "/usr/bin/env nosuch-face  2>/dev/null");
 	cr_assert_str_eq(parts[4], "nosuch-face  not found (4 PATH lookups, ENOENT)");
 	h_run_free(&r);
 
