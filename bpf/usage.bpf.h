@@ -40,6 +40,18 @@
 #include "wire.h"
 #include "compat.bpf.h"
 
+#ifdef TRACER_BPF_NO_USAGE
+/*
+ * scripts/bench's baseline only (CMake option TRACER_BPF_NO_USAGE): the exit
+ * program without the usage read, whose cost is the difference. The usage
+ * fields are left as the ring buffer had them, unflagged: writing them is part
+ * of that cost.
+ */
+static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_struct *p,
+				       struct signal_struct *sig)
+{
+}
+#else
 /* Threads summed at most; a larger group's exit carries no usage. */
 #define USAGE_THREADS_MAX (1u << 16)
 
@@ -154,5 +166,6 @@ static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_st
 	if (w.done)
 		r->flags |= TRACER_EXIT_HAS_USAGE;
 }
+#endif /* TRACER_BPF_NO_USAGE */
 
 #endif /* TRACER_USAGE_BPF_H */
