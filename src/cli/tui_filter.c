@@ -30,6 +30,22 @@ static const struct {
 	{ "failed", KIND_FAILED },
 };
 
+/* Never 0: an exec's kept answer starts at 0, which no filter is. */
+static uint32_t next_gen(void)
+{
+	static uint32_t gen;
+
+	if (!++gen)
+		++gen;
+	return gen;
+}
+
+void tui_filter_toggle_failed(struct tui_filter *f)
+{
+	f->failed = !f->failed;
+	f->gen = next_gen();
+}
+
 bool tui_filter_none(const struct tui_filter *f)
 {
 	return !f->failed && !f->n_uids && !f->n_comms && !f->n_match;
@@ -203,6 +219,7 @@ int tui_filter_parse(const char *text, struct tui_filter *out, char *err, size_t
 		if (add_value(&f, kind, value, err, errlen))
 			return -1;
 	}
+	f.gen = next_gen();
 	*out = f;
 	return 0;
 }

@@ -30,6 +30,8 @@
 
 /* A value copied is a filter still: the patterns are offsets into pool. */
 struct tui_filter {
+	/* Which filter this is (0: none said): the list keeps each exec's answer for it. */
+	uint32_t gen;
 	bool failed;
 	size_t n_uids, n_comms, n_match;
 	uint32_t uids[TUI_FILTER_MAX];
@@ -43,13 +45,16 @@ struct tui_filter {
 bool tui_filter_none(const struct tui_filter *f);
 
 /*
- * Parses text into *out. 0, or -1 with one line in err saying why; *out is
- * then untouched (the filter in use stays).
+ * Parses text into *out (a new gen). 0, or -1 with one line in err saying
+ * why; *out is then untouched (the filter in use stays).
  */
 int tui_filter_parse(const char *text, struct tui_filter *out, char *err, size_t errlen);
 
 /* Whether e passes f. */
 bool tui_filter_pass(const struct tui_filter *f, const struct tui_exec *e);
+
+/* f: --failed switched (f), a new filter for the list's kept answers. */
+void tui_filter_toggle_failed(struct tui_filter *f);
 
 /* f in the long form, its words escaped as shell words ("" when none). */
 void tui_filter_describe(const struct tui_filter *f, char *buf, size_t len);

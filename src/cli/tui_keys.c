@@ -353,7 +353,7 @@ static void list_key(struct tui *ui, wint_t k, bool kc)
 		find(ui, k == 'n' ? +1 : -1);
 		break;
 	case 'f':
-		ui->filter.failed = !ui->filter.failed;
+		tui_filter_toggle_failed(&ui->filter);
 		break;
 	case 'F':
 		start_prompt(ui, TUI_PROMPT_FILTER);

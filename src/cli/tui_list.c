@@ -154,7 +154,18 @@ void tui_list_exit(struct tui_list *l, uint32_t pid, int32_t status, uint64_t ts
 
 bool tui_list_shown(const struct tui_exec *e, const struct tui_filter *f)
 {
-	return !f || tui_filter_pass(f, e);
+	/* The ring's own memory: the kept answer is a cache, not the exec's value. */
+	struct tui_exec *kept = (struct tui_exec *)e;
+
+	if (!f)
+		return true;
+	if (!f->gen)
+		return tui_filter_pass(f, e);
+	if (kept->shown_gen != f->gen) {
+		kept->shown = tui_filter_pass(f, e);
+		kept->shown_gen = f->gen;
+	}
+	return kept->shown;
 }
 
 uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const struct tui_filter *f,

@@ -37,6 +37,9 @@ struct tui_exec {
 	char *sh; /* the --format sh line, without its '\n' */
 	char *hay; /* command line, filename and cwd: what / searches */
 	char *cmdline; /* the arguments joined by single spaces, unescaped: what --match matches */
+	/* The filter's answer for it, kept: a frame steps through the whole list. */
+	uint32_t shown_gen; /* the filter's gen it is for; 0: none yet */
+	bool shown;
 };
 
 struct tui_list;

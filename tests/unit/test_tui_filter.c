@@ -301,5 +301,14 @@ Test(tui_filter, the_list_steps_and_searches_through_it)
 	cr_assert_eq(tui_list_step(l, 0, +1, &f, "cc"), 2);
 	cr_assert(tui_list_shown(tui_list_get(l, 1), NULL));
 	cr_assert_not(tui_list_shown(tui_list_get(l, 1), &f));
+	/* The answers kept for one filter are not another's: f, then a new text. */
+	tui_filter_toggle_failed(&f);
+	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, &f, NULL), UINT64_MAX, "none failed");
+	tui_filter_toggle_failed(&f);
+	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, &f, NULL), 2);
+	f = parsed("--uid 0");
+	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, &f, NULL), 3);
+	cr_assert_eq(tui_list_step(l, 3, -1, &f, NULL), 1);
+	cr_assert_eq(tui_list_step(l, 1, -1, &f, NULL), UINT64_MAX);
 	tui_list_free(l);
 }
