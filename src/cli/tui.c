@@ -17,6 +17,7 @@
 #include "tui_term.h"
 
 #define FRAME_NS (1000000000ull / TUI_FPS)
+#define EVENTS_FRAME_NS (1000000000ull / TUI_EVENTS_FPS)
 #define COUNTS_FRAME_NS (1000000000ull / TUI_COUNTS_FPS)
 
 void tui_say(struct tui *ui, const char *fmt, ...)
@@ -153,7 +154,7 @@ void tui_event_seen(struct tui *ui, bool exec_shown)
 	else
 		shows = ui->view != TUI_VIEW_HELP;
 	if (shows)
-		ui->dirty = true;
+		ui->events_dirty = true;
 	else
 		ui->counts_dirty = true;
 }
@@ -181,7 +182,7 @@ static void draw_view(struct tui *ui)
 /* Only what changed is drawn again: the view, the status line, the pane. */
 void tui_draw(struct tui *ui)
 {
-	bool view = ui->dirty || ui->redraw_all;
+	bool view = ui->dirty || ui->events_dirty || ui->redraw_all;
 
 	if (!ui->active)
 		return;
@@ -208,7 +209,7 @@ void tui_draw(struct tui *ui)
 	}
 	place_cursor(ui);
 	doupdate();
-	ui->dirty = ui->counts_dirty = false;
+	ui->dirty = ui->events_dirty = ui->counts_dirty = false;
 	ui->last_draw_ns = sink_now_ns();
 }
 
@@ -216,10 +217,12 @@ int tui_wait_ms(const struct tui *ui)
 {
 	uint64_t now, due;
 
-	if (!ui->active || (!ui->dirty && !ui->counts_dirty))
+	if (!ui->active || (!ui->dirty && !ui->events_dirty && !ui->counts_dirty))
 		return -1;
 	now = sink_now_ns();
-	due = ui->last_draw_ns + (ui->dirty ? FRAME_NS : COUNTS_FRAME_NS);
+	due = ui->last_draw_ns + (ui->dirty	   ? FRAME_NS :
+				  ui->events_dirty ? EVENTS_FRAME_NS :
+						     COUNTS_FRAME_NS);
 	return now >= due ? 0 : (int)((due - now + 999999) / 1000000);
 }
 

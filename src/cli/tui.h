@@ -26,6 +26,12 @@
 #include "tui_render.h"
 
 #define TUI_FPS 30
+/*
+ * Frames a second when only events changed the view (a storm scrolling by):
+ * keys and the command's pane keep TUI_FPS. Each frame costs more than
+ * hundreds of execs (curses compares and copies the whole window).
+ */
+#define TUI_EVENTS_FPS 15
 /* Frames a second when nothing but the status line's counts changed (a list held still). */
 #define TUI_COUNTS_FPS 4
 
@@ -75,7 +81,8 @@ struct tui {
 	char message[256]; /* the status line's last word (an error, a result) */
 	int details_scroll;
 	size_t break_sel; /* in the breakpoints view: patterns, then stopped processes */
-	bool dirty; /* what is on screen changed: a frame within 1/TUI_FPS s */
+	bool dirty; /* a key or the pane changed the screen: a frame within 1/TUI_FPS s */
+	bool events_dirty; /* events changed the view: a frame within 1/TUI_EVENTS_FPS s */
 	bool counts_dirty; /* only the status line's counts changed: a frame at a slower pace */
 	bool redraw_all;
 	bool list_shows_end; /* the list's last frame reached its end: a new exec would show */
