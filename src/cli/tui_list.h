@@ -30,7 +30,7 @@ struct tui_exec {
 	size_t bytes; /* of what is kept below */
 	struct tracer_event *ev; /* the exec event, copied (evcopy.h; owned) */
 	uint32_t lookups; /* failed PATH lookups folded into it (fold.h) */
-	uint32_t shown; /* the context its readable line shows (execline_context()) */
+	uint32_t line_context; /* what context its readable line shows (execline_context()) */
 	char *env_diff; /* --env: the details' environment changes (owned), else NULL */
 };
 

@@ -159,7 +159,7 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 	out->ret = ev->exec.ret;
 	out->lookups = lookups;
 	/* What the line will show is decided now: the parents' context moves on. */
-	out->shown = execline_context(r->parents, ev);
+	out->line_context = execline_context(r->parents, ev);
 	execline_keep(r->parents, ev);
 	/* The env diff too; envdiff_write() also remembers this environment. */
 	if (r->env && TRACER_EVENT_HAS(ev, exec.env_captured) && ev->exec.env_captured) {
@@ -213,7 +213,7 @@ static void write_line(FILE *f, const struct tui_render *r, const struct tui_exe
 	const struct execline_style style = { .time = r->time, .color = false };
 	double ts = e->ts_ns > r->start_ns ? (double)(e->ts_ns - r->start_ns) / 1e9 : 0.0;
 
-	execline_write_shown(f, &style, ts, e->ev, e->shown, NULL, e->lookups);
+	execline_write_shown(f, &style, ts, e->ev, e->line_context, NULL, e->lookups);
 }
 
 static void write_details(FILE *f, const struct tui_render *r, const struct tui_exec *e)
