@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui_filter.h"
 #include "tui_list.h"
 #include "tui_render.h"
 
@@ -41,6 +42,7 @@ static void exec_free(struct tui_exec *e)
 {
 	free(e->ev);
 	free(e->env_diff);
+	free(e->cmdline);
 }
 
 void tui_list_free(struct tui_list *l)
@@ -149,12 +151,23 @@ void tui_list_exit(struct tui_list *l, uint32_t pid, int32_t status, uint64_t ts
 	e->end_ns = ts_ns;
 }
 
-bool tui_list_shown(const struct tui_exec *e, bool failed_only)
+bool tui_list_shown(const struct tui_exec *e, const struct tui_filter *f)
 {
-	return !failed_only || e->ret != 0;
+	/* The ring's own memory: the kept answer is a cache, not the exec's value. */
+	struct tui_exec *kept = (struct tui_exec *)e;
+
+	if (!f)
+		return true;
+	if (!f->gen)
+		return tui_filter_pass(f, e);
+	if (kept->shown_gen != f->gen) {
+		kept->shown = tui_filter_pass(f, e);
+		kept->shown_gen = f->gen;
+	}
+	return kept->shown;
 }
 
-uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool failed_only,
+uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const struct tui_filter *f,
 		       const char *needle)
 {
 	uint64_t first = tui_list_first(l), s = seq;
@@ -170,7 +183,7 @@ uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool fai
 		e = tui_list_get(l, s);
 		if (!e)
 			return UINT64_MAX;
-		if (tui_list_shown(e, failed_only) && (!needle || tui_exec_matches(e, needle)))
+		if (tui_list_shown(e, f) && (!needle || tui_exec_matches(e, needle)))
 			return s;
 	}
 }

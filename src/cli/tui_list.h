@@ -16,6 +16,10 @@
 
 #define TUI_LIST_MAX 100000
 #define TUI_LIST_BYTES (64u << 20)
+/* A comm: 15 bytes and a NUL, as the kernel keeps it. */
+#define TUI_COMM_LEN 16
+
+struct tui_filter;
 
 struct tracer_event;
 
@@ -27,11 +31,17 @@ struct tui_exec {
 	bool exited;
 	int32_t exit_status; /* a wait(2) status, once exited */
 	uint64_t end_ns; /* the exit's ts_ns */
+	uint32_t uid, euid; /* after the exec */
+	char comm[TUI_COMM_LEN]; /* the name --comm matches (tui_filter.h) */
 	size_t bytes; /* of what is kept below */
 	struct tracer_event *ev; /* the exec event, copied (evcopy.h; owned) */
 	uint32_t lookups; /* failed PATH lookups folded into it (fold.h) */
 	uint32_t line_context; /* what context its readable line shows (execline_context()) */
 	char *env_diff; /* --env: the details' environment changes (owned), else NULL */
+	char *cmdline; /* the arguments joined by single spaces, unescaped: what --match matches */
+	/* The filter's answer for it, kept: a frame steps through the whole list. */
+	uint32_t shown_gen; /* the filter's gen it is for; 0: none yet */
+	bool shown;
 };
 
 struct tui_list;
@@ -57,15 +67,15 @@ uint64_t tui_list_dropped(const struct tui_list *l);
 /* The exec of seq, or NULL when it is not kept. */
 const struct tui_exec *tui_list_get(const struct tui_list *l, uint64_t seq);
 
-/* What the list shows: failed only, or all. */
-bool tui_list_shown(const struct tui_exec *e, bool failed_only);
+/* What the list shows: what passes the filter (tui_filter.h); NULL: all. */
+bool tui_list_shown(const struct tui_exec *e, const struct tui_filter *f);
 
 /*
- * The next exec shown from seq in direction dir (+1, -1), seq itself
- * excluded; with needle, only those whose search text contains it
+ * The next exec shown (passing f) from seq in direction dir (+1, -1), seq
+ * itself excluded; with needle, only those whose search text contains it
  * (tui_exec_matches()). Returns its seq, or UINT64_MAX when there is none.
  */
-uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool failed_only,
+uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const struct tui_filter *f,
 		       const char *needle);
 
 #endif /* TRACER_TUI_LIST_H */

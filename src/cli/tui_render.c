@@ -11,9 +11,11 @@
 #include "escape.h"
 #include "evcopy.h"
 #include "execline.h"
+#include "filter.h"
 #include "names.h"
 #include "parentctx.h"
 #include "sh.h"
+#include "tui_filter.h"
 #include "tui_render.h"
 
 static const char out_of_memory[] = "(out of memory)";
@@ -151,6 +153,7 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 		    struct tui_exec *out)
 {
 	struct membuf m;
+	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ts_ns = ev->ts_ns;
@@ -158,27 +161,36 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 	out->ppid = ev->exec.ppid;
 	out->ret = ev->exec.ret;
 	out->lookups = lookups;
+	/* What the live filter (F) looks at, as --uid, --comm and --match do. */
+	out->uid = ev->exec.uid;
+	out->euid = ev->exec.euid;
+	tui_filter_comm_of(&ev->exec, out->comm);
+	if (!ev_command_line(&ev->exec, &out->cmdline, &cap))
+		return -1;
+	out->bytes += cap;
 	/* What the line will show is decided now: the parents' context moves on. */
 	out->line_context = execline_context(r->parents, ev);
 	execline_keep(r->parents, ev);
 	/* The env diff too; envdiff_write() also remembers this environment. */
 	if (r->env && TRACER_EVENT_HAS(ev, exec.env_captured) && ev->exec.env_captured) {
 		if (membuf_open(&m))
-			return -1;
+			goto out_nomem;
 		envdiff_write(r->env, m.f, &ev->exec);
 		out->env_diff = membuf_take(&m, false);
 		if (!out->env_diff)
-			return -1;
+			goto out_nomem;
 		out->bytes += malloc_usable_size(out->env_diff);
 	}
 	out->ev = evcopy_new(ev);
-	if (!out->ev) {
-		free(out->env_diff);
-		out->env_diff = NULL;
-		return -1;
-	}
+	if (!out->ev)
+		goto out_nomem;
 	out->bytes += malloc_usable_size(out->ev);
 	return 0;
+out_nomem:
+	free(out->cmdline);
+	free(out->env_diff);
+	out->cmdline = out->env_diff = NULL;
+	return -1;
 }
 
 void tui_render_exit(struct tui_render *r, uint32_t pid)
