@@ -19,8 +19,9 @@
  * Most processes that end are single-threaded and reaped no child (a
  * compiler, /bin/true), and for them both places hold the same: the signal
  * struct's sums are still the zeros of its allocation, and only p's own
- * figures count (usage_read_alone). That path reads none of the signal
- * struct's lines that only the fork wrote, often from another CPU.
+ * figures count (usage_read_alone). That path reads one of the signal
+ * struct's lines that only the fork wrote, often from another CPU (the
+ * sequence's), rather than four, and not the task's thread_node.
  *
  * The peak resident set is the signal struct's maxrss, in pages: do_exit()
  * folds the mm's high-water mark into it as the group dies, before the
