@@ -16,6 +16,13 @@
  * their way out, in the second. A sum that a release ran across (the
  * seqcount moved) is taken again.
  *
+ * Most processes that end are single-threaded and reaped no child (a
+ * compiler, /bin/true), and for them both places hold the same: the signal
+ * struct's sums are still the zeros of its allocation, and only p's own
+ * figures count (usage_read_alone). That path reads one of the signal
+ * struct's lines that only the fork wrote, often from another CPU (the
+ * sequence's), rather than four, and not the task's thread_node.
+ *
  * The peak resident set is the signal struct's maxrss, in pages: do_exit()
  * folds the mm's high-water mark into it as the group dies, before the
  * tracepoint on every kernel (which comes after exit_mm() on 6.1 and 6.12,
@@ -40,6 +47,18 @@
 #include "wire.h"
 #include "compat.bpf.h"
 
+#ifdef TRACER_BPF_NO_USAGE
+/*
+ * scripts/bench's baseline only (CMake option TRACER_BPF_NO_USAGE): the exit
+ * program without the usage read, whose cost is the difference. The usage
+ * fields are left as the ring buffer had them, unflagged: writing them is part
+ * of that cost.
+ */
+static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_struct *p,
+				       struct signal_struct *sig)
+{
+}
+#else
 /* Threads summed at most; a larger group's exit carries no usage. */
 #define USAGE_THREADS_MAX (1u << 16)
 
@@ -122,6 +141,40 @@ static __always_inline __u32 stats_seq(struct signal_struct *sig)
 }
 
 /*
+ * The usage of a process whose only thread ever is p and that reaped no
+ * child, or false. Everything added to the signal struct's sums (a thread's
+ * release, __exit_signal(); a child's reaping, wait_task_zombie()) is added
+ * in a write section of stats_lock: while its sequence is 0, they are the
+ * zeros copy_signal() allocated. nr_threads is read first: a release that
+ * had taken a thread off the list by then had moved the sequence before
+ * (one write section; x86 orders loads), and p, the last thread, starts
+ * none. A sequence that wrapped to 0 after 2^31 reaps is taken for none.
+ */
+static __always_inline bool usage_read_alone(struct tracer_exit_rec *r, struct task_struct *p,
+					     struct signal_struct *sig)
+{
+	if (*(volatile int *)&sig->nr_threads != 1)
+		return false;
+	barrier();
+	if (stats_seq(sig) != 0)
+		return false;
+	r->utime = p->utime;
+	r->stime = p->stime;
+	r->runtime = p->se.sum_exec_runtime;
+	r->maxrss_kib = (__u64)sig->maxrss << (PAGE_SHIFT - 10);
+	r->rchar = 0;
+	r->wchar = 0;
+	if (bpf_core_field_exists(p->ioac.rchar)) {
+		r->rchar = p->ioac.rchar;
+		r->wchar = p->ioac.wchar;
+	}
+	r->nvcsw = p->nvcsw;
+	r->nivcsw = p->nivcsw;
+	r->flags |= TRACER_EXIT_HAS_USAGE;
+	return true;
+}
+
+/*
  * Fills r's usage fields and sets TRACER_EXIT_HAS_USAGE; zeros without it when
  * the group had more threads than the walk takes. p: the exiting thread.
  */
@@ -132,6 +185,8 @@ static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_st
 	__u32 seq;
 	int attempt;
 
+	if (usage_read_alone(r, p, sig))
+		return;
 	for (attempt = 0; attempt < 2; attempt++) {
 		seq = stats_seq(sig);
 		barrier();
@@ -154,5 +209,6 @@ static __always_inline void usage_read(struct tracer_exit_rec *r, struct task_st
 	if (w.done)
 		r->flags |= TRACER_EXIT_HAS_USAGE;
 }
+#endif /* TRACER_BPF_NO_USAGE */
 
 #endif /* TRACER_USAGE_BPF_H */

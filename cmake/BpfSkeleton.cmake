@@ -7,8 +7,13 @@
 #
 # Needs: CLANG, LLVM_STRIP, BPFTOOL, GEN_DIR with GEN_DIR/vmlinux.h built by a
 # custom command, LIBBPF_CFLAGS, and BPF_TARGET_ARCH (x86 for -D__TARGET_ARCH_x86).
+# TRACER_BPF_NO_USAGE (scripts/bench only) compiles the exit usage read out.
 function(bpf_skeleton name source)
   set(obj ${GEN_DIR}/${name}.bpf.o)
+  set(defs)
+  if(TRACER_BPF_NO_USAGE)
+    list(APPEND defs -DTRACER_BPF_NO_USAGE)
+  endif()
   set(skel ${GEN_DIR}/${name}.skel.h)
   # Every header of the BPF side and of the wire format: a change to any of
   # them rebuilds the object.
@@ -16,7 +21,7 @@ function(bpf_skeleton name source)
   file(GLOB common_headers CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/common/*.h)
   add_custom_command(
     OUTPUT ${obj}
-    COMMAND ${CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH} -Wall -Werror
+    COMMAND ${CLANG} -g -O2 -target bpf -D__TARGET_ARCH_${BPF_TARGET_ARCH} ${defs} -Wall -Werror
             -I${GEN_DIR} -I${CMAKE_SOURCE_DIR}/common ${LIBBPF_CFLAGS}
             -c ${source} -o ${obj}
     COMMAND ${LLVM_STRIP} -g ${obj}
