@@ -7,11 +7,7 @@
 
 #include "filter.h"
 
-/*
- * The command line into f->line: the arguments joined by spaces, or the
- * filename when there are none (unreadable). NULL when out of memory.
- */
-static const char *command_line(struct ev_filter *f, const struct tracer_exec_event *e)
+char *ev_command_line(const struct tracer_exec_event *e, char **buf, size_t *cap)
 {
 	uint32_t argc = e->argv ? e->argc : 0, i;
 	size_t need = 1;
@@ -21,14 +17,14 @@ static const char *command_line(struct ev_filter *f, const struct tracer_exec_ev
 		need += e->filename.len;
 	for (i = 0; i < argc; i++)
 		need += e->argv[i].len + 1;
-	if (need > f->cap) {
-		p = realloc(f->line, need);
+	if (need > *cap) {
+		p = realloc(*buf, need);
 		if (!p)
 			return NULL;
-		f->line = p;
-		f->cap = need;
+		*buf = p;
+		*cap = need;
 	}
-	p = f->line;
+	p = *buf;
 	if (!argc && e->filename.len)
 		p = mempcpy(p, e->filename.ptr, e->filename.len);
 	for (i = 0; i < argc; i++) {
@@ -38,12 +34,12 @@ static const char *command_line(struct ev_filter *f, const struct tracer_exec_ev
 	}
 	*p = '\0';
 	/* An argument holding a NUL cannot be: the kernel's strings end there. */
-	return f->line;
+	return *buf;
 }
 
 static bool matches(struct ev_filter *f, const struct tracer_exec_event *e)
 {
-	const char *line = command_line(f, e);
+	const char *line = ev_command_line(e, &f->line, &f->cap);
 	size_t i;
 
 	/* Out of memory: the exec is reported rather than lost unseen. */

@@ -30,6 +30,13 @@ static inline bool ev_filter_none(const struct ev_filter *f)
 	return !f->failed_only && !f->n_match;
 }
 
+/*
+ * The command line --match matches: the arguments joined by single spaces,
+ * or the filename when there are none (unreadable), into *buf (grown with
+ * realloc, *cap its size). *buf, or NULL when out of memory.
+ */
+char *ev_command_line(const struct tracer_exec_event *e, char **buf, size_t *cap);
+
 /* Whether ev reaches the sinks. */
 bool ev_filter_pass(struct ev_filter *f, const struct tracer_event *ev);
 

@@ -228,7 +228,7 @@ const struct argp_option opts_table[] = {
 	{ NULL, 0, NULL, 0, "Full-screen view:", 7 },
 	{ "tui", OPT_TUI, NULL, 0,
 	  "Show the run full-screen on the terminal: the COMMAND's own terminal in a pane, the "
-	  "execs live in a list (details, search, failed only, breakpoints; ? lists the keys); "
+	  "execs live in a list (details, search, a live filter, breakpoints; ? lists the keys); "
 	  "the events are written only with -o or --output-fd",
 	  7 },
 	{ NULL, 0, NULL, 0, "Information:", -1 },

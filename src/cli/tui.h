@@ -22,6 +22,7 @@
 #include <tracer/tracer.h>
 
 #include "sink.h"
+#include "tui_filter.h"
 #include "tui_list.h"
 #include "tui_render.h"
 
@@ -47,6 +48,7 @@ enum tui_prompt {
 	TUI_PROMPT_SEARCH, /* / */
 	TUI_PROMPT_WRITE, /* w: the file for the sh line */
 	TUI_PROMPT_BREAK, /* a in the breakpoints: a pattern */
+	TUI_PROMPT_FILTER, /* F: the list's filter */
 };
 
 struct tui {
@@ -65,7 +67,7 @@ struct tui {
 	bool follow; /* the list keeps to its last exec */
 	uint64_t cursor; /* the selected exec's seq */
 	uint64_t top; /* the seq on the list's first row */
-	bool failed_only;
+	struct tui_filter filter; /* what the list and the tree show (F, f) */
 	char search[512];
 	enum tui_prompt prompt;
 	char input[512];

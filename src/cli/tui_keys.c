@@ -26,9 +26,9 @@ const char *const tui_help_lines[] = {
 	"Enter  details of the selected exec",
 	"Escape  back to the list",
 	"/  search the command line, filename and cwd",
-	"n  next match",
-	"N  previous match",
-	"f  failed execs only (toggle)",
+	"n/N  next or previous match",
+	"f  failed execs only (toggle): --failed in the filter",
+	"F  filter: --uid UID --comm NAME --match GLOB --failed (empty: none)",
 	"t  tree of the processes (toggle); Space, Left, Right fold and unfold",
 	"y  details: copy the sh line to the terminal's clipboard (OSC 52)",
 	"w  details: write the sh line to a file",
@@ -43,8 +43,7 @@ const char *const tui_help_lines[] = {
 static void sync_cursor(struct tui *ui)
 {
 	if (ui->follow)
-		ui->cursor =
-			tui_list_step(ui->list, tui_list_end(ui->list), -1, ui->failed_only, NULL);
+		ui->cursor = tui_list_step(ui->list, tui_list_end(ui->list), -1, &ui->filter, NULL);
 }
 
 static void move_cursor(struct tui *ui, int dir, int times)
@@ -53,7 +52,7 @@ static void move_cursor(struct tui *ui, int dir, int times)
 	int i;
 
 	for (i = 0; i < times; i++) {
-		uint64_t next = tui_list_step(ui->list, s, dir, ui->failed_only, NULL);
+		uint64_t next = tui_list_step(ui->list, s, dir, &ui->filter, NULL);
 
 		if (next == UINT64_MAX)
 			break;
@@ -80,15 +79,15 @@ static void find(struct tui *ui, int dir)
 
 	if (!ui->search[0])
 		return;
-	s = tui_list_step(ui->list, ui->cursor, dir, ui->failed_only, ui->search);
+	s = tui_list_step(ui->list, ui->cursor, dir, &ui->filter, ui->search);
 	if (s == UINT64_MAX)
 		s = tui_list_step(ui->list,
 				  dir > 0 ? tui_list_first(ui->list) - 1 : tui_list_end(ui->list),
-				  dir, ui->failed_only, ui->search);
+				  dir, &ui->filter, ui->search);
 	if (s == UINT64_MAX && dir > 0 && tui_list_first(ui->list) == 0) {
 		const struct tui_exec *e = tui_list_get(ui->list, 0);
 
-		if (e && tui_list_shown(e, ui->failed_only) && strstr(e->hay, ui->search))
+		if (e && tui_list_shown(e, &ui->filter) && strstr(e->hay, ui->search))
 			s = 0;
 	}
 	if (s == UINT64_MAX) {
@@ -146,6 +145,19 @@ static void write_sh(struct tui *ui, const char *path)
 	close(fd);
 }
 
+/* F's text: the filter in use becomes it, or stays when it is not one (said). */
+static void set_filter(struct tui *ui, const char *text)
+{
+	char err[256], now[256];
+
+	if (tui_filter_parse(text, &ui->filter, err, sizeof(err))) {
+		tui_filter_describe(&ui->filter, now, sizeof(now));
+		tui_say(ui, "bad filter: %s (kept: %s)", err, now[0] ? now : "none");
+		return;
+	}
+	tui_say(ui, "%s", tui_filter_none(&ui->filter) ? "filter cleared" : "filter set");
+}
+
 static void prompt_done(struct tui *ui)
 {
 	enum tui_prompt p = ui->prompt;
@@ -158,6 +170,8 @@ static void prompt_done(struct tui *ui)
 		find(ui, +1);
 	} else if (p == TUI_PROMPT_WRITE && ui->input_len) {
 		write_sh(ui, ui->input);
+	} else if (p == TUI_PROMPT_FILTER) {
+		set_filter(ui, ui->input);
 	} else if (p == TUI_PROMPT_BREAK && ui->input_len) {
 		if (tui_breaks_add(ui->breaks, ui->input, err, sizeof(err)))
 			tui_say(ui, "%s", err);
@@ -272,10 +286,10 @@ static bool motion_key(struct tui *ui, wint_t k, bool kc)
 	} else if (kc && k == KEY_END) {
 		ui->follow = true;
 	} else if (kc && k == KEY_HOME) {
-		ui->cursor = tui_list_step(ui->list, tui_list_first(ui->list) - 1, +1,
-					   ui->failed_only, NULL);
+		ui->cursor = tui_list_step(ui->list, tui_list_first(ui->list) - 1, +1, &ui->filter,
+					   NULL);
 		if (tui_list_first(ui->list) == 0 && tui_list_get(ui->list, 0) &&
-		    tui_list_shown(tui_list_get(ui->list, 0), ui->failed_only))
+		    tui_list_shown(tui_list_get(ui->list, 0), &ui->filter))
 			ui->cursor = 0;
 		ui->follow = false;
 	} else {
@@ -339,7 +353,10 @@ static void list_key(struct tui *ui, wint_t k, bool kc)
 		find(ui, k == 'n' ? +1 : -1);
 		break;
 	case 'f':
-		ui->failed_only = !ui->failed_only;
+		tui_filter_toggle_failed(&ui->filter);
+		break;
+	case 'F':
+		start_prompt(ui, TUI_PROMPT_FILTER);
 		break;
 	case 'b':
 		ui->view = ui->view == TUI_VIEW_BREAKS ? TUI_VIEW_LIST : TUI_VIEW_BREAKS;

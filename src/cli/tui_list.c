@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tui_filter.h"
 #include "tui_list.h"
 
 #define PID_SLOTS (1u << 18)
@@ -42,6 +43,7 @@ static void exec_free(struct tui_exec *e)
 	free(e->details);
 	free(e->sh);
 	free(e->hay);
+	free(e->cmdline);
 }
 
 void tui_list_free(struct tui_list *l)
@@ -150,12 +152,23 @@ void tui_list_exit(struct tui_list *l, uint32_t pid, int32_t status, uint64_t ts
 	e->end_ns = ts_ns;
 }
 
-bool tui_list_shown(const struct tui_exec *e, bool failed_only)
+bool tui_list_shown(const struct tui_exec *e, const struct tui_filter *f)
 {
-	return !failed_only || e->ret != 0;
+	/* The ring's own memory: the kept answer is a cache, not the exec's value. */
+	struct tui_exec *kept = (struct tui_exec *)e;
+
+	if (!f)
+		return true;
+	if (!f->gen)
+		return tui_filter_pass(f, e);
+	if (kept->shown_gen != f->gen) {
+		kept->shown = tui_filter_pass(f, e);
+		kept->shown_gen = f->gen;
+	}
+	return kept->shown;
 }
 
-uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool failed_only,
+uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const struct tui_filter *f,
 		       const char *needle)
 {
 	uint64_t first = tui_list_first(l), s = seq;
@@ -171,7 +184,7 @@ uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool fai
 		e = tui_list_get(l, s);
 		if (!e)
 			return UINT64_MAX;
-		if (tui_list_shown(e, failed_only) && (!needle || strstr(e->hay, needle)))
+		if (tui_list_shown(e, f) && (!needle || strstr(e->hay, needle)))
 			return s;
 	}
 }

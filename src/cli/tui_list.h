@@ -16,6 +16,10 @@
 
 #define TUI_LIST_MAX 100000
 #define TUI_LIST_BYTES (64u << 20)
+/* A comm: 15 bytes and a NUL, as the kernel keeps it. */
+#define TUI_COMM_LEN 16
+
+struct tui_filter;
 
 struct tui_exec {
 	uint64_t seq; /* the nth exec seen (from 0) */
@@ -25,11 +29,17 @@ struct tui_exec {
 	bool exited;
 	int32_t exit_status; /* a wait(2) status, once exited */
 	uint64_t end_ns; /* the exit's ts_ns */
+	uint32_t uid, euid; /* after the exec */
+	char comm[TUI_COMM_LEN]; /* the name --comm matches (tui_filter.h) */
 	size_t bytes; /* of the strings below */
 	char *line; /* the readable line, without its '\n' */
 	char *details; /* "name  value" lines (details view), static part */
 	char *sh; /* the --format sh line, without its '\n' */
 	char *hay; /* command line, filename and cwd: what / searches */
+	char *cmdline; /* the arguments joined by single spaces, unescaped: what --match matches */
+	/* The filter's answer for it, kept: a frame steps through the whole list. */
+	uint32_t shown_gen; /* the filter's gen it is for; 0: none yet */
+	bool shown;
 };
 
 struct tui_list;
@@ -55,15 +65,15 @@ uint64_t tui_list_dropped(const struct tui_list *l);
 /* The exec of seq, or NULL when it is not kept. */
 const struct tui_exec *tui_list_get(const struct tui_list *l, uint64_t seq);
 
-/* What the list shows: failed only, or all. */
-bool tui_list_shown(const struct tui_exec *e, bool failed_only);
+/* What the list shows: what passes the filter (tui_filter.h); NULL: all. */
+bool tui_list_shown(const struct tui_exec *e, const struct tui_filter *f);
 
 /*
- * The next exec shown from seq in direction dir (+1, -1), seq itself
+ * The next exec shown (passing f) from seq in direction dir (+1, -1), seq itself
  * excluded; with needle, only those whose hay contains it. Returns its seq,
  * or UINT64_MAX when there is none.
  */
-uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, bool failed_only,
+uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const struct tui_filter *f,
 		       const char *needle);
 
 #endif /* TRACER_TUI_LIST_H */

@@ -9,9 +9,11 @@
 #include "envdiff.h"
 #include "escape.h"
 #include "execline.h"
+#include "filter.h"
 #include "names.h"
 #include "parentctx.h"
 #include "sh.h"
+#include "tui_filter.h"
 #include "tui_render.h"
 
 /* A stream into memory; the string ends at its first '\n' when one_line. */
@@ -150,6 +152,7 @@ static void free_exec(struct tui_exec *x)
 	free(x->details);
 	free(x->sh);
 	free(x->hay);
+	free(x->cmdline);
 }
 
 int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_t lookups,
@@ -158,14 +161,22 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 	const struct execline_style style = { .time = r->time, .color = false };
 	double ts = ev->ts_ns > r->start_ns ? (double)(ev->ts_ns - r->start_ns) / 1e9 : 0.0;
 	struct membuf m;
+	size_t cap = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->ts_ns = ev->ts_ns;
 	out->pid = ev->exec.pid;
 	out->ppid = ev->exec.ppid;
 	out->ret = ev->exec.ret;
-	if (membuf_open(&m))
+	/* What the live filter (F) looks at, as --uid, --comm and --match do. */
+	out->uid = ev->exec.uid;
+	out->euid = ev->exec.euid;
+	tui_filter_comm_of(&ev->exec, out->comm);
+	if (!ev_command_line(&ev->exec, &out->cmdline, &cap))
 		return -1;
+	out->bytes += cap;
+	if (membuf_open(&m))
+		goto out_nomem;
 	execline_write(m.f, &style, ts, ev, r->parents, NULL, lookups);
 	execline_keep(r->parents, ev);
 	out->line = membuf_take(&m, true, &out->bytes);
@@ -181,7 +192,7 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 		goto out_nomem;
 	put_hay(m.f, &ev->exec);
 	out->hay = membuf_take(&m, false, &out->bytes);
-	if (out->line && out->details && out->sh && out->hay)
+	if (out->line && out->details && out->sh && out->hay && out->cmdline)
 		return 0;
 out_nomem:
 	free_exec(out);

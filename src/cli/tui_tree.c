@@ -3,7 +3,9 @@
  * The --tui tree view (t): the processes of the execs kept, each under its
  * parent, its last exec's command line, exit status and duration; a
  * process's subtree folds (Left, Space) and unfolds (Right, Space). Made
- * again from the list at each frame it is shown: nothing more is kept.
+ * again from the list at each frame it is shown: nothing more is kept. The
+ * list's filter (F, f) applies: only the execs it shows make processes, and
+ * one whose parent has none shown is a root.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +40,8 @@ static size_t *find_slot(struct forest *f, uint32_t pid)
 	return &f->slot[i];
 }
 
-static int forest_build(struct forest *f, const struct tui_list *l)
+/* The processes of the execs kept that pass filter (a process's last exec: its last shown). */
+static int forest_build(struct forest *f, const struct tui_list *l, const struct tui_filter *filter)
 {
 	uint64_t s, first = tui_list_first(l), end = tui_list_end(l);
 	size_t cap = end - first, i, *sl;
@@ -53,6 +56,8 @@ static int forest_build(struct forest *f, const struct tui_list *l)
 	for (s = first; s < end; s++) {
 		const struct tui_exec *e = tui_list_get(l, s);
 
+		if (!tui_list_shown(e, filter))
+			continue;
 		sl = find_slot(f, e->pid);
 		if (*sl) {
 			f->n[*sl - 1].last_seq = s;
@@ -155,7 +160,7 @@ void tui_draw_tree(struct tui *ui)
 	struct forest f;
 
 	werase(ui->list_win);
-	if (forest_build(&f, ui->list)) {
+	if (forest_build(&f, ui->list, &ui->filter)) {
 		forest_free(&f);
 		mvwaddstr(ui->list_win, 0, 0, "(out of memory)");
 		return;
@@ -203,6 +208,9 @@ void tui_draw_tree(struct tui *ui)
 			ui->tree_rows = row;
 	}
 	if (!f.count)
-		mvwaddstr(ui->list_win, 0, 0, "(no exec yet)");
+		mvwaddstr(ui->list_win, 0, 0,
+			  tui_filter_none(&ui->filter) ?
+				  "(no exec yet)" :
+				  "(no exec passes the filter yet: F changes it)");
 	forest_free(&f);
 }

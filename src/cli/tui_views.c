@@ -53,13 +53,13 @@ static void place_top(struct tui *ui, int rows)
 	int i;
 
 	if (ui->follow || !(e = tui_list_get(ui->list, ui->cursor)) ||
-	    !tui_list_shown(e, ui->failed_only)) {
+	    !tui_list_shown(e, &ui->filter)) {
 		if (!ui->follow && tui_list_get(ui->list, ui->cursor))
-			s = tui_list_step(ui->list, ui->cursor, -1, ui->failed_only, NULL);
+			s = tui_list_step(ui->list, ui->cursor, -1, &ui->filter, NULL);
 		else
 			s = UINT64_MAX;
 		if (s == UINT64_MAX)
-			s = tui_list_step(ui->list, end, -1, ui->failed_only, NULL);
+			s = tui_list_step(ui->list, end, -1, &ui->filter, NULL);
 		ui->cursor = s;
 	}
 	if (ui->cursor == UINT64_MAX) {
@@ -68,13 +68,13 @@ static void place_top(struct tui *ui, int rows)
 	}
 	cand = ui->cursor;
 	for (i = 1; i < rows; i++) {
-		s = tui_list_step(ui->list, cand, -1, ui->failed_only, NULL);
+		s = tui_list_step(ui->list, cand, -1, &ui->filter, NULL);
 		if (s == UINT64_MAX)
 			break;
 		cand = s;
 	}
 	e = tui_list_get(ui->list, ui->top);
-	if (ui->follow || ui->top == UINT64_MAX || !e || !tui_list_shown(e, ui->failed_only) ||
+	if (ui->follow || ui->top == UINT64_MAX || !e || !tui_list_shown(e, &ui->filter) ||
 	    ui->top < cand || ui->top > ui->cursor)
 		ui->top = cand;
 }
@@ -89,7 +89,9 @@ void tui_draw_list(struct tui *ui)
 	place_top(ui, rows);
 	if (ui->top == UINT64_MAX) {
 		mvwaddstr(ui->list_win, 0, 0,
-			  ui->failed_only ? "(no failed exec yet)" : "(no exec yet)");
+			  tui_filter_none(&ui->filter) ?
+				  "(no exec yet)" :
+				  "(no exec passes the filter yet: F changes it)");
 		return;
 	}
 	for (y = 0, s = ui->top; y < rows && s != UINT64_MAX; y++) {
@@ -107,7 +109,7 @@ void tui_draw_list(struct tui *ui)
 			mvwhline(ui->list_win, y, 0, ' ', cols);
 		tui_put_clipped(ui->list_win, y, 0, e->line, cols);
 		wattrset(ui->list_win, 0);
-		s = tui_list_step(ui->list, s, +1, ui->failed_only, NULL);
+		s = tui_list_step(ui->list, s, +1, &ui->filter, NULL);
 	}
 }
 
@@ -235,7 +237,7 @@ void tui_draw_breaks(struct tui *ui)
 void tui_draw_status(struct tui *ui)
 {
 	struct tracer_stats st = { 0 };
-	char buf[512];
+	char buf[512], filter[256];
 	int cols, len;
 
 	getmaxyx(ui->status_win, len, cols);
@@ -244,20 +246,27 @@ void tui_draw_status(struct tui *ui)
 		tracer_get_stats(ui->ctx->t, &st);
 	if (ui->prompt != TUI_PROMPT_NONE) {
 		snprintf(buf, sizeof(buf), "%s%.*s",
-			 ui->prompt == TUI_PROMPT_SEARCH ? "/" :
-			 ui->prompt == TUI_PROMPT_WRITE	 ? "write the sh line to: " :
-							   "pattern: ",
+			 ui->prompt == TUI_PROMPT_SEARCH ?
+				 "/" :
+			 ui->prompt == TUI_PROMPT_WRITE ?
+				 "write the sh line to: " :
+			 ui->prompt == TUI_PROMPT_FILTER ?
+				 "filter (--uid --comm --match --failed): " :
+				 "pattern: ",
 			 (int)ui->input_len, ui->input);
 		tui_put_clipped(ui->status_win, 0, 0, buf, cols);
 		curs_set(1);
 		return;
 	}
 	len = snprintf(buf, sizeof(buf),
-		       "events %llu  execs %llu  failed %llu  lost %llu  stopped %zu  focus %s%s",
+		       "events %llu  execs %llu  failed %llu  lost %llu  stopped %zu  focus %s",
 		       (unsigned long long)st.events, (unsigned long long)tui_list_end(ui->list),
 		       (unsigned long long)ui->failed, (unsigned long long)st.lost,
-		       tui_breaks_n_stopped(ui->breaks), ui->pane_focus ? "command" : "list",
-		       ui->failed_only ? "  [failed only]" : "");
+		       tui_breaks_n_stopped(ui->breaks), ui->pane_focus ? "command" : "list");
+	if (!tui_filter_none(&ui->filter) && len < (int)sizeof(buf)) {
+		tui_filter_describe(&ui->filter, filter, sizeof(filter));
+		len += snprintf(buf + len, sizeof(buf) - len, "  [filter: %s]", filter);
+	}
 	if (tui_list_dropped(ui->list) && len < (int)sizeof(buf))
 		len += snprintf(buf + len, sizeof(buf) - len, "  (%llu oldest dropped)",
 				(unsigned long long)tui_list_dropped(ui->list));

@@ -63,16 +63,28 @@ static int json_strings(FILE *out, const struct tracer_bytes *s, uint32_t n)
 /* {"type":"TYPE","ts":TS,"time":"RFC 3339": what every object begins with. */
 static int json_head(FILE *out, const char *type, double ts)
 {
-	char buf[WALLTIME_ISO_LEN];
+	/* Built whole and written once: it starts every line of a storm. */
+	char buf[64 + WALLTIME_ISO_LEN], *p, *end;
+	size_t n = strlen(type);
 
-	walltime_iso(buf, writer_time_us(ts));
-	if (fputs("{\"type\":\"", out) == EOF || fputs(type, out) == EOF ||
-	    fputs("\",\"ts\":", out) == EOF || num_put_ts(out, finite_ts(ts)))
+	if (n > 16) /* the event types' names: "exec", "exit", "fork", ... */
 		return -1;
-	return fputs(",\"time\":\"", out) == EOF || fputs(buf, out) == EOF ||
-			       fputc('"', out) == EOF ?
-		       -1 :
-		       0;
+	p = NUM_LIT(buf, "{\"type\":\"");
+	p = (char *)memcpy(p, type, n) + n;
+	p = NUM_LIT(p, "\",\"ts\":");
+	end = num_ts6(p, finite_ts(ts));
+	if (!end) {
+		if (num_flush(out, buf, p) || num_put_ts(out, finite_ts(ts)))
+			return -1;
+		p = buf;
+	} else {
+		p = end;
+	}
+	p = NUM_LIT(p, ",\"time\":\"");
+	walltime_iso(p, writer_time_us(ts));
+	p += strlen(p);
+	*p++ = '"';
+	return num_flush(out, buf, p);
 }
 
 static int exec_object(FILE *out, double ts, const struct tracer_exec_event *e, bool ctx,

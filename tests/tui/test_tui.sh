@@ -195,11 +195,11 @@ done
 tm send-keys -t t Escape
 # f: failed only.
 tm send-keys -t t f
-wait_for '\[failed only\]' || fail "f: not said"
+wait_for '\[filter: --failed\]' || fail "f: not said"
 wait_gone 'tui-two' || fail "f: the successful execs are still shown"
 screen | grep -q 'prog-tui' || fail "f: the failed exec is gone"
 tm send-keys -t t f
-wait_gone '\[failed only\]' || fail "f again: still failed only"
+wait_gone '\[filter: --failed\]' || fail "f again: still failed only"
 # t: the tree of the processes; sh became sleep 600 (still running), its
 # children under it; Left folds it.
 tm send-keys -t t t

@@ -2,7 +2,7 @@
 /*
  * The --tui list's model (tui_list.h): its bounds (the oldest dropped and
  * counted, by count and by bytes), an exit finding its exec by pid (and not
- * another's), and the steps through it with the failed-only filter and a
+ * another's), and the steps through it with a filter (failed only) and a
  * search.
  */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 
+#include "tui_filter.h"
 #include "tui_list.h"
 
 static void add(struct tui_list *l, uint32_t pid, int32_t ret, const char *cmd)
@@ -21,6 +22,7 @@ static void add(struct tui_list *l, uint32_t pid, int32_t ret, const char *cmd)
 	e.details = strdup("");
 	e.sh = strdup("");
 	e.hay = strdup(cmd);
+	e.cmdline = strdup(cmd);
 	e.bytes = 4 + 2 * strlen(cmd);
 	cr_assert_eq(tui_list_add(l, &e), 0);
 }
@@ -81,20 +83,21 @@ Test(tui_list, an_exit_finds_the_last_exec_of_its_pid)
 Test(tui_list, steps_through_failed_only_and_matches)
 {
 	struct tui_list *l = tui_list_new(100, 0);
+	const struct tui_filter failed = { .failed = true };
 
 	add(l, 1, 0, "cc -c a.c");
 	add(l, 2, -2, "ld-missing a.o");
 	add(l, 3, 0, "cc -c b.c");
 	add(l, 4, -13, "./noperm");
 	add(l, 5, 0, "true");
-	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, false, NULL), 4);
-	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, true, NULL), 3);
-	cr_assert_eq(tui_list_step(l, 3, -1, true, NULL), 1);
-	cr_assert_eq(tui_list_step(l, 1, -1, true, NULL), UINT64_MAX);
-	cr_assert_eq(tui_list_step(l, 0, +1, false, "cc -c"), 2);
-	cr_assert_eq(tui_list_step(l, 2, +1, false, "cc -c"), UINT64_MAX);
-	cr_assert_eq(tui_list_step(l, 4, -1, false, "a."), 1);
+	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, NULL, NULL), 4);
+	cr_assert_eq(tui_list_step(l, tui_list_end(l), -1, &failed, NULL), 3);
+	cr_assert_eq(tui_list_step(l, 3, -1, &failed, NULL), 1);
+	cr_assert_eq(tui_list_step(l, 1, -1, &failed, NULL), UINT64_MAX);
+	cr_assert_eq(tui_list_step(l, 0, +1, NULL, "cc -c"), 2);
+	cr_assert_eq(tui_list_step(l, 2, +1, NULL, "cc -c"), UINT64_MAX);
+	cr_assert_eq(tui_list_step(l, 4, -1, NULL, "a."), 1);
 	/* From before the first (UINT64_MAX + 1 is 0): the first itself is a candidate. */
-	cr_assert_eq(tui_list_step(l, UINT64_MAX, +1, false, "cc"), 0);
+	cr_assert_eq(tui_list_step(l, UINT64_MAX, +1, NULL, "cc"), 0);
 	tui_list_free(l);
 }
