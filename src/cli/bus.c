@@ -111,8 +111,14 @@ int bus_reopen(struct bus *b)
 
 /* BUS_WAIT_FDS - 1 descriptors of the sinks at most, beside tracer_fd(). */
 #define BUS_WAIT_FDS 8
-/* How long records wait to be drained together when nothing else woke the loop. */
-#define BUS_BATCH_MS 5
+/*
+ * How long records wait to be drained together when nothing else woke the
+ * loop: as long as the library's own batches (BATCH_NS in src/lib/ring.c),
+ * which the default ring buffer holds under a storm. Each wake-up costs
+ * more than the records it drains: under --tui at 200 execs a second, 5 ms
+ * made a wake-up or two per exec.
+ */
+#define BUS_BATCH_MS 20
 
 /* The sinks' descriptors from fds[1] on; their count, 0 for none. */
 static int sinks_wait_fds(struct bus *b, struct pollfd *fds, int *timeout_ms)
@@ -150,10 +156,13 @@ static int wait_with_fds(struct tracer *t, struct pollfd *fds, int n, int timeou
 	/*
 	 * Records and nothing else: the next few milliseconds' records are
 	 * taken in the same drain (one wake-up for many, as tracer_poll()
-	 * batches); a key or the pane still ends the wait at once.
+	 * batches), until a sink's own time if sooner (a frame: then drawn
+	 * with them); a key or the pane still ends the wait at once.
 	 */
+	if (timeout_ms < 0 || timeout_ms > BUS_BATCH_MS)
+		timeout_ms = BUS_BATCH_MS;
 	if ((fds[0].revents & POLLIN) && !sinks_ready(fds + 1, n - 1) &&
-	    poll(fds + 1, n - 1, BUS_BATCH_MS) < 0 && errno != EINTR)
+	    poll(fds + 1, n - 1, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
 	return tracer_consume(t);
 }

@@ -145,7 +145,7 @@ static int show_exec(void *state, const struct tracer_event *ev, uint32_t lookup
 		tui_say(ui, "out of memory: an exec is not shown");
 	if (ev->exec.ret)
 		ui->failed++;
-	ui->dirty = true;
+	tui_event_seen(ui, true);
 	return 0;
 }
 
@@ -174,7 +174,7 @@ static int tui_event(void *state, const struct tracer_event *ev)
 	default:
 		break;
 	}
-	ui->dirty = true;
+	tui_event_seen(ui, false);
 	return 0;
 }
 
@@ -272,6 +272,7 @@ static void tui_close(void *state)
 		tui_term_free(ui->pane);
 	fold_free(ui->fold);
 	tui_list_free(ui->list);
+	tui_render_free(&ui->render);
 	parentctx_free(ui->render.parents);
 	envdiff_free(ui->render.env);
 	free(ui);

@@ -17,6 +17,8 @@
 #include "tui_term.h"
 
 #define FRAME_NS (1000000000ull / TUI_FPS)
+#define EVENTS_FRAME_NS (1000000000ull / TUI_EVENTS_FPS)
+#define COUNTS_FRAME_NS (1000000000ull / TUI_COUNTS_FPS)
 
 void tui_say(struct tui *ui, const char *fmt, ...)
 {
@@ -83,6 +85,11 @@ int tui_begin(struct tui *ui)
 	nonl();
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
+	/*
+	 * No poll of the keyboard in each frame to cut it short: the keys are
+	 * read at every tick, and each poll is a system call per frame.
+	 */
+	typeahead(-1);
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
@@ -131,14 +138,29 @@ static void place_cursor(struct tui *ui)
 	curs_set(0);
 }
 
-void tui_draw(struct tui *ui)
+/*
+ * What the view shows changes with an exec in the list's view only when it
+ * lands on screen (or the list's first row was dropped); an exit only in the
+ * other views (details, the tree, the breakpoints). Otherwise the status
+ * line's counts alone are due.
+ */
+void tui_event_seen(struct tui *ui, bool exec_shown)
 {
-	if (!ui->active)
-		return;
-	if (ui->redraw_all) {
-		clearok(curscr, TRUE);
-		ui->redraw_all = false;
-	}
+	bool shows;
+
+	if (ui->view == TUI_VIEW_LIST)
+		shows = (exec_shown && (ui->follow || ui->list_shows_end)) ||
+			(ui->top != UINT64_MAX && ui->top < tui_list_first(ui->list));
+	else
+		shows = ui->view != TUI_VIEW_HELP;
+	if (shows)
+		ui->events_dirty = true;
+	else
+		ui->counts_dirty = true;
+}
+
+static void draw_view(struct tui *ui)
+{
 	switch (ui->view) {
 	case TUI_VIEW_DETAILS:
 		tui_draw_details(ui);
@@ -155,18 +177,39 @@ void tui_draw(struct tui *ui)
 	default:
 		tui_draw_list(ui);
 	}
+}
+
+/* Only what changed is drawn again: the view, the status line, the pane. */
+void tui_draw(struct tui *ui)
+{
+	bool view = ui->dirty || ui->events_dirty || ui->redraw_all;
+
+	if (!ui->active)
+		return;
+	if (ui->redraw_all) {
+		clearok(curscr, TRUE);
+		ui->redraw_all = false;
+		ui->pane_changed = true;
+	}
+	if (view)
+		draw_view(ui);
 	tui_draw_status(ui);
-	wnoutrefresh(ui->list_win);
+	if (view)
+		wnoutrefresh(ui->list_win);
 	wnoutrefresh(ui->status_win);
 	/* The pane last: its cursor is the terminal's when it has the focus. */
 	if (ui->pane_win) {
-		werase(ui->pane_win);
-		tui_term_draw(ui->pane, ui->pane_win, ui->pane_focus);
+		if (ui->pane_changed || ui->pane_drawn_focus != ui->pane_focus) {
+			werase(ui->pane_win);
+			tui_term_draw(ui->pane, ui->pane_win, ui->pane_focus);
+			ui->pane_changed = false;
+			ui->pane_drawn_focus = ui->pane_focus;
+		}
 		wnoutrefresh(ui->pane_win);
 	}
 	place_cursor(ui);
 	doupdate();
-	ui->dirty = false;
+	ui->dirty = ui->events_dirty = ui->counts_dirty = false;
 	ui->last_draw_ns = sink_now_ns();
 }
 
@@ -174,10 +217,12 @@ int tui_wait_ms(const struct tui *ui)
 {
 	uint64_t now, due;
 
-	if (!ui->active || !ui->dirty)
+	if (!ui->active || (!ui->dirty && !ui->events_dirty && !ui->counts_dirty))
 		return -1;
 	now = sink_now_ns();
-	due = ui->last_draw_ns + FRAME_NS;
+	due = ui->last_draw_ns + (ui->dirty	   ? FRAME_NS :
+				  ui->events_dirty ? EVENTS_FRAME_NS :
+						     COUNTS_FRAME_NS);
 	return now >= due ? 0 : (int)((due - now + 999999) / 1000000);
 }
 
@@ -219,10 +264,10 @@ void tui_tick(struct tui *ui)
 	if (ui->pane && !ui->pane_gone) {
 		r = tui_term_read(ui->pane);
 		if (r)
-			ui->dirty = true;
+			ui->dirty = ui->pane_changed = true;
 		if (r < 0)
 			ui->pane_gone = true;
 	}
-	if (ui->dirty && tui_wait_ms(ui) == 0)
+	if (tui_wait_ms(ui) == 0)
 		tui_draw(ui);
 }

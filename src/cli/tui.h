@@ -27,6 +27,14 @@
 #include "tui_render.h"
 
 #define TUI_FPS 30
+/*
+ * Frames a second when only events changed the view (a storm scrolling by):
+ * keys and the command's pane keep TUI_FPS. Each frame costs more than
+ * hundreds of execs (curses compares and copies the whole window).
+ */
+#define TUI_EVENTS_FPS 15
+/* Frames a second when nothing but the status line's counts changed (a list held still). */
+#define TUI_COUNTS_FPS 4
 
 struct tui_term;
 struct tui_breaks;
@@ -75,8 +83,13 @@ struct tui {
 	char message[256]; /* the status line's last word (an error, a result) */
 	int details_scroll;
 	size_t break_sel; /* in the breakpoints view: patterns, then stopped processes */
-	bool dirty;
+	bool dirty; /* a key or the pane changed the screen: a frame within 1/TUI_FPS s */
+	bool events_dirty; /* events changed the view: a frame within 1/TUI_EVENTS_FPS s */
+	bool counts_dirty; /* only the status line's counts changed: a frame at a slower pace */
 	bool redraw_all;
+	bool list_shows_end; /* the list's last frame reached its end: a new exec would show */
+	bool pane_changed; /* the command's screen changed since the pane was drawn */
+	bool pane_drawn_focus; /* the focus when the pane was drawn (its cursor) */
 	uint64_t last_draw_ns;
 	bool quit;
 	bool pane_gone;
@@ -111,6 +124,8 @@ void tui_key(struct tui *ui, wint_t ch, bool is_keycode);
 extern const char *const tui_help_lines[];
 /* Ctrl-Z: the terminal given back while stopped, the screen redrawn on fg. */
 void tui_suspend(struct tui *ui);
+/* An event came (exec_shown: an exec added to the list): a frame, or only the counts. */
+void tui_event_seen(struct tui *ui, bool exec_shown);
 /* Sets the status line's message. */
 void tui_say(struct tui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -87,7 +87,7 @@ static void find(struct tui *ui, int dir)
 	if (s == UINT64_MAX && dir > 0 && tui_list_first(ui->list) == 0) {
 		const struct tui_exec *e = tui_list_get(ui->list, 0);
 
-		if (e && tui_list_shown(e, &ui->filter) && strstr(e->hay, ui->search))
+		if (e && tui_list_shown(e, &ui->filter) && tui_exec_matches(e, ui->search))
 			s = 0;
 	}
 	if (s == UINT64_MAX) {
@@ -138,7 +138,7 @@ static void write_sh(struct tui *ui, const char *path)
 		tui_say(ui, "%s", err);
 		return;
 	}
-	if (dprintf(fd, "%s\n", e->sh) < 0)
+	if (dprintf(fd, "%s\n", tui_render_sh(&ui->render, e)) < 0)
 		tui_say(ui, "%s: %s", path, strerror(errno));
 	else
 		tui_say(ui, "sh line written to %s", path);
@@ -369,7 +369,8 @@ static void list_key(struct tui *ui, wint_t k, bool kc)
 		if (ui->view != TUI_VIEW_DETAILS || !tui_list_get(ui->list, ui->cursor))
 			tui_say(ui, "y and w act on an exec's details (Enter)");
 		else if (k == 'y')
-			copy_osc52(ui, tui_list_get(ui->list, ui->cursor)->sh);
+			copy_osc52(ui,
+				   tui_render_sh(&ui->render, tui_list_get(ui->list, ui->cursor)));
 		else
 			start_prompt(ui, TUI_PROMPT_WRITE);
 		break;

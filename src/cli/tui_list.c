@@ -10,6 +10,7 @@
 
 #include "tui_filter.h"
 #include "tui_list.h"
+#include "tui_render.h"
 
 #define PID_SLOTS (1u << 18)
 
@@ -39,10 +40,8 @@ struct tui_list *tui_list_new(size_t max_execs, size_t max_bytes)
 
 static void exec_free(struct tui_exec *e)
 {
-	free(e->line);
-	free(e->details);
-	free(e->sh);
-	free(e->hay);
+	free(e->ev);
+	free(e->env_diff);
 	free(e->cmdline);
 }
 
@@ -184,7 +183,7 @@ uint64_t tui_list_step(const struct tui_list *l, uint64_t seq, int dir, const st
 		e = tui_list_get(l, s);
 		if (!e)
 			return UINT64_MAX;
-		if (tui_list_shown(e, f) && (!needle || strstr(e->hay, needle)))
+		if (tui_list_shown(e, f) && (!needle || tui_exec_matches(e, needle)))
 			return s;
 	}
 }

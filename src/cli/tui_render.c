@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR MIT)
-/* An exec as the --tui list keeps it (tui_render.h). */
+/* An exec as the --tui list keeps it, its text made when drawn (tui_render.h). */
 #define _GNU_SOURCE
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "context.h"
 #include "envdiff.h"
 #include "escape.h"
+#include "evcopy.h"
 #include "execline.h"
 #include "filter.h"
 #include "names.h"
@@ -15,6 +17,8 @@
 #include "sh.h"
 #include "tui_filter.h"
 #include "tui_render.h"
+
+static const char out_of_memory[] = "(out of memory)";
 
 /* A stream into memory; the string ends at its first '\n' when one_line. */
 struct membuf {
@@ -31,7 +35,7 @@ static int membuf_open(struct membuf *m)
 	return m->f ? 0 : -1;
 }
 
-static char *membuf_take(struct membuf *m, bool one_line, size_t *bytes)
+static char *membuf_take(struct membuf *m, bool one_line)
 {
 	char *nl;
 
@@ -41,7 +45,6 @@ static char *membuf_take(struct membuf *m, bool one_line, size_t *bytes)
 	}
 	if (one_line && m->s && (nl = strchr(m->s, '\n')))
 		*nl = '\0';
-	*bytes += m->len + 1;
 	return m->s;
 }
 
@@ -103,7 +106,7 @@ static void put_argv(FILE *f, const struct tracer_exec_event *e)
 	}
 }
 
-static void put_details(FILE *f, const struct tracer_event *ev, struct envdiff *env)
+static void put_details(FILE *f, const struct tracer_event *ev, const char *env_diff)
 {
 	const struct tracer_exec_event *e = &ev->exec;
 
@@ -121,9 +124,9 @@ static void put_details(FILE *f, const struct tracer_event *ev, struct envdiff *
 	fprintf(f, "%-12s %u\n%-12s %u\n", "uid", e->uid, "euid", e->euid);
 	if (e->tty)
 		fprintf(f, "%-12s %s\n", "tty", e->tty);
-	if (env && e->env_captured) {
+	if (env_diff) {
 		put_label(f, "env");
-		envdiff_write(env, f, e);
+		fputs(env_diff, f);
 		fputc('\n', f);
 	}
 }
@@ -146,20 +149,9 @@ static void put_hay(FILE *f, const struct tracer_exec_event *e)
 		escape_shell_word(f, e->cwd.path.ptr, e->cwd.path.len);
 }
 
-static void free_exec(struct tui_exec *x)
-{
-	free(x->line);
-	free(x->details);
-	free(x->sh);
-	free(x->hay);
-	free(x->cmdline);
-}
-
 int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_t lookups,
 		    struct tui_exec *out)
 {
-	const struct execline_style style = { .time = r->time, .color = false };
-	double ts = ev->ts_ns > r->start_ns ? (double)(ev->ts_ns - r->start_ns) / 1e9 : 0.0;
 	struct membuf m;
 	size_t cap = 0;
 
@@ -168,6 +160,7 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 	out->pid = ev->exec.pid;
 	out->ppid = ev->exec.ppid;
 	out->ret = ev->exec.ret;
+	out->lookups = lookups;
 	/* What the live filter (F) looks at, as --uid, --comm and --match do. */
 	out->uid = ev->exec.uid;
 	out->euid = ev->exec.euid;
@@ -175,27 +168,28 @@ int tui_render_exec(struct tui_render *r, const struct tracer_event *ev, uint32_
 	if (!ev_command_line(&ev->exec, &out->cmdline, &cap))
 		return -1;
 	out->bytes += cap;
-	if (membuf_open(&m))
-		goto out_nomem;
-	execline_write(m.f, &style, ts, ev, r->parents, NULL, lookups);
+	/* What the line will show is decided now: the parents' context moves on. */
+	out->line_context = execline_context(r->parents, ev);
 	execline_keep(r->parents, ev);
-	out->line = membuf_take(&m, true, &out->bytes);
-	if (membuf_open(&m))
+	/* The env diff too; envdiff_write() also remembers this environment. */
+	if (r->env && TRACER_EVENT_HAS(ev, exec.env_captured) && ev->exec.env_captured) {
+		if (membuf_open(&m))
+			goto out_nomem;
+		envdiff_write(r->env, m.f, &ev->exec);
+		out->env_diff = membuf_take(&m, false);
+		if (!out->env_diff)
+			goto out_nomem;
+		out->bytes += malloc_usable_size(out->env_diff);
+	}
+	out->ev = evcopy_new(ev);
+	if (!out->ev)
 		goto out_nomem;
-	put_details(m.f, ev, r->env);
-	out->details = membuf_take(&m, false, &out->bytes);
-	if (membuf_open(&m))
-		goto out_nomem;
-	format_exec_sh(m.f, ev);
-	out->sh = membuf_take(&m, true, &out->bytes);
-	if (membuf_open(&m))
-		goto out_nomem;
-	put_hay(m.f, &ev->exec);
-	out->hay = membuf_take(&m, false, &out->bytes);
-	if (out->line && out->details && out->sh && out->hay && out->cmdline)
-		return 0;
+	out->bytes += malloc_usable_size(out->ev);
+	return 0;
 out_nomem:
-	free_exec(out);
+	free(out->cmdline);
+	free(out->env_diff);
+	out->cmdline = out->env_diff = NULL;
 	return -1;
 }
 
@@ -203,4 +197,87 @@ void tui_render_exit(struct tui_render *r, uint32_t pid)
 {
 	parentctx_forget(r->parents, pid);
 	envdiff_forget(r->env, pid);
+}
+
+/* The text of e in slot, made by write when the slot holds another's. */
+static const char *made(struct tui_made *slot, const struct tui_exec *e, bool one_line,
+			void (*write)(FILE *f, const struct tui_render *r,
+				      const struct tui_exec *e),
+			struct tui_render *r)
+{
+	struct membuf m;
+
+	if (slot->text && slot->seq == e->seq)
+		return slot->text;
+	free(slot->text);
+	slot->text = NULL;
+	if (membuf_open(&m))
+		return out_of_memory;
+	write(m.f, r, e);
+	r->n_made++;
+	slot->text = membuf_take(&m, one_line);
+	slot->seq = e->seq;
+	return slot->text ? slot->text : out_of_memory;
+}
+
+static void write_line(FILE *f, const struct tui_render *r, const struct tui_exec *e)
+{
+	const struct execline_style style = { .time = r->time, .color = false };
+	double ts = e->ts_ns > r->start_ns ? (double)(e->ts_ns - r->start_ns) / 1e9 : 0.0;
+
+	execline_write_shown(f, &style, ts, e->ev, e->line_context, NULL, e->lookups);
+}
+
+static void write_details(FILE *f, const struct tui_render *r, const struct tui_exec *e)
+{
+	(void)r;
+	put_details(f, e->ev, e->env_diff);
+}
+
+static void write_sh(FILE *f, const struct tui_render *r, const struct tui_exec *e)
+{
+	(void)r;
+	format_exec_sh(f, e->ev);
+}
+
+const char *tui_render_line(struct tui_render *r, const struct tui_exec *e)
+{
+	return made(&r->lines[e->seq % TUI_RENDER_LINES], e, true, write_line, r);
+}
+
+const char *tui_render_details(struct tui_render *r, const struct tui_exec *e)
+{
+	return made(&r->details, e, false, write_details, r);
+}
+
+const char *tui_render_sh(struct tui_render *r, const struct tui_exec *e)
+{
+	return made(&r->sh, e, true, write_sh, r);
+}
+
+bool tui_exec_matches(const struct tui_exec *e, const char *needle)
+{
+	struct membuf m;
+	bool found;
+
+	if (membuf_open(&m))
+		return false;
+	put_hay(m.f, &e->ev->exec);
+	if (!membuf_take(&m, false))
+		return false;
+	found = m.s && strstr(m.s, needle);
+	free(m.s);
+	return found;
+}
+
+void tui_render_free(struct tui_render *r)
+{
+	size_t i;
+
+	for (i = 0; i < TUI_RENDER_LINES; i++)
+		free(r->lines[i].text);
+	free(r->details.text);
+	free(r->sh.text);
+	memset(r->lines, 0, sizeof(r->lines));
+	r->details.text = r->sh.text = NULL;
 }

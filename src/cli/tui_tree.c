@@ -122,7 +122,7 @@ static void tree_row(struct tui *ui, const struct forest *f, size_t i, int depth
 	const struct node *n = &f->n[i];
 	const struct tui_exec *last = tui_list_get(ui->list, n->last_seq);
 	const struct tui_exec *first = tui_list_get(ui->list, n->first_seq);
-	const char *cmd = last->line;
+	const char *cmd = tui_render_line(&ui->render, last);
 	char end[96], head[128];
 	int cols = getmaxx(ui->list_win), x;
 

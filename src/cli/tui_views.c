@@ -25,9 +25,18 @@ void tui_put_clipped(WINDOW *w, int y, int x, const char *s, int width)
 		return;
 	while (*p && *p != '\n') {
 		wchar_t wc;
-		size_t n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
+		size_t n;
 		int cw;
 
+		/* Printable ASCII, most of every line: one column each. */
+		if ((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f) {
+			if (used + 1 > width)
+				break;
+			used++;
+			p++;
+			continue;
+		}
+		n = mbrtowc(&wc, p, MB_CUR_MAX, &st);
 		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
 			n = 1;
 			cw = 1;
@@ -87,6 +96,7 @@ void tui_draw_list(struct tui *ui)
 	werase(ui->list_win);
 	getmaxyx(ui->list_win, rows, cols);
 	place_top(ui, rows);
+	ui->list_shows_end = true;
 	if (ui->top == UINT64_MAX) {
 		mvwaddstr(ui->list_win, 0, 0,
 			  tui_filter_none(&ui->filter) ?
@@ -107,10 +117,12 @@ void tui_draw_list(struct tui *ui)
 		wattrset(ui->list_win, a);
 		if (a & A_REVERSE)
 			mvwhline(ui->list_win, y, 0, ' ', cols);
-		tui_put_clipped(ui->list_win, y, 0, e->line, cols);
+		tui_put_clipped(ui->list_win, y, 0, tui_render_line(&ui->render, e), cols);
 		wattrset(ui->list_win, 0);
 		s = tui_list_step(ui->list, s, +1, &ui->filter, NULL);
 	}
+	/* Rows left over: the list's end is on screen, a new exec would show. */
+	ui->list_shows_end = y < rows;
 }
 
 /* The lines of s ('\n'-separated) from row *y on, the first skip lines left out. */
@@ -180,11 +192,11 @@ void tui_draw_details(struct tui *ui)
 	put_lines(ui->list_win, &y, &skip,
 		  "details (Escape: back, y: copy the sh line, w: write it to a file)\n");
 	wattrset(ui->list_win, 0);
-	put_lines(ui->list_win, &y, &skip, e->details);
+	put_lines(ui->list_win, &y, &skip, tui_render_details(&ui->render, e));
 	format_end(ui, e, end, sizeof(end));
 	put_lines(ui->list_win, &y, &skip, end);
 	put_lines(ui->list_win, &y, &skip, "sh\n");
-	put_lines(ui->list_win, &y, &skip, e->sh);
+	put_lines(ui->list_win, &y, &skip, tui_render_sh(&ui->render, e));
 }
 
 void tui_draw_help(struct tui *ui)

@@ -133,14 +133,12 @@ static int end_items(struct line *l)
 }
 
 /* The fds that differ from the parent's (none when the parent is unknown). */
-static int fds_part(struct line *l, const struct tracer_exec_event *e,
-		    const struct proc_context *parent)
+static int fds_part(struct line *l, const struct tracer_exec_event *e, uint32_t shown)
 {
 	int i;
 
-	for (i = 0; parent && i < 3; i++) {
-		if (e->stdio[i].kind == TRACER_FD_UNKNOWN ||
-		    kept_fd_eq(&parent->stdio[i], &e->stdio[i]))
+	for (i = 0; i < 3; i++) {
+		if (!(shown & EXECLINE_SHOW_FD(i)))
 			continue;
 		if (item(l) || redirection(l->out, e, i))
 			return -1;
@@ -152,26 +150,46 @@ static int fds_part(struct line *l, const struct tracer_exec_event *e,
  * The context that differs from the parent's; with the parent unknown, the
  * cwd (it says where the run is) and an euid that is not the uid.
  */
-static int context_part(struct line *l, const struct tracer_exec_event *e,
-			const struct proc_context *parent)
+static int context_part(struct line *l, const struct tracer_exec_event *e, uint32_t shown)
 {
 	FILE *out = l->out;
 
-	if (e->cwd.path.ptr && (!parent || !kept_path_eq(&parent->cwd, &e->cwd)) &&
-	    (item(l) || put(out, "cwd=") || path_word(out, &e->cwd)))
+	if ((shown & EXECLINE_SHOW_CWD) && (item(l) || put(out, "cwd=") || path_word(out, &e->cwd)))
 		return -1;
-	if (parent && parent->uid != e->uid &&
-	    (item(l) || fprintf(out, "uid=%" PRIu32, e->uid) < 0))
+	if ((shown & EXECLINE_SHOW_UID) && (item(l) || fprintf(out, "uid=%" PRIu32, e->uid) < 0))
 		return -1;
-	if ((parent ? parent->euid != e->euid : e->euid != e->uid) &&
-	    (item(l) || fprintf(out, "euid=%" PRIu32, e->euid) < 0))
+	if ((shown & EXECLINE_SHOW_EUID) && (item(l) || fprintf(out, "euid=%" PRIu32, e->euid) < 0))
 		return -1;
-	if (fds_part(l, e, parent))
+	if (fds_part(l, e, shown))
 		return -1;
 	if (e->interpreter.path.ptr &&
 	    (item(l) || put(out, "interp=") || path_word(out, &e->interpreter)))
 		return -1;
 	return 0;
+}
+
+uint32_t execline_context(const struct parentctx *ctx, const struct tracer_event *ev)
+{
+	const struct tracer_exec_event *e = &ev->exec;
+	const struct proc_context *parent;
+	uint32_t shown = 0;
+	int i;
+
+	if (!has_context(ev))
+		return 0;
+	parent = parentctx_of(ctx, e);
+	if (e->cwd.path.ptr && (!parent || !kept_path_eq(&parent->cwd, &e->cwd)))
+		shown |= EXECLINE_SHOW_CWD;
+	if (parent && parent->uid != e->uid)
+		shown |= EXECLINE_SHOW_UID;
+	if (parent ? parent->euid != e->euid : e->euid != e->uid)
+		shown |= EXECLINE_SHOW_EUID;
+	for (i = 0; parent && i < 3; i++) {
+		if (e->stdio[i].kind != TRACER_FD_UNKNOWN &&
+		    !kept_fd_eq(&parent->stdio[i], &e->stdio[i]))
+			shown |= EXECLINE_SHOW_FD(i);
+	}
+	return shown;
 }
 
 static int cut_marks(struct line *l, const struct tracer_exec_event *e, bool ctx, bool marks)
@@ -222,6 +240,13 @@ int execline_write(FILE *out, const struct execline_style *st, double ts,
 		   const struct tracer_event *ev, const struct parentctx *ctx, struct envdiff *env,
 		   uint32_t lookups)
 {
+	return execline_write_shown(out, st, ts, ev, execline_context(ctx, ev), env, lookups);
+}
+
+int execline_write_shown(FILE *out, const struct execline_style *st, double ts,
+			 const struct tracer_event *ev, uint32_t shown, struct envdiff *env,
+			 uint32_t lookups)
+{
 	const struct tracer_exec_event *e = &ev->exec;
 	struct line l = { .out = out, .st = st };
 	bool has_ctx = has_context(ev);
@@ -242,7 +267,7 @@ int execline_write(FILE *out, const struct execline_style *st, double ts,
 		return -1;
 	if (failure_part(&l, e, lookups))
 		return -1;
-	if (has_ctx && context_part(&l, e, parentctx_of(ctx, e)))
+	if (has_ctx && context_part(&l, e, shown))
 		return -1;
 	if (cut_marks(&l, e, has_ctx, has_filename_marks(ev)))
 		return -1;

@@ -49,6 +49,22 @@ int execline_write(FILE *out, const struct execline_style *st, double ts,
 		   const struct tracer_event *ev, const struct parentctx *ctx, struct envdiff *env,
 		   uint32_t lookups);
 
+/*
+ * What of ev's context the line shows, as execline_write() finds it against
+ * ctx: a copy of the event can then be written later, when ctx has moved
+ * on, by execline_write_shown() (the --tui list writes only the lines it
+ * draws).
+ */
+#define EXECLINE_SHOW_CWD (1u << 0)
+#define EXECLINE_SHOW_UID (1u << 1)
+#define EXECLINE_SHOW_EUID (1u << 2)
+#define EXECLINE_SHOW_FD(i) (1u << (3 + (i))) /* stdin, stdout, stderr */
+uint32_t execline_context(const struct parentctx *ctx, const struct tracer_event *ev);
+/* execline_write() with the context's part decided already (execline_context()). */
+int execline_write_shown(FILE *out, const struct execline_style *st, double ts,
+			 const struct tracer_event *ev, uint32_t shown, struct envdiff *env,
+			 uint32_t lookups);
+
 /* After execline_write(): a successful exec's context is remembered in ctx. */
 void execline_keep(struct parentctx *ctx, const struct tracer_event *ev);
 

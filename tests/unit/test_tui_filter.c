@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evcopy.h"
 #include "filter.h"
 #include "tui_filter.h"
 #include "tui_list.h"
@@ -275,11 +276,21 @@ Test(tui_filter, described_reads_back_the_same)
 static void add(struct tui_list *l, uint32_t uid, const char *cmd)
 {
 	struct tui_exec e = { .pid = 1, .uid = uid, .euid = uid };
+	struct tracer_event ev = { .sz = sizeof(ev), .type = TRACER_EVENT_EXEC };
+	struct tracer_bytes argv[8];
+	char words[256], *w, *save = NULL;
+	uint32_t argc = 0;
 
-	e.line = strdup(cmd);
-	e.details = strdup("");
-	e.sh = strdup("");
-	e.hay = strdup(cmd);
+	/* Kept as the TUI keeps it: a copy of its event, its words the arguments. */
+	snprintf(words, sizeof(words), "%s", cmd);
+	for (w = strtok_r(words, " ", &save); w && argc < 8; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = (struct tracer_bytes){ .ptr = w, .len = strlen(w) };
+	ev.exec.pid = 1;
+	ev.exec.argc = argc;
+	ev.exec.argv = argv;
+	ev.exec.filename = argv[0];
+	e.ev = evcopy_new(&ev);
+	cr_assert_not_null(e.ev);
 	e.cmdline = strdup(cmd);
 	cr_assert_eq(tui_list_add(l, &e), 0);
 }
