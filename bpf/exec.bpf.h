@@ -318,34 +318,37 @@ static __always_inline void exe_from_name(struct scratch *s, struct linux_binprm
 /*
  * Where it ran and what ran: the cwd, the executed file and its interpreter
  * (bprm, NULL for a failed exec), and fds 0-2 (cloexec: report those the new
- * program will not have as closed).
+ * program will not have as closed). The pointers read from task and bprm
+ * are read with helpers, not loaded: the verifier searches the kernel's
+ * whole BTF four times for each such load it walks (walk_set_root()), which
+ * cost more at every start than the helpers cost an exec.
  */
 static __always_inline void gather_context(struct scratch *s, struct task_struct *task,
 					   struct linux_binprm *bprm, bool cloexec)
 {
-	struct fs_struct *fs = task->fs;
-	struct stdio_ctx sc = { .s = s, .fs = fs };
+	struct fs_struct *fs = BPF_CORE_READ(task, fs);
 	struct tracer_exec_rec *r = &s->rec;
 	struct fdtable *fdt;
 	struct file *file;
 
-	/* Direct loads (tp_btf pointers) where they can be: a helper call costs more. */
-	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, fs->pwd.mnt, fs->pwd.dentry, fs, &r->cwd);
+	walk_set_root(s, fs);
+	s->path_pos[SLOT_CWD] = build_path(s, SLOT_CWD, BPF_CORE_READ(fs, pwd.mnt),
+					   BPF_CORE_READ(fs, pwd.dentry), &r->cwd);
 	s->exe_slot_len = 0;
 	s->exe_rel = 0;
 	r->exe.flags = 0;
 	r->interp.len = 0;
 	r->interp.flags = 0;
-	file = bprm ? bprm->file : NULL;
+	file = bprm ? BPF_CORE_READ(bprm, file) : NULL;
 	if (file) {
 		if (bprm->interp != bprm->filename) {
-			s->path_pos[SLOT_INTERP] = file_path(s, SLOT_INTERP, file, fs, &r->interp);
+			s->path_pos[SLOT_INTERP] = file_path(s, SLOT_INTERP, file, &r->interp);
 			exe_from_name(s, bprm);
 			/* Made absolute against the cwd: cut, deleted or detached as it is. */
 			if (s->exe_rel)
 				r->exe.flags = r->cwd.flags;
 		} else {
-			s->path_pos[SLOT_EXE] = file_path(s, SLOT_EXE, file, fs, &r->exe);
+			s->path_pos[SLOT_EXE] = file_path(s, SLOT_EXE, file, &r->exe);
 			s->exe_slot_len = r->exe.len;
 		}
 	}
@@ -355,13 +358,14 @@ static __always_inline void gather_context(struct scratch *s, struct task_struct
 
 	__builtin_memset(s->stdio_files, 0, sizeof(s->stdio_files));
 	s->stdio_cloexec = 0;
-	fdt = task->files->fdt;
-	if (fdt->max_fds >= 3)
-		bpf_probe_read_kernel(s->stdio_files, sizeof(s->stdio_files), fdt->fd);
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (BPF_CORE_READ(fdt, max_fds) >= 3)
+		bpf_probe_read_kernel(s->stdio_files, sizeof(s->stdio_files),
+				      BPF_CORE_READ(fdt, fd));
 	if (cloexec)
 		bpf_probe_read_kernel(&s->stdio_cloexec, sizeof(s->stdio_cloexec),
-				      fdt->close_on_exec);
-	bpf_loop(3, stdio_one, &sc, 0);
+				      BPF_CORE_READ(fdt, close_on_exec));
+	bpf_loop(3, stdio_one, &s, 0);
 	exec_identity(s, task, bprm);
 }
 
@@ -573,8 +577,8 @@ static __always_inline void report_from_caller(struct task_struct *task, struct 
 	r->flags = 0;
 	r->skip = 0;
 	if (bprm) {
-		r->euid = bprm->cred->euid.val;
-		r->egid = bprm->cred->egid.val;
+		r->euid = BPF_CORE_READ(bprm, cred, euid.val);
+		r->egid = BPF_CORE_READ(bprm, cred, egid.val);
 	} else {
 		task_eids(r, task);
 	}
@@ -693,7 +697,7 @@ static __always_inline bool exec_doomed(struct task_struct *task)
 	if (pending & (1ull << (SIGKILL - 1)))
 		return true;
 	return (pending & (1ull << (SIGSEGV - 1))) &&
-	       !task->sighand->action[SIGSEGV - 1].sa.sa_handler;
+	       !BPF_CORE_READ(task, sighand, action[SIGSEGV - 1].sa.sa_handler);
 }
 
 /* Syscall exit: a failed exec, whose caller is still in its old image. */

@@ -47,6 +47,17 @@ __u64 watched_now;
 /* 1 while the reader drains on its own timer: records need not wake it (rec_commit). */
 __u32 reader_batching;
 __u64 watched_total;
+/*
+ * TRACER_SEEDING_* while a seeding runs (src/lib/seed.c): the iterator puts
+ * what it finds in scope into proc_state itself (seed.bpf.h). 0 otherwise.
+ */
+__u32 seeding;
+/*
+ * Set by a fork during the seeding whose child has a lower pid than its
+ * unwatched parent (pids wrapped): the iterator may have passed the child
+ * before the parent was watched, and the seeding looks once more.
+ */
+__u32 seed_wrapped;
 
 /* The scope: every watched process, keyed by tgid (scope.bpf.h). */
 struct {
@@ -70,6 +81,14 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } proc_bits SEC(".maps");
+
+/* The roots (tracer_options.pids) by tgid, for the seeding's iterator (seed.bpf.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized by userspace to the number of roots */
+	__type(key, __u32);
+	__type(value, __u8);
+} seed_roots SEC(".maps");
 
 /* Watched terminals (TRACER_TTY_DEV), for --tty. */
 struct {

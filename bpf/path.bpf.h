@@ -162,12 +162,24 @@ static __always_inline __u32 pseudo_path(struct scratch *s, __u32 k, struct dent
 }
 
 /*
- * The path of (mnt, dentry) seen from the root of fs into slot k; fills pr
- * (length, flags) and returns where in the slot the path starts.
+ * The root the paths of one exec are seen from: fs's, the process's root
+ * directory. Read with helpers: a direct load of a pointer from a trusted
+ * one (task->fs) makes the verifier search the kernel's whole BTF for the
+ * rules of its type, four times per load it walks, at every start.
+ */
+static __always_inline void walk_set_root(struct scratch *s, struct fs_struct *fs)
+{
+	s->ws.root_dentry = (__u64)BPF_CORE_READ(fs, root.dentry);
+	s->ws.root_mnt = (__u64)BPF_CORE_READ(fs, root.mnt);
+}
+
+/*
+ * The path of (mnt, dentry) seen from the root walk_set_root() set into
+ * slot k; fills pr (length, flags) and returns where in the slot the path
+ * starts.
  */
 static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmount *mnt,
-					struct dentry *dentry, struct fs_struct *fs,
-					struct tracer_path_rec *pr)
+					struct dentry *dentry, struct tracer_path_rec *pr)
 {
 	struct walk_state *w = &s->ws;
 	struct dentry_head dh;
@@ -179,8 +191,6 @@ static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmo
 		return 0;
 	w->dentry = (__u64)dentry;
 	walk_enter_mount(w, (__u64)mnt - bpf_core_field_offset(struct mount, mnt));
-	w->root_dentry = (__u64)fs->root.dentry;
-	w->root_mnt = (__u64)fs->root.mnt;
 	w->slot = k;
 	w->pos = PATH_END;
 	w->flags = 0;
@@ -206,10 +216,9 @@ static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmo
 
 /* A struct file's path (f_path). */
 static __always_inline __u32 file_path(struct scratch *s, __u32 k, struct file *f,
-				       struct fs_struct *fs, struct tracer_path_rec *pr)
+				       struct tracer_path_rec *pr)
 {
-	return build_path(s, k, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry), fs,
-			  pr);
+	return build_path(s, k, BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry), pr);
 }
 
 /*
@@ -218,8 +227,7 @@ static __always_inline __u32 file_path(struct scratch *s, __u32 k, struct file *
  * open but the new program will not have it, so it is reported closed.
  */
 static __always_inline __u32 fd_describe(struct scratch *s, __u32 k, struct file *f, __u32 fd,
-					 __u64 cloexec_bits, struct fs_struct *fs,
-					 struct tracer_fd_rec *fr)
+					 __u64 cloexec_bits, struct tracer_fd_rec *fr)
 {
 	struct tracer_path_rec pr = {};
 	struct inode *inode;
@@ -259,17 +267,11 @@ static __always_inline __u32 fd_describe(struct scratch *s, __u32 k, struct file
 		return 0;
 	}
 	fr->kind = TRACER_FDK_PATH;
-	pos = file_path(s, k, f, fs, &pr);
+	pos = file_path(s, k, f, &pr);
 	fr->len = pr.len;
 	fr->flags = pr.flags;
 	return pos;
 }
-
-/* What a stdio_one() callback gets: the scratch, and the root its paths are seen from. */
-struct stdio_ctx {
-	struct scratch *s;
-	struct fs_struct *fs;
-};
 
 /*
  * bpf_loop() callback: describes fd i of 0-2, or shares the previous one's
@@ -279,8 +281,7 @@ struct stdio_ctx {
  */
 static long stdio_one(__u32 i, void *data)
 {
-	struct stdio_ctx *c = data;
-	struct scratch *s = c->s;
+	struct scratch *s = *(struct scratch **)data;
 	struct tracer_exec_rec *r = &s->rec;
 	__u64 cloexec_bits = s->stdio_cloexec;
 	__u32 k, prev;
@@ -304,8 +305,8 @@ static long stdio_one(__u32 i, void *data)
 			return 0;
 		}
 	}
-	s->path_pos[k] = fd_describe(s, k, (struct file *)s->stdio_files[i], i, cloexec_bits, c->fs,
-				     &r->stdio[i]);
+	s->path_pos[k] =
+		fd_describe(s, k, (struct file *)s->stdio_files[i], i, cloexec_bits, &r->stdio[i]);
 	return 0;
 }
 

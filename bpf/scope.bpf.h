@@ -175,8 +175,12 @@ static __always_inline int scope_fork(struct task_struct *parent, struct task_st
 		return 0;
 	}
 	ps = proc_lookup(parent, ptgid);
-	if (!ps)
+	if (!ps) {
+		/* The seeding's iterator may be past the child's pid already (seed.bpf.h). */
+		if (seeding && ctgid < ptgid)
+			seed_wrapped = 1;
 		return 0;
+	}
 	if (ps->flags & TRACER_WATCH_CHILDREN)
 		proc_insert(ctgid, child->start_time, TRACER_WATCH_SELF | TRACER_WATCH_CHILDREN,
 			    ps->tty_dev);

@@ -309,7 +309,8 @@ static __always_inline int stop_at_exec(struct task_struct *p, struct linux_binp
 	c.ss = ss;
 
 	/* The executed file, resolved, copied out of the path slot. */
-	pos = file_path(s, SLOT_EXE, bprm->file, p->fs, &pr);
+	walk_set_root(s, BPF_CORE_READ(p, fs));
+	pos = file_path(s, SLOT_EXE, BPF_CORE_READ(bprm, file), &pr);
 	len = pr.len;
 	if (len > TRACER_PATH_MAX || pos >= PATH_END)
 		len = 0;

@@ -317,14 +317,28 @@ struct tracer_proc {
 	__u32 tty_dev;
 };
 
+/*
+ * tracer_task_rec flags (bpf/seed.bpf.h): the seeding's iterator has it
+ * watched; it found it in scope but could not insert it (proc_state full).
+ */
+#define TRACER_TASK_WATCHED (1u << 0)
+#define TRACER_TASK_UNINSERTED (1u << 1)
+
+/*
+ * What the iterator watches while it lists (the seeding variable): at start-up
+ * the roots, the processes on the watched terminals and their descendants;
+ * for tracer_watch_pid() its root and the root's descendants.
+ */
+#define TRACER_SEEDING_START 1
+#define TRACER_SEEDING_WATCH 2
+
 /* One record of the iter/task seeder: a live process (thread-group leader). */
 struct tracer_task_rec {
 	__u32 pid;
 	__u32 ppid; /* real parent's tgid */
 	__u32 tty_dev;
-	__u32 pad;
+	__u32 flags; /* TRACER_TASK_* */
 	__u64 start_time;
-	char comm[TRACER_COMM_LEN];
 };
 
 /*
@@ -421,9 +435,8 @@ TRACER_ASSERT_LAYOUT(struct tracer_proc, 16);
 TRACER_ASSERT_OFFSET(struct tracer_proc, flags, 8);
 TRACER_ASSERT_OFFSET(struct tracer_proc, tty_dev, 12);
 
-TRACER_ASSERT_LAYOUT(struct tracer_task_rec, 40);
+TRACER_ASSERT_LAYOUT(struct tracer_task_rec, 24);
 TRACER_ASSERT_OFFSET(struct tracer_task_rec, start_time, 16);
-TRACER_ASSERT_OFFSET(struct tracer_task_rec, comm, 24);
 
 TRACER_ASSERT_LAYOUT(struct tracer_file_id, 16);
 TRACER_ASSERT_OFFSET(struct tracer_file_id, dev, 8);

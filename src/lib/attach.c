@@ -225,6 +225,7 @@ void attach_configure(struct tracer_core *core)
 	bpf_map__set_max_entries(skel->maps.proc_bits, core->proc_bits_words);
 	bpf_map__set_max_entries(skel->maps.events, core->ringbuf_bytes);
 	bpf_map__set_max_entries(skel->maps.scratch_map, core->ncpus);
+	bpf_map__set_max_entries(skel->maps.seed_roots, cfg->n_pids ? cfg->n_pids : 1);
 	skel->rodata->exclude_execs = excl->n_paths > 0;
 	skel->rodata->exclude_callers = excl->n_callers > 0;
 	skel->rodata->exclude_comms = excl->n_comms > 0;

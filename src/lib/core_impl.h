@@ -5,7 +5,8 @@
  *   attach.c  what is fixed before load, the maps filled after it, attach, detach
  *   ring.c    the ring buffer: waiting, decoding, delivery, loss accounting
  *   watch.c   the scope map from user space: snapshot, insert, delete
- *   seed.c    the start-up seeding: the processes already in scope
+ *   seed.c    the seeding: the processes already in scope, at start-up and
+ *             for tracer_watch_pid()
  */
 #ifndef TRACER_CORE_IMPL_H
 #define TRACER_CORE_IMPL_H
@@ -35,6 +36,7 @@ struct tracer_core {
 	struct ring_buffer *rb;
 	int epfd; /* the ring buffer's descriptor, edge-triggered */
 	uint64_t last_drain_ns; /* when a drain last found records */
+	bool batching; /* the last two drains found records close together (ring.c) */
 	bool fd_given; /* the library's user polls the ring buffer's fd itself */
 	uint64_t last_loss_check_ns; /* when tracer_core_poll() last read the loss counters */
 	uint64_t *reported_lost; /* per CPU: losses already reported */

@@ -6,8 +6,11 @@
  *
  * Waking: the kernel wakes the reader at the first record after a drain
  * that took everything (rec_commit in bpf/maps.bpf.h); while records keep
- * coming, the reader drains on its own every BATCH_NS and asks for no
- * wake-up (reader_batching). Losses: every record carries its CPU's
+ * coming (two drains within 2 BATCH_NS), the reader drains on its own every
+ * BATCH_NS and asks for no wake-up (reader_batching). The first records
+ * after a quiet while are delivered as they come: an exit alone does not
+ * hold the exec that follows it for BATCH_NS (the first event after
+ * start-up was 20 ms late so). Losses: every record carries its CPU's
  * cumulative loss count, so a loss is reported just before the first
  * record written after it; the per-CPU counters are read only for a CPU
  * that has sent nothing since.
@@ -220,7 +223,7 @@ static int batch_wait(struct tracer_core *core, int timeout_ms)
 	uint64_t now = sys_now_ns(), wait;
 	struct timespec ts;
 
-	if (!core->last_drain_ns || now >= core->last_drain_ns + BATCH_NS)
+	if (!core->batching || now >= core->last_drain_ns + BATCH_NS)
 		return 0;
 	wait = core->last_drain_ns + BATCH_NS - now;
 	if (timeout_ms >= 0 && wait > (uint64_t)timeout_ms * 1000000)
@@ -234,9 +237,14 @@ static int batch_wait(struct tracer_core *core, int timeout_ms)
 static int consume(struct tracer_core *core)
 {
 	int ret = ring_buffer__consume(core->rb);
+	uint64_t now;
 
-	if (ret > 0)
-		core->last_drain_ns = sys_now_ns();
+	if (ret > 0) {
+		now = sys_now_ns();
+		/* The drains on the timer come every BATCH_NS and a little more. */
+		core->batching = core->last_drain_ns && now < core->last_drain_ns + 2 * BATCH_NS;
+		core->last_drain_ns = now;
+	}
 	return ret;
 }
 
@@ -281,8 +289,8 @@ int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 		ret = consume(core);
 	if (ret == 0)
 		ret = wait_for_records(core, timeout_ms);
-	/* Records came: the next drain is at most BATCH_NS away, no wake-up needed. */
-	if (ret > 0 && !core->fd_given)
+	/* Records keep coming: the next drain is at most BATCH_NS away, no wake-up needed. */
+	if (ret > 0 && core->batching && !core->fd_given)
 		__atomic_store_n(&core->skel->bss->reader_batching, 1, __ATOMIC_RELAXED);
 	if (ret == -ECANCELED)
 		return 1;

@@ -12,6 +12,7 @@ struct scope_task {
 	uint32_t ppid;
 	uint32_t tty_dev; /* 0: none */
 	uint64_t start_time;
+	uint32_t flags; /* TRACER_TASK_*: what the seeding's iterator did (bpf/seed.bpf.h) */
 };
 
 struct scope_spec {

@@ -18,8 +18,8 @@
 bool testhook_no_prepare_exec(void);
 /*
  * TRACER_TEST_SEED_HOLD names a FIFO: the seeding reads a byte from it
- * between its first snapshot and its first inserts, so that a test can fork
- * under a root that is not watched yet.
+ * after its first snapshot, before the inserts that pass may make, so that
+ * a test can fork under a root while the seeding runs.
  */
 void testhook_seed_hold(void);
 #else

@@ -41,6 +41,7 @@ static int snapshot_add(struct scope_task **arr, size_t *len, size_t *cap,
 	(*arr)[*len].ppid = rec->ppid;
 	(*arr)[*len].tty_dev = rec->tty_dev;
 	(*arr)[*len].start_time = rec->start_time;
+	(*arr)[*len].flags = rec->flags;
 	(*len)++;
 	return 0;
 }
@@ -159,79 +160,6 @@ void watch_drop_dead(struct tracer_core *core, const struct watch_inserted *ins,
 					 sizeof(ins[i].pid), 0) == 0)
 			bss_add(&core->skel->bss->watched_now, -1);
 	}
-}
-
-static struct scope_task *find_task(struct scope_task *tasks, size_t n, uint32_t pid)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (tasks[i].pid == pid)
-			return &tasks[i];
-	return NULL;
-}
-
-/* Inserts the n members; those inserted here go into ins (*n_ins). 0 or -errno. */
-static int insert_members(struct tracer_core *core, const struct scope_member *members, int n,
-			  struct watch_inserted *ins, size_t *n_ins)
-{
-	int i, ret;
-
-	for (i = 0; i < n; i++) {
-		ret = watch_insert(core, &members[i]);
-		if (ret < 0)
-			return ret == -E2BIG ? -ENOSPC :
-					       ret; /* a full hash map refuses with E2BIG */
-		if (ret > 0) {
-			ins[*n_ins].pid = members[i].pid;
-			ins[*n_ins].start_time = members[i].start_time;
-			(*n_ins)++;
-		}
-	}
-	return 0;
-}
-
-int tracer_core_watch(struct tracer_core *core, uint32_t pid)
-{
-	struct scope_spec spec = {
-		.pids = &pid,
-		.n_pids = 1,
-		.watch_children = core->cfg->opts.watch_children,
-	};
-	struct scope_task *tasks = NULL;
-	struct scope_member *members = NULL;
-	struct watch_inserted *ins = NULL;
-	size_t n_tasks = 0, n_ins = 0;
-	int n, ret;
-
-	/* The snapshot gives task->start_time exactly, as the kernel compares it. */
-	ret = watch_snapshot(core, &tasks, &n_tasks);
-	if (ret)
-		return ret;
-	if (!find_task(tasks, n_tasks, pid)) {
-		ret = -ESRCH;
-		goto out;
-	}
-	members = calloc(n_tasks, sizeof(*members));
-	ins = calloc(n_tasks, sizeof(*ins));
-	if (!members || !ins) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	n = scope_select(tasks, n_tasks, &spec, NULL, 0, members);
-	ret = n < 0 ? n : insert_members(core, members, n, ins, &n_ins);
-	if (ret)
-		goto out;
-	/* Those that died before their insert: the exit program could not drop them. */
-	free(tasks);
-	tasks = NULL;
-	if (watch_snapshot(core, &tasks, &n_tasks) == 0)
-		watch_drop_dead(core, ins, n_ins, tasks, n_tasks);
-out:
-	free(tasks);
-	free(members);
-	free(ins);
-	return ret;
 }
 
 int tracer_core_unwatch(struct tracer_core *core, uint32_t pid)

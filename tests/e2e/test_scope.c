@@ -470,11 +470,10 @@ static void fifo_poke(int fd)
 }
 
 /*
- * A process forked under a root while the seeding runs (held between its
- * first snapshot and its first inserts, TRACER_TEST_SEED_HOLD): the root is
- * not watched yet, so the fork program lets it go, and the next pass finds
- * it. Its exec after ready is reported, and so is that of a child the root
- * forks after ready (the fork program, on the bit the seeding set).
+ * A process forked under a root while the seeding runs (held after its
+ * first snapshot, TRACER_TEST_SEED_HOLD): the iterator has watched the root
+ * already, so the fork program watches the child. Its exec after ready is
+ * reported, and so is that of a child the root forks after ready.
  */
 Test(scope, fork_during_seeding)
 {
@@ -528,6 +527,49 @@ Test(scope, fork_during_seeding)
 			     .ppid = w.pid,
 			     .filename = "/bin/true",
 			     .argv = (const char *const[]){ "true", m, "late-child", NULL } });
+	h_control_absent(&c, &evs, t.out_path);
+}
+
+/*
+ * A tree that exists before tracer is watched by the seeding's iterator in
+ * one pass (bpf/seed.bpf.h), where inserting from userspace took a second
+ * pass to find what the tree forked meanwhile: -v says so, and the tree's
+ * execs are reported.
+ */
+Test(scope, seeded_in_one_pass)
+{
+	const char *m = h_marker("onepass");
+	struct h_tracer t;
+	struct h_proc w;
+	struct h_control c;
+	struct h_events evs;
+	const char *err;
+	long long r;
+	int st;
+
+	H_REQUIRE();
+	h_control_start(&c, m);
+	H_SPAWN(&w, WL_TREE, m);
+	r = h_report(&w, "R");
+	h_report(&w, "C");
+	h_report(&w, "G");
+	H_TRACER_RUN(&t, "-v", "--json", "--pid", h_str("%lld", r));
+	err = h_tracer_stderr(&t);
+	cr_expect(strstr(err, "tracer: seeding pass 1: ") &&
+			  strstr(err, " 3 watched by the iterator, 0 more in scope\n"),
+		  "the iterator should watch the tree of 3 itself: %s", err);
+	cr_expect(!strstr(err, "seeding pass 2"), "one pass should be enough: %s", err);
+	h_control_run(&c);
+	h_gate_all(&w);
+	h_report(&w, "G2");
+	h_proc_done(&w);
+	st = h_tracer_wait_self_exit(&t);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "tracer: status %d: %s", st,
+		  h_tracer_stderr(&t));
+
+	h_events_load(&evs, t.out_path);
+	cr_expect_eq(evs.n_exec, 4, "%zu exec events, expected 4", evs.n_exec);
+	cr_expect_eq(h_count(&evs, m, "G2"), 1, "the grandchild forked after ready");
 	h_control_absent(&c, &evs, t.out_path);
 }
 

@@ -22,7 +22,7 @@
 
 /* clang-format off */
 /* start_time is derived from the pid so that copies can be checked. */
-#define T(pid, ppid, tty) { (pid), (ppid), (tty), 1000000ull * (pid) + 7 }
+#define T(pid, ppid, tty) { (pid), (ppid), (tty), 1000000ull * (pid) + 7, 0 }
 /* clang-format on */
 
 static struct scope_member out[256];
