@@ -285,6 +285,8 @@ static struct kept_type *find_kept(const struct min_btf *mb, uint32_t id)
 {
 	struct kept_type key = { .id = id };
 
+	if (!mb->n)
+		return NULL;
 	return bsearch(&key, mb->types, mb->n, sizeof(*mb->types), cmp_kept);
 }
 
@@ -432,7 +434,8 @@ static int read_names(struct kernel_btf *k, struct names *nm)
 	size_t i, w = 1, cap = 0, len;
 	const char *p, *end;
 
-	qsort(nm->offs, nm->n, sizeof(*nm->offs), cmp_u32);
+	if (nm->n)
+		qsort(nm->offs, nm->n, sizeof(*nm->offs), cmp_u32);
 	for (i = 1; i < nm->n; i++)
 		if (nm->offs[i] != nm->offs[w - 1])
 			nm->offs[w++] = nm->offs[i];
@@ -468,7 +471,8 @@ static int write_btf(struct kernel_btf *k, struct min_btf *mb, void **out, uint3
 	size_t i;
 	int ret = 0;
 
-	qsort(mb->types, mb->n, sizeof(*mb->types), cmp_kept);
+	if (mb->n) /* none: no relocation needs the kernel's types */
+		qsort(mb->types, mb->n, sizeof(*mb->types), cmp_kept);
 	ret = check_chains(mb);
 	for (i = 0; i < mb->n && !ret; i++)
 		ret = visit_names(type_of(mb, &mb->types[i]), collect_name, &nm);
