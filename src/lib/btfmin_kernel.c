@@ -84,37 +84,72 @@ static int read_exact(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+/* Records the string s (at off) when its essential name is a root's. */
+static int match_one(const char *s, size_t len, uint32_t off, const struct btfmin_root *roots,
+		     size_t n_roots, const unsigned char *root_lens, struct name_match **matches,
+		     size_t *n, size_t *cap)
+{
+	size_t ess = len, i;
+
+	/* An essential name is a prefix: most strings fail on their first byte. */
+	if (!len || !root_lens[NAME_MAX_LEN + 1 + (unsigned char)s[0]])
+		return 0;
+	/* Few kernel names have a flavour: most are their own essential name. */
+	for (i = 1; i + 3 < len; i++)
+		if (s[i] == '_' && s[i + 1] == '_' && s[i + 2] == '_') {
+			ess = btfmin_essential_len(s, len);
+			break;
+		}
+	if (!root_lens[ess])
+		return 0;
+	for (i = 0; i < n_roots; i++) {
+		if (roots[i].name_len != ess || memcmp(roots[i].name, s, ess))
+			continue;
+		if (grow((void **)matches, cap, *n + 1, sizeof(**matches)))
+			return -ENOMEM;
+		(*matches)[(*n)++] = (struct name_match){ off, i };
+	}
+	return 0;
+}
+
 /* The strings whose essential name is a root's, in the order of their offsets. */
 static int match_names(struct kernel_btf *k, const struct btfmin_root *roots, size_t n_roots,
 		       struct name_match **matches, size_t *n)
 {
+	/* The roots' lengths, then their first bytes. */
+	unsigned char root_lens[NAME_MAX_LEN + 1 + 256] = { 0 };
 	char cur[NAME_MAX_LEN + 1];
-	size_t cur_len = 0, cap = 0, i, ess, chunk, j;
-	uint32_t cur_off = 0, pos = 0;
-	const unsigned char *p;
+	size_t cur_len = 0, cap = 0, i, chunk, j, piece;
+	uint32_t cur_off = 0, pos;
+	const unsigned char *p, *nul;
+	int ret;
 
-	while (pos < k->strs_len) {
+	for (i = 0; i < n_roots; i++) {
+		root_lens[roots[i].name_len] = 1;
+		root_lens[NAME_MAX_LEN + 1 + (unsigned char)roots[i].name[0]] = 1;
+	}
+	for (pos = 0; pos < k->strs_len; pos += chunk) {
 		chunk = k->strs_len - pos < BTFSCAN_WINDOW ? k->strs_len - pos : BTFSCAN_WINDOW;
 		p = btfscan_window(k->r, k->strs_at + pos, chunk);
 		if (!p)
 			return -EINVAL;
-		for (j = 0; j < chunk; j++, pos++) {
-			if (p[j]) {
-				if (cur_len < sizeof(cur))
-					cur[cur_len] = p[j];
-				cur_len++;
-				continue;
-			}
-			ess = cur_len <= NAME_MAX_LEN ? btfmin_essential_len(cur, cur_len) : 0;
-			for (i = 0; ess && i < n_roots; i++) {
-				if (roots[i].name_len != ess || memcmp(roots[i].name, cur, ess))
-					continue;
-				if (grow((void **)matches, &cap, *n + 1, sizeof(**matches)))
-					return -ENOMEM;
-				(*matches)[(*n)++] = (struct name_match){ cur_off, i };
-			}
+		/* A string may start in one window and end in the next: cur holds it. */
+		for (j = 0; j < chunk; j += piece + 1) {
+			nul = memchr(p + j, '\0', chunk - j);
+			piece = (nul ? (size_t)(nul - p) : chunk) - j;
+			if (cur_len + piece <= NAME_MAX_LEN)
+				memcpy(cur + cur_len, p + j, piece);
+			cur_len += piece;
+			if (!nul)
+				break;
+			ret = cur_len <= NAME_MAX_LEN ?
+				      match_one(cur, cur_len, cur_off, roots, n_roots, root_lens,
+						matches, n, &cap) :
+				      0;
+			if (ret)
+				return ret;
 			cur_len = 0;
-			cur_off = pos + 1;
+			cur_off = pos + j + piece + 1;
 		}
 	}
 	return 0;
