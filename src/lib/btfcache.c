@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "btfcache.h"
 #include "btfmin.h"
+#include "btfscan.h"
 #include "btftargets.h"
 
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
@@ -283,13 +284,16 @@ static int memfile(const void *data, size_t len, bool seal)
 }
 
 /*
- * The minimal BTF for the object, made here from the kernel's (btfmin.h):
- * no child process, and a small fraction of the kernel BTF's size in memory.
+ * The minimal BTF for the object and the attach targets' ids, made here
+ * from the kernel's BTF in the same passes (btfmin.h): no child process,
+ * and a small fraction of the kernel BTF's size in memory.
  */
-static int make_min_btf(const void *obj, size_t obj_len, void **btf, uint32_t *len, char *why,
-			size_t whylen)
+static int make_min_btf(const void *obj, size_t obj_len, struct cache_header *h, void **btf,
+			char *why, size_t whylen)
 {
 	int fd = open(KERNEL_BTF, O_RDONLY | O_CLOEXEC), ret;
+	struct btfscan_want want[BTFTARGETS_N];
+	uint32_t *len = &h->btf_len;
 	struct btf *parsed;
 
 	if (fd < 0) {
@@ -297,10 +301,12 @@ static int make_min_btf(const void *obj, size_t obj_len, void **btf, uint32_t *l
 		snprintf(why, whylen, "cannot read " KERNEL_BTF ": %s", strerror(errno));
 		return ret;
 	}
-	ret = btfmin_make(obj, obj_len, fd, btf, len, why, whylen);
+	btftargets_wants(want);
+	ret = btfmin_make(obj, obj_len, fd, want, BTFTARGETS_N, btf, len, why, whylen);
 	close(fd);
 	if (ret)
 		return ret;
+	btftargets_found(want, h->ids);
 	parsed = *len <= CACHE_MAX - sizeof(struct cache_header) ? btf__new(*btf, *len) : NULL;
 	if (libbpf_get_error(parsed) || !parsed) {
 		snprintf(why, whylen, "the minimal BTF made does not parse, or is too large");
@@ -343,11 +349,7 @@ static int cache_make(struct btfcache_load *ld, int dirfd, const char *name, str
 			 strerror(errno));
 		return -errno;
 	}
-	ret = scan_ids(h->ids);
-	if (ret)
-		snprintf(ld->why, sizeof(ld->why), "cannot read " KERNEL_BTF);
-	if (!ret)
-		ret = make_min_btf(obj, obj_len, btf, &h->btf_len, ld->why, sizeof(ld->why));
+	ret = make_min_btf(obj, obj_len, h, btf, ld->why, sizeof(ld->why));
 	if (!ret) {
 		h->checksum = checksum(h, *btf);
 		/* Not cached is still used: the next start makes it again. */

@@ -203,7 +203,8 @@ static int add_root(const struct btf *local, const struct btfmin_relo *relo,
 }
 
 int btfmin_from_relos(const struct btf *local, const struct btfmin_relo *relos, size_t n,
-		      int kernel_fd, void **out, uint32_t *out_len, char *why, size_t whylen)
+		      int kernel_fd, struct btfscan_want *want, size_t n_want, void **out,
+		      uint32_t *out_len, char *why, size_t whylen)
 {
 	struct btfmin_root *roots = calloc(n ? n : 1, sizeof(*roots));
 	size_t i, n_roots = 0;
@@ -223,13 +224,14 @@ int btfmin_from_relos(const struct btf *local, const struct btfmin_relo *relos, 
 		ret = add_root(local, &relos[i], roots, &n_roots, why, whylen);
 	}
 	if (!ret)
-		ret = btfmin_kernel(kernel_fd, roots, n_roots, out, out_len, why, whylen);
+		ret = btfmin_kernel(kernel_fd, want, n_want, roots, n_roots, out, out_len, why,
+				    whylen);
 	free(roots);
 	return ret;
 }
 
-int btfmin_make(const void *obj, size_t obj_len, int kernel_fd, void **out, uint32_t *out_len,
-		char *why, size_t whylen)
+int btfmin_make(const void *obj, size_t obj_len, int kernel_fd, struct btfscan_want *want,
+		size_t n_want, void **out, uint32_t *out_len, char *why, size_t whylen)
 {
 	const void *btf_data, *ext;
 	size_t btf_len, ext_len, n;
@@ -252,7 +254,8 @@ int btfmin_make(const void *obj, size_t obj_len, int kernel_fd, void **out, uint
 		free(relos);
 		return -EINVAL;
 	}
-	ret = btfmin_from_relos(local, relos, n, kernel_fd, out, out_len, why, whylen);
+	ret = btfmin_from_relos(local, relos, n, kernel_fd, want, n_want, out, out_len, why,
+				whylen);
 	btf__free(local);
 	free(relos);
 	return ret;

@@ -27,6 +27,10 @@
 #include <stdint.h>
 
 struct btf;
+struct btfscan_want;
+
+/* At most this many attach targets looked for beside (btfscan.h's rules). */
+#define BTFMIN_WANT_MAX 16
 
 /* One CO-RE relocation record of .BTF.ext (struct bpf_core_relo). */
 struct btfmin_relo {
@@ -38,11 +42,13 @@ struct btfmin_relo {
 
 /*
  * Makes the minimal BTF for the BPF object obj (its ELF bytes) from the raw
- * kernel BTF open on kernel_fd: *out (malloc'd, *out_len bytes). Returns 0,
- * or a negative errno with a reason in why.
+ * kernel BTF open on kernel_fd: *out (malloc'd, *out_len bytes). The same
+ * passes fill in the ids of the n_want types of want, as btfscan_find()
+ * would (the attach targets). Returns 0, or a negative errno with a reason
+ * in why.
  */
-int btfmin_make(const void *obj, size_t obj_len, int kernel_fd, void **out, uint32_t *out_len,
-		char *why, size_t whylen);
+int btfmin_make(const void *obj, size_t obj_len, int kernel_fd, struct btfscan_want *want,
+		size_t n_want, void **out, uint32_t *out_len, char *why, size_t whylen);
 
 /* The pieces, for the tests. */
 
@@ -55,7 +61,8 @@ int btfmin_parse_ext(const void *ext, size_t len, struct btfmin_relo **relos, si
 
 /* The minimal BTF for these relocations of the object's BTF local. */
 int btfmin_from_relos(const struct btf *local, const struct btfmin_relo *relos, size_t n,
-		      int kernel_fd, void **out, uint32_t *out_len, char *why, size_t whylen);
+		      int kernel_fd, struct btfscan_want *want, size_t n_want, void **out,
+		      uint32_t *out_len, char *why, size_t whylen);
 
 /* What btfmin_from_relos() looks for in the kernel's BTF (btfmin_kernel.c). */
 struct btfmin_root {
@@ -64,8 +71,9 @@ struct btfmin_root {
 	uint32_t kinds; /* 1 << BTF_KIND_* of the kinds that match */
 };
 
-int btfmin_kernel(int kernel_fd, const struct btfmin_root *roots, size_t n_roots, void **out,
-		  uint32_t *out_len, char *why, size_t whylen);
+int btfmin_kernel(int kernel_fd, struct btfscan_want *want, size_t n_want,
+		  const struct btfmin_root *roots, size_t n_roots, void **out, uint32_t *out_len,
+		  char *why, size_t whylen);
 
 /* The length of name without its flavour (libbpf's bpf_core_essential_name_len()). */
 size_t btfmin_essential_len(const char *name, size_t len);

@@ -24,6 +24,9 @@ struct kernel_btf {
 	struct btfscan_reader *r;
 	uint64_t types_at, strs_at; /* file offsets of the sections */
 	uint32_t types_len, strs_len;
+	struct btfscan_want *want; /* named types whose ids are wanted too (attach targets) */
+	size_t n_want;
+	uint32_t want_offs[BTFMIN_WANT_MAX]; /* where their names are (UINT32_MAX: nowhere) */
 	uint32_t *offs; /* offs[id]: offset of type id in the type section */
 	uint32_t n_ids; /* ids 0 (void) .. n_ids - 1 */
 	unsigned char *kept; /* kept[id] */
@@ -112,6 +115,17 @@ static int match_one(const char *s, size_t len, uint32_t off, const struct btfmi
 	return 0;
 }
 
+/* Notes where the wanted names are: the first string of each (btfscan_find()'s rule). */
+static void match_wanted(struct kernel_btf *k, const char *s, size_t len, uint32_t off)
+{
+	size_t i;
+
+	for (i = 0; i < k->n_want; i++)
+		if (k->want_offs[i] == UINT32_MAX && !strncmp(k->want[i].name, s, len) &&
+		    !k->want[i].name[len])
+			k->want_offs[i] = off;
+}
+
 /* The strings whose essential name is a root's, in the order of their offsets. */
 static int match_names(struct kernel_btf *k, const struct btfmin_root *roots, size_t n_roots,
 		       struct name_match **matches, size_t *n)
@@ -142,12 +156,13 @@ static int match_names(struct kernel_btf *k, const struct btfmin_root *roots, si
 			cur_len += piece;
 			if (!nul)
 				break;
-			ret = cur_len <= NAME_MAX_LEN ?
-				      match_one(cur, cur_len, cur_off, roots, n_roots, root_lens,
-						matches, n, &cap) :
-				      0;
-			if (ret)
-				return ret;
+			if (cur_len <= NAME_MAX_LEN) {
+				ret = match_one(cur, cur_len, cur_off, roots, n_roots, root_lens,
+						matches, n, &cap);
+				if (ret)
+					return ret;
+				match_wanted(k, cur, cur_len, cur_off);
+			}
 			cur_len = 0;
 			cur_off = pos + j + piece + 1;
 		}
@@ -203,6 +218,10 @@ static int index_types(struct kernel_btf *k, struct min_btf *mb, const struct bt
 		if (extra < 0 || grow((void **)&k->offs, &cap, n + 1, sizeof(*k->offs)))
 			return extra < 0 ? -EINVAL : -ENOMEM;
 		k->offs[n] = pos;
+		for (i = 0; i < k->n_want; i++)
+			if (!k->want[i].id && k->want_offs[i] == t->name_off &&
+			    k->want[i].kind == BTF_INFO_KIND(t->info))
+				k->want[i].id = n;
 		hit = t->name_off ? find_match(m, n_m, t->name_off) : NULL;
 		for (; hit && hit < m + n_m && hit->str_off == t->name_off; hit++)
 			if (roots[hit->root].kinds & (1u << BTF_INFO_KIND(t->info)))
@@ -542,8 +561,9 @@ out:
 	return ret;
 }
 
-int btfmin_kernel(int kernel_fd, const struct btfmin_root *roots, size_t n_roots, void **out,
-		  uint32_t *out_len, char *why, size_t whylen)
+int btfmin_kernel(int kernel_fd, struct btfscan_want *want, size_t n_want,
+		  const struct btfmin_root *roots, size_t n_roots, void **out, uint32_t *out_len,
+		  char *why, size_t whylen)
 {
 	struct kernel_btf k = { 0 };
 	struct min_btf mb = { 0 };
@@ -552,6 +572,16 @@ int btfmin_kernel(int kernel_fd, const struct btfmin_root *roots, size_t n_roots
 	size_t n_m = 0, i;
 	int ret;
 
+	if (n_want > BTFMIN_WANT_MAX) {
+		snprintf(why, whylen, "too many attach targets");
+		return -EINVAL;
+	}
+	k.want = want;
+	k.n_want = n_want;
+	for (i = 0; i < n_want; i++) {
+		want[i].id = 0;
+		k.want_offs[i] = UINT32_MAX;
+	}
 	for (i = 0; i < n_roots; i++)
 		if (roots[i].name_len > NAME_MAX_LEN) {
 			snprintf(why, whylen, "a relocation's root type has too long a name");

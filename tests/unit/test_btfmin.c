@@ -25,6 +25,7 @@
 #include "glob.h" /* before the skeleton: its read-only data holds patterns */
 #include "tracer.skel.h"
 #include "btfmin.h"
+#include "btfscan.h"
 
 /* A .BTF.ext with one section of two CO-RE records (and no func or line info). */
 static size_t crafted_ext(unsigned char *buf)
@@ -184,7 +185,7 @@ static int make(const struct btf *local, const struct btfmin_relo *r, size_t n, 
 	char why[160] = "";
 	uint32_t len;
 	void *data;
-	int ret = btfmin_from_relos(local, r, n, fd, &data, &len, why, sizeof(why));
+	int ret = btfmin_from_relos(local, r, n, fd, NULL, 0, &data, &len, why, sizeof(why));
 
 	*out = NULL;
 	if (ret) {
@@ -335,6 +336,43 @@ Test(btfmin, bad_kernel_btf_refused)
 	}
 	btf__free(kb);
 	btf__free(local);
+}
+
+/* The attach targets' ids come out of the same passes, as btfscan_find() finds them. */
+Test(btfmin, wanted_ids_found_beside)
+{
+	struct kernel_ids k;
+	struct btf *kb = crafted_kernel(&k), *local;
+	struct btfscan_want want[] = { { "task", BTF_KIND_STRUCT, -1 },
+				       { "state", BTF_KIND_ENUM, -1 },
+				       { "task", BTF_KIND_UNION, -1 },
+				       { "u32t", BTF_KIND_TYPEDEF, -1 },
+				       { "nowhere", BTF_KIND_STRUCT, -1 } };
+	struct btfscan_want again[5];
+	struct btfmin_relo r = { 0, 0, 0, BPF_CORE_FIELD_BYTE_OFFSET };
+	int task, state, big, fd = kernel_file(kb, NULL);
+	char why[160];
+	uint32_t len;
+	void *data;
+	size_t i;
+
+	local = crafted_local(&task, &state, &big);
+	r.type_id = task;
+	memcpy(again, want, sizeof(want));
+	cr_assert_eq(btfmin_from_relos(local, &r, 1, fd, want, 5, &data, &len, why, sizeof(why)), 0,
+		     "%s", why);
+	free(data);
+	cr_expect_eq(want[0].id, k.task);
+	cr_expect_eq(want[1].id, k.state);
+	cr_expect_eq(want[2].id, 0, "a name of another kind");
+	cr_expect_eq(want[3].id, k.u32t);
+	cr_expect_eq(want[4].id, 0);
+	cr_assert_eq(btfscan_find(fd, again, 5), 0);
+	for (i = 0; i < 5; i++)
+		cr_expect_eq(want[i].id, again[i].id, "%s", want[i].name);
+	btf__free(local);
+	btf__free(kb);
+	close(fd);
 }
 
 Test(btfmin, essential_names)
