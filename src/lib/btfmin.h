@@ -16,9 +16,10 @@
  * need the kernel's own ids are refused: the caller then uses the whole BTF.
  *
  * The kernel's BTF is streamed through a 64 KiB window (btfscan.h): one pass
- * over its strings (which names match a root), one over its types (an index
- * of their offsets, 4 bytes a type, and the roots), reads of the kept types
- * only, and one more pass for the kept names.
+ * over its strings (which names match a root, where the attach targets'
+ * names are), one over its types (an index of their offsets, 4 bytes a type,
+ * the roots, the attach targets' ids), reads of the kept types only, and one
+ * more pass for the kept names.
  */
 #ifndef TRACER_BTFMIN_H
 #define TRACER_BTFMIN_H
