@@ -422,6 +422,27 @@ int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The syscall exit of execveat(2) runs the same program as execve(2)'s: it
+ * reads only the return value, which both tracepoints carry alike.
+ */
+static int attach_exit_execveat(struct tracer_core *core, char *err, size_t errlen)
+{
+	struct bpf_program *prog = core->skel->progs.handle_sys_exit_execve;
+	int ret;
+
+	if (!bpf_program__autoload(prog))
+		return 0;
+	core->exit_execveat_link =
+		bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execveat");
+	if (core->exit_execveat_link)
+		return 0;
+	ret = errno ? -errno : -EINVAL;
+	errmsg_set(err, errlen, "cannot attach BPF program %s to sys_exit_execveat: %s",
+		   bpf_program__name(prog), strerror(-ret));
+	return ret;
+}
+
 /* Attaches every program; the interpreter probe is optional (#! scripts' argv[0] and inode). */
 int attach_all(struct tracer_core *core, char *err, size_t errlen)
 {
@@ -440,8 +461,6 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		{ skel->progs.handle_sys_enter_execveat, &skel->links.handle_sys_enter_execveat,
 		  false },
 		{ skel->progs.handle_sys_exit_execve, &skel->links.handle_sys_exit_execve, false },
-		{ skel->progs.handle_sys_exit_execveat, &skel->links.handle_sys_exit_execveat,
-		  false },
 		{ skel->progs.handle_remove_arg_zero, &skel->links.handle_remove_arg_zero, true },
 		{ skel->progs.handle_sched_prepare_exec, &skel->links.handle_sched_prepare_exec,
 		  true },
@@ -473,7 +492,7 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 			   bpf_program__name(progs[i].prog), strerror(-ret));
 		return ret;
 	}
-	return 0;
+	return attach_exit_execveat(core, err, errlen);
 }
 
 void tracer_core_detach(struct tracer_core *core)
@@ -490,5 +509,7 @@ void tracer_core_detach(struct tracer_core *core)
 	bpf_link__destroy(core->skel->links.handle_sched_process_exec);
 	core->skel->links.handle_sched_process_exec = NULL;
 	tracer_bpf__detach(core->skel);
+	bpf_link__destroy(core->exit_execveat_link);
+	core->exit_execveat_link = NULL;
 	core->detached = true;
 }
