@@ -188,6 +188,17 @@ static bool has_prepare_exec(void)
  */
 static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
+	/*
+	 * The probe on remove_arg_zero is loaded only where a kprobe can be
+	 * attached: one program fewer to verify and JIT at each start there.
+	 */
+	bool kprobes = sys_has_kprobes();
+
+	if (!kprobes && cfg->opts.verbose)
+		fprintf(stderr, "tracer: no kprobes in this kernel: handle_remove_arg_zero not "
+				"loaded; the inodes of scripts will be unknown, and before Linux "
+				"6.10 their argv[0] unreadable\n");
+	bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, kprobes);
 	if (has_prepare_exec() && !testhook_no_prepare_exec()) {
 		/* Staged from the caller's registers: no program at the syscall entry. */
 		skel->rodata->entry_stages = false;
@@ -195,7 +206,7 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
 		/* Only for a #! script's own inode (bpf/ident.bpf.h), sent with exec records. */
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero,
-					  skel->rodata->send_exec);
+					  kprobes && skel->rodata->send_exec);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
 		if (!cfg->n_stop_at && !cfg->opts.stop_at_dynamic)
