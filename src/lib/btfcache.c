@@ -3,33 +3,30 @@
  * A cache file is a header (keys, the attach targets' ids, a checksum)
  * followed by the minimal BTF, named after its two keys: the kernel's (its
  * build id, release, version and BTF size) and the BPF object's (a hash of
- * its bytes). A miss makes one with bpftool (gen min_core_btf), when the
- * directory can take it: a directory that refuses the new file (read-only,
- * not root's) does not cost a bpftool run at every start.
+ * its bytes). A miss makes one (btfmin.h), when the directory can take it: a
+ * directory that refuses the new file (read-only, not root's) does not cost
+ * a pass over the kernel's BTF at every start.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <sys/wait.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "btfcache.h"
+#include "btfmin.h"
+#include "btfscan.h"
 #include "btftargets.h"
 
 #define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 #define CACHE_MAGIC "TRBTFC1"
 #define CACHE_MAX (1024 * 1024) /* a minimal BTF is a few KB */
-#define BPFTOOL_TIMEOUT_MS 30000
 
 struct cache_header {
 	char magic[8];
@@ -187,16 +184,15 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /*
- * The BTF both readers keep (the cache file's, bpftool's): len bytes of fd
- * from off, malloc'd, only when they match the header's checksum (h, when
- * given) and libbpf parses them; NULL otherwise.
+ * The cache file's BTF: len bytes of fd from off, malloc'd, only when they
+ * match the header's checksum and libbpf parses them; NULL otherwise.
  */
 static void *read_btf(int fd, off_t off, size_t len, const struct cache_header *h)
 {
 	void *data = malloc(len);
 	struct btf *btf;
 
-	if (!data || read_at(fd, data, len, off) || (h && checksum(h, data) != h->checksum))
+	if (!data || read_at(fd, data, len, off) || checksum(h, data) != h->checksum)
 		goto out_free;
 	btf = btf__new(data, len);
 	if (libbpf_get_error(btf))
@@ -287,97 +283,39 @@ static int memfile(const void *data, size_t len, bool seal)
 	return fd;
 }
 
-/* bpftool from the system's directories: root's, and no one else can change it. */
-static const char *find_bpftool(void)
-{
-	static const char *const paths[] = { "/usr/sbin/bpftool", "/sbin/bpftool",
-					     "/usr/local/sbin/bpftool" };
-	struct stat st;
-	size_t i;
-
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
-		if (!stat(paths[i], &st) && S_ISREG(st.st_mode) && st.st_uid == 0 &&
-		    !(st.st_mode & (S_IWGRP | S_IWOTH)) && (st.st_mode & S_IXUSR))
-			return paths[i];
-	return NULL;
-}
-
-/* Waits for pid, killing it after BPFTOOL_TIMEOUT_MS: its wait status, or -1. */
-static int wait_bpftool(pid_t pid)
-{
-	struct timespec nap = { 0, 2 * 1000000 };
-	int status, i;
-	pid_t r;
-
-	for (i = 0; i < BPFTOOL_TIMEOUT_MS / 2; i++) {
-		r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return status;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		nanosleep(&nap, NULL);
-	}
-	kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return -1;
-}
-
 /*
- * `bpftool gen min_core_btf` of the kernel's BTF for the object: the object
- * and the result are memory files (fds 3 and 4 in bpftool), nothing on disk.
+ * The minimal BTF for the object and the attach targets' ids, made here
+ * from the kernel's BTF in the same passes (btfmin.h): no child process,
+ * and a small fraction of the kernel BTF's size in memory.
  */
-static int make_min_btf(const void *obj, size_t obj_len, void **btf, uint32_t *len, char *why,
-			size_t whylen)
+static int make_min_btf(const void *obj, size_t obj_len, struct cache_header *h, void **btf,
+			char *why, size_t whylen)
 {
-	char *const argv[] = {
-		"bpftool",	   "gen", "min_core_btf", KERNEL_BTF, "/proc/self/fd/4",
-		"/proc/self/fd/3", NULL
-	};
-	char *const envp[] = { NULL };
-	const char *bpftool = find_bpftool();
-	posix_spawn_file_actions_t fa;
-	int objfd, outfd, status = -1, ret = -EIO;
-	struct stat st;
-	pid_t pid;
+	int fd = open(KERNEL_BTF, O_RDONLY | O_CLOEXEC), ret;
+	struct btfscan_want want[BTFTARGETS_N];
+	uint32_t *len = &h->btf_len;
+	struct btf *parsed;
 
-	if (!bpftool) {
-		snprintf(why, whylen, "no bpftool to make a minimal BTF");
-		return -ENOENT;
+	if (fd < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot read " KERNEL_BTF ": %s", strerror(errno));
+		return ret;
 	}
-	objfd = memfile(obj, obj_len, true);
-	outfd = memfile(NULL, 0, false);
-	if (objfd < 0 || outfd < 0 || posix_spawn_file_actions_init(&fa)) {
-		snprintf(why, whylen, "cannot make memory files");
-		goto out;
+	btftargets_wants(want);
+	ret = btfmin_make(obj, obj_len, fd, want, BTFTARGETS_N, btf, len, why, whylen);
+	close(fd);
+	if (ret)
+		return ret;
+	btftargets_found(want, h->ids);
+	parsed = *len <= CACHE_MAX - sizeof(struct cache_header) ? btf__new(*btf, *len) : NULL;
+	if (libbpf_get_error(parsed) || !parsed) {
+		snprintf(why, whylen, "the minimal BTF made does not parse, or is too large");
+		free(*btf);
+		*btf = NULL;
+		return -EINVAL;
 	}
-	/* Both above 4 (memfile()): neither dup2 overwrites the other's source. */
-	posix_spawn_file_actions_adddup2(&fa, objfd, 3);
-	posix_spawn_file_actions_adddup2(&fa, outfd, 4);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-	if (posix_spawn(&pid, bpftool, &fa, NULL, argv, envp) == 0)
-		status = wait_bpftool(pid);
-	posix_spawn_file_actions_destroy(&fa);
-	if (status < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-		snprintf(why, whylen, "%s gen min_core_btf failed", bpftool);
-		goto out;
-	}
-	snprintf(why, whylen, "bpftool made a BTF that does not parse");
-	if (fstat(outfd, &st) || st.st_size <= 0 || st.st_size > CACHE_MAX - 4096)
-		goto out;
-	*btf = read_btf(outfd, 0, st.st_size, NULL);
-	if (!*btf)
-		goto out;
-	*len = st.st_size;
-	ret = 0;
-out:
-	if (objfd >= 0)
-		close(objfd);
-	if (outfd >= 0)
-		close(outfd);
-	return ret;
+	btf__free(parsed);
+	return 0;
 }
 
 /* The attach targets from the kernel's BTF, scanned. */
@@ -394,7 +332,7 @@ static int scan_ids(int32_t ids[BTFTARGETS_N])
 
 /*
  * A miss: the new file is created first (a directory that refuses it costs
- * no bpftool run), then the minimal BTF is made and renamed into place.
+ * no pass over the kernel's BTF), then the minimal BTF is made and renamed into place.
  */
 static int cache_make(struct btfcache_load *ld, int dirfd, const char *name, struct cache_header *h,
 		      const void *obj, size_t obj_len, void **btf)
@@ -411,11 +349,7 @@ static int cache_make(struct btfcache_load *ld, int dirfd, const char *name, str
 			 strerror(errno));
 		return -errno;
 	}
-	ret = scan_ids(h->ids);
-	if (ret)
-		snprintf(ld->why, sizeof(ld->why), "cannot read " KERNEL_BTF);
-	if (!ret)
-		ret = make_min_btf(obj, obj_len, btf, &h->btf_len, ld->why, sizeof(ld->why));
+	ret = make_min_btf(obj, obj_len, h, btf, ld->why, sizeof(ld->why));
 	if (!ret) {
 		h->checksum = checksum(h, *btf);
 		/* Not cached is still used: the next start makes it again. */

@@ -10,8 +10,9 @@
  *   found by a streaming scan of the kernel's BTF (btfscan.h), or read from
  *   the cache;
  * - the CO-RE relocations use a minimal BTF of the types the object reads
- *   (what `bpftool gen min_core_btf` makes: 4 KB), given to libbpf as
- *   btf_custom_path through a sealed memory file.
+ *   (made in this process from a stream of the kernel's BTF, btfmin.h:
+ *   some tens of KB), given to libbpf as btf_custom_path through a sealed
+ *   memory file.
  *
  * Both are cached per kernel build and BPF object in a root-owned directory
  * (/var/cache/tracer, or $TRACER_BTF_CACHE; "off" uses the kernel's whole
@@ -33,7 +34,7 @@
 enum btfcache_source {
 	BTFCACHE_KERNEL, /* none: libbpf reads the kernel's whole BTF */
 	BTFCACHE_HIT, /* read from the cache */
-	BTFCACHE_MADE, /* made by bpftool now (and cached when the directory allows) */
+	BTFCACHE_MADE, /* made now (and cached when the directory allows) */
 };
 
 struct btfcache_load {

@@ -13,21 +13,14 @@
 #include <linux/btf.h>
 #include "btfscan.h"
 
-#define WINDOW (64 * 1024)
+#define WINDOW BTFSCAN_WINDOW
 
-struct reader {
-	int fd;
-	uint64_t size; /* of the file */
-	uint64_t at; /* file offset of buf[0] */
-	size_t len;
-	unsigned char buf[WINDOW];
-};
-
-/* len (<= WINDOW) bytes at file offset off, or NULL at end of file or on error. */
-static const void *window(struct reader *r, uint64_t off, size_t len)
+const void *btfscan_window(struct btfscan_reader *r, uint64_t off, size_t len)
 {
 	ssize_t got;
 
+	if (len > WINDOW)
+		return NULL;
 	if (off >= r->at && off + len <= r->at + r->len)
 		return r->buf + (off - r->at);
 	r->at = off;
@@ -43,8 +36,7 @@ static const void *window(struct reader *r, uint64_t off, size_t len)
 	return r->buf;
 }
 
-/* Bytes that follow struct btf_type for a kind, or -1 for a kind not known. */
-static int64_t type_extra(uint32_t kind, uint32_t vlen)
+int64_t btfscan_type_extra(uint32_t kind, uint32_t vlen)
 {
 	switch (kind) {
 	case BTF_KIND_INT:
@@ -79,8 +71,8 @@ static int64_t type_extra(uint32_t kind, uint32_t vlen)
 }
 
 /* The offset of each wanted name in the string section (UINT32_MAX: absent). */
-static int find_names(struct reader *r, uint64_t start, uint32_t len, struct btfscan_want *want,
-		      size_t n, uint32_t *offs)
+static int find_names(struct btfscan_reader *r, uint64_t start, uint32_t len,
+		      struct btfscan_want *want, size_t n, uint32_t *offs)
 {
 	char cur[BTFSCAN_NAME_MAX + 1];
 	size_t cur_len = 0, i, k, chunk;
@@ -91,7 +83,7 @@ static int find_names(struct reader *r, uint64_t start, uint32_t len, struct btf
 		offs[i] = UINT32_MAX;
 	while (pos < len) {
 		chunk = len - pos < WINDOW ? len - pos : WINDOW;
-		p = window(r, start + pos, chunk);
+		p = btfscan_window(r, start + pos, chunk);
 		if (!p)
 			return -EINVAL;
 		for (k = 0; k < chunk; k++, pos++) {
@@ -113,8 +105,8 @@ static int find_names(struct reader *r, uint64_t start, uint32_t len, struct btf
 	return 0;
 }
 
-static int find_types(struct reader *r, uint64_t start, uint32_t len, struct btfscan_want *want,
-		      size_t n, const uint32_t *offs)
+static int find_types(struct btfscan_reader *r, uint64_t start, uint32_t len,
+		      struct btfscan_want *want, size_t n, const uint32_t *offs)
 {
 	const struct btf_type *t;
 	uint64_t pos = 0;
@@ -123,9 +115,9 @@ static int find_types(struct reader *r, uint64_t start, uint32_t len, struct btf
 	size_t i;
 
 	for (id = 1; pos < len; id++) {
-		if (pos + sizeof(*t) > len || !(t = window(r, start + pos, sizeof(*t))))
+		if (pos + sizeof(*t) > len || !(t = btfscan_window(r, start + pos, sizeof(*t))))
 			return -EINVAL;
-		extra = type_extra(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
+		extra = btfscan_type_extra(BTF_INFO_KIND(t->info), BTF_INFO_VLEN(t->info));
 		if (extra < 0)
 			return -EINVAL;
 		for (i = 0; i < n; i++)
@@ -137,13 +129,41 @@ static int find_types(struct reader *r, uint64_t start, uint32_t len, struct btf
 	return pos == len ? 0 : -EINVAL;
 }
 
+struct btfscan_reader *btfscan_open(int fd, struct btf_header *hdr)
+{
+	struct btfscan_reader *r;
+	const void *p;
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return NULL;
+	r = malloc(sizeof(*r)); /* 64 KiB: not on the stack */
+	if (!r)
+		return NULL;
+	r->fd = fd;
+	r->size = st.st_size;
+	r->at = 0;
+	r->len = 0;
+	p = btfscan_window(r, 0, sizeof(*hdr));
+	if (!p)
+		goto out_free;
+	memcpy(hdr, p, sizeof(*hdr));
+	if (hdr->magic != BTF_MAGIC || hdr->version != BTF_VERSION || hdr->hdr_len < sizeof(*hdr) ||
+	    (uint64_t)hdr->hdr_len + hdr->type_off + hdr->type_len > r->size ||
+	    (uint64_t)hdr->hdr_len + hdr->str_off + hdr->str_len > r->size)
+		goto out_free;
+	return r;
+out_free:
+	free(r);
+	errno = EINVAL;
+	return NULL;
+}
+
 int btfscan_find(int fd, struct btfscan_want *want, size_t n)
 {
 	uint32_t offs[16];
-	struct reader *r;
+	struct btfscan_reader *r;
 	struct btf_header hdr;
-	const void *p;
-	struct stat st;
 	size_t i;
 	int ret;
 
@@ -154,29 +174,13 @@ int btfscan_find(int fd, struct btfscan_want *want, size_t n)
 		if (strlen(want[i].name) > BTFSCAN_NAME_MAX)
 			return -EINVAL;
 	}
-	if (fstat(fd, &st))
-		return -errno;
-	r = malloc(sizeof(*r)); /* 64 KiB: not on the stack */
+	r = btfscan_open(fd, &hdr);
 	if (!r)
-		return -ENOMEM;
-	r->fd = fd;
-	r->size = st.st_size;
-	r->at = 0;
-	r->len = 0;
-	ret = -EINVAL;
-	p = window(r, 0, sizeof(hdr));
-	if (!p)
-		goto out;
-	memcpy(&hdr, p, sizeof(hdr));
-	if (hdr.magic != BTF_MAGIC || hdr.version != BTF_VERSION || hdr.hdr_len < sizeof(hdr) ||
-	    (uint64_t)hdr.hdr_len + hdr.type_off + hdr.type_len > r->size ||
-	    (uint64_t)hdr.hdr_len + hdr.str_off + hdr.str_len > r->size)
-		goto out;
+		return -errno;
 	ret = find_names(r, (uint64_t)hdr.hdr_len + hdr.str_off, hdr.str_len, want, n, offs);
 	if (!ret)
 		ret = find_types(r, (uint64_t)hdr.hdr_len + hdr.type_off, hdr.type_len, want, n,
 				 offs);
-out:
 	free(r);
 	return ret;
 }

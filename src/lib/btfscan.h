@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/btf.h>
 
 /* Longest name btfscan_find() looks for (without the NUL). */
 #define BTFSCAN_NAME_MAX 63
@@ -26,5 +27,29 @@ struct btfscan_want {
  * -EINVAL when the file is not a BTF this reader knows, or -errno.
  */
 int btfscan_find(int fd, struct btfscan_want *want, size_t n);
+
+/* The reader both this file and btfmin.c stream a raw BTF file through. */
+#define BTFSCAN_WINDOW (64 * 1024)
+
+struct btfscan_reader {
+	int fd;
+	uint64_t size; /* of the file */
+	uint64_t at; /* file offset of buf[0] */
+	size_t len;
+	unsigned char buf[BTFSCAN_WINDOW];
+};
+
+/*
+ * A reader (malloc'd, free() it) of the raw BTF open on fd, its header read
+ * into *hdr and checked (magic, version, sections inside the file); NULL
+ * with errno otherwise.
+ */
+struct btfscan_reader *btfscan_open(int fd, struct btf_header *hdr);
+
+/* len (<= BTFSCAN_WINDOW) bytes at file offset off, or NULL at end of file or on error. */
+const void *btfscan_window(struct btfscan_reader *r, uint64_t off, size_t len);
+
+/* Bytes that follow struct btf_type for a kind, or -1 for a kind not known. */
+int64_t btfscan_type_extra(uint32_t kind, uint32_t vlen);
 
 #endif /* TRACER_BTFSCAN_H */

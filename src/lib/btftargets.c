@@ -48,19 +48,36 @@ const char *btftargets_section(size_t i)
 	return i < BTFTARGETS_N ? targets[i].section : NULL;
 }
 
+void btftargets_wants(struct btfscan_want want[BTFTARGETS_N])
+{
+	size_t i;
+
+	for (i = 0; i < BTFTARGETS_N; i++) {
+		want[i].name = targets[i].btf_name;
+		want[i].kind = targets[i].btf_kind;
+		want[i].id = 0;
+	}
+}
+
+void btftargets_found(const struct btfscan_want want[BTFTARGETS_N], int32_t ids[BTFTARGETS_N])
+{
+	size_t i;
+
+	for (i = 0; i < BTFTARGETS_N; i++)
+		ids[i] = want[i].id;
+}
+
 int btftargets_scan(int fd, int32_t ids[BTFTARGETS_N])
 {
 	struct btfscan_want want[BTFTARGETS_N];
 	size_t i;
 	int ret;
 
-	for (i = 0; i < BTFTARGETS_N; i++) {
-		want[i].name = targets[i].btf_name;
-		want[i].kind = targets[i].btf_kind;
-	}
+	btftargets_wants(want);
 	ret = btfscan_find(fd, want, BTFTARGETS_N);
-	for (i = 0; i < BTFTARGETS_N; i++)
-		ids[i] = ret ? 0 : want[i].id;
+	btftargets_found(want, ids);
+	for (i = 0; ret && i < BTFTARGETS_N; i++)
+		ids[i] = 0;
 	return ret;
 }
 

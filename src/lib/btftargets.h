@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "btfscan.h"
 
 /* How many targets there are; their ids are passed around in this order. */
 #define BTFTARGETS_N 7
@@ -22,6 +23,10 @@ int btftargets_register(void);
 
 /* The ids of the targets, found in the raw BTF open on fd (0: not in this kernel). */
 int btftargets_scan(int fd, int32_t ids[BTFTARGETS_N]);
+
+/* The targets as names and kinds to look for (btfscan.h), then their ids once found. */
+void btftargets_wants(struct btfscan_want want[BTFTARGETS_N]);
+void btftargets_found(const struct btfscan_want want[BTFTARGETS_N], int32_t ids[BTFTARGETS_N]);
 
 /* Sets the ids the next loads use (the same for every object: they are the kernel's). */
 void btftargets_set(const int32_t ids[BTFTARGETS_N]);

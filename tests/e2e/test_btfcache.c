@@ -3,16 +3,25 @@
  * End-to-end: a start with the minimal kernel BTF (src/lib/btfcache.h),
  * made then read from the cache, reports the same events as a start with
  * the kernel's whole BTF: every kind of event, every program loaded
- * (execs that succeed, fail and run a script; forks, exits, a signal).
+ * (execs that succeed, fail and run a script; forks, exits, a signal); and
+ * libbpf relocates every instruction as it does with the whole BTF.
  */
 #define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <bpf/libbpf.h>
 
 #include "harness.h"
+#include "wire.h"
+#include "glob.h" /* before the skeleton: its read-only data holds patterns */
+#include "tracer.skel.h"
+#include "btfcache.h"
+#include "btftargets.h"
 
 TestSuite(btfcache, .init = h_setup, .fini = h_teardown, .timeout = 180);
 
@@ -119,8 +128,6 @@ Test(btfcache, cached_start_same_events)
 	struct stat st;
 
 	H_REQUIRE();
-	if (access("/usr/sbin/bpftool", X_OK))
-		cr_skip_test("no /usr/sbin/bpftool to make the minimal BTF");
 	whole = run_once("off", "the kernel's whole BTF", &n_whole);
 	made = run_once(cache, "minimal, made now", &n_made);
 	cr_assert_eq(stat(cache, &st), 0, "no cache directory made");
@@ -131,4 +138,167 @@ Test(btfcache, cached_start_same_events)
 	free_lines(whole, n_whole);
 	free_lines(made, n_made);
 	free_lines(cached, n_cached);
+}
+
+/*
+ * The CO-RE relocations libbpf makes with the minimal BTF are those it
+ * makes with the kernel's whole BTF: tracer's object loaded both ways, in
+ * this process, every program's instructions compared after the load (map
+ * file descriptors aside). A minimal BTF with a member renamed away (as if
+ * the generator had dropped it) must not pass the same comparison.
+ */
+
+/* libbpf's warnings, for a load that fails. */
+static int print_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN ? vfprintf(stderr, fmt, ap) : 0;
+}
+
+/* One load of tracer's object with btf_path (NULL: the kernel's, as libbpf finds it). */
+static struct tracer_bpf *load_with(const char *btf_path)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = btf_path);
+	struct tracer_bpf *skel = tracer_bpf__open_opts(&opts);
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	int32_t ids[BTFTARGETS_N];
+	size_t i;
+	int fd;
+
+	libbpf_set_print(print_warnings);
+	cr_assert_not_null(skel, "cannot open the object: %s", strerror(errno));
+	/* Sizes tracer sets at run time (attach.c); task storage has none. */
+	bpf_object__for_each_map(map, skel->obj)
+		if (bpf_map__max_entries(map) == 0 &&
+		    bpf_map__type(map) != BPF_MAP_TYPE_TASK_STORAGE)
+			bpf_map__set_max_entries(
+				map, bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF ? 64 * 1024 : 1);
+	/* The attach targets this kernel lacks (sched_prepare_exec before 6.10). */
+	fd = open("/sys/kernel/btf/vmlinux", O_RDONLY | O_CLOEXEC);
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(btftargets_scan(fd, ids), 0);
+	close(fd);
+	btftargets_set(ids);
+	bpf_object__for_each_program(prog, skel->obj)
+		for (i = 0; i < BTFTARGETS_N; i++)
+			if (!ids[i] &&
+			    !strcmp(bpf_program__section_name(prog), btftargets_section(i)))
+				bpf_program__set_autoload(prog, false);
+	if (tracer_bpf__load(skel)) {
+		tracer_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static bool is_map_load(const struct bpf_insn *insn)
+{
+	return insn->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	       (insn->src_reg == BPF_PSEUDO_MAP_FD || insn->src_reg == BPF_PSEUDO_MAP_VALUE);
+}
+
+/* The programs that differ between the two loads (0: none), *n_insns those compared. */
+static int differing_programs(struct tracer_bpf *a, struct tracer_bpf *b, size_t *n_insns)
+{
+	struct bpf_program *pa, *pb;
+	const struct bpf_insn *ia, *ib;
+	struct bpf_insn x, y;
+	int differ = 0;
+	size_t i, n;
+
+	*n_insns = 0;
+	bpf_object__for_each_program(pa, a->obj) {
+		pb = bpf_object__find_program_by_name(b->obj, bpf_program__name(pa));
+		cr_assert_not_null(pb);
+		if (!bpf_program__autoload(pa))
+			continue;
+		n = bpf_program__insn_cnt(pa);
+		ia = bpf_program__insns(pa);
+		ib = bpf_program__insns(pb);
+		cr_assert(n > 0 && ia && ib, "no instructions kept for %s", bpf_program__name(pa));
+		if (n != bpf_program__insn_cnt(pb)) {
+			differ++;
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			x = ia[i];
+			y = ib[i];
+			if (is_map_load(&x) && is_map_load(&y))
+				x.imm = y.imm = 0; /* each load's own map fd */
+			if (memcmp(&x, &y, sizeof(x))) {
+				differ++;
+				break;
+			}
+		}
+		*n_insns += n;
+	}
+	return differ;
+}
+
+/* The minimal BTF that btfcache makes, in a file of the test's directory. */
+static const char *made_btf(void)
+{
+	struct btfcache_load ld;
+	const char *path = h_path("min.btf");
+	size_t obj_len;
+	const void *obj = tracer_bpf__elf_bytes(&obj_len);
+	struct stat st;
+	char *data;
+	int fd;
+
+	setenv("TRACER_BTF_CACHE", h_path("cache-insns"), 1);
+	cr_assert_eq(btfcache_prepare(&ld, obj, obj_len, false), 0);
+	cr_assert_eq(ld.source, BTFCACHE_MADE, "not made: %s", ld.why);
+	cr_assert_eq(fstat(ld.btf_fd, &st), 0);
+	data = malloc(st.st_size);
+	cr_assert_eq(pread(ld.btf_fd, data, st.st_size, 0), st.st_size);
+	btfcache_done(&ld);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	cr_assert_eq(write(fd, data, st.st_size), st.st_size);
+	close(fd);
+	free(data);
+	return path;
+}
+
+/* The file at path with each "name\0" in its string table changed to "nam_\0". */
+static const char *without_member(const char *path, const char *name)
+{
+	size_t len, nlen = strlen(name) + 1;
+	char *data = h_read_file(path, &len), *p;
+	const char *out = h_path(h_str("min-without-%s.btf", name));
+	bool found = false;
+
+	for (p = data; (p = memmem(p, len - (p - data), name, nlen)); p += nlen) {
+		if (p > data && p[-1] != '\0')
+			continue;
+		p[nlen - 2] = '_';
+		found = true;
+	}
+	cr_assert(found, "no member %s in the minimal BTF", name);
+	h_write_file(out, data, len, 0600);
+	return out;
+}
+
+Test(btfcache, same_relocations_as_whole_btf)
+{
+	struct tracer_bpf *whole, *made, *broken;
+	const char *path;
+	size_t n_insns, n_broken;
+
+	H_REQUIRE();
+	path = made_btf();
+	whole = load_with(NULL);
+	cr_assert_not_null(whole, "the object does not load with the kernel's BTF");
+	made = load_with(path);
+	cr_assert_not_null(made, "the object does not load with the minimal BTF");
+	cr_expect_eq(differing_programs(whole, made, &n_insns), 0,
+		     "programs relocated differently with the minimal BTF");
+	cr_expect_gt(n_insns, 1000, "too few instructions compared: %zu", n_insns);
+	tracer_bpf__destroy(made);
+	/* The negative control: task_struct's tgid, read by every program, gone. */
+	broken = load_with(without_member(path, "tgid"));
+	cr_expect(!broken || differing_programs(whole, broken, &n_broken) > 0,
+		  "a minimal BTF without tgid relocated as the whole one");
+	tracer_bpf__destroy(broken);
+	tracer_bpf__destroy(whole);
 }

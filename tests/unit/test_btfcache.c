@@ -4,7 +4,7 @@
  * leave it: a file made once is used after, and nothing else is: a damaged
  * file, a symbolic link or a FIFO planted where the file goes, a directory
  * that is a link or that others can write. Needs root (the cache is root's),
- * the kernel's BTF and bpftool; nothing is loaded into the kernel.
+ * and the kernel's BTF; nothing is loaded into the kernel.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -57,9 +57,6 @@ static void require(void)
 		cr_skip_test("the cache is root's: run as root");
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		cr_skip_test("no kernel BTF");
-	if (access("/usr/sbin/bpftool", X_OK) && access("/sbin/bpftool", X_OK) &&
-	    access("/usr/local/sbin/bpftool", X_OK))
-		cr_skip_test("no bpftool");
 }
 
 /* dir/name, kept until the test's teardown. */
