@@ -556,20 +556,21 @@ static __always_inline bool filename_goes_on(__u64 p)
  * or a successful one at sched_prepare_exec (bprm set), where the old image is
  * still mapped and copy_strings() has just faulted every string in. There the
  * new credentials are computed (bprm->cred) but not yet committed, and the
- * fd table is the caller's, close-on-exec fds still open. s: this CPU's
- * scratch, which the caller has looked up (each lookup the verifier inlines
- * rewrites the whole program once more at load).
+ * fd table is the caller's, close-on-exec fds still open.
  */
-static __always_inline void report_from_caller(struct task_struct *task, struct scratch *s,
-					       struct exec_stage *st, long ret,
-					       struct linux_binprm *bprm)
+static __always_inline void report_from_caller(struct task_struct *task, struct exec_stage *st,
+					       long ret, struct linux_binprm *bprm)
 {
 	struct vec_measure am = {}, em = {};
 	struct exec_src src = {};
 	struct tracer_exec_rec *r;
+	struct scratch *s;
 	__u64 fn_len = 0;
 	long len;
 
+	s = get_scratch();
+	if (!s)
+		return;
 	r = &s->rec;
 	rec_common(r, task, st);
 	r->ret = ret;
@@ -717,15 +718,14 @@ static __always_inline int exec_exit(long ret)
 		s = get_scratch();
 		if (!s || !stage_from_regs(&s->st, task))
 			return 0;
-		report_from_caller(task, s, &s->st, ret, NULL);
+		report_from_caller(task, &s->st, ret, NULL);
 		return 0;
 	}
 	st = bpf_task_storage_get(&stages, task, 0, 0);
 	if (!st)
 		return 0;
-	s = st->reported ? NULL : get_scratch();
-	if (s)
-		report_from_caller(task, s, st, ret, NULL);
+	if (!st->reported)
+		report_from_caller(task, st, ret, NULL);
 	stage_drop(task, st->arg0_state);
 	return 0;
 }
@@ -765,7 +765,7 @@ static __always_inline int exec_prepare(struct task_struct *task, struct linux_b
 	s = get_scratch();
 	if (!s || !stage_from_regs(&s->st, task))
 		return 0;
-	report_from_caller(task, s, &s->st, 0, bprm);
+	report_from_caller(task, &s->st, 0, bprm);
 	return 0;
 }
 

@@ -176,12 +176,10 @@ static __always_inline void walk_set_root(struct scratch *s, struct fs_struct *f
 /*
  * The path of (mnt, dentry) seen from the root walk_set_root() set into
  * slot k; fills pr (length, flags) and returns where in the slot the path
- * starts. A subprogram, not inlined: an exec report walks up to five paths,
- * and each inlined copy of the walk was one more bpf_loop() call site that
- * the verifier rewrites (copying the whole program) at every start.
+ * starts.
  */
-static __noinline __u32 build_path(struct scratch *s, __u32 k, struct vfsmount *mnt,
-				   struct dentry *dentry, struct tracer_path_rec *pr)
+static __always_inline __u32 build_path(struct scratch *s, __u32 k, struct vfsmount *mnt,
+					struct dentry *dentry, struct tracer_path_rec *pr)
 {
 	struct walk_state *w = &s->ws;
 	struct dentry_head dh;
