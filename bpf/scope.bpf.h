@@ -203,7 +203,12 @@ static __always_inline void emit_exit(struct task_struct *p, struct signal_struc
 	r = rec_reserve(sizeof(*r), TRACER_REC_EXIT);
 	if (!r)
 		return;
-	leader = p->group_leader;
+	/*
+	 * Most often p leads its process. Else the leader is read with a
+	 * helper: a direct load of a pointer from p makes the verifier search
+	 * the kernel's BTF at every start (doc/architecture.md).
+	 */
+	leader = p->pid == tgid ? p : BPF_CORE_READ(p, group_leader);
 	r->pid = tgid;
 	r->ppid = BPF_CORE_READ(p, real_parent, tgid);
 	if (BPF_CORE_READ(sig, flags) & SIGNAL_GROUP_EXIT)

@@ -133,15 +133,13 @@ struct {
 	.values = { [0] = (void *)&handle_exec_failed },
 };
 
-/* execve(2) exit: a failure returns here with the caller's image intact. */
+/*
+ * execve(2) and execveat(2) exit: a failure returns here with the caller's
+ * image intact. One program, attached to both tracepoints (attach.c): a
+ * second copy would be one more program to load and JIT at every start.
+ */
 SEC("tp/syscalls/sys_exit_execve")
 int handle_sys_exit_execve(struct trace_event_raw_sys_exit *ctx)
-{
-	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
-}
-
-SEC("tp/syscalls/sys_exit_execveat")
-int handle_sys_exit_execveat(struct trace_event_raw_sys_exit *ctx)
 {
 	return exec_exit_pass(ctx, ctx->ret, &exec_failed_prog);
 }

@@ -128,8 +128,13 @@ static __always_inline void usage_sum(struct usage_walk *w, struct task_struct *
 		w->wchar = sig->ioac.wchar + p->ioac.wchar;
 	}
 	w->done = 0;
-	/* p alone on the list (a single-threaded process): no walk. */
-	if (w->node == (__u64)&p->thread_node && (__u64)p->thread_node.next == w->head)
+	/*
+	 * p alone on the list (a single-threaded process): no walk. Its next is
+	 * read with a helper: a direct load of a pointer from p makes the
+	 * verifier search the kernel's BTF at every start (doc/architecture.md).
+	 */
+	if (w->node == (__u64)&p->thread_node &&
+	    (__u64)BPF_CORE_READ(p, thread_node.next) == w->head)
 		w->done = 1;
 	else
 		bpf_loop(USAGE_THREADS_MAX, usage_step, w, 0);

@@ -659,6 +659,13 @@ struct tracer_stats {
 /* Fills st. Before start, everything is 0. -EINVAL for NULL. */
 TRACER_API int tracer_get_stats(struct tracer *t, struct tracer_stats *st);
 
+/*
+ * tracer_stats.watched_now alone, read from memory shared with the kernel:
+ * no system call, unlike tracer_get_stats() (the per-CPU counters), so it can
+ * be asked after every poll. 0 before start and for NULL.
+ */
+TRACER_API uint64_t tracer_watched_now(struct tracer *t);
+
 /* Detaches and frees everything (undelivered events are dropped). NULL is a no-op. */
 TRACER_API void tracer_destroy(struct tracer *t);
 

@@ -687,7 +687,6 @@ int launch_finish(struct launch *l)
 
 FILE *launch_open_stderr(void)
 {
-	static char buf[64 * 1024];
 	FILE *f;
 	int fd;
 
@@ -699,7 +698,5 @@ FILE *launch_open_stderr(void)
 		close(fd);
 		return NULL;
 	}
-	/* One write per line: lines do not mix with the command's own messages. */
-	setvbuf(f, buf, _IOLBF, sizeof(buf));
 	return f;
 }

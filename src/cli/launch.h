@@ -55,7 +55,10 @@ bool launch_done(struct launch *l, uint64_t watched_now);
  */
 int launch_finish(struct launch *l);
 
-/* Standard error for the events, line-buffered, on a descriptor the command does not get. */
+/*
+ * Standard error for the events, on a descriptor the command does not get;
+ * shared with the command's own messages: the caller writes whole lines.
+ */
 FILE *launch_open_stderr(void);
 
 #endif /* TRACER_LAUNCH_H */

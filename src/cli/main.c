@@ -44,15 +44,6 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-static uint64_t watched_now(struct tracer *t)
-{
-	struct tracer_stats st;
-
-	if (tracer_get_stats(t, &st))
-		return 0;
-	return st.watched_now;
-}
-
 static const char *plural(uint64_t n, const char *one, const char *many)
 {
 	return n == 1 ? one : many;
@@ -98,7 +89,7 @@ static void print_ready(const struct cli_opts *opts, struct tracer *t)
 	if (opts->lib.system_wide) {
 		fprintf(stderr, "tracer: ready: watching all processes since %s\n", start);
 	} else if (!opts->command || opts->verbose) {
-		watched = watched_now(t);
+		watched = tracer_watched_now(t);
 		fprintf(stderr, "tracer: ready: watching %llu %s since %s\n",
 			(unsigned long long)watched, plural(watched, "process", "processes"),
 			start);
@@ -234,11 +225,8 @@ static int run(struct bus *bus, struct tracer *t, const struct cli_opts *opts,
 
 	while (!stop_signal) {
 		if (launch) {
-			/*
-			 * Counting the watched processes reads a map: only once
-			 * the command has exited (done as if none were left).
-			 */
-			if (launch_done(launch, 0) && launch_done(launch, watched_now(t)))
+			/* Once the command has exited (done as if none were left), what is left. */
+			if (launch_done(launch, 0) && launch_done(launch, tracer_watched_now(t)))
 				break;
 			/* Ctrl-C: the processes stopped at exec go on now, to take it (sink_onstop.c). */
 			if (launch_interrupted(launch)) {
@@ -246,7 +234,7 @@ static int run(struct bus *bus, struct tracer *t, const struct cli_opts *opts,
 				if (bus_tick(bus))
 					break;
 			}
-		} else if (!open_ended && watched_now(t) == 0) {
+		} else if (!open_ended && tracer_watched_now(t) == 0) {
 			break;
 		}
 		ret = bus_poll(bus, t, POLL_INTERVAL_MS);

@@ -24,8 +24,23 @@
 #include "sink.h"
 #include "writer.h"
 
-/* The output's buffer: what a drain writes, in one write() mostly. */
-#define OUT_BUF_BYTES (64 * 1024)
+/*
+ * The output's buffer: what a drain writes, in one write() mostly. Given to
+ * setvbuf(), which with NULL keeps glibc's own of st_blksize (4 KiB: a batch
+ * of eight JSON lines took two writes). Static: standard output is flushed
+ * at exit, after the sink is closed; only the pages used are resident.
+ */
+#define OUT_BUF_BYTES (128 * 1024)
+static char out_buf[OUT_BUF_BYTES];
+
+/*
+ * Standard error shared with a COMMAND: lines must not be cut between two
+ * writes (the command's messages would come between). What is buffered is
+ * written once it reaches this, before an event's lines: lines of up to
+ * OUT_BUF_BYTES - SHARED_FLUSH_BYTES (96 KiB) always fit whole, and a batch
+ * takes one write or a few, not one a line (line buffering did).
+ */
+#define SHARED_FLUSH_BYTES (32 * 1024)
 
 struct writer_sink {
 	struct sink_ctx *ctx;
@@ -34,6 +49,7 @@ struct writer_sink {
 	int output_fd; /* --output-fd, taken over (close-on-exec); -1: none */
 	off_t out_start; /* where tracer's output begins in a regular file; -1: not one */
 	bool quiet; /* no events written but stops */
+	bool shared; /* standard error shared with the COMMAND: whole lines only (SHARED_FLUSH_BYTES) */
 	uint32_t printed; /* event kinds printed (--events) */
 	struct envdiff *env; /* text with --env: the environments the changes are shown against */
 	/* The readable text (FORMAT_TEXT): its style, the contexts the lines are compared with */
@@ -210,7 +226,6 @@ static int writer_start(void *state)
 {
 	struct writer_sink *s = state;
 	const struct cli_opts *opts = s->ctx->opts;
-	bool batched = true;
 	char err[512];
 	int fd;
 
@@ -228,7 +243,7 @@ static int writer_start(void *state)
 	} else if (opts->command) {
 		/* Standard output is the command's. */
 		s->out = launch_open_stderr();
-		batched = false;
+		s->shared = true;
 	} else {
 		s->out = stdout;
 	}
@@ -236,12 +251,8 @@ static int writer_start(void *state)
 		fprintf(stderr, "tracer: %s\n", strerror(errno));
 		return -1;
 	}
-	/*
-	 * A write per drain, not per line or per 4 KiB: the tick flushes after
-	 * each one. Standard error, a COMMAND's, stays line-buffered.
-	 */
-	if (batched)
-		setvbuf(s->out, NULL, _IOFBF, OUT_BUF_BYTES);
+	/* A write per drain, not per line or per 4 KiB: the tick flushes after each one. */
+	setvbuf(s->out, out_buf, _IOFBF, sizeof(out_buf));
 	/* Colour for a terminal (--color): never in a file or a pipe unless always. */
 	s->style.color = s->readable && opts_use_color(opts, fileno(s->out));
 	note_out_start(s);
@@ -365,6 +376,9 @@ static int writer_event(void *state, const struct tracer_event *ev)
 	}
 	if (s->ctx->write_failed)
 		return SINK_STOP;
+	/* Before the event's lines (a PATH walk's held ones too): whole lines, see SHARED_FLUSH_BYTES. */
+	if (s->shared && __fpending(s->out) >= SHARED_FLUSH_BYTES && fflush(s->out))
+		return write_failure(s);
 	/*
 	 * Asked for even when not printed: an exited process's PATH walk is
 	 * over, its context dropped.
@@ -429,7 +443,7 @@ static int writer_reopen(void *state)
 	}
 	fclose(s->out);
 	s->out = out;
-	setvbuf(s->out, NULL, _IOFBF, OUT_BUF_BYTES);
+	setvbuf(s->out, out_buf, _IOFBF, sizeof(out_buf));
 	note_out_start(s);
 	return 0;
 }

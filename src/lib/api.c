@@ -664,6 +664,11 @@ int tracer_get_stats(struct tracer *t, struct tracer_stats *st)
 	return 0;
 }
 
+uint64_t tracer_watched_now(struct tracer *t)
+{
+	return t && t->core ? tracer_core_watched_now(t->core) : 0;
+}
+
 void tracer_destroy(struct tracer *t)
 {
 	bool verbose;

@@ -188,6 +188,17 @@ static bool has_prepare_exec(void)
  */
 static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config *cfg)
 {
+	/*
+	 * The probe on remove_arg_zero is loaded only where a kprobe can be
+	 * attached: one program fewer to verify and JIT at each start there.
+	 */
+	bool kprobes = sys_has_kprobes();
+
+	if (!kprobes && cfg->opts.verbose)
+		fprintf(stderr, "tracer: no kprobes in this kernel: handle_remove_arg_zero not "
+				"loaded; the inodes of scripts will be unknown, and before Linux "
+				"6.10 their argv[0] unreadable\n");
+	bpf_program__set_autoload(skel->progs.handle_remove_arg_zero, kprobes);
 	if (has_prepare_exec() && !testhook_no_prepare_exec()) {
 		/* Staged from the caller's registers: no program at the syscall entry. */
 		skel->rodata->entry_stages = false;
@@ -195,7 +206,7 @@ static void choose_exec_path(struct tracer_bpf *skel, const struct tracer_config
 		bpf_program__set_autoload(skel->progs.handle_sys_enter_execveat, false);
 		/* Only for a #! script's own inode (bpf/ident.bpf.h), sent with exec records. */
 		bpf_program__set_autoload(skel->progs.handle_remove_arg_zero,
-					  skel->rodata->send_exec);
+					  kprobes && skel->rodata->send_exec);
 		/* sched_process_exec then only stops (--stop-at): the new image is in place. */
 		skel->rodata->image_reports = false;
 		if (!cfg->n_stop_at && !cfg->opts.stop_at_dynamic)
@@ -422,6 +433,27 @@ int attach_fill_maps(struct tracer_core *core, char *err, size_t errlen)
 	return ret;
 }
 
+/*
+ * The syscall exit of execveat(2) runs the same program as execve(2)'s: it
+ * reads only the return value, which both tracepoints carry alike.
+ */
+static int attach_exit_execveat(struct tracer_core *core, char *err, size_t errlen)
+{
+	struct bpf_program *prog = core->skel->progs.handle_sys_exit_execve;
+	int ret;
+
+	if (!bpf_program__autoload(prog))
+		return 0;
+	core->exit_execveat_link =
+		bpf_program__attach_tracepoint(prog, "syscalls", "sys_exit_execveat");
+	if (core->exit_execveat_link)
+		return 0;
+	ret = errno ? -errno : -EINVAL;
+	errmsg_set(err, errlen, "cannot attach BPF program %s to sys_exit_execveat: %s",
+		   bpf_program__name(prog), strerror(-ret));
+	return ret;
+}
+
 /* Attaches every program; the interpreter probe is optional (#! scripts' argv[0] and inode). */
 int attach_all(struct tracer_core *core, char *err, size_t errlen)
 {
@@ -440,8 +472,6 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 		{ skel->progs.handle_sys_enter_execveat, &skel->links.handle_sys_enter_execveat,
 		  false },
 		{ skel->progs.handle_sys_exit_execve, &skel->links.handle_sys_exit_execve, false },
-		{ skel->progs.handle_sys_exit_execveat, &skel->links.handle_sys_exit_execveat,
-		  false },
 		{ skel->progs.handle_remove_arg_zero, &skel->links.handle_remove_arg_zero, true },
 		{ skel->progs.handle_sched_prepare_exec, &skel->links.handle_sched_prepare_exec,
 		  true },
@@ -473,7 +503,7 @@ int attach_all(struct tracer_core *core, char *err, size_t errlen)
 			   bpf_program__name(progs[i].prog), strerror(-ret));
 		return ret;
 	}
-	return 0;
+	return attach_exit_execveat(core, err, errlen);
 }
 
 void tracer_core_detach(struct tracer_core *core)
@@ -490,5 +520,7 @@ void tracer_core_detach(struct tracer_core *core)
 	bpf_link__destroy(core->skel->links.handle_sched_process_exec);
 	core->skel->links.handle_sched_process_exec = NULL;
 	tracer_bpf__detach(core->skel);
+	bpf_link__destroy(core->exit_execveat_link);
+	core->exit_execveat_link = NULL;
 	core->detached = true;
 }

@@ -248,6 +248,7 @@ int tracer_core_open(const struct tracer_config *cfg, const struct tracer_core_c
 
 err_destroy:
 	ring_close(core);
+	bpf_link__destroy(core->exit_execveat_link);
 	tracer_bpf__destroy(core->skel);
 err_free:
 	core_free(core);
@@ -259,6 +260,7 @@ void tracer_core_close(struct tracer_core *core)
 	if (!core)
 		return;
 	ring_close(core);
+	bpf_link__destroy(core->exit_execveat_link);
 	tracer_bpf__destroy(core->skel);
 	core_free(core);
 }

@@ -53,6 +53,9 @@ int tracer_core_drain(struct tracer_core *core);
 /* The counters, as tracer_get_stats() gives them. */
 void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st);
 
+/* tracer_stats.watched_now, without a system call. */
+uint64_t tracer_core_watched_now(struct tracer_core *core);
+
 /* The ring buffer's epoll descriptor: readable when the kernel has woken the reader. */
 int tracer_core_fd(struct tracer_core *core);
 

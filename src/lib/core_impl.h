@@ -30,6 +30,8 @@ struct tracer_core {
 	struct tracer_core_callbacks cb;
 	int ncpus;
 	uint64_t proc_capacity;
+	/* handle_sys_exit_execve's second attachment, to sys_exit_execveat (attach.c) */
+	struct bpf_link *exit_execveat_link;
 	bool detached;
 
 	/* ring.c */

@@ -342,7 +342,12 @@ void tracer_core_get_stats(struct tracer_core *core, struct tracer_stats *st)
 	}
 	st->events = core->delivered;
 	st->malformed = core->malformed;
-	st->watched_now = __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
+	st->watched_now = tracer_core_watched_now(core);
 	st->watched_total = __atomic_load_n(&core->skel->bss->watched_total, __ATOMIC_SEQ_CST);
 	st->proc_capacity = core->proc_capacity;
+}
+
+uint64_t tracer_core_watched_now(struct tracer_core *core)
+{
+	return __atomic_load_n(&core->skel->bss->watched_now, __ATOMIC_SEQ_CST);
 }

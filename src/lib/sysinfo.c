@@ -137,6 +137,13 @@ int sys_has_tracepoint(const char *event)
 	return -ENOENT;
 }
 
+bool sys_has_kprobes(void)
+{
+	return access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0 ||
+	       access(TRACEFS "/kprobe_events", F_OK) == 0 ||
+	       access(DEBUGFS_TRACING "/kprobe_events", F_OK) == 0;
+}
+
 int sys_ensure_tracefs(char *err, size_t errlen)
 {
 	if (access(TRACEFS EXECVE_TP, R_OK) == 0 || access(DEBUGFS_TRACING EXECVE_TP, R_OK) == 0)

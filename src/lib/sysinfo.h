@@ -29,6 +29,12 @@ int sys_ensure_tracefs(char *err, size_t errlen);
  * of the kernel's BTF.
  */
 int sys_has_tracepoint(const char *event);
+
+/*
+ * Whether libbpf can attach a kprobe here at all: the kprobe PMU, or
+ * tracefs's kprobe_events without it. Some kernels have neither.
+ */
+bool sys_has_kprobes(void);
 /* 0 when this process may load tracing BPF programs (root or CAP_BPF+CAP_PERFMON). */
 int sys_check_privileges(void);
 

@@ -22,25 +22,39 @@ static const char *const path_flag_names[] = { "cut", "deleted", "detached" };
 
 static const char *const stdio_names[] = { "stdin", "stdout", "stderr" };
 
+/* The longest pipe or socket link name: "socket:[" 20 digits "]". */
+#define INO_LINK_MAX 32
+
+/* "pipe:[INO]" or "socket:[INO]" at p, without printf (two per exec): the end. */
+static char *ino_link_name(char *p, const struct tracer_fd *fd)
+{
+	p = fd->kind == TRACER_FD_PIPE ? NUM_LIT(p, "pipe:[") : NUM_LIT(p, "socket:[");
+	p = num_u64(p, fd->ino);
+	*p++ = ']';
+	return p;
+}
+
 int fd_link_name(const struct tracer_fd *fd, char *buf, size_t size)
 {
-	int n;
+	char tmp[INO_LINK_MAX];
+	size_t n;
 
 	switch (fd->kind) {
 	case TRACER_FD_PIPE:
-		n = snprintf(buf, size, "pipe:[%" PRIu64 "]", fd->ino);
-		break;
 	case TRACER_FD_SOCKET:
-		n = snprintf(buf, size, "socket:[%" PRIu64 "]", fd->ino);
-		break;
+		n = (size_t)(ino_link_name(tmp, fd) - tmp);
+		if (n >= size)
+			return -1;
+		memcpy(buf, tmp, n);
+		buf[n] = '\0';
+		return 0;
 	case TRACER_FD_ANON:
-		n = snprintf(buf, size, "anon_inode:%.*s", (int)fd->path.path.len,
-			     fd->path.path.ptr ? fd->path.path.ptr : "");
-		break;
+		n = (size_t)snprintf(buf, size, "anon_inode:%.*s", (int)fd->path.path.len,
+				     fd->path.path.ptr ? fd->path.path.ptr : "");
+		return n >= size ? -1 : 0;
 	default:
 		return -1;
 	}
-	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 /* ---- text ---- */
@@ -66,15 +80,23 @@ static int text_flags(FILE *out, uint32_t flags)
 }
 
 /* before, key, after: one write (the keys are this file's own, short). */
-static int put_key(FILE *out, const char *before, const char *key, const char *after)
+static inline int put_key_n(FILE *out, const char *before, size_t nb, const char *key,
+			    const char *after, size_t na)
 {
-	char buf[64], *p = buf;
+	size_t nk = strlen(key);
+	char buf[64];
 
-	if (strlen(before) + strlen(key) + strlen(after) >= sizeof(buf))
+	if (nb + nk + na > sizeof(buf))
 		return fprintf(out, "%s%s%s", before, key, after) < 0 ? -1 : 0;
-	p = stpcpy(stpcpy(stpcpy(p, before), key), after);
-	return num_flush(out, buf, p);
+	memcpy(buf, before, nb);
+	memcpy(buf + nb, key, nk);
+	memcpy(buf + nb + nk, after, na);
+	return num_flush(out, buf, buf + nb + nk + na);
 }
+
+/* before and after are string literals: their lengths are known (five keys per exec). */
+#define put_key(out, before, key, after) \
+	put_key_n(out, before, sizeof(before) - 1, key, after, sizeof(after) - 1)
 
 static int text_path(FILE *out, const char *key, const struct tracer_path *p)
 {
@@ -109,7 +131,7 @@ static int text_fd(FILE *out, const struct tracer_exec_event *e, int i)
 {
 	const struct tracer_fd *fd = &e->stdio[i];
 	char dir = i == 0 ? '<' : '>';
-	char buf[96];
+	char buf[INO_LINK_MAX + 4], *p;
 
 	switch (fd->kind) {
 	case TRACER_FD_CLOSED:
@@ -136,9 +158,11 @@ static int text_fd(FILE *out, const struct tracer_exec_event *e, int i)
 			return escape_c_quoted(out, fd->path.path.ptr ? fd->path.path.ptr : "",
 					       fd->path.path.len);
 		}
-		if (fd_link_name(fd, buf, sizeof(buf)))
-			return -1;
-		return fprintf(out, " %d%c%s", i, dir, buf) < 0 ? -1 : 0;
+		p = buf;
+		*p++ = ' ';
+		*p++ = (char)('0' + i);
+		*p++ = dir;
+		return num_flush(out, buf, ino_link_name(p, fd));
 	default:
 		return 0; /* not read */
 	}
@@ -219,7 +243,7 @@ static int json_anon(FILE *out, const struct tracer_bytes *name)
 
 static int json_fd(FILE *out, const char *key, const struct tracer_fd *fd)
 {
-	char buf[96];
+	char buf[INO_LINK_MAX + 16], *p;
 
 	switch (fd->kind) {
 	case TRACER_FD_PATH:
@@ -230,11 +254,11 @@ static int json_fd(FILE *out, const char *key, const struct tracer_fd *fd)
 		return json_anon(out, &fd->path.path);
 	case TRACER_FD_PIPE:
 	case TRACER_FD_SOCKET:
-		if (fd_link_name(fd, buf, sizeof(buf)))
-			return -1;
-		if (put_key(out, ",\"", key, "\":\"") || fputs(buf, out) == EOF)
-			return -1;
-		return fputc('"', out) == EOF ? -1 : 0;
+		/* The keys are stdin, stdout, stderr. */
+		p = stpcpy(NUM_LIT(buf, ",\""), key);
+		p = ino_link_name(NUM_LIT(p, "\":\""), fd);
+		*p++ = '"';
+		return num_flush(out, buf, p);
 	default:
 		/* Closed, or not read. */
 		return put_key(out, ",\"", key, "\":null");

@@ -228,6 +228,7 @@ Test(api, watches_a_child_and_reports_its_exact_argv)
 
 	cr_assert_eq(tracer_get_stats(t, &st), 0);
 	cr_assert_eq(st.watched_now, 1);
+	cr_assert_eq(tracer_watched_now(t), 1);
 	cr_assert_eq(st.watched_total, 1);
 	release(&h);
 	poll_until_exit(t, &c, h.pid);
@@ -245,6 +246,7 @@ Test(api, watches_a_child_and_reports_its_exact_argv)
 	assert_clean(t, &c);
 	cr_assert_eq(tracer_get_stats(t, &st), 0);
 	cr_assert_eq(st.watched_now, 0, "the exit dropped it");
+	cr_assert_eq(tracer_watched_now(t), 0, "the exit dropped it");
 	tracer_destroy(t);
 	cr_assert_eq(WEXITSTATUS(reap(&h)), 0);
 }

@@ -56,6 +56,7 @@ Test(api_misuse, null_arguments)
 	cr_assert_eq(tracer_unwatch_pid(NULL, 1), -EINVAL);
 	cr_assert_eq(tracer_stop(NULL), -EINVAL);
 	cr_assert_eq(tracer_get_stats(NULL, &st), -EINVAL);
+	cr_assert_eq(tracer_watched_now(NULL), 0);
 	cr_assert_str_eq(tracer_last_error(NULL), "out is NULL"); /* tracer_create()'s reason */
 	tracer_destroy(NULL);
 
@@ -169,6 +170,7 @@ Test(api_misuse, before_start)
 	memset(&st, 0xff, sizeof(st));
 	cr_assert_eq(tracer_get_stats(t, &st), 0);
 	cr_assert_eq(st.events + st.lost + st.watched_now + st.watched_total + st.proc_capacity, 0);
+	cr_assert_eq(tracer_watched_now(t), 0);
 	/* Destroyed without ever being started. */
 	tracer_destroy(t);
 }

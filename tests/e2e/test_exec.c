@@ -849,3 +849,29 @@ Test(exec, truncation)
 	}
 	h_control_absent(&c, &evs, t.out_path);
 }
+
+/*
+ * The programs loaded are those this kernel can run: one program for the
+ * exits of execve and execveat (attached to both), and the probe on
+ * remove_arg_zero only where a kprobe can be attached. Each program loaded
+ * costs every start its verification and JIT.
+ */
+Test(exec, programs_loaded)
+{
+	const char *const args[] = { "-v", "--", "/bin/true", NULL };
+	struct h_run r;
+
+	H_REQUIRE();
+	h_run_start(args, NULL, &r);
+	h_run_wait(&r, 120);
+	cr_assert_eq(r.status, 0, "tracer exited %d: %s", r.status, r.err);
+	cr_expect_neq(strstr(r.err, "tracer: verifier: handle_sys_exit_execve: "), NULL, "%s",
+		      r.err);
+	cr_expect_eq(strstr(r.err, "handle_sys_exit_execveat"), NULL, "%s", r.err);
+	if (kprobe_attaches("remove_arg_zero"))
+		cr_expect_neq(strstr(r.err, "tracer: verifier: handle_remove_arg_zero: "), NULL,
+			      "%s", r.err);
+	else
+		cr_expect_eq(strstr(r.err, "tracer: verifier: handle_remove_arg_zero: "), NULL,
+			     "loaded where no kprobe can be attached: %s", r.err);
+}
