@@ -27,17 +27,27 @@
  *                             it, and adds the largest peak RSS (KiB) of CMD
  *                             and every process it waited for (a helper it
  *                             ran at start-up counts)
+ *   storm own-cost OUT CMD...
+ *                             runs CMD and exits with its status; writes "C B N"
+ *                             to OUT: CMD's own CPU in ms (user + system of its
+ *                             process, its children not counted), and the run
+ *                             time (ns) and run count summed over the BPF
+ *                             programs it holds, read every OWN_COST_TICK_MS
+ *                             while it runs (the last reading before it exits)
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -345,6 +355,140 @@ static int cmd_ready_time(int argc, char **argv)
 	return 0;
 }
 
+/* How often own-cost reads the BPF programs' run time: the tail after the last reading is lost. */
+#define OWN_COST_TICK_MS 100
+#define MAX_PROGS 256
+
+/*
+ * Run time and count summed over the BPF programs pid holds descriptors to,
+ * each counted once (a program may be behind several), from fdinfo; false
+ * when pid is gone.
+ */
+static bool bpf_run_totals(pid_t pid, uint64_t *ns, uint64_t *cnt)
+{
+	unsigned int ids[MAX_PROGS];
+	size_t n_ids = 0;
+	char path[64], line[256];
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return false;
+	*ns = *cnt = 0;
+	while ((d = readdir(dir))) {
+		unsigned long long run_ns = 0, run_cnt = 0;
+		unsigned int id = 0;
+		bool seen = false;
+		char file[320];
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s", path, d->d_name);
+		f = fopen(file, "r");
+		if (!f)
+			continue;
+		/* Only programs' fdinfo has run_time_ns: links name a prog_id too. */
+		while (fgets(line, sizeof(line), f)) {
+			sscanf(line, "prog_id: %u", &id);
+			if (sscanf(line, "run_time_ns: %llu", &run_ns) == 1)
+				seen = true;
+			sscanf(line, "run_cnt: %llu", &run_cnt);
+		}
+		fclose(f);
+		for (size_t i = 0; seen && i < n_ids; i++)
+			seen = ids[i] != id;
+		if (!seen || n_ids == MAX_PROGS)
+			continue;
+		ids[n_ids++] = id;
+		*ns += run_ns;
+		*cnt += run_cnt;
+	}
+	closedir(dir);
+	return true;
+}
+
+/* utime + stime of pid's threads in ms, from /proc/PID/stat; -1 if unreadable. */
+static long own_cpu_ms(pid_t pid)
+{
+	unsigned long long utime, stime;
+	char path[64], buf[1024], *p;
+	ssize_t len;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	len = (ssize_t)fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len > 0 ? len : 0] = '\0';
+	/* The fields after the command name, which may hold spaces: state is field 3. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime,
+			 &stime) != 2)
+		return -1;
+	return (long)((utime + stime) * 1000 / (unsigned long long)sysconf(_SC_CLK_TCK));
+}
+
+/*
+ * The command's own CPU is read once it is a zombie, before it is reaped
+ * (waitid WNOWAIT): then its threads are done and its children's time is
+ * still apart (cutime), which the rusage of a reaped child would include.
+ */
+static int cmd_own_cost(int argc, char **argv)
+{
+	uint64_t bpf_ns = 0, bpf_cnt = 0;
+	struct pollfd exited;
+	long cpu_ms;
+	siginfo_t si;
+	int status;
+	pid_t pid;
+	FILE *f;
+
+	if (argc < 4)
+		return 2;
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execvp(argv[3], argv + 3);
+		_exit(127);
+	}
+	/* Readable once it has exited: the build's wall time gets no tick added. */
+	exited.fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	exited.events = POLLIN;
+	if (exited.fd < 0)
+		die("pidfd_open");
+	for (;;) {
+		uint64_t ns, cnt;
+
+		/* Its descriptors close as it exits: keep the last full reading. */
+		if (bpf_run_totals(pid, &ns, &cnt) && ns >= bpf_ns)
+			bpf_ns = ns, bpf_cnt = cnt;
+		if (poll(&exited, 1, OWN_COST_TICK_MS) > 0)
+			break;
+	}
+	if (waitid(P_PID, (id_t)pid, &si, WEXITED | WNOWAIT))
+		die("waitid");
+	cpu_ms = own_cpu_ms(pid);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid");
+	close(exited.fd);
+	f = fopen(argv[2], "w");
+	if (!f ||
+	    fprintf(f, "%ld %llu %llu\n", cpu_ms, (unsigned long long)bpf_ns,
+		    (unsigned long long)bpf_cnt) < 0 ||
+	    fclose(f))
+		die(argv[2]);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -361,6 +505,8 @@ int main(int argc, char **argv)
 		return cmd_tick(argc, argv);
 	if (!strcmp(cmd, "ready-time"))
 		return cmd_ready_time(argc, argv);
+	if (!strcmp(cmd, "own-cost"))
+		return cmd_own_cost(argc, argv);
 	fprintf(stderr, "usage: see bench/storm.c\n");
 	return 2;
 }
