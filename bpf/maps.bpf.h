@@ -99,9 +99,12 @@ struct {
 } tty_set SEC(".maps");
 
 /* Every record of common/wire.h but the seeder's. */
+#define RING_BYTES (16 << 20)
+/* Past this much waiting, a record wakes even a batching reader (rec_commit). */
+#define RING_WAKE_BYTES (RING_BYTES / 4)
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 16 << 20);
+	__uint(max_entries, RING_BYTES);
 } events SEC(".maps");
 
 struct {
@@ -330,7 +333,13 @@ static __always_inline void wake_reader(void)
  */
 static __always_inline void rec_commit(void *rec, struct bpf_dynptr *d)
 {
-	__u64 flags = reader_batching & BPF_RB_NO_WAKEUP;
+	/*
+	 * 1 when more than a quarter of the ring waits: a batching reader is
+	 * then woken at once (BPF_RB_NO_WAKEUP << 1 is BPF_RB_FORCE_WAKEUP), not
+	 * left to its timer while the ring fills. Shifts, not a branch.
+	 */
+	__u64 over = (RING_WAKE_BYTES - bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA)) >> 63;
+	__u64 flags = (reader_batching & BPF_RB_NO_WAKEUP) << over;
 
 	if (d)
 		bpf_ringbuf_submit_dynptr(d, flags);

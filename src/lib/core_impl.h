@@ -39,6 +39,7 @@ struct tracer_core {
 	int epfd; /* the ring buffer's descriptor, edge-triggered */
 	uint64_t last_drain_ns; /* when a drain last found records */
 	bool batching; /* the last two drains found records close together (ring.c) */
+	uint64_t batching_since_ns; /* the first drain of that run of batches */
 	bool fd_given; /* the library's user polls the ring buffer's fd itself */
 	uint64_t last_loss_check_ns; /* when tracer_core_poll() last read the loss counters */
 	uint64_t *reported_lost; /* per CPU: losses already reported */

@@ -6,8 +6,10 @@
  *
  * Waking: the kernel wakes the reader at the first record after a drain
  * that took everything (rec_commit in bpf/maps.bpf.h); while records keep
- * coming (two drains within 2 BATCH_NS), the reader drains on its own every
- * BATCH_NS and asks for no wake-up (reader_batching). The first records
+ * coming (two drains within two batches), the reader drains on its own every
+ * BATCH_NS and asks for no wake-up (reader_batching); after LONG_AFTER_NS of
+ * that, every LONG_BATCH_NS, woken early only when a quarter of the ring
+ * waits (rec_commit in bpf/maps.bpf.h). The first records
  * after a quiet while are delivered as they come: an exit alone does not
  * hold the exec that follows it for BATCH_NS (the first event after
  * start-up was 20 ms late so). Losses: every record carries its CPU's
@@ -32,6 +34,15 @@
 
 /* Records are delivered at most this often: one wake-up per batch under load. */
 #define BATCH_NS (20 * 1000000ull)
+
+/*
+ * After this long of batches without a pause (a build, a storm), a batch
+ * lasts LONG_BATCH_NS: each costs a wake-up and a write, about 110 us of
+ * CPU in a virtual machine, which at 250 execs a second was most of the
+ * reader's CPU (bench/results.md). Lines come at most 100 ms late then.
+ */
+#define LONG_AFTER_NS (1000 * 1000000ull)
+#define LONG_BATCH_NS (100 * 1000000ull)
 
 /*
  * While records keep coming, the loss counters are read at most this often:
@@ -213,24 +224,33 @@ void ring_close(struct tracer_core *core)
 	core->rb = NULL;
 }
 
+/* How long the batch that began at the drain at time t lasts. */
+static uint64_t batch_ns(const struct tracer_core *core, uint64_t t)
+{
+	if (core->batching && !core->fd_given && t >= core->batching_since_ns + LONG_AFTER_NS)
+		return LONG_BATCH_NS;
+	return BATCH_NS;
+}
+
 /*
- * Sleeps until BATCH_NS after the last drain that found records, within
- * timeout_ms (-1: no limit): records come in batches, not each with a
- * wake-up. Returns -EINTR when a signal came first.
+ * Waits until the batch after the last drain that found records is over,
+ * within timeout_ms (-1: no limit): records come in batches, not each with
+ * a wake-up. The wait is on the ring's epoll set, which stays quiet (the
+ * records ask for no wake-up) unless a quarter of the ring fills first.
+ * Returns -EINTR when a signal came first.
  */
 static int batch_wait(struct tracer_core *core, int timeout_ms)
 {
-	uint64_t now = sys_now_ns(), wait;
-	struct timespec ts;
+	uint64_t now = sys_now_ns(), end, wait;
+	struct epoll_event ev;
 
-	if (!core->batching || now >= core->last_drain_ns + BATCH_NS)
+	end = core->last_drain_ns + batch_ns(core, core->last_drain_ns);
+	if (!core->batching || now >= end)
 		return 0;
-	wait = core->last_drain_ns + BATCH_NS - now;
-	if (timeout_ms >= 0 && wait > (uint64_t)timeout_ms * 1000000)
-		wait = (uint64_t)timeout_ms * 1000000;
-	ts.tv_sec = wait / 1000000000;
-	ts.tv_nsec = wait % 1000000000;
-	return nanosleep(&ts, NULL) ? -errno : 0;
+	wait = (end - now + 999999) / 1000000;
+	if (timeout_ms >= 0 && wait > (uint64_t)timeout_ms)
+		wait = timeout_ms;
+	return epoll_wait(core->epfd, &ev, 1, (int)wait) < 0 ? -errno : 0;
 }
 
 /* Delivers what is buffered: the number of records, or -ECANCELED, or -errno. */
@@ -238,11 +258,17 @@ static int consume(struct tracer_core *core)
 {
 	int ret = ring_buffer__consume(core->rb);
 	uint64_t now;
+	bool was;
 
 	if (ret > 0) {
 		now = sys_now_ns();
-		/* The drains on the timer come every BATCH_NS and a little more. */
-		core->batching = core->last_drain_ns && now < core->last_drain_ns + 2 * BATCH_NS;
+		was = core->batching;
+		/* The drains on the timer come every batch and a little more. */
+		core->batching =
+			core->last_drain_ns &&
+			now < core->last_drain_ns + 2 * batch_ns(core, core->last_drain_ns);
+		if (core->batching && !was)
+			core->batching_since_ns = now;
 		core->last_drain_ns = now;
 	}
 	return ret;
@@ -276,7 +302,7 @@ static int wait_for_records(struct tracer_core *core, int timeout_ms)
 	return ret >= 0 ? consume(core) : -errno;
 }
 
-/* What is buffered now, and within BATCH_NS of a drain, what comes until then. */
+/* What is buffered now, and within a batch of a drain, what comes until then. */
 int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 {
 	uint64_t now;
@@ -289,7 +315,7 @@ int tracer_core_poll(struct tracer_core *core, int timeout_ms)
 		ret = consume(core);
 	if (ret == 0)
 		ret = wait_for_records(core, timeout_ms);
-	/* Records keep coming: the next drain is at most BATCH_NS away, no wake-up needed. */
+	/* Records keep coming: the next drain is at most a batch away, no wake-up needed. */
 	if (ret > 0 && core->batching && !core->fd_given)
 		__atomic_store_n(&core->skel->bss->reader_batching, 1, __ATOMIC_RELAXED);
 	if (ret == -ECANCELED)

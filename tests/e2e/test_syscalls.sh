@@ -14,6 +14,8 @@
 #  - with a COMMAND, the events go to standard error, shared with the
 #    command's own messages: a write per batch there too (line buffering
 #    made one a line), and no line cut by the command's;
+#  - a storm that lasts: after its first second, batches of 100 ms, not
+#    20 (each batch is a wake-up and a write);
 #  - every exec reported all the same.
 # Needs root and strace; TRACER_BIN is set by ctest.
 set -u
@@ -89,7 +91,9 @@ echo "storm of $N execs in $ms ms: $writes writes, $bpf bpf calls"
 # before the reader sleeps for a batch (idle, it only waits in epoll_wait).
 grep -q '"type":"exit".*"exit_code":3' "$TMP/out" || fail "the subshell's exit is not reported"
 first=$(grep -m1 -nE '^([0-9]+ +)?write\([0-9]+, ".*\\"type\\":\\"exec' "$TMP/trace" | cut -d: -f1)
-sleep1=$(grep -m1 -nE '^([0-9]+ +)?(clock_)?nanosleep\(' "$TMP/trace" | cut -d: -f1)
+# A batch's wait: epoll_wait with a timeout of 100 ms at most (idle waits
+# last a second).
+sleep1=$(grep -m1 -nE '^([0-9]+ +)?epoll_wait\(.*, ([1-9][0-9]?|100)\) += ' "$TMP/trace" | cut -d: -f1)
 [[ -n "$first" ]] || fail "no write of an exec line traced"
 [[ -z "$sleep1" || "${first:-0}" -lt "$sleep1" ]] ||
 	fail "after a quiet spell the first exec was held for a batch (line $first of the trace, its first sleep line $sleep1)"
@@ -111,4 +115,25 @@ other=$(grep -cvE '^(\{"type":"exec".*\}|command-says-[0-9]+|tracer: .*)$' "$TMP
 writes=$(calls "$TMP/trace2" write writev)
 echo "with a command, $N execs in $ms ms: $writes writes"
 ((writes <= ms / 20 + 5)) || fail "with a command: $writes writes in $ms ms: more than one per 20 ms batch"
+
+# A storm that lasts 4 s, whatever the machine's speed: 20 ms batches for
+# its first second, then 100 ms ones. Counted: the writes of the output.
+cmd='end=$(($(date +%s) + 5)); i=0; while [ "$(date +%s)" -lt $end ]; do /bin/true lasting-marker; i=$((i + 1)); done; echo "$i" >"$1"'
+strace -qq -o "$TMP/trace3" -e trace=write,writev \
+	"$TRACER_BIN" --format json -o "$TMP/out3" -- sh -c "$cmd" sh "$TMP/count3" 2>"$TMP/err3" ||
+	fail "tracer on a lasting storm exited $?"
+ran=$(cat "$TMP/count3")
+n=$(grep -c '^{"type":"exec".*"lasting-marker".*}$' "$TMP/out3")
+((n == ran)) || fail "lasting storm: $n execs reported, want $ran"
+# From the first exec to the last (ts: seconds since tracer started).
+ms=$(grep -o '"ts":[0-9.]*' "$TMP/out3" | cut -d: -f2 |
+	awk 'NR == 1 { f = $1 } { l = $1 } END { printf "%d", (l - f) * 1000 }')
+writes=$(calls "$TMP/trace3" write writev)
+echo "lasting storm, $n execs in $ms ms: $writes writes"
+((ms >= 3000)) || fail "the lasting storm lasted $ms ms, want 4 s or more"
+# One write per batch: 50 in the first second, then 10 a second, and a few
+# more for the first records and the end. 20 ms batches all along would be
+# 50 a second: the bound is halfway.
+((writes <= 50 + (ms - 1000) / 50 + 10)) ||
+	fail "lasting storm: $writes writes in $ms ms: batches did not lengthen to 100 ms"
 finish
