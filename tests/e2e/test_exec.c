@@ -874,4 +874,5 @@ Test(exec, programs_loaded)
 	else
 		cr_expect_eq(strstr(r.err, "tracer: verifier: handle_remove_arg_zero: "), NULL,
 			     "loaded where no kprobe can be attached: %s", r.err);
+	h_run_free(&r);
 }
