@@ -5,8 +5,8 @@
 # CO-RE relocations stay), and generates NAME.skel.h with bpftool. The
 # INTERFACE target NAME_skel carries the include path of the generated header.
 #
-# Needs: CLANG, LLVM_STRIP, BPFTOOL, GEN_DIR with GEN_DIR/vmlinux.h built by a
-# custom command, LIBBPF_CFLAGS, and BPF_TARGET_ARCH (x86 for -D__TARGET_ARCH_x86).
+# Needs: CLANG, LLVM_STRIP, BPFTOOL, GEN_DIR with GEN_DIR/vmlinux.h built by the
+# custom target vmlinux_h, LIBBPF_CFLAGS, and BPF_TARGET_ARCH (x86 for -D__TARGET_ARCH_x86).
 # TRACER_BPF_NO_USAGE (scripts/bench only) compiles the exit usage read out.
 function(bpf_skeleton name source)
   set(obj ${GEN_DIR}/${name}.bpf.o)
@@ -36,6 +36,7 @@ function(bpf_skeleton name source)
     COMMENT "Generating skeleton ${name}.skel.h"
     VERBATIM)
   add_custom_target(${name}_skel_gen DEPENDS ${skel})
+  add_dependencies(${name}_skel_gen vmlinux_h)
   add_library(${name}_skel INTERFACE)
   add_dependencies(${name}_skel ${name}_skel_gen)
   target_include_directories(${name}_skel INTERFACE ${GEN_DIR})
