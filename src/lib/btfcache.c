@@ -150,23 +150,6 @@ static int open_dir(const char *path)
 	return fd;
 }
 
-/* len bytes of fd from off (a regular file or a memory file). */
-static int read_at(int fd, void *buf, size_t len, off_t off)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < len) {
-		r = pread(fd, (char *)buf + got, len - got, off + got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -EIO;
-		got += r;
-	}
-	return 0;
-}
-
 static int write_all(int fd, const void *buf, size_t len)
 {
 	size_t done = 0;
@@ -192,7 +175,7 @@ static void *read_btf(int fd, off_t off, size_t len, const struct cache_header *
 	void *data = malloc(len);
 	struct btf *btf;
 
-	if (!data || read_at(fd, data, len, off) || checksum(h, data) != h->checksum)
+	if (!data || btfscan_read_at(fd, data, len, off) || checksum(h, data) != h->checksum)
 		goto out_free;
 	btf = btf__new(data, len);
 	if (libbpf_get_error(btf))
@@ -233,9 +216,10 @@ static int cache_read(int dirfd, const char *name, struct cache_header *want, vo
 		goto out;
 	}
 	snprintf(why, whylen, "the cache file is damaged");
-	if (read_at(fd, &h, sizeof(h), 0) || memcmp(h.magic, want->magic, sizeof(h.magic)) ||
-	    h.kernel_key != want->kernel_key || h.object_key != want->object_key ||
-	    h.n_ids != BTFTARGETS_N || h.btf_len != st.st_size - sizeof(h))
+	if (btfscan_read_at(fd, &h, sizeof(h), 0) ||
+	    memcmp(h.magic, want->magic, sizeof(h.magic)) || h.kernel_key != want->kernel_key ||
+	    h.object_key != want->object_key || h.n_ids != BTFTARGETS_N ||
+	    h.btf_len != st.st_size - sizeof(h))
 		goto out;
 	*btf = read_btf(fd, sizeof(h), h.btf_len, &h);
 	if (!*btf)

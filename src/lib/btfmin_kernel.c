@@ -71,22 +71,6 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 	return 0;
 }
 
-static int read_exact(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < len) {
-		r = pread(fd, (char *)buf + got, len - got, off + got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -EIO;
-		got += r;
-	}
-	return 0;
-}
-
 /* Records the string s (at off) when its essential name is a root's. */
 static int match_one(const char *s, size_t len, uint32_t off, const struct btfmin_root *roots,
 		     size_t n_roots, const unsigned char *root_lens, struct name_match **matches,
@@ -299,7 +283,7 @@ static int copy_types(struct kernel_btf *k, struct min_btf *mb)
 
 	while (mb->n_stack) {
 		id = mb->stack[--mb->n_stack];
-		if (read_exact(k->r->fd, &head, sizeof(head), k->types_at + k->offs[id]))
+		if (btfscan_read_at(k->r->fd, &head, sizeof(head), k->types_at + k->offs[id]))
 			return -EIO;
 		extra = btfscan_type_extra(BTF_INFO_KIND(head.info), BTF_INFO_VLEN(head.info));
 		len = sizeof(head) + extra;
@@ -308,7 +292,8 @@ static int copy_types(struct kernel_btf *k, struct min_btf *mb)
 		if (grow((void **)&mb->types, &mb->cap, mb->n + 1, sizeof(*mb->types)) ||
 		    grow((void **)&mb->blob, &mb->blob_cap, mb->blob_len + len, 1))
 			return -ENOMEM;
-		if (read_exact(k->r->fd, mb->blob + mb->blob_len, len, k->types_at + k->offs[id]))
+		if (btfscan_read_at(k->r->fd, mb->blob + mb->blob_len, len,
+				    k->types_at + k->offs[id]))
 			return -EIO;
 		mb->types[mb->n++] = (struct kept_type){ id, mb->blob_len, len };
 		t = (const void *)(mb->blob + mb->blob_len);

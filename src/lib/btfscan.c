@@ -184,3 +184,19 @@ int btfscan_find(int fd, struct btfscan_want *want, size_t n)
 	free(r);
 	return ret;
 }
+
+int btfscan_read_at(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+	ssize_t r;
+
+	while (got < len) {
+		r = pread(fd, (char *)buf + got, len - got, off + got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -EIO;
+		got += r;
+	}
+	return 0;
+}

@@ -52,4 +52,7 @@ const void *btfscan_window(struct btfscan_reader *r, uint64_t off, size_t len);
 /* Bytes that follow struct btf_type for a kind, or -1 for a kind not known. */
 int64_t btfscan_type_extra(uint32_t kind, uint32_t vlen);
 
+/* len bytes of fd from file offset off, whole: 0, or -EIO (short or failed). */
+int btfscan_read_at(int fd, void *buf, size_t len, uint64_t off);
+
 #endif /* TRACER_BTFSCAN_H */
